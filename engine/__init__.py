@@ -1,0 +1,3 @@
+"""rtybt engine: config -> data -> strategy run -> analysis -> report/results."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Analysis stage: pure functions over returns and trades (no Backtrader, no I/O)."""

@@ -1,0 +1,133 @@
+"""The rtybt command line: typer wiring only (parse, call one function, print)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated
+
+import typer
+
+from engine.errors import UserError
+
+app = typer.Typer(
+    name="rtybt",
+    help="Backtest the signals of the Russell 2000 'ready to rally' note on real data.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+data_app = typer.Typer(help="Inspect and fetch daily bars.", no_args_is_help=True)
+config_app = typer.Typer(help="Config helpers.", no_args_is_help=True)
+app.add_typer(data_app, name="data")
+app.add_typer(config_app, name="config")
+
+_state = {"verbosity": 1}
+
+ConfigArg = Annotated[str, typer.Argument(help="YAML config file, e.g. configs/ma_reclaim.yaml", show_default=False)]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", help="Override a config key before validation: KEY.PATH=VALUE (repeatable)."),
+]
+DataDirOpt = Annotated[
+    str | None,
+    typer.Option("--data-dir", help="Data directory (beats $RTYBT_DATA_DIR, then the config's data.dir, then the cache)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+
+def echo(text: str = "", level: int = 1) -> None:
+    if _state["verbosity"] >= level:
+        typer.echo(text)
+
+
+@app.callback()
+def _main(
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors and the final result.")] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Also data-validation details.")] = False,
+) -> None:
+    _state["verbosity"] = 0 if quiet else 2 if verbose else 1
+
+
+@app.command()
+def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False) -> None:
+    """Run one config end to end and write results/<name>/<run id>/."""
+    from engine.pipeline import execute_run
+
+    outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        return
+    from engine.summary import format_summary
+
+    if _state["verbosity"] >= 2:
+        echo(outcome.bars.report.to_text(), 2)
+    for line in format_summary(outcome.summary):
+        echo(line, 0 if line.startswith("results:") else 1)
+
+
+@data_app.command("check")
+def data_check(
+    symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],
+    data_dir: DataDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Print the validation report of a symbol's bars (every check set to report, none to stop)."""
+    from engine.data.check import check_symbol
+
+    report, bars = check_symbol(symbol, data_dir)
+    if json_out:
+        payload = report.to_dict() | {"sha256": bars.sha256, "checksum": bars.checksum_status}
+        typer.echo(json.dumps(payload, indent=2, default=str))
+        return
+    typer.echo(report.to_text(max_rows=10 if _state["verbosity"] < 2 else 1000))
+    typer.echo(f"  sha256 {bars.sha256} ({bars.checksum_status})")
+
+
+@data_app.command("fetch")
+def data_fetch(
+    symbol: Annotated[str, typer.Argument(help="Yahoo symbol to download, e.g. ^RUT")],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Download a symbol's daily bars with yfinance into the data directory (needs internet)."""
+    from engine.data.fetch import fetch_symbol
+    from engine.data.locate import resolve_data_dir
+
+    path = fetch_symbol(symbol, resolve_data_dir(data_dir)[0])
+    echo(f"wrote {path}", 0)
+
+
+@config_app.command("schema")
+def config_schema() -> None:
+    """Print the config's JSON Schema (for editor completion)."""
+    from engine.config import config_json_schema
+
+    typer.echo(json.dumps(config_json_schema(), indent=2))
+
+
+def main() -> None:
+    """Entry point: known errors become one line and exit code 2; anything else is a bug (exit 1)."""
+    try:
+        app(standalone_mode=False)
+    except UserError as exc:
+        typer.echo(f"rtybt: error: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.echo("rtybt: interrupted", err=True)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.exceptions.Abort):
+            typer.echo("rtybt: aborted", err=True)
+            sys.exit(130)
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,288 @@
+"""Config stage: YAML -> typed, validated RunConfig (errors name the file, key path and bad value)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from engine.errors import ConfigError, did_you_mean
+
+RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class ValidationPolicy(_Section):
+    """What to do with each kind of data problem: stop (error), report and keep (warn), or report and drop."""
+
+    duplicates: Literal["error", "drop"] = Field("error", description="repeated dates; drop keeps the first")
+    unsorted: Literal["error", "sort"] = Field("error", description="dates out of order; sort reorders them, reported")
+    nan: Literal["error", "drop"] = Field("error", description="missing or non-numeric prices")
+    non_positive: Literal["error", "drop"] = Field("error", description="a price <= 0")
+    ohlc: Literal["error", "warn", "drop"] = Field("warn", description="Low above Open/Close or High below them")
+    zero_volume: Literal["error", "warn", "drop"] = Field("warn", description="Volume 0 on an instrument that trades")
+    partial_last_bar: Literal["error", "warn", "drop"] = Field("drop", description="a last bar dated on the download day")
+    gaps: Literal["error", "warn"] = Field("warn", description="more than `max_gap_days` weekdays without a bar")
+    max_gap_days: int = Field(3, ge=1, description="weekdays without a bar before a gap is reported")
+
+
+class DataConfig(_Section):
+    symbol: str = Field("^RUT", min_length=1, description="Yahoo symbol: ^RUT, RTY=F, IWM, SPY, QQQ, ^VIX")
+    start: date | None = Field(None, description="first date (inclusive); default: first bar")
+    end: date | None = Field(None, description="last date (inclusive); default: last bar")
+    dir: str | None = Field(None, description="data directory; relative paths are relative to this config file")
+    validation: ValidationPolicy = ValidationPolicy()
+
+    @model_validator(mode="after")
+    def _dates_in_order(self):
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+
+class StrategyConfig(_Section):
+    name: str = Field(..., description="registered strategy name (see `rtybt strategies`)")
+    params: dict[str, Any] = Field(default_factory=dict, description="strategy parameters; missing ones take defaults")
+
+
+# Realistic default costs per instrument kind; every report states the ones in force.
+DEFAULT_COSTS = {
+    "index": {"commission_rate": 0.0002, "slippage_rate": 0.0003},
+    "etf": {"commission_rate": 0.0001, "slippage_rate": 0.0002},
+    "future": {"commission_per_contract": 2.5, "slippage_ticks": 1},
+}
+
+
+class BrokerConfig(_Section):
+    cash: float = Field(100_000.0, gt=0, description="starting cash, USD")
+    instrument: Literal["index", "etf", "future"] = Field("index", description="how the symbol is traded")
+    commission_rate: float | None = Field(None, ge=0, lt=0.1, description="index/etf: fraction of traded value per side")
+    slippage_rate: float | None = Field(None, ge=0, lt=0.1, description="index/etf: fraction of price against each fill")
+    commission_per_contract: float | None = Field(None, ge=0, description="future: USD per contract per side")
+    slippage_ticks: int | None = Field(None, ge=0, description="future: ticks against each fill")
+    multiplier: float = Field(50.0, gt=0, description="future: USD per index point (RTY: 50)")
+    margin: float = Field(7_500.0, gt=0, description="future: initial margin per contract, USD")
+    tick: float = Field(0.10, gt=0, description="future: minimum price increment, index points")
+    fill: Literal["next_open", "signal_close"] = Field(
+        "next_open", description="next_open (default) or signal_close (cheat-on-close, explicit only)"
+    )
+
+    @model_validator(mode="after")
+    def _costs_match_instrument(self):
+        stocklike = self.instrument != "future"
+        wrong = ("commission_per_contract", "slippage_ticks") if stocklike else ("commission_rate", "slippage_rate")
+        for key in wrong:
+            if getattr(self, key) is not None:
+                raise ValueError(f"{key} does not apply to instrument '{self.instrument}'")
+        for key, value in DEFAULT_COSTS[self.instrument].items():
+            if getattr(self, key) is None:
+                setattr(self, key, value)
+        return self
+
+
+class SizingConfig(_Section):
+    method: Literal["percent_equity", "fixed_units"] = Field("percent_equity", description="how entries are sized")
+    equity_fraction: float = Field(0.95, gt=0, le=1.0, description="percent_equity: fraction of equity per entry")
+    units: float | None = Field(None, gt=0, description="fixed_units: shares, index units or contracts per entry")
+
+    @model_validator(mode="after")
+    def _units_for_fixed(self):
+        if self.method == "fixed_units" and self.units is None:
+            raise ValueError("fixed_units needs `units`")
+        return self
+
+
+class BenchmarkConfig(_Section):
+    enabled: bool = Field(True, description="run buy-and-hold on the benchmark symbol with the same costs")
+    symbol: str | None = Field(None, description="benchmark symbol; default: the traded symbol")
+
+
+class AnalysisConfig(_Section):
+    risk_free_rate: float = Field(0.0, ge=-0.05, le=0.5, description="annual risk-free rate for Sharpe/Sortino")
+    periods_per_year: int = Field(252, ge=1, le=366, description="bars per year used to annualise")
+
+
+class OutputConfig(_Section):
+    dir: str = Field("results", description="results root; relative paths are relative to the working directory")
+    plots: bool = Field(True, description="write equity.png")
+
+
+class RunConfig(_Section):
+    name: str | None = Field(None, description="run name; default: the config file's stem")
+    data: DataConfig = DataConfig()
+    strategy: StrategyConfig
+    broker: BrokerConfig = BrokerConfig()
+    sizing: SizingConfig = SizingConfig()
+    benchmark: BenchmarkConfig = BenchmarkConfig()
+    analysis: AnalysisConfig = AnalysisConfig()
+    output: OutputConfig = OutputConfig()
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, value):
+        if value is not None and not RUN_NAME.match(value):
+            raise ValueError("must be letters, digits, '_', '-' or '.', not starting with '.' (no paths)")
+        return value
+
+    def config_hash(self) -> str:
+        """Hash of everything that can change the results (not where they are written or read from)."""
+        payload = self.model_dump(mode="json", exclude={"output": True, "name": True, "data": {"dir"}})
+        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(blob.encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+def parse_override(text: str) -> tuple[list[str], Any]:
+    """'a.b.c=value' -> (['a','b','c'], value parsed as YAML)."""
+    key, sep, raw = text.partition("=")
+    path = [part.strip() for part in key.split(".")]
+    if not sep or not all(path):
+        raise ConfigError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. strategy.params.ma_period=40")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return path, value
+
+
+def apply_overrides(raw: dict, overrides: list[str], source: str) -> dict:
+    for text in overrides:
+        path, value = parse_override(text)
+        node = raw
+        for i, part in enumerate(path[:-1]):
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            if not isinstance(child, dict):
+                where = ".".join(path[: i + 1])
+                raise ConfigError(f"{source}: --set {text}: {where} is not a mapping (got {child!r})")
+            node = child
+        node[path[-1]] = value
+    return raw
+
+
+def read_yaml(path: Path) -> dict:
+    """Safe-load a YAML mapping; any problem becomes a one-line ConfigError naming the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a directory, expected a YAML config file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config ({exc.__class__.__name__}: {exc})") from None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{path}: invalid YAML: {where}{problem}") from None
+    if raw is None:
+        raise ConfigError(f"{path}: config is empty (expected a mapping with at least `strategy:`)")
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: top level must be a mapping of sections, got a {type(raw).__name__}")
+    return raw
+
+
+def _check_keys(raw: Any, model: type[BaseModel], where: list[str], source: str) -> None:
+    """Reject unknown keys with a did-you-mean, before pydantic (which only says 'extra inputs')."""
+    if not isinstance(raw, dict):
+        return
+    fields = model.model_fields
+    for key, value in raw.items():
+        if not isinstance(key, str) or key not in fields:
+            path = ".".join([*where, str(key)])
+            hint = did_you_mean(str(key), fields)
+            raise ConfigError(f"{source}: {path}: unknown key{hint}; allowed: {', '.join(fields)}")
+        annotation = fields[key].annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            _check_keys(value, annotation, [*where, key], source)
+
+
+def _format_validation_error(exc: ValidationError, raw: dict, source: str) -> str:
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    path = ".".join(loc) or "(top level)"
+    got = ""
+    if err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], dict):
+        got = f" (got {err['input']!r})"
+    return f"{source}: {path}: {msg}{got}"
+
+
+def validate_config(raw: dict, source: str) -> RunConfig:
+    _check_keys(raw, RunConfig, [], source)
+    try:
+        config = RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_format_validation_error(exc, raw, source)) from None
+    config.strategy.params = resolve_strategy_params(config.strategy, source)
+    return config
+
+
+def resolve_strategy_params(strategy: StrategyConfig, source: str) -> dict[str, Any]:
+    """Check params against the strategy's declared spec; return every param (defaults filled in)."""
+    from strategies import (
+        STRATEGIES,  # the registry imports Backtrader: only when a config is validated
+    )
+
+    cls = STRATEGIES.get(strategy.name)
+    if cls is None:
+        hint = did_you_mean(strategy.name, STRATEGIES)
+        raise ConfigError(
+            f"{source}: strategy.name: unknown strategy {strategy.name!r}{hint}; known: {', '.join(sorted(STRATEGIES))}"
+        )
+    spec = {p.name: p for p in cls.spec}
+    resolved: dict[str, Any] = {}
+    for key, value in strategy.params.items():
+        if key not in spec:
+            hint = did_you_mean(str(key), spec)
+            known = ", ".join(spec) or "none"
+            raise ConfigError(
+                f"{source}: strategy.params.{key}: unknown parameter of {strategy.name}{hint}; known: {known}"
+            )
+        try:
+            resolved[key] = spec[key].check(value)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: strategy.params.{key}: {exc}") from None
+    for name, param in spec.items():
+        resolved.setdefault(name, param.default)
+    check = getattr(cls, "check_params", None)
+    if check is not None:
+        try:
+            check(resolved)
+        except ValueError as exc:
+            raise ConfigError(f"{source}: strategy.params: {exc}") from None
+    return resolved
+
+
+def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+    """Read, override, validate. Relative data.dir is made absolute against the config's folder."""
+    path = Path(path)
+    raw = read_yaml(path)
+    raw = apply_overrides(raw, overrides or [], str(path))
+    config = validate_config(raw, str(path))
+    if config.name is None:
+        config.name = path.stem if RUN_NAME.match(path.stem) else "run"
+    if config.data.dir is not None:
+        data_dir = Path(config.data.dir).expanduser()
+        if not data_dir.is_absolute():
+            data_dir = (path.parent / data_dir).resolve()
+        config.data.dir = str(data_dir)
+    return config
+
+
+def config_json_schema() -> dict:
+    return RunConfig.model_json_schema()

@@ -1,0 +1,6 @@
+"""Data stage: find, load, validate and fingerprint daily bars."""
+
+from engine.data.load import Bars, load_bars
+from engine.data.locate import resolve_data_dir
+
+__all__ = ["Bars", "load_bars", "resolve_data_dir"]

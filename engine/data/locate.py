@@ -1,0 +1,38 @@
+"""Where bars live: the data directory's resolution order and a symbol's file name."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ENV_DATA_DIR = "RTYBT_DATA_DIR"
+ENV_OFFLINE = "RTYBT_OFFLINE"
+
+
+def default_data_dir() -> Path:
+    """The download cache: $XDG_CACHE_HOME/rtybt/data, else ~/.cache/rtybt/data."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "rtybt" / "data"
+
+
+def resolve_data_dir(flag: str | Path | None = None, config_dir: str | Path | None = None) -> tuple[Path, str]:
+    """The data directory and where it came from, in one order: flag, $RTYBT_DATA_DIR, config, default."""
+    if flag:
+        return Path(flag).expanduser().resolve(), "--data-dir"
+    env = os.environ.get(ENV_DATA_DIR)
+    if env:
+        return Path(env).expanduser().resolve(), ENV_DATA_DIR
+    if config_dir:
+        return Path(config_dir).expanduser().resolve(), "config data.dir"
+    return default_data_dir(), "default cache"
+
+
+def symbol_file(data_dir: Path, symbol: str) -> Path:
+    """Yahoo symbols name their files as they are: ^RUT -> ^RUT.csv, RTY=F -> RTY=F.csv."""
+    if not symbol or "/" in symbol or "\\" in symbol or symbol.startswith("."):
+        raise ValueError(f"not a valid symbol: {symbol!r}")
+    return data_dir / f"{symbol}.csv"
+
+
+def offline() -> bool:
+    return os.environ.get(ENV_OFFLINE, "").strip().lower() not in ("", "0", "false", "no")

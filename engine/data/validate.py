@@ -1,0 +1,194 @@
+"""Validation of daily bars: find every problem, apply the configured policy, never repair silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from engine.errors import DataError
+
+PRICES = ["open", "high", "low", "close"]
+
+DESCRIPTIONS = {
+    "duplicates": "duplicate dates",
+    "unsorted": "dates out of order",
+    "nan": "missing or non-numeric values",
+    "non_positive": "prices <= 0",
+    "ohlc": "OHLC inconsistent (Low above Open/Close or High below them)",
+    "zero_volume": "Volume 0",
+    "partial_last_bar": "trailing partial bar",
+    "gaps": "calendar gaps",
+}
+
+
+@dataclass
+class Finding:
+    """One row's problem: `line` is the CSV line number (header = line 1)."""
+
+    line: int
+    date: str
+    detail: str
+
+
+@dataclass
+class Check:
+    name: str
+    action: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        return DESCRIPTIONS[self.name]
+
+
+@dataclass
+class ValidationReport:
+    """Every check's findings, what was done about them, and notes that are facts rather than problems."""
+
+    source: str
+    rows_read: int = 0
+    rows_kept: int = 0
+    checks: list[Check] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    dropped: list[Finding] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Check]:
+        return [c for c in self.checks if c.findings]
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "rows_read": self.rows_read,
+            "rows_kept": self.rows_kept,
+            "checks": [
+                {
+                    "check": c.name,
+                    "description": c.description,
+                    "action": c.action,
+                    "count": len(c.findings),
+                    "rows": [f.__dict__ for f in c.findings],
+                }
+                for c in self.checks
+            ],
+            "dropped": [f.__dict__ for f in self.dropped],
+            "notes": self.notes,
+        }
+
+    def to_text(self, max_rows: int = 5) -> str:
+        lines = [f"Validation of {self.source}: {self.rows_read} rows read, {self.rows_kept} kept"]
+        for c in self.checks:
+            if not c.findings:
+                lines.append(f"  ok    {c.description}")
+                continue
+            lines.append(f"  {c.action:<5} {c.description}: {len(c.findings)} row(s)")
+            for f in c.findings[:max_rows]:
+                lines.append(f"          line {f.line} ({f.date}): {f.detail}")
+            if len(c.findings) > max_rows:
+                lines.append(f"          ... and {len(c.findings) - max_rows} more")
+        for note in self.notes:
+            lines.append(f"  note  {note}")
+        if self.dropped:
+            lines.append(f"  dropped {len(self.dropped)} row(s): " + ", ".join(f.date for f in self.dropped[:10])
+                         + (" ..." if len(self.dropped) > 10 else ""))
+        return "\n".join(lines)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}"
+
+
+def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame | None, max_gap_days: int,
+                  as_of: date | None, all_zero_volume: bool) -> dict[str, list[Finding]]:
+    """Pure detection over a parsed frame (index = dates in file order, `lines` = CSV line numbers)."""
+    dates = frame.index
+    dstr = [d.strftime("%Y-%m-%d") if not pd.isna(d) else "?" for d in dates]
+    out: dict[str, list[Finding]] = {k: [] for k in DESCRIPTIONS}
+
+    dup = dates.duplicated(keep="first")
+    for i in np.flatnonzero(dup):
+        out["duplicates"].append(Finding(int(lines[i]), dstr[i], "date already seen on an earlier row"))
+
+    values = dates.asi8
+    for i in np.flatnonzero(values[1:] < values[:-1]) + 1:
+        out["unsorted"].append(Finding(int(lines[i]), dstr[i], f"comes after {dstr[i - 1]}"))
+
+    cols = [*PRICES, "volume"]
+    isnan = frame[cols].isna().to_numpy()
+    for i in np.flatnonzero(isnan.any(axis=1)):
+        bad = [c for c, flag in zip(cols, isnan[i], strict=True) if flag]
+        parts = []
+        for c in bad:
+            text = None if raw_text is None else raw_text.iloc[i][c]
+            parts.append(f"{c.capitalize()} is non-numeric {text!r}" if isinstance(text, str) and text.strip()
+                         and text.strip().lower() != "nan" else f"{c.capitalize()} is missing")
+        out["nan"].append(Finding(int(lines[i]), dstr[i], "; ".join(parts)))
+
+    prices = frame[PRICES].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        nonpos = (prices <= 0).any(axis=1)
+    for i in np.flatnonzero(nonpos):
+        bad = [f"{c.capitalize()}={_fmt(v)}" for c, v in zip(PRICES, prices[i], strict=True) if v <= 0]
+        out["non_positive"].append(Finding(int(lines[i]), dstr[i], ", ".join(bad)))
+
+    o, h, low, c = prices.T
+    with np.errstate(invalid="ignore"):
+        bad_low = low > np.minimum(o, c)
+        bad_high = h < np.maximum(o, c)
+    for i in np.flatnonzero(bad_low | bad_high):
+        detail = (f"Low {_fmt(low[i])} > min(Open, Close) {_fmt(min(o[i], c[i]))}" if bad_low[i]
+                  else f"High {_fmt(h[i])} < max(Open, Close) {_fmt(max(o[i], c[i]))}")
+        out["ohlc"].append(Finding(int(lines[i]), dstr[i], detail))
+
+    if not all_zero_volume:
+        vol = frame["volume"].to_numpy(dtype=float)
+        for i in np.flatnonzero(vol == 0):
+            out["zero_volume"].append(Finding(int(lines[i]), dstr[i], "Volume 0 on a day the instrument traded"))
+
+    if len(frame) and as_of is not None and not pd.isna(dates[-1]) and dates[-1].date() >= as_of:
+        out["partial_last_bar"].append(
+            Finding(int(lines[-1]), dstr[-1], f"dated on the download day {as_of}: an intraday snapshot, not a close")
+        )
+
+    if len(frame) > 1 and not out["unsorted"] and not out["duplicates"]:
+        d = dates.values.astype("datetime64[D]")
+        missing = np.busday_count(d[:-1] + 1, d[1:])
+        for i in np.flatnonzero(missing > max_gap_days) + 1:
+            out["gaps"].append(
+                Finding(int(lines[i]), dstr[i], f"{int(missing[i - 1])} weekdays without a bar since {dstr[i - 1]}")
+            )
+    return out
+
+
+def apply_policy(frame: pd.DataFrame, lines: np.ndarray, found: dict[str, list[Finding]], policy,
+                 source: str, report: ValidationReport) -> tuple[pd.DataFrame, np.ndarray]:
+    """Raise on the first check whose policy is `error`; otherwise drop or sort as configured, listing rows."""
+    for name in DESCRIPTIONS:
+        action = getattr(policy, name)
+        findings = found[name]
+        report.checks.append(Check(name, action, findings))
+        if findings and action == "error":
+            first = findings[0]
+            more = f" ({len(findings)} rows in all)" if len(findings) > 1 else ""
+            raise DataError(
+                f"{source}: line {first.line} ({first.date}): {DESCRIPTIONS[name]}: {first.detail}{more}; "
+                f"policy data.validation.{name}=error (set it to "
+                f"{'drop' if name in ('duplicates', 'nan', 'non_positive') else 'warn'} to continue)"
+            )
+    drop_lines: set[int] = set()
+    for check in report.checks:
+        if check.action == "drop" and check.findings:
+            drop_lines.update(f.line for f in check.findings)
+            report.dropped.extend(f for f in check.findings if f.line not in {d.line for d in report.dropped})
+    if drop_lines:
+        keep = ~np.isin(lines, list(drop_lines))
+        frame, lines = frame[keep], lines[keep]
+    if policy.unsorted == "sort" and found["unsorted"]:
+        order = np.argsort(frame.index.values, kind="stable")
+        frame, lines = frame.iloc[order], lines[order]
+        report.notes.append(f"sorted {len(found['unsorted'])} out-of-order row(s) by date (policy unsorted=sort)")
+    report.dropped.sort(key=lambda f: f.line)
+    return frame, lines

@@ -1,0 +1,36 @@
+"""Error family: every bad input raises a subclass of UserError (the CLI maps it to exit code 2)."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class UserError(Exception):
+    """A problem with what the user gave us (config, data, arguments): one line, exit code 2."""
+
+    def __init__(self, message: str):
+        # A message must stay on one line: the CLI prints it as is, with no traceback.
+        super().__init__(" ".join(str(message).split()))
+
+
+class ConfigError(UserError):
+    """The config file, a --set override or a parameter is invalid."""
+
+
+class DataError(UserError):
+    """Bars are missing, unreadable or fail validation under the configured policy."""
+
+
+class StrategyError(UserError):
+    """Unknown strategy or strategy parameter."""
+
+
+class ResultsError(UserError):
+    """A results directory cannot be written or read."""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' when a close match exists, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

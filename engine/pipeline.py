@@ -1,0 +1,170 @@
+"""The `rtybt run` flow: config -> data -> engine run -> results directory. One call, no printing."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import platform
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+
+import yaml
+
+from engine import __version__
+from engine.analysis.metrics import SHARPE_CONVENTION
+from engine.config import RunConfig, load_config
+from engine.data import Bars, load_bars, resolve_data_dir
+from engine.results import RunWriter, check_writable, new_run_id
+from engine.run import RunResult, run_backtest
+
+
+@dataclass
+class RunOutcome:
+    run_dir: Path
+    config: RunConfig
+    result: RunResult
+    bars: Bars
+    summary: dict
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"rtybt": __version__, "python": platform.python_version()}
+    for dist in ("backtrader", "pandas", "numpy", "pyfolio-reloaded", "matplotlib"):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = "not installed"
+    return versions
+
+
+def strategy_source_sha(config: RunConfig) -> str:
+    from strategies import get_strategy
+
+    cls = get_strategy(config.strategy.name)
+    source = inspect.getsource(sys.modules[cls.__module__])
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[Bars, Bars | None]:
+    """The traded symbol's bars and, if the benchmark is enabled, the benchmark's over the same dates."""
+    data_dir, source = resolve_data_dir(data_dir_flag, config.data.dir)
+    d = config.data
+    bars = load_bars(d.symbol, data_dir, d.validation, d.start, d.end, source)
+    bench = None
+    if config.benchmark.enabled:
+        symbol = config.benchmark.symbol or d.symbol
+        bench = bars if symbol == d.symbol else load_bars(
+            symbol, data_dir, d.validation, bars.first_date, bars.last_date, source
+        )
+    return bars, bench
+
+
+def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars) -> dict:
+    keys = ["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
+            "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity"]
+    return {
+        "run_dir": str(outcome_dir) if outcome_dir else None,
+        "name": config.name,
+        "strategy": config.strategy.name,
+        "params": config.strategy.params,
+        "symbol": config.data.symbol,
+        "period": [result.metrics["start"], result.metrics["end"]],
+        "costs": result.costs,
+        "strategy_metrics": {k: result.metrics.get(k) for k in keys},
+        "benchmark": result.benchmark_symbol,
+        "benchmark_metrics": {k: result.benchmark_metrics.get(k) for k in keys} if result.benchmark_metrics else None,
+        "data_rows_dropped": len(bars.report.dropped),
+        "data_warnings": sum(len(c.findings) for c in bars.report.checks if c.action == "warn"),
+        "warnings": result.warnings,
+    }
+
+
+def execute_run(config_path: str | Path, overrides: list[str] | None = None, data_dir: str | None = None,
+                results_dir: str | None = None, command_line: list[str] | None = None) -> RunOutcome:
+    started = datetime.now(UTC)
+    config = load_config(config_path, overrides)
+    root = Path(results_dir or config.output.dir)
+    check_writable(root)
+    bars, bench = load_run_bars(config, data_dir)
+    result = run_backtest(config, bars.frame, bench.frame if bench else None)
+
+    config_hash = config.config_hash()
+    writer = RunWriter(root, config.name, new_run_id(config_hash, started))
+    try:
+        write_run_files(writer, config, result, bars, bench)
+        writer.write_json("manifest.json", {
+            "run_id": writer.run_id,
+            "config_path": str(config_path),
+            "config_hash": config_hash,
+            "strategy_source_sha256": strategy_source_sha(config),
+            "command_line": command_line or sys.argv,
+            "started_utc": started.isoformat(timespec="seconds"),
+            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": library_versions(),
+            "data": _data_manifest(bars),
+            "benchmark_data": _data_manifest(bench) if bench is not None and bench is not bars else None,
+        })
+        run_dir = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars))
+
+
+def _data_manifest(bars: Bars) -> dict:
+    return {
+        "symbol": bars.symbol,
+        "file": str(bars.path),
+        "sha256": bars.sha256,
+        "checksum": bars.checksum_status,
+        "first_date": str(bars.first_date),
+        "last_date": str(bars.last_date),
+        "rows": len(bars.frame),
+        "rows_dropped": len(bars.report.dropped),
+    }
+
+
+def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None) -> None:
+    """Everything but the manifest; deterministic bytes for the same inputs."""
+    import pandas as pd
+
+    writer.write_text("config.yaml", yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False))
+    rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
+    writer.write_json("metrics.json", {
+        "strategy": result.metrics,
+        "benchmark": result.benchmark_metrics,
+        "benchmark_symbol": result.benchmark_symbol,
+        "costs": result.costs,
+        "sharpe_convention": SHARPE_CONVENTION.format(ppy=ppy, rf=rf),
+        "warnings": result.warnings,
+    })
+    result.trades.to_csv(writer.path("trades.csv"), index=False)
+    frame = pd.DataFrame({"returns": result.returns, "equity": result.equity})
+    if result.benchmark_returns is not None:
+        frame["benchmark_returns"] = result.benchmark_returns
+    frame.index.name = "date"
+    frame.to_csv(writer.path("returns.csv"), date_format="%Y-%m-%d")
+    result.positions.rename_axis("date").to_csv(writer.path("positions.csv"), date_format="%Y-%m-%d")
+    result.transactions.to_csv(writer.path("transactions.csv"), index=False)
+    result.order_issues.to_csv(writer.path("order_issues.csv"), index=False)
+    validation = {"data": bars.report.to_dict()}
+    text = bars.report.to_text(max_rows=50)
+    if bench is not None and bench is not bars:
+        validation["benchmark"] = bench.report.to_dict()
+        text += "\n\n" + bench.report.to_text(max_rows=50)
+    writer.write_json("validation.json", validation)
+    writer.write_text("validation.txt", text + "\n")
+    if config.output.plots:
+        from engine.report.equity import plot_equity
+
+        bench_equity = None
+        if result.benchmark_returns is not None:
+            bench_equity = config.broker.cash * (1.0 + result.benchmark_returns).cumprod()
+        plot_equity(
+            writer.path("equity.png"), result.equity,
+            f"{config.name}: {config.strategy.name} on {config.data.symbol} ({result.costs})",
+            bench_equity, f"buy & hold {result.benchmark_symbol}",
+        )

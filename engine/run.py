@@ -1,0 +1,134 @@
+"""Engine stage: one config + bars -> RunResult (a fresh Cerebro per call; no I/O, no printing)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import backtrader as bt
+import numpy as np
+import pandas as pd
+
+from engine.analysis.metrics import compute_metrics
+from engine.broker import configure, stated_costs
+from engine.config import RunConfig
+from engine.feed import make_feed
+from engine.trades import build_trades
+from strategies import get_strategy
+
+
+class EquityRecorder(bt.Analyzer):
+    """Equity, cash and position at every bar's close (warm-up bars included)."""
+
+    def start(self):
+        self.rows = []
+
+    def next(self):
+        broker = self.strategy.broker
+        self.rows.append((broker.getvalue(), broker.getcash(), self.strategy.position.size))
+
+
+@dataclass
+class StrategyRun:
+    """What one Backtrader pass produced, before metrics."""
+
+    equity: pd.Series
+    cash: pd.Series
+    position: pd.Series
+    fills: list[dict]
+    order_issues: list[dict]
+    setups: list
+
+
+@dataclass
+class RunResult:
+    """Everything a report needs from a run; `metrics` and `benchmark_metrics` are JSON-ready dicts."""
+
+    config: RunConfig
+    symbol: str
+    returns: pd.Series
+    equity: pd.Series
+    positions: pd.DataFrame
+    transactions: pd.DataFrame
+    trades: pd.DataFrame
+    order_issues: pd.DataFrame
+    metrics: dict
+    costs: str
+    setups: list = field(default_factory=list)  # dates whose close met the entry condition
+    benchmark_symbol: str | None = None
+    benchmark_returns: pd.Series | None = None
+    benchmark_metrics: dict | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def run_strategy(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig, name: str,
+                 stdstats: bool = False) -> StrategyRun:
+    """One Backtrader pass of `strategy_cls` over `frame` with the config's broker and sizing."""
+    cerebro = bt.Cerebro(stdstats=stdstats, runonce=True, preload=True)
+    cerebro.adddata(make_feed(frame, name))
+    configure(cerebro, config.broker, config.sizing)
+    cerebro.addstrategy(strategy_cls, **params)
+    cerebro.addanalyzer(EquityRecorder, _name="equity")
+    strat = cerebro.run()[0]
+    rows = strat.analyzers.equity.rows
+    values = np.array(rows, dtype=float).reshape(-1, 3)
+    index = frame.index[: len(values)]
+    return StrategyRun(
+        equity=pd.Series(values[:, 0], index=index, name="equity"),
+        cash=pd.Series(values[:, 1], index=index, name="cash"),
+        position=pd.Series(values[:, 2], index=index, name="position"),
+        fills=list(strat.fills),
+        order_issues=list(strat.order_issues),
+        setups=list(strat.setups),
+    )
+
+
+def _returns(equity: pd.Series, cash: float) -> pd.Series:
+    prev = equity.shift(1)
+    prev.iloc[0] = cash
+    return (equity / prev - 1.0).rename("returns")
+
+
+def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.DataFrame | None = None) -> RunResult:
+    """Run the configured strategy (and buy-and-hold on the benchmark) over validated bars."""
+    strategy_cls = get_strategy(config.strategy.name)
+    symbol = config.data.symbol
+    run = run_strategy(strategy_cls, config.strategy.params, frame, config, symbol)
+    multiplier = config.broker.multiplier if config.broker.instrument == "future" else 1.0
+    cash0 = config.broker.cash
+    returns = _returns(run.equity, cash0)
+    trades = build_trades(run.fills, frame.index, float(frame["close"].iloc[-1]), multiplier)
+    in_market = run.position != 0
+    close = frame["close"].iloc[: len(run.position)]
+    positions = pd.DataFrame({symbol: run.position * close * multiplier, "cash": run.cash})
+    transactions = pd.DataFrame(run.fills, columns=["date", "side", "size", "price", "commission", "signal_date"])
+    issues = pd.DataFrame(
+        run.order_issues, columns=["date", "side", "size", "status", "signal_date", "signal_close"]
+    )
+    ann = config.analysis
+    metrics = compute_metrics(returns, in_market, trades, cash0, ann.risk_free_rate, ann.periods_per_year)
+    metrics["orders_refused"] = len(issues)
+    warnings = [
+        f"order refused by the broker ({row.status}): {row.side} {row.size:g} signalled on {row.signal_date}"
+        for row in issues.itertuples()
+    ]
+    result = RunResult(
+        config=config, symbol=symbol, returns=returns, equity=run.equity, positions=positions,
+        transactions=transactions, trades=trades, order_issues=issues, metrics=metrics,
+        costs=stated_costs(config.broker), setups=run.setups, warnings=warnings,
+    )
+    if benchmark_frame is not None:
+        from strategies.buy_and_hold import BuyAndHold
+
+        bench_symbol = config.benchmark.symbol or symbol
+        bench = run_strategy(BuyAndHold, {}, benchmark_frame, config, bench_symbol)
+        # On the strategy's calendar: a benchmark day missing there is carried into the next shared day.
+        bench_equity = bench.equity.reindex(returns.index, method="ffill").fillna(cash0)
+        bench_returns = _returns(bench_equity, cash0)
+        bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]), multiplier)
+        result.benchmark_symbol = bench_symbol
+        result.benchmark_returns = bench_returns
+        result.benchmark_metrics = compute_metrics(
+            bench_returns, (bench.position != 0).reindex(returns.index, fill_value=False), bench_trades, cash0,
+            ann.risk_free_rate, ann.periods_per_year,
+        )
+    return result

@@ -1,0 +1,60 @@
+"""Plain-text summary of a run for the terminal."""
+
+from __future__ import annotations
+
+ROWS = [
+    ("total return", "total_return", "pct"),
+    ("CAGR", "cagr", "pct"),
+    ("Sharpe", "sharpe", "num"),
+    ("Sortino", "sortino", "num"),
+    ("max drawdown", "max_drawdown", "pct"),
+    ("Calmar", "calmar", "num"),
+    ("exposure", "exposure", "pct"),
+    ("trades", "trades", "int"),
+    ("win rate", "win_rate", "pct"),
+    ("profit factor", "profit_factor", "num"),
+    ("avg trade", "avg_trade_return", "pct"),
+    ("avg bars held", "avg_bars_held", "num1"),
+    ("final equity", "final_equity", "usd"),
+]
+
+
+def fmt(value, kind: str) -> str:
+    if value is None:
+        return "-"
+    if kind == "pct":
+        return f"{value:.2%}"
+    if kind == "int":
+        return f"{int(value)}"
+    if kind == "usd":
+        return f"${value:,.0f}"
+    if kind == "num1":
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+def format_summary(summary: dict) -> list[str]:
+    s, b = summary["strategy_metrics"], summary.get("benchmark_metrics")
+    params = ", ".join(f"{k}={v}" for k, v in summary["params"].items()) or "no parameters"
+    lines = [
+        f"{summary['name']}: {summary['strategy']} ({params}) on {summary['symbol']}, "
+        f"{summary['period'][0]} to {summary['period'][1]}",
+        f"costs: {summary['costs']}",
+        "",
+        f"  {'':<15}{'strategy':>14}" + (f"{'buy & hold ' + summary['benchmark']:>22}" if b else ""),
+    ]
+    for label, key, kind in ROWS:
+        line = f"  {label:<15}{fmt(s.get(key), kind):>14}"
+        if b:
+            line += f"{fmt(b.get(key), kind):>22}"
+        lines.append(line)
+    lines.append("")
+    if summary["data_rows_dropped"] or summary["data_warnings"]:
+        lines.append(
+            f"data: {summary['data_rows_dropped']} row(s) dropped, {summary['data_warnings']} warning(s) "
+            "(see validation.txt; -v to print)"
+        )
+    for warning in summary["warnings"]:
+        lines.append(f"warning: {warning}")
+    lines.append(f"results: {summary['run_dir']}")
+    return lines

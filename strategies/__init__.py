@@ -1,0 +1,29 @@
+"""The strategy registry: an explicit name -> class mapping; strategies never import the engine."""
+
+from __future__ import annotations
+
+from strategies.base import NoteStrategy
+from strategies.buy_and_hold import BuyAndHold
+from strategies.ma_reclaim import MaReclaim
+
+STRATEGIES: dict[str, type[NoteStrategy]] = {
+    cls.name: cls
+    for cls in (
+        MaReclaim,
+        BuyAndHold,
+    )
+}
+
+
+class UnknownStrategy(KeyError):
+    """Raised by get_strategy for a name that is not registered."""
+
+
+def get_strategy(name: str) -> type[NoteStrategy]:
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise UnknownStrategy(name) from None
+
+
+__all__ = ["STRATEGIES", "NoteStrategy", "UnknownStrategy", "get_strategy"]

@@ -1,0 +1,79 @@
+"""The strategy base: order bookkeeping shared by every strategy (fills, rejections, one order at a time)."""
+
+from __future__ import annotations
+
+import backtrader as bt
+
+from strategies.params import Param
+
+
+class NoteStrategy(bt.Strategy):
+    """Base class: subclasses declare `name`, `note` (the sentence they encode) and `spec`.
+
+    Records every completed fill and every order the broker refused, so that nothing is swallowed:
+    the engine turns `fills` into trades and `order_issues` into the run's warnings.
+    """
+
+    name: str = ""
+    note: str = ""
+    spec: tuple[Param, ...] = ()
+
+    def __init__(self):
+        self.fills: list[dict] = []
+        self.order_issues: list[dict] = []
+        self.setups: list = []
+        self._pending = None
+
+    def mark_setup(self):
+        """Record that the entry condition holds on this bar's close, in or out of a position.
+
+        The event study measures forward returns from every such bar, not only from taken trades.
+        """
+        self.setups.append(bt.num2date(self.data.datetime[0]).date())
+
+    # -- order helpers: strategies call these, so a signal never stacks a second order --
+    def enter_long(self):
+        if self._pending is None and not self.position:
+            self._pending = self.buy()
+
+    def enter_short(self):
+        if self._pending is None and not self.position:
+            self._pending = self.sell()
+
+    def exit_position(self):
+        if self._pending is None and self.position:
+            self._pending = self.close()
+
+    @property
+    def busy(self) -> bool:
+        return self._pending is not None
+
+    def notify_order(self, order):
+        if order.status in (order.Submitted, order.Accepted, order.Partial):
+            return
+        # Backtrader notifies with a clone of the order: compare references, not objects.
+        if self._pending is not None and order.ref == self._pending.ref:
+            self._pending = None
+        when = bt.num2date(self.data.datetime[0]).date()
+        if order.status == order.Completed:
+            self.fills.append(
+                {
+                    "date": bt.num2date(order.executed.dt).date(),
+                    "side": "buy" if order.isbuy() else "sell",
+                    "size": float(order.executed.size),
+                    "price": float(order.executed.price),
+                    "commission": float(order.executed.comm),
+                    "signal_date": bt.num2date(order.created.dt).date(),
+                }
+            )
+        else:
+            self.order_issues.append(
+                {
+                    "date": when,
+                    "side": "buy" if order.isbuy() else "sell",
+                    "size": float(order.created.size),
+                    "status": order.getstatusname(),
+                    "signal_date": bt.num2date(order.created.dt).date(),
+                    "signal_close": float(order.created.price or 0.0),
+                }
+            )

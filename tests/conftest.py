@@ -1,0 +1,37 @@
+"""Shared fixtures: the frozen snapshot through the data-directory setting, never copied; no network."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SNAPSHOT = Path(os.environ.get("RTYBT_DATA_DIR") or (REPO.parent / "shared" / "data")).resolve()
+
+# Tests never download: a missing file must fail as it does offline.
+os.environ["RTYBT_OFFLINE"] = "1"
+os.environ.setdefault("RTYBT_DATA_DIR", str(SNAPSHOT))
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir() -> Path:
+    if not (SNAPSHOT / "^RUT.csv").is_file():
+        pytest.fail(f"the frozen snapshot is not at {SNAPSHOT}: set RTYBT_DATA_DIR to the shared/data folder")
+    return SNAPSHOT
+
+
+def bars_frame(closes, opens=None, highs=None, lows=None, start="2020-01-01", volume=1_000.0) -> pd.DataFrame:
+    """A hand-made daily table: by default open = previous close + 0.5 so fills are easy to tell apart."""
+    closes = [float(c) for c in closes]
+    if opens is None:
+        opens = [closes[0]] + [c + 0.5 for c in closes[:-1]]
+    highs = highs or [max(o, c) + 1.0 for o, c in zip(opens, closes, strict=True)]
+    lows = lows or [min(o, c) - 1.0 for o, c in zip(opens, closes, strict=True)]
+    index = pd.bdate_range(start, periods=len(closes))
+    return pd.DataFrame(
+        {"open": opens, "high": highs, "low": lows, "close": closes, "volume": volume}, index=index, dtype=float
+    )
