@@ -1,0 +1,244 @@
+"""Levels stage: support and resistance zones from swing pivots, the way the note draws them (no look-ahead)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import backtrader as bt
+import numpy as np
+
+# Defaults shared by the strategies and the snapshot so that both see the same zones.
+PIVOT_LEFT = 5
+PIVOT_RIGHT = 5
+TOLERANCE_PCT = 1.0
+LOOKBACK_BARS = 250
+
+
+@dataclass(frozen=True)
+class Zone:
+    """A price band where swing highs/lows clustered (or a moving average, `source='sma50'` etc.).
+
+    `kind` is relative to the close the zones were classified against: a zone whose middle is at or
+    above that close is resistance, otherwise support. `last_bar` is the index of the bar on which the
+    zone's most recent pivot became known (pivot bar + `right`), never the pivot bar itself.
+    """
+
+    kind: str  # 'resistance' | 'support'
+    low: float
+    high: float
+    touches: int
+    last_bar: int
+    source: str = "pivots"
+
+    @property
+    def mid(self) -> float:
+        return (self.low + self.high) / 2.0
+
+
+def _pivot_flags(values: np.ndarray, left: int, right: int, highs: bool) -> np.ndarray:
+    """A pivot high is strictly above the `left` bars before it and at or above the `right` bars after it.
+
+    Strict on the left and inclusive on the right so that a flat top of equal highs gives exactly one
+    pivot (its first bar). Pivot lows mirror this.
+    """
+    n = len(values)
+    flags = np.zeros(n, dtype=bool)
+    if n < left + right + 1:
+        return flags
+    windows = np.lib.stride_tricks.sliding_window_view(values, left + right + 1)
+    centre = windows[:, left]
+    before = windows[:, :left]
+    after = windows[:, left + 1 :]
+    if highs:
+        ok = (centre[:, None] > before).all(axis=1) & (centre[:, None] >= after).all(axis=1)
+    else:
+        ok = (centre[:, None] < before).all(axis=1) & (centre[:, None] <= after).all(axis=1)
+    ok &= np.isfinite(centre)
+    flags[left : n - right] = ok
+    return flags
+
+
+def find_pivots(high, low, left: int = PIVOT_LEFT, right: int = PIVOT_RIGHT) -> tuple[np.ndarray, np.ndarray]:
+    """(is_pivot_high, is_pivot_low) boolean arrays over the bars.
+
+    A pivot at bar i needs the `right` bars after it, so it is only *known* on the close of bar
+    i + right: never act on flag i before then. Bars closer than `right` to the end are never pivots
+    (they are not confirmed yet), which is what makes a cut series give the same pivots as the full one.
+    """
+    if left < 1 or right < 1:
+        raise ValueError(f"pivot windows must be >= 1 bar (got left={left}, right={right})")
+    high = np.asarray(high, dtype=float)
+    low = np.asarray(low, dtype=float)
+    return _pivot_flags(high, left, right, True), _pivot_flags(low, left, right, False)
+
+
+def cluster_zones(pivots: list[tuple[float, int]], reference: float, tolerance_pct: float) -> list[Zone]:
+    """Cluster (price, confirmed_bar) pivots into zones: a zone grows while a price is within
+    `tolerance_pct` of the zone's lowest price. Zones are classified against `reference` (a close)
+    and returned sorted by price.
+    """
+    zones: list[Zone] = []
+    if not pivots:
+        return zones
+    ordered = sorted(pivots)
+    group = [ordered[0]]
+
+    def close_group(members):
+        lo = members[0][0]
+        hi = members[-1][0]
+        mid = (lo + hi) / 2.0
+        kind = "resistance" if mid >= reference else "support"
+        zones.append(Zone(kind, lo, hi, len(members), max(b for _, b in members)))
+
+    for price, bar in ordered[1:]:
+        if price <= group[0][0] * (1.0 + tolerance_pct / 100.0):
+            group.append((price, bar))
+        else:
+            close_group(group)
+            group = [(price, bar)]
+    close_group(group)
+    return zones
+
+
+def confirmed_pivots(high, low, upto: int, left: int = PIVOT_LEFT, right: int = PIVOT_RIGHT,
+                     lookback: int = LOOKBACK_BARS) -> list[tuple[float, int]]:
+    """(price, confirmed_bar) of every pivot high and low known by the close of bar `upto`
+    whose pivot bar lies within the last `lookback` bars."""
+    high = np.asarray(high, dtype=float)[: upto + 1]
+    low = np.asarray(low, dtype=float)[: upto + 1]
+    is_high, is_low = find_pivots(high, low, left, right)
+    first = max(0, upto - lookback)
+    out = [(float(high[i]), int(i + right)) for i in np.flatnonzero(is_high) if i >= first]
+    out += [(float(low[i]), int(i + right)) for i in np.flatnonzero(is_low) if i >= first]
+    return out
+
+
+def detect_zones(high, low, close, upto: int, left: int = PIVOT_LEFT, right: int = PIVOT_RIGHT,
+                 tolerance_pct: float = TOLERANCE_PCT, lookback: int = LOOKBACK_BARS) -> list[Zone]:
+    """Zones from the pivots confirmed up to bar `upto` inclusive, classified against close[upto].
+
+    Uses nothing after bar `upto`: the same call on a series cut after `upto` gives the same zones.
+    """
+    if not 0 <= upto < len(close):
+        raise IndexError(f"upto={upto} is outside the {len(close)} bars")
+    pivots = confirmed_pivots(high, low, upto, left, right, lookback)
+    return cluster_zones(pivots, float(np.asarray(close, dtype=float)[upto]), tolerance_pct)
+
+
+def moving_average_levels(close, upto: int, periods: tuple[int, ...] = (50, 200)) -> list[Zone]:
+    """The moving averages as dynamic levels (simple means of closes ending at `upto`): a zone of zero
+    width per period that has enough bars, classified against close[upto] like the pivot zones."""
+    close = np.asarray(close, dtype=float)
+    reference = close[upto]
+    zones = []
+    for period in periods:
+        if upto + 1 < period:
+            continue
+        value = float(close[upto + 1 - period : upto + 1].mean())
+        kind = "resistance" if value >= reference else "support"
+        zones.append(Zone(kind, value, value, 0, upto, source=f"sma{period}"))
+    return zones
+
+
+def nearest_resistance(zones: list[Zone], price: float) -> Zone | None:
+    """The resistance zone whose upper edge is the lowest one still at or above `price`."""
+    above = [z for z in zones if z.kind == "resistance" and z.high >= price]
+    return min(above, key=lambda z: z.high, default=None)
+
+
+def nearest_support(zones: list[Zone], price: float) -> Zone | None:
+    """The support zone whose lower edge is the highest one still at or below `price`."""
+    below = [z for z in zones if z.kind == "support" and z.low <= price]
+    return max(below, key=lambda z: z.low, default=None)
+
+
+def last_swing_low(low, upto: int, left: int = PIVOT_LEFT, right: int = PIVOT_RIGHT) -> float | None:
+    """The most recent pivot low known by the close of bar `upto` (the note's 'recent swing low')."""
+    low = np.asarray(low, dtype=float)[: upto + 1]
+    _, is_low = find_pivots(low, low, left, right)
+    idx = np.flatnonzero(is_low)
+    return float(low[idx[-1]]) if len(idx) else None
+
+
+# -- Backtrader indicators: the same arithmetic, fed one bar at a time ------------------------------
+class _PivotTracker(bt.Indicator):
+    """Keeps the pivots confirmed so far, checking on each bar whether the bar `right` bars ago is one."""
+
+    params = (("left", PIVOT_LEFT), ("right", PIVOT_RIGHT), ("lookback", LOOKBACK_BARS))
+
+    def __init__(self):
+        self._pivots: list[tuple[float, bool, int, int]] = []  # (price, is_high, pivot bar, confirmed bar)
+        self._bar = -1
+        self._span = self.p.left + self.p.right + 1
+
+    def _update(self):
+        self._bar += 1
+        if len(self.data) < self._span:
+            return
+        high = np.asarray(self.data.high.get(size=self._span), dtype=float)
+        low = np.asarray(self.data.low.get(size=self._span), dtype=float)
+        pivot_bar = self._bar - self.p.right
+        if _pivot_flags(high, self.p.left, self.p.right, True)[self.p.left]:
+            self._pivots.append((float(high[self.p.left]), True, pivot_bar, self._bar))
+        if _pivot_flags(low, self.p.left, self.p.right, False)[self.p.left]:
+            self._pivots.append((float(low[self.p.left]), False, pivot_bar, self._bar))
+        first = self._bar - self.p.lookback
+        while self._pivots and self._pivots[0][2] < first:
+            self._pivots.pop(0)
+
+    def _known(self) -> list[tuple[float, int]]:
+        return [(price, confirmed) for price, _, _, confirmed in self._pivots]
+
+    def prenext(self):
+        self._update()
+        self._emit()
+
+    def next(self):
+        self._update()
+        self._emit()
+
+    def _emit(self):
+        raise NotImplementedError
+
+
+class ResistanceZone(_PivotTracker):
+    """Lower and upper edge of the nearest detected resistance zone at or above the close (NaN if none)."""
+
+    lines = ("low", "high")
+    params = (("tolerance_pct", TOLERANCE_PCT),)
+    plotinfo = dict(subplot=False)
+
+    def _emit(self):
+        zones = cluster_zones(self._known(), self.data.close[0], self.p.tolerance_pct)
+        zone = nearest_resistance(zones, self.data.close[0])
+        self.l.low[0] = zone.low if zone else float("nan")
+        self.l.high[0] = zone.high if zone else float("nan")
+
+
+class SupportZone(_PivotTracker):
+    """Lower and upper edge of the nearest detected support zone at or below the close (NaN if none)."""
+
+    lines = ("low", "high")
+    params = (("tolerance_pct", TOLERANCE_PCT),)
+    plotinfo = dict(subplot=False)
+
+    def _emit(self):
+        zones = cluster_zones(self._known(), self.data.close[0], self.p.tolerance_pct)
+        zone = nearest_support(zones, self.data.close[0])
+        self.l.low[0] = zone.low if zone else float("nan")
+        self.l.high[0] = zone.high if zone else float("nan")
+
+
+class SwingLow(_PivotTracker):
+    """The most recent confirmed pivot low (NaN until one is known)."""
+
+    lines = ("price",)
+    plotinfo = dict(subplot=False)
+
+    def _emit(self):
+        lows = [price for price, is_high, _, _ in self._pivots if not is_high]
+        # Pivots are appended in confirmation order; once the lookback drops them the last one is kept.
+        if lows:
+            self.l.price[0] = lows[-1]
+        else:
+            self.l.price[0] = self.l.price[-1] if len(self) > 1 else float("nan")
