@@ -105,10 +105,10 @@ def config_schema() -> None:
     typer.echo(json.dumps(config_json_schema(), indent=2))
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: known errors become one line and exit code 2; anything else is a bug (exit 1)."""
     try:
-        app(standalone_mode=False)
+        app(args=argv, standalone_mode=False)
     except UserError as exc:
         typer.echo(f"rtybt: error: {exc}", err=True)
         sys.exit(2)

@@ -13,8 +13,16 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.errors import ConfigError, did_you_mean
+from engine.safe_yaml import safe_load_unique
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+
+def _check_symbol(value: str) -> str:
+    # A symbol names a file in the data directory: it must not reach outside it.
+    if "/" in value or "\\" in value or value.startswith(".") or not value.strip():
+        raise ValueError("must be a ticker like ^RUT or RTY=F, not a path")
+    return value
 
 
 class _Section(BaseModel):
@@ -41,6 +49,11 @@ class DataConfig(_Section):
     end: date | None = Field(None, description="last date (inclusive); default: last bar")
     dir: str | None = Field(None, description="data directory; relative paths are relative to this config file")
     validation: ValidationPolicy = ValidationPolicy()
+
+    @field_validator("symbol")
+    @classmethod
+    def _symbol_not_a_path(cls, value):
+        return _check_symbol(value)
 
     @model_validator(mode="after")
     def _dates_in_order(self):
@@ -105,6 +118,11 @@ class BenchmarkConfig(_Section):
     enabled: bool = Field(True, description="run buy-and-hold on the benchmark symbol with the same costs")
     symbol: str | None = Field(None, description="benchmark symbol; default: the traded symbol")
 
+    @field_validator("symbol")
+    @classmethod
+    def _symbol_not_a_path(cls, value):
+        return None if value is None else _check_symbol(value)
+
 
 class AnalysisConfig(_Section):
     risk_free_rate: float = Field(0.0, ge=-0.05, le=0.5, description="annual risk-free rate for Sharpe/Sortino")
@@ -156,7 +174,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
 
 def apply_overrides(raw: dict, overrides: list[str], source: str) -> dict:
     for text in overrides:
-        path, value = parse_override(text)
+        try:
+            path, value = parse_override(text)
+        except ConfigError as exc:
+            raise ConfigError(f"{source}: {exc}") from None
         node = raw
         for i, part in enumerate(path[:-1]):
             child = node.get(part)
@@ -181,7 +202,7 @@ def read_yaml(path: Path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read config ({exc.__class__.__name__}: {exc})") from None
     try:
-        raw = yaml.safe_load(text)
+        raw = safe_load_unique(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -216,6 +237,8 @@ def _format_validation_error(exc: ValidationError, raw: dict, source: str) -> st
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
     path = ".".join(loc) or "(top level)"
+    if err["type"] in ("model_type", "dict_type"):
+        msg = "must be a mapping of key: value entries"
     got = ""
     if err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], dict):
         got = f" (got {err['input']!r})"

@@ -17,6 +17,8 @@ from engine import __version__
 from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
+from engine.errors import ResultsError
+from engine.preflight import check_params_fit_bars
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.run import RunResult, run_backtest
 
@@ -57,7 +59,7 @@ def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[
     if config.benchmark.enabled:
         symbol = config.benchmark.symbol or d.symbol
         bench = bars if symbol == d.symbol else load_bars(
-            symbol, data_dir, d.validation, bars.first_date, bars.last_date, source
+            symbol, data_dir, d.validation, bars.first_date, bars.last_date, source, key="benchmark.symbol"
         )
     return bars, bench
 
@@ -87,8 +89,13 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     started = datetime.now(UTC)
     config = load_config(config_path, overrides)
     root = Path(results_dir or config.output.dir)
-    check_writable(root)
+    try:
+        check_writable(root)
+    except ResultsError as exc:
+        key = "results directory" if results_dir else "output.dir"
+        raise ResultsError(f"{config_path}: {key}: {exc}") from None
     bars, bench = load_run_bars(config, data_dir)
+    check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
     result = run_backtest(config, bars.frame, bench.frame if bench else None)
 
     config_hash = config.config_hash()

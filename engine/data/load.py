@@ -125,6 +125,7 @@ def load_bars(
     end: date | None = None,
     source_hint: str = "",
     allow_download: bool = True,
+    key: str = "data.symbol",
 ) -> Bars:
     """Find `symbol` in the data directory (downloading it if missing and online), validate, slice."""
     from engine.config import ValidationPolicy
@@ -134,9 +135,9 @@ def load_bars(
     try:
         path = symbol_file(data_dir, symbol)
     except ValueError as exc:
-        raise DataError(f"data.symbol: {exc}") from None
+        raise DataError(f"{key}: {exc}") from None
     if not path.is_file():
-        path = _obtain(symbol, data_dir, path, allow_download, source_hint)
+        path = _obtain(symbol, data_dir, path, allow_download, source_hint, key)
     frame, text, lines = read_csv(path)
 
     checksum = sha256_file(path)
@@ -155,7 +156,7 @@ def load_bars(
         if not mask.any():
             raise DataError(
                 f"{path}: no bars between {start or 'the start'} and {end or 'the end'} "
-                f"(the file covers {frame.index.min().date()} to {frame.index.max().date()})"
+                f"(data.start/data.end; the file covers {frame.index.min().date()} to {frame.index.max().date()})"
             )
         frame, text, lines = frame[mask], text[mask], lines[mask]
 
@@ -174,17 +175,18 @@ def load_bars(
     return Bars(symbol, path, frame, checksum, report, checksum_status)
 
 
-def _obtain(symbol: str, data_dir: Path, path: Path, allow_download: bool, source_hint: str) -> Path:
+def _obtain(symbol: str, data_dir: Path, path: Path, allow_download: bool, source_hint: str,
+            key: str = "data.symbol") -> Path:
     hint = f" (data directory from {source_hint})" if source_hint else ""
     how = (
         f"put a CSV with columns Date,Open,High,Low,Close,Volume at {path}, "
         f"or point --data-dir / RTYBT_DATA_DIR at a folder holding {path.name}"
     )
     if not allow_download or offline():
-        raise DataError(f"no bars for {symbol}: {path.name} not found in {data_dir}{hint}, offline; {how}")
+        raise DataError(f"{key} {symbol}: no bars: {path.name} not found in {data_dir}{hint}, offline; {how}")
     from engine.data.fetch import fetch_symbol
 
     try:
         return fetch_symbol(symbol, data_dir)
     except DataError as exc:
-        raise DataError(f"no bars for {symbol}: {path.name} not found in {data_dir}{hint} and {exc}; {how}") from None
+        raise DataError(f"{key} {symbol}: no bars: {path.name} not found in {data_dir}{hint} and {exc}; {how}") from None

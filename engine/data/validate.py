@@ -97,6 +97,10 @@ class ValidationReport:
         return "\n".join(lines)
 
 
+# The policy value that lets a run continue past each check (the others only take error/warn/drop).
+_WAY_ON = {"duplicates": "drop", "nan": "drop", "non_positive": "drop", "unsorted": "sort"}
+
+
 def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
@@ -176,7 +180,7 @@ def apply_policy(frame: pd.DataFrame, lines: np.ndarray, found: dict[str, list[F
             raise DataError(
                 f"{source}: line {first.line} ({first.date}): {DESCRIPTIONS[name]}: {first.detail}{more}; "
                 f"policy data.validation.{name}=error (set it to "
-                f"{'drop' if name in ('duplicates', 'nan', 'non_positive') else 'warn'} to continue)"
+                f"{_WAY_ON.get(name, 'warn')} to continue)"
             )
     drop_lines: set[int] = set()
     for check in report.checks:
