@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -64,6 +65,45 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
         echo(outcome.bars.report.to_text(), 2)
     for line in format_summary(outcome.summary):
         echo(line, 0 if line.startswith("results:") else 1)
+
+
+@app.command()
+def snapshot(
+    symbol: Annotated[str, typer.Option("--symbol", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")] = "^RUT",
+    on: Annotated[
+        datetime | None,
+        typer.Option("--date", formats=["%Y-%m-%d"], help="YYYY-MM-DD; a non-trading day uses the bar before. Default: last bar"),
+    ] = None,
+    data_dir: DataDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The note's table for one date: price, MAs, RSI, levels, bull/bear checklists, Final Call."""
+    from engine.snapshot_flow import take_snapshot
+
+    snap, _ = take_snapshot(symbol, on.date() if on else None, data_dir)
+    if json_out:
+        typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from engine.report.snapshot_text import render_snapshot
+
+    for line in render_snapshot(snap):
+        typer.echo(line)
+
+
+@app.command("strategies")
+def strategies_(
+    name: Annotated[str | None, typer.Argument(help="Show one strategy in full (its rules too).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List every registered strategy: parameters, defaults, units, allowed range and the note's sentence."""
+    from engine.catalog import render_catalog, strategy_catalog
+
+    entries = strategy_catalog(name)
+    if json_out:
+        typer.echo(json.dumps(entries if name is None else entries[0], indent=2, ensure_ascii=False))
+        return
+    for line in render_catalog(entries, full=name is not None):
+        typer.echo(line)
 
 
 @data_app.command("check")
