@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -71,8 +70,8 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
 def snapshot(
     symbol: Annotated[str, typer.Option("--symbol", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")] = "^RUT",
     on: Annotated[
-        datetime | None,
-        typer.Option("--date", formats=["%Y-%m-%d"], help="YYYY-MM-DD; a non-trading day uses the bar before. Default: last bar"),
+        str | None,
+        typer.Option("--date", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
     ] = None,
     data_dir: DataDirOpt = None,
     json_out: JsonOpt = False,
@@ -80,7 +79,7 @@ def snapshot(
     """The note's table for one date: price, MAs, RSI, levels, bull/bear checklists, Final Call."""
     from engine.snapshot_flow import take_snapshot
 
-    snap, _ = take_snapshot(symbol, on.date() if on else None, data_dir)
+    snap, _ = take_snapshot(symbol, on, data_dir)
     if json_out:
         typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
         return

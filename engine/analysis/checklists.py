@@ -49,6 +49,11 @@ class Item:
     status: bool | None
     evidence: str
 
+    def __post_init__(self):
+        # numpy comparisons give np.bool_, which JSON cannot encode and `is True` does not match.
+        if self.status is not None:
+            object.__setattr__(self, "status", bool(self.status))
+
     @property
     def computable(self) -> bool:
         return self.status is not None

@@ -192,7 +192,9 @@ def _zone_label(zone, highs: list, lows: list, index: pd.DatetimeIndex) -> tuple
     else:
         kind = ("swing-low support zone" if many else "swing low") if inside_l else "prior swing high(s), now below"
     bars = [b for _, b in inside_h + inside_l]
-    detail = f"{zone.touches} pivot(s)" + (f", last on {index[max(bars)].date()}" if bars else "")
+    detail = f"{zone.touches} pivot{'s' if zone.touches != 1 else ''}" + (
+        f", last on {index[max(bars)].date()}" if bars else ""
+    )
     return kind, detail
 
 
