@@ -8,10 +8,11 @@ from typing import Annotated
 
 import typer
 
-from engine.errors import UserError
+from engine.exit_codes import ExitCodeGroup
 
 app = typer.Typer(
     name="rtybt",
+    cls=ExitCodeGroup,
     help="Backtest the signals of the Russell 2000 'ready to rally' note on real data.",
     no_args_is_help=True,
     add_completion=False,
@@ -145,27 +146,8 @@ def config_schema() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: known errors become one line and exit code 2; anything else is a bug (exit 1)."""
-    try:
-        app(args=argv, standalone_mode=False)
-    except UserError as exc:
-        typer.echo(f"rtybt: error: {exc}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt:
-        typer.echo("rtybt: interrupted", err=True)
-        sys.exit(130)
-    except SystemExit:
-        raise
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.Abort):
-            typer.echo("rtybt: aborted", err=True)
-            sys.exit(130)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    """Entry point: exit codes are mapped by ExitCodeGroup (0 ok, 2 bad input, 1 internal error)."""
+    app(args=argv)
 
 
 if __name__ == "__main__":

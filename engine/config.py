@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import safe_load_unique
@@ -74,6 +82,9 @@ DEFAULT_COSTS = {
     "future": {"commission_per_contract": 2.5, "slippage_ticks": 1},
 }
 
+# Contract terms: meaningful for futures only, so setting one on an index or ETF is a mistake.
+FUTURE_ONLY = ("multiplier", "margin", "tick")
+
 
 class BrokerConfig(_Section):
     cash: float = Field(100_000.0, gt=0, description="starting cash, USD")
@@ -89,13 +100,24 @@ class BrokerConfig(_Section):
         "next_open", description="next_open (default) or signal_close (cheat-on-close, explicit only)"
     )
 
+    @field_validator("commission_rate", "slippage_rate", "commission_per_contract", "slippage_ticks")
+    @classmethod
+    def _cost_fits_instrument(cls, value, info: ValidationInfo):
+        # A field validator (not a model one) so that the error names broker.<key> and its value.
+        instrument = info.data.get("instrument")
+        if value is not None and instrument is not None and info.field_name not in DEFAULT_COSTS[instrument]:
+            raise ValueError(f"does not apply to instrument '{instrument}' (its cost keys: "
+                             f"{', '.join(DEFAULT_COSTS[instrument])})")
+        return value
+
     @model_validator(mode="after")
-    def _costs_match_instrument(self):
-        stocklike = self.instrument != "future"
-        wrong = ("commission_per_contract", "slippage_ticks") if stocklike else ("commission_rate", "slippage_rate")
-        for key in wrong:
-            if getattr(self, key) is not None:
-                raise ValueError(f"{key} does not apply to instrument '{self.instrument}'")
+    def _default_costs(self):
+        if self.instrument != "future":
+            for key in FUTURE_ONLY:
+                # The default is tolerated: a resolved config.yaml lists every key and must load again.
+                if key in self.model_fields_set and getattr(self, key) != type(self).model_fields[key].default:
+                    raise ValueError(f"{key}={getattr(self, key)!r} applies only to instrument 'future' "
+                                     f"(instrument is '{self.instrument}')")
         for key, value in DEFAULT_COSTS[self.instrument].items():
             if getattr(self, key) is None:
                 setattr(self, key, value)

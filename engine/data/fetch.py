@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -10,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.data.locate import symbol_file
+from engine.data.locate import ENV_OFFLINE, offline, symbol_file
 from engine.errors import DataError
 
 COLUMNS = ["Close", "High", "Low", "Open", "Volume"]
@@ -23,9 +25,15 @@ def _yahoo_download(symbol: str) -> pd.DataFrame:
         raise DataError(
             f"{symbol}: downloading needs yfinance: pip install 'rtybt[download]'"
         ) from None
-    # auto_adjust matches the snapshot: ETF prices adjusted for splits and distributions.
-    frame = yfinance.download(symbol, period="max", interval="1d", auto_adjust=True, progress=False)
-    return frame
+    # yfinance logs its failures over several lines of stderr; ours is the one-line error.
+    log = logging.getLogger("yfinance")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
+    try:
+        # auto_adjust matches the snapshot: ETF prices adjusted for splits and distributions.
+        return yfinance.download(symbol, period="max", interval="1d", auto_adjust=True, progress=False)
+    finally:
+        log.setLevel(level)
 
 
 def _normalise(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
@@ -46,7 +54,12 @@ def _normalise(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:
 
 def fetch_symbol(symbol: str, data_dir: Path) -> Path:
     """Download `symbol` into data_dir/<symbol>.csv plus a .meta.json sidecar; atomic, never half-written."""
-    target = symbol_file(data_dir, symbol)
+    try:
+        target = symbol_file(data_dir, symbol)
+    except ValueError as exc:
+        raise DataError(str(exc)) from None
+    if offline():
+        raise DataError(f"{symbol}: not downloading, {ENV_OFFLINE} is set; put {target.name} in {data_dir} yourself")
     try:
         frame = _yahoo_download(symbol)
     except DataError:
@@ -62,14 +75,24 @@ def fetch_symbol(symbol: str, data_dir: Path) -> Path:
         raise DataError(f"{data_dir}: cannot create data directory ({exc.strerror})") from None
     fetched_at = datetime.now(UTC).isoformat(timespec="seconds")
     meta = {"symbol": symbol, "source": "yfinance", "fetched_at": fetched_at, "rows": len(frame)}
-    fd, tmp = tempfile.mkstemp(dir=data_dir, prefix=f".{symbol}.", suffix=".tmp")
+    buffer = io.StringIO()
+    frame.to_csv(buffer, date_format="%Y-%m-%d")
+    # Bars first, then the sidecar: a crash in between leaves new bars with an older download date,
+    # which can only over-report (not hide) a partial last bar.
+    _write_atomic(target, buffer.getvalue())
+    _write_atomic(target.with_name(target.name + ".meta.json"), json.dumps(meta, indent=2) + "\n")
+    return target
+
+
+def _write_atomic(target: Path, text: str) -> None:
+    """Write to a temporary file beside `target`, then rename over it: readers see old or new, never half."""
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", newline="") as fh:
-            frame.to_csv(fh, date_format="%Y-%m-%d")
-        meta_path = target.with_name(target.name + ".meta.json")
-        meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return target

@@ -11,6 +11,9 @@ import pandas as pd
 from engine.errors import DataError
 
 PRICES = ["open", "high", "low", "close"]
+# Relative slack of the OHLC check: far above float64 rounding of adjusted prices (~1e-16),
+# far below any real inconsistency (the snapshot's smallest, QQQ 2025-09-10, is 1e-7).
+OHLC_REL_TOL = 1e-9
 
 DESCRIPTIONS = {
     "duplicates": "duplicate dates",
@@ -139,9 +142,11 @@ def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame
         out["non_positive"].append(Finding(int(lines[i]), dstr[i], ", ".join(bad)))
 
     o, h, low, c = prices.T
+    # Adjusted prices carry float noise (IWM/SPY: Low above Close by 1e-16 relative): not a data problem.
+    tol = OHLC_REL_TOL * np.abs(c)
     with np.errstate(invalid="ignore"):
-        bad_low = low > np.minimum(o, c)
-        bad_high = h < np.maximum(o, c)
+        bad_low = low - np.minimum(o, c) > tol
+        bad_high = np.maximum(o, c) - h > tol
     for i in np.flatnonzero(bad_low | bad_high):
         detail = (f"Low {_fmt(low[i])} > min(Open, Close) {_fmt(min(o[i], c[i]))}" if bad_low[i]
                   else f"High {_fmt(h[i])} < max(Open, Close) {_fmt(max(o[i], c[i]))}")
@@ -157,12 +162,17 @@ def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame
             Finding(int(lines[-1]), dstr[-1], f"dated on the download day {as_of}: an intraday snapshot, not a close")
         )
 
-    if len(frame) > 1 and not out["unsorted"] and not out["duplicates"]:
-        d = dates.values.astype("datetime64[D]")
+    # Gaps are measured on the calendar the run will see: distinct dates in order, whatever the file order.
+    order = np.argsort(dates.values, kind="stable")
+    first_of_day = ~dates[order].duplicated(keep="first")
+    order = order[first_of_day]
+    if len(order) > 1:
+        d = dates.values[order].astype("datetime64[D]")
         missing = np.busday_count(d[:-1] + 1, d[1:])
-        for i in np.flatnonzero(missing > max_gap_days) + 1:
+        for k in np.flatnonzero(missing > max_gap_days) + 1:
+            i, prev = order[k], order[k - 1]
             out["gaps"].append(
-                Finding(int(lines[i]), dstr[i], f"{int(missing[i - 1])} weekdays without a bar since {dstr[i - 1]}")
+                Finding(int(lines[i]), dstr[i], f"{int(missing[k - 1])} weekdays without a bar since {dstr[prev]}")
             )
     return out
 

@@ -1,0 +1,60 @@
+"""CLI exit codes: 0 success, 2 bad input (one line, no traceback), 1 internal error (traceback kept)."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+try:  # typer >= 0.2x vendors its own click; older typer uses click itself
+    from typer._click import exceptions as _cx
+    from typer.exceptions import Abort
+except ImportError:  # pragma: no cover - depends on the installed typer
+    from click import exceptions as _cx
+    from click.exceptions import Abort
+
+from engine.errors import UserError
+
+BAD_INPUT = 2
+INTERRUPTED = 130
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+class ExitCodeGroup(TyperGroup):
+    """The top-level command group; the same mapping holds under `typer.testing.CliRunner` and the console script.
+
+    Click's standalone handling prints usage errors over several lines (typer: inside a rich box);
+    here every bad-input error, ours or click's, is one line on stderr with exit code 2.
+    """
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except UserError as exc:
+            return _fail(f"rtybt: error: {exc}", BAD_INPUT)
+        except _cx.NoArgsIsHelpError as exc:
+            # `rtybt` or `rtybt data` alone: the help is the useful answer, not an error line.
+            exc.show()
+            return _fail(None, exc.exit_code)
+        except _cx.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            return _fail(f"rtybt: error: {_one_line(exc.format_message())}{hint}", BAD_INPUT)
+        except Abort:
+            return _fail("rtybt: interrupted", INTERRUPTED)
+        except _cx.ClickException as exc:
+            return _fail(f"rtybt: error: {_one_line(exc.format_message())}", exc.exit_code)
+        # Non-standalone click returns the exit code of an explicit exit (e.g. --help) or the command's value.
+        code = rv if isinstance(rv, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return rv
+
+
+def _fail(message: str | None, code: int):
+    if message is not None:
+        typer.echo(message, err=True)
+    sys.exit(code)

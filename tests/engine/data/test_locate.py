@@ -1,0 +1,73 @@
+"""The data directory's resolution order: --data-dir, then $RTYBT_DATA_DIR, then the config's data.dir, then the cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.config import load_config
+from engine.data.load import load_bars
+from engine.data.locate import resolve_data_dir
+from engine.errors import DataError
+from engine.pipeline import load_run_bars
+
+
+@pytest.fixture
+def dirs(tmp_path, monkeypatch):
+    monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    names = ("flag", "env", "config")
+    for name in names:
+        (tmp_path / name).mkdir()
+    return tmp_path
+
+
+def test_order_flag_env_config_default(dirs, monkeypatch):
+    flag, env, conf = dirs / "flag", dirs / "env", dirs / "config"
+    assert resolve_data_dir(None, None) == (dirs / "cache" / "rtybt" / "data", "default cache")
+    assert resolve_data_dir(None, conf) == (conf, "config data.dir")
+    monkeypatch.setenv("RTYBT_DATA_DIR", str(env))
+    assert resolve_data_dir(None, conf) == (env, "RTYBT_DATA_DIR")
+    assert resolve_data_dir(flag, conf) == (flag, "--data-dir")
+
+
+def test_default_cache_without_xdg(monkeypatch, tmp_path):
+    monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve_data_dir()[0] == tmp_path / ".cache" / "rtybt" / "data"
+
+
+def _bars_file(folder: Path, close: float) -> None:
+    rows = [f"2024-01-0{d},{close},{close + 1},{close - 1},{close},100" for d in (2, 3, 4, 5)]
+    (folder / "TEST.csv").write_text("Date,Open,High,Low,Close,Volume\n" + "\n".join(rows) + "\n")
+
+
+def test_a_run_reads_from_the_directory_that_wins(dirs, monkeypatch):
+    # The same symbol in three places, told apart by its price.
+    for close, name in ((10.0, "flag"), (20.0, "env"), (30.0, "config")):
+        _bars_file(dirs / name, close)
+    cfg = dirs / "run.yaml"
+    cfg.write_text("data: {symbol: TEST, dir: config}\nstrategy: {name: buy_and_hold}\nbenchmark: {enabled: false}\n")
+    config = load_config(cfg)
+    assert config.data.dir == str(dirs / "config")  # relative to the config file, not the working directory
+
+    def close_used(flag=None):
+        bars, _ = load_run_bars(config, flag)
+        return bars.frame["close"].iloc[0]
+
+    assert close_used() == 30.0
+    monkeypatch.setenv("RTYBT_DATA_DIR", str(dirs / "env"))
+    assert close_used() == 20.0
+    assert close_used(str(dirs / "flag")) == 10.0
+
+
+def test_offline_missing_file_is_one_line_naming_symbol_directory_and_remedy(dirs, monkeypatch):
+    monkeypatch.setenv("RTYBT_OFFLINE", "1")
+    with pytest.raises(DataError) as err:
+        load_bars("IWM", dirs / "env", source_hint="RTYBT_DATA_DIR")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"data.symbol IWM: no bars: IWM.csv not found in {dirs / 'env'} (data directory from RTYBT_DATA_DIR)")
+    assert "put a CSV with columns Date,Open,High,Low,Close,Volume at" in message and "--data-dir" in message
