@@ -106,6 +106,33 @@ def strategies_(
         typer.echo(line)
 
 
+@app.command()
+def regress(
+    configs: Annotated[list[str] | None, typer.Argument(help="configs to check (default: configs/*.yaml)", show_default=False)] = None,
+    update: Annotated[bool, typer.Option("--update", help="Write the baselines instead of comparing (review the diff, commit it).")] = False,
+    set_: SetOpt = None,
+    data_dir: DataDirOpt = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
+    from engine.regress.render import format_table, to_json, write_report
+    from engine.regress.runner import run_regress
+
+    report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs)
+    report_dir = write_report(report)
+    if json_out:
+        typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
+    else:
+        for line in format_table(report):
+            echo(line, 0)
+        echo(f"report: {report_dir}", 0)
+    if report.exit_code == 2:
+        problems = [f"{v.config}: {v.message}" for v in report.verdicts if v.status in ("data changed", "error")]
+        raise UserError("; ".join(problems))
+    sys.exit(report.exit_code)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

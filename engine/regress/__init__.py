@@ -1,0 +1,1 @@
+"""Regression stage: re-run configs, compare with committed baselines, report what moved."""

@@ -1,0 +1,191 @@
+"""Regression stage: run configs in a process pool (bars loaded per worker) and judge each against its baseline."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from engine.errors import ConfigError, UserError
+from engine.regress.compare import (
+    DATA_CHANGED,
+    ERROR,
+    MISSING,
+    OK,
+    REGRESSION,
+    UPDATED,
+    Verdict,
+    compare,
+)
+from engine.regress.store import (
+    BASELINES_DIR,
+    TOLERANCES_FILE,
+    baseline_path,
+    load_tolerances,
+    read_baseline,
+    write_baseline,
+)
+
+CONFIGS_GLOB = "configs/*.yaml"
+
+
+@dataclass(frozen=True)
+class Job:
+    config_path: str
+    overrides: tuple[str, ...] = ()
+    data_dir: str | None = None
+
+
+@dataclass
+class Outcome:
+    """What a worker sends back: the record (or the one-line error) and how long it took."""
+
+    job: Job
+    record: dict | None
+    dates: list[str] | None
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class RegressReport:
+    verdicts: list[Verdict]
+    seconds: float
+    jobs: int
+    update: bool
+    baselines_dir: str
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        """2: refused (changed data) or bad input; 1: a regression or a missing baseline; 0: all hold."""
+        statuses = {v.status for v in self.verdicts}
+        if statuses & {DATA_CHANGED, ERROR}:
+            return 2
+        if statuses & {REGRESSION, MISSING}:
+            return 1
+        return 0
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for v in self.verdicts:
+            out[v.status] = out.get(v.status, 0) + 1
+        return out
+
+
+def run_job(job: Job) -> Outcome:
+    """One config, start to finish, in whichever process runs it; input problems come back as text."""
+    from engine.config import load_config
+    from engine.pipeline import library_versions, load_run_bars
+    from engine.regress.record import make_record
+    from engine.run import run_backtest
+
+    started = time.perf_counter()
+    try:
+        config = load_config(job.config_path, list(job.overrides))
+        bars, bench = load_run_bars(config, job.data_dir)
+        result = run_backtest(config, bars.frame, bench.frame if bench else None)
+    except UserError as exc:
+        return Outcome(job, None, None, time.perf_counter() - started, str(exc))
+    record = make_record(_display_path(job.config_path), config, result, bars, bench, library_versions())
+    dates = [str(d) for d in result.returns.index.date]
+    return Outcome(job, record, dates, time.perf_counter() - started)
+
+
+def _display_path(path: str) -> str:
+    """Relative to the working directory when inside it: baselines must not hold machine paths."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return p.name if p.is_absolute() else str(p)
+
+
+def discover_configs(configs: list[str] | None) -> list[str]:
+    if configs:
+        paths = list(configs)
+    else:
+        paths = [str(p) for p in sorted(Path().glob(CONFIGS_GLOB))]
+        if not paths:
+            raise ConfigError(f"no configs match {CONFIGS_GLOB} in {Path.cwd()}: name the configs to check")
+    for p in paths:
+        if not Path(p).is_file():
+            raise ConfigError(f"{p}: config file not found")
+    stems: dict[str, str] = {}
+    for p in paths:
+        stem = Path(p).stem
+        if stem in stems and Path(stems[stem]).resolve() != Path(p).resolve():
+            raise ConfigError(f"{p}: same file stem as {stems[stem]}; baselines are named after the stem")
+        stems[stem] = p
+    return list(dict.fromkeys(paths))
+
+
+def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
+    """In order of `jobs`; a pool of `workers` processes (fork: the parent's imports are reused)."""
+    if workers <= 1 or len(jobs) <= 1:
+        return [run_job(j) for j in jobs]
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(run_job, jobs))
+
+
+def run_regress(
+    configs: list[str] | None = None,
+    *,
+    update: bool = False,
+    baselines_dir: str | Path = BASELINES_DIR,
+    tolerances_file: str | Path | None = TOLERANCES_FILE,
+    overrides: list[str] | None = None,
+    data_dir: str | None = None,
+    jobs: int | None = None,
+) -> RegressReport:
+    """Re-run configs and compare with their baselines; with `update`, write the baselines instead."""
+    started = time.perf_counter()
+    if update and overrides:
+        raise ConfigError("--update takes no --set: baselines are made from the configs as committed")
+    paths = discover_configs(configs)
+    baselines_dir = Path(baselines_dir)
+    tolerances = load_tolerances(Path(tolerances_file) if tolerances_file else None)
+    verdicts: dict[str, Verdict] = {}
+    baselines: dict[str, dict] = {}
+    todo = []
+    for p in paths:
+        bpath = baseline_path(baselines_dir, p)
+        if bpath.is_file():
+            baselines[p] = read_baseline(bpath)
+        elif not update:
+            verdicts[p] = Verdict(
+                _display_path(p), MISSING,
+                f"no baseline {bpath}: create it with `rtybt regress --update {_display_path(p)}`, "
+                "review the file and commit it",
+            )
+            continue
+        todo.append(Job(p, tuple(overrides or ()), data_dir))
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
+    written = []
+    for outcome in run_jobs(todo, workers):
+        p = outcome.job.config_path
+        if outcome.error is not None:
+            verdicts[p] = Verdict(_display_path(p), ERROR, outcome.error, seconds=outcome.seconds)
+            continue
+        stem = Path(p).stem
+        old = baselines.get(p)
+        verdict = compare(old, outcome.record, tolerances, stem, outcome.dates) if old else None
+        if update:
+            bpath = baseline_path(baselines_dir, p)
+            write_baseline(bpath, outcome.record)
+            written.append(str(bpath))
+            if verdict is None:
+                verdict = Verdict(_display_path(p), UPDATED, f"created {bpath}")
+            elif verdict.status == OK:
+                verdict = Verdict(_display_path(p), UPDATED, f"rewrote {bpath}: results unchanged", notes=verdict.notes)
+            else:
+                verdict = Verdict(_display_path(p), UPDATED, f"rewrote {bpath}: {verdict.message}",
+                                  verdict.moved, verdict.notes)
+        verdict.seconds = outcome.seconds
+        verdicts[p] = verdict
+    return RegressReport([verdicts[p] for p in paths], time.perf_counter() - started, workers, update,
+                         str(baselines_dir), written)

@@ -1,0 +1,146 @@
+"""Regression stage: baseline files on disk (stable, reviewable JSON) and the tolerances file."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from engine.errors import ConfigError, ResultsError, did_you_mean
+from engine.regress.record import (
+    BENCHMARK_KEYS,
+    EXACT_METRICS,
+    EXACT_TRADE_COLUMNS,
+    METRIC_KEYS,
+    TRADE_COLUMNS,
+)
+
+BASELINES_DIR = Path("tests/regression/baselines")
+TOLERANCES_FILE = Path("tests/regression/tolerances.yaml")
+
+
+def baseline_path(baselines_dir: Path, config_path: str | Path) -> Path:
+    return Path(baselines_dir) / f"{Path(config_path).stem}.json"
+
+
+def dump_baseline(record: dict) -> str:
+    """Pretty JSON in the record's own key order; each trade row and each year of returns on one line."""
+    lines = ["{"]
+    items = list(record.items())
+    for i, (key, value) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        if key == "trades":
+            rows = [f"    {json.dumps(row)}" for row in value]
+            body = "[\n" + ",\n".join(rows) + "\n  ]" if rows else "[]"
+        elif key == "trade_columns":
+            body = json.dumps(value)
+        elif key == "returns":
+            body = _returns_block(value)
+        else:
+            body = json.dumps(value, indent=2).replace("\n", "\n  ")
+        lines.append(f"  {json.dumps(key)}: {body}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def _returns_block(block: dict) -> str:
+    head = {k: v for k, v in block.items() if k != "years"}
+    parts = [f"    {json.dumps(k)}: {json.dumps(v)}" for k, v in head.items()]
+    years = [f"      {json.dumps(y)}: {json.dumps(b)}" for y, b in block["years"].items()]
+    parts.append('    "years": {\n' + ",\n".join(years) + "\n    }")
+    return "{\n" + ",\n".join(parts) + "\n  }"
+
+
+def write_baseline(path: Path, record: dict) -> None:
+    """Atomic: a baseline is never left half-written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(dump_baseline(record), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ResultsError(f"{path}: cannot write baseline ({exc.strerror})") from None
+
+
+def read_baseline(path: Path) -> dict:
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{path}: not a readable baseline (invalid JSON at line {exc.lineno})") from None
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot read baseline ({exc.strerror})") from None
+    if not isinstance(record, dict) or "schema" not in record:
+        raise ResultsError(f"{path}: not a baseline (no schema key)")
+    return record
+
+
+# --- tolerances -------------------------------------------------------------------------------
+class Tolerance(BaseModel):
+    """Values a and b agree when |a - b| <= max(rel * max(|a|, |b|), abs)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    rel: float = Field(1e-9, ge=0, lt=1)
+    abs: float = Field(0.0, ge=0)
+
+    def holds(self, a: float, b: float) -> bool:
+        return abs(a - b) <= max(self.rel * max(abs(a), abs(b)), self.abs)
+
+    def __str__(self) -> str:
+        return f"rel {self.rel:g}" + (f", abs {self.abs:g}" if self.abs else "")
+
+
+class Tolerances(BaseModel):
+    """Default tolerance, per-field overrides, and per-config overrides of those (keyed by config stem)."""
+
+    model_config = ConfigDict(extra="forbid")
+    default: Tolerance = Tolerance()
+    fields: dict[str, Tolerance] = Field(default_factory=dict)
+    configs: dict[str, dict[str, Tolerance]] = Field(default_factory=dict)
+
+    def for_field(self, field: str, config_stem: str = "") -> Tolerance:
+        """Most specific first: config+field, config+group, field, group, default."""
+        group = field.split(".", 1)[0]
+        own = self.configs.get(config_stem, {})
+        for table in (own, self.fields):
+            if field in table:
+                return table[field]
+            if group in table:
+                return table[group]
+        return self.default
+
+
+def tolerance_fields() -> set[str]:
+    """Field names a tolerance may be given for (counts and dates are always exact)."""
+    names = {"metrics", "benchmark", "trades", "returns"}
+    names |= {f"metrics.{k}" for k in METRIC_KEYS if k not in EXACT_METRICS}
+    names |= {f"benchmark.{k}" for k in BENCHMARK_KEYS}
+    names |= {f"trades.{c}" for c in TRADE_COLUMNS if c not in EXACT_TRADE_COLUMNS}
+    return names
+
+
+def load_tolerances(path: Path | None) -> Tolerances:
+    if path is None or not Path(path).is_file():
+        return Tolerances()
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read tolerances ({exc.__class__.__name__})") from None
+    try:
+        tolerances = Tolerances.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        raise ConfigError(f"{path}: {where}: {err['msg']}") from None
+    known = tolerance_fields()
+    tables = [("fields", tolerances.fields)] + [(f"configs.{k}", v) for k, v in tolerances.configs.items()]
+    for where, table in tables:
+        for field in table:
+            if field not in known:
+                exact = field.split(".", 1)[-1] in EXACT_METRICS | EXACT_TRADE_COLUMNS
+                why = " (counts and dates are compared exactly)" if exact else did_you_mean(field, known)
+                raise ConfigError(f"{path}: {where}.{field}: no tolerance can be set for this field{why}")
+    return tolerances

@@ -1,0 +1,81 @@
+"""`rtybt regress` as a user runs it (a real subprocess in a fresh project folder): exit codes, messages, report."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import REPO
+
+
+def rtybt(cwd: Path, *args: str, env_data: Path | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = dict(os.environ)
+    if env_data is not None:
+        env["RTYBT_DATA_DIR"] = str(env_data)
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, snapshot_dir):
+    root = tmp_path_factory.mktemp("project")
+    raw = yaml.safe_load((REPO / "configs" / "ma_reclaim.yaml").read_text())
+    raw["data"]["start"] = "2020-01-01"
+    (root / "configs").mkdir()
+    (root / "configs" / "recent.yaml").write_text(yaml.safe_dump(raw))
+    return root
+
+
+def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_holds(project):
+    missing = rtybt(project, "regress")
+    assert missing.returncode == 1, missing.stderr
+    assert "no baseline tests/regression/baselines/recent.json" in missing.stdout
+    command = missing.stdout.split("`")[1]
+    assert command == "rtybt regress --update configs/recent.yaml"
+
+    created = rtybt(project, *shlex.split(command)[1:])
+    assert created.returncode == 0, created.stderr
+    baseline = project / "tests" / "regression" / "baselines" / "recent.json"
+    assert json.loads(baseline.read_text())["config"] == "configs/recent.yaml"
+
+    held = rtybt(project, "regress", "--json")
+    assert held.returncode == 0, held.stderr
+    payload = json.loads(held.stdout)
+    assert payload["exit_code"] == 0 and payload["counts"] == {"ok": 1}
+    assert payload["suite_seconds"] > 0 and payload["configs"][0]["seconds"] > 0
+    report = Path(payload["report_dir"])
+    if not report.is_absolute():
+        report = project / report
+    assert {p.name for p in report.iterdir()} == {"report.md", "regress.json"}
+    assert "| configs/recent.yaml | ok" in (report / "report.md").read_text()
+
+    moved = rtybt(project, "regress", "--set", "strategy.params.hold_bars=4")
+    assert moved.returncode == 1, moved.stderr
+    assert "regression" in moved.stdout and "first diverging date" in moved.stdout
+    assert "note: config changed since the baseline: strategy.params.hold_bars 3 -> 4" in moved.stdout
+
+
+def test_changed_data_file_exits_2_naming_the_file(project, snapshot_dir, tmp_path):
+    if not (project / "tests" / "regression" / "baselines" / "recent.json").is_file():
+        assert rtybt(project, "regress", "--update").returncode == 0
+    data = tmp_path / "data"
+    data.mkdir()
+    text = (snapshot_dir / "^RUT.csv").read_text()
+    # One volume digit in the last row: the checksum moves, the prices do not.
+    last = text.rstrip("\n").rsplit("\n", 1)
+    (data / "^RUT.csv").write_text(last[0] + "\n" + last[1] + "1\n")
+    shutil.copy(snapshot_dir / "README.md", data / "README.md")
+    refused = rtybt(project, "regress", "--data-dir", str(data))
+    assert refused.returncode == 2
+    errors = refused.stderr.strip().splitlines()
+    assert len(errors) == 1 and "Traceback" not in refused.stderr
+    assert errors[0].startswith("rtybt: error: configs/recent.yaml: refusing to compare: data file ^RUT.csv changed")
