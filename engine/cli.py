@@ -116,6 +116,7 @@ def regress(
     json_out: JsonOpt = False,
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
+    from engine.errors import UserError
     from engine.regress.render import format_table, to_json, write_report
     from engine.regress.runner import run_regress
 
