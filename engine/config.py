@@ -274,7 +274,21 @@ def validate_config(raw: dict, source: str) -> RunConfig:
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, raw, source)) from None
     config.strategy.params = resolve_strategy_params(config.strategy, source)
+    _check_strategy_dates(config, source)
     return config
+
+
+def _check_strategy_dates(config: RunConfig, source: str) -> None:
+    """A strategy with absolute price levels checks the run's dates against the window those levels hold in."""
+    from strategies import STRATEGIES
+
+    check = getattr(STRATEGIES[config.strategy.name], "check_data_window", None)
+    if check is None:
+        return
+    try:
+        check(config.strategy.params, config.data.start, config.data.end)
+    except ValueError as exc:
+        raise ConfigError(f"{source}: data: {exc}") from None
 
 
 def resolve_strategy_params(strategy: StrategyConfig, source: str) -> dict[str, Any]:

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from strategies.base import NoteStrategy
+from strategies.breakout_confirmation import BreakoutConfirmation
 from strategies.buy_and_hold import BuyAndHold
+from strategies.golden_cross import GoldenCross
 from strategies.ma_reclaim import MaReclaim
+from strategies.macd_cross import MacdCross
+from strategies.ready_to_rally import ReadyToRally
+from strategies.resistance_rejection import ResistanceRejection
+from strategies.rsi_momentum import RsiMomentum
 
 STRATEGIES: dict[str, type[NoteStrategy]] = {
     cls.name: cls
     for cls in (
         MaReclaim,
+        RsiMomentum,
+        BreakoutConfirmation,
+        ResistanceRejection,
+        ReadyToRally,
+        GoldenCross,
+        MacdCross,
         BuyAndHold,
     )
 }

@@ -72,32 +72,35 @@ def find_pivots(high, low, left: int = PIVOT_LEFT, right: int = PIVOT_RIGHT) -> 
     return _pivot_flags(high, left, right, True), _pivot_flags(low, left, right, False)
 
 
+def _groups(pivots: list[tuple[float, int]], tolerance_pct: float) -> list[tuple[float, float, int, int]]:
+    """(low, high, touches, last confirmed bar) per cluster, sorted by price: a cluster grows while a
+    price is within `tolerance_pct` of the cluster's lowest price."""
+    groups: list[tuple[float, float, int, int]] = []
+    if not pivots:
+        return groups
+    ordered = sorted(pivots)
+    factor = 1.0 + tolerance_pct / 100.0
+    lo, hi, n, last = ordered[0][0], ordered[0][0], 1, ordered[0][1]
+    for price, bar in ordered[1:]:
+        if price <= lo * factor:
+            hi, n, last = price, n + 1, max(last, bar)
+        else:
+            groups.append((lo, hi, n, last))
+            lo, hi, n, last = price, price, 1, bar
+    groups.append((lo, hi, n, last))
+    return groups
+
+
+def _kind(lo: float, hi: float, reference: float) -> str:
+    return "resistance" if (lo + hi) / 2.0 >= reference else "support"
+
+
 def cluster_zones(pivots: list[tuple[float, int]], reference: float, tolerance_pct: float) -> list[Zone]:
     """Cluster (price, confirmed_bar) pivots into zones: a zone grows while a price is within
     `tolerance_pct` of the zone's lowest price. Zones are classified against `reference` (a close)
     and returned sorted by price.
     """
-    zones: list[Zone] = []
-    if not pivots:
-        return zones
-    ordered = sorted(pivots)
-    group = [ordered[0]]
-
-    def close_group(members):
-        lo = members[0][0]
-        hi = members[-1][0]
-        mid = (lo + hi) / 2.0
-        kind = "resistance" if mid >= reference else "support"
-        zones.append(Zone(kind, lo, hi, len(members), max(b for _, b in members)))
-
-    for price, bar in ordered[1:]:
-        if price <= group[0][0] * (1.0 + tolerance_pct / 100.0):
-            group.append((price, bar))
-        else:
-            close_group(group)
-            group = [(price, bar)]
-    close_group(group)
-    return zones
+    return [Zone(_kind(lo, hi, reference), lo, hi, n, last) for lo, hi, n, last in _groups(pivots, tolerance_pct)]
 
 
 def confirmed_pivots(high, low, upto: int, left: int = PIVOT_LEFT, right: int = PIVOT_RIGHT,
@@ -161,33 +164,52 @@ def last_swing_low(low, upto: int, left: int = PIVOT_LEFT, right: int = PIVOT_RI
 
 
 # -- Backtrader indicators: the same arithmetic, fed one bar at a time ------------------------------
+def _is_pivot(window, left: int, highs: bool) -> bool:
+    """Pure-Python twin of _pivot_flags for one window (numpy is slower on a dozen values)."""
+    centre = window[left]
+    if centre != centre:
+        return False
+    if highs:
+        return all(centre > v for v in window[:left]) and all(centre >= v for v in window[left + 1 :])
+    return all(centre < v for v in window[:left]) and all(centre <= v for v in window[left + 1 :])
+
+
 class _PivotTracker(bt.Indicator):
     """Keeps the pivots confirmed so far, checking on each bar whether the bar `right` bars ago is one."""
 
-    params = (("left", PIVOT_LEFT), ("right", PIVOT_RIGHT), ("lookback", LOOKBACK_BARS))
+    params = (("left", PIVOT_LEFT), ("right", PIVOT_RIGHT), ("lookback", LOOKBACK_BARS),
+              ("tolerance_pct", TOLERANCE_PCT))
 
     def __init__(self):
         self._pivots: list[tuple[float, bool, int, int]] = []  # (price, is_high, pivot bar, confirmed bar)
         self._bar = -1
         self._span = self.p.left + self.p.right + 1
+        self._groups: list[tuple[float, float, int, int]] | None = []
 
     def _update(self):
         self._bar += 1
         if len(self.data) < self._span:
             return
-        high = np.asarray(self.data.high.get(size=self._span), dtype=float)
-        low = np.asarray(self.data.low.get(size=self._span), dtype=float)
-        pivot_bar = self._bar - self.p.right
-        if _pivot_flags(high, self.p.left, self.p.right, True)[self.p.left]:
-            self._pivots.append((float(high[self.p.left]), True, pivot_bar, self._bar))
-        if _pivot_flags(low, self.p.left, self.p.right, False)[self.p.left]:
-            self._pivots.append((float(low[self.p.left]), False, pivot_bar, self._bar))
+        left, pivot_bar = self.p.left, self._bar - self.p.right
+        high = self.data.high.get(size=self._span)
+        low = self.data.low.get(size=self._span)
+        if _is_pivot(high, left, True):
+            self._pivots.append((float(high[left]), True, pivot_bar, self._bar))
+            self._groups = None
+        if _is_pivot(low, left, False):
+            self._pivots.append((float(low[left]), False, pivot_bar, self._bar))
+            self._groups = None
         first = self._bar - self.p.lookback
         while self._pivots and self._pivots[0][2] < first:
             self._pivots.pop(0)
+            self._groups = None
 
-    def _known(self) -> list[tuple[float, int]]:
-        return [(price, confirmed) for price, _, _, confirmed in self._pivots]
+    def zones(self) -> list[tuple[float, float, int, int]]:
+        # Clusters change only when a pivot is added or forgotten; the close only changes their kind.
+        if self._groups is None:
+            known = [(price, confirmed) for price, _, _, confirmed in self._pivots]
+            self._groups = _groups(known, self.p.tolerance_pct)
+        return self._groups
 
     def prenext(self):
         self._update()
@@ -202,31 +224,36 @@ class _PivotTracker(bt.Indicator):
 
 
 class ResistanceZone(_PivotTracker):
-    """Lower and upper edge of the nearest detected resistance zone at or above the close (NaN if none)."""
+    """Lower and upper edge of the nearest detected resistance zone at or above the close (NaN if none).
+
+    Same result as nearest_resistance(detect_zones(..., upto=this bar), close) (tested bar by bar).
+    """
 
     lines = ("low", "high")
-    params = (("tolerance_pct", TOLERANCE_PCT),)
     plotinfo = dict(subplot=False)
 
     def _emit(self):
-        zones = cluster_zones(self._known(), self.data.close[0], self.p.tolerance_pct)
-        zone = nearest_resistance(zones, self.data.close[0])
-        self.l.low[0] = zone.low if zone else float("nan")
-        self.l.high[0] = zone.high if zone else float("nan")
+        close = self.data.close[0]
+        best = None
+        for lo, hi, _, _ in self.zones():
+            if _kind(lo, hi, close) == "resistance" and hi >= close and (best is None or hi < best[1]):
+                best = (lo, hi)
+        self.l.low[0], self.l.high[0] = best if best else (float("nan"), float("nan"))
 
 
 class SupportZone(_PivotTracker):
     """Lower and upper edge of the nearest detected support zone at or below the close (NaN if none)."""
 
     lines = ("low", "high")
-    params = (("tolerance_pct", TOLERANCE_PCT),)
     plotinfo = dict(subplot=False)
 
     def _emit(self):
-        zones = cluster_zones(self._known(), self.data.close[0], self.p.tolerance_pct)
-        zone = nearest_support(zones, self.data.close[0])
-        self.l.low[0] = zone.low if zone else float("nan")
-        self.l.high[0] = zone.high if zone else float("nan")
+        close = self.data.close[0]
+        best = None
+        for lo, hi, _, _ in self.zones():
+            if _kind(lo, hi, close) == "support" and lo <= close and (best is None or lo > best[0]):
+                best = (lo, hi)
+        self.l.low[0], self.l.high[0] = best if best else (float("nan"), float("nan"))
 
 
 class SwingLow(_PivotTracker):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import backtrader as bt
+
 from strategies.base import NoteStrategy
 from strategies.params import Param, bt_params
-from strategies.signals import CloseBelow, Reclaim
+from strategies.signals import CloseBelow, Reclaim, stop_below
 
 
 class MaReclaim(NoteStrategy):
@@ -14,7 +16,10 @@ class MaReclaim(NoteStrategy):
     — a clear signal of short-term trend reversal."
 
     Entry: on the close of the `hold_bars`-th consecutive close above SMA(`ma_period`) that follows
-    a close at or below it. Exit: after a close below the SMA. Orders fill at the next bar's open.
+    a close at or below it; with `below_trend_ma`, only while that close is still below
+    SMA(`trend_ma_period`) (the note's recovery setting: "While still below the 200-day MA").
+    Exit: after a close below the SMA, or, with `stop_pct`, a close more than `stop_pct` percent below
+    the entry fill price. Orders fill at the next bar's open.
     """
 
     name = "ma_reclaim"
@@ -25,6 +30,10 @@ class MaReclaim(NoteStrategy):
     spec = (
         Param("ma_period", 50, "bars", "length of the simple moving average of closes", min=2, max=1000),
         Param("hold_bars", 3, "bars", "consecutive closes above the MA that confirm the reclaim", min=1, max=100),
+        Param("below_trend_ma", False, "", "only enter while the close is still below the trend MA"),
+        Param("trend_ma_period", 200, "bars", "the trend MA of the below_trend_ma filter", min=2, max=2000),
+        Param("stop_pct", None, "%", "exit on a close this far below the entry price (empty = no stop)",
+              min=0.01, max=99, optional=True, value_type=float),
     )
     params = bt_params(spec)
 
@@ -32,13 +41,26 @@ class MaReclaim(NoteStrategy):
         super().__init__()
         self.reclaim = Reclaim(self.data, ma_period=self.p.ma_period, hold_bars=self.p.hold_bars)
         self.below_ma = CloseBelow(self.data, self.reclaim.ma)
+        # Only built when used: an SMA(200) would otherwise delay the first signal by 200 bars.
+        self.trend = bt.ind.SMA(self.data.close, period=self.p.trend_ma_period) if self.p.below_trend_ma else None
+
+    def entry_condition(self) -> bool:
+        if not self.reclaim.signal[0]:
+            return False
+        return self.trend is None or self.data.close[0] < self.trend[0]
+
+    def stopped(self) -> bool:
+        if self.p.stop_pct is None:
+            return False
+        return stop_below(self.data.close[0], self.position.price * (1.0 - self.p.stop_pct / 100.0))
 
     def next(self):
-        if self.reclaim.signal[0]:
+        enter = self.entry_condition()
+        if enter:
             self.mark_setup()
         if self.busy:
             return
-        if not self.position and self.reclaim.signal[0]:
+        if not self.position and enter:
             self.enter_long()
-        elif self.position and self.below_ma.signal[0]:
+        elif self.position and (self.below_ma.signal[0] or self.stopped()):
             self.exit_position()

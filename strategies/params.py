@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 
@@ -19,9 +20,13 @@ class Param:
     choices: tuple[Any, ...] | None = None
     # None is allowed as a value when the parameter is an optional feature (a stop, a filter).
     optional: bool = False
+    # The value's type when the default cannot tell it (an optional date or level whose default is None).
+    value_type: type | None = None
 
     @property
     def kind(self) -> type:
+        if self.value_type is not None:
+            return self.value_type
         if self.choices is not None:
             return type(self.choices[0])
         if isinstance(self.default, bool):
@@ -56,6 +61,8 @@ class Param:
             value = float(value)
         elif kind is str and not isinstance(value, str):
             raise ValueError(f"must be text (got {value!r})")
+        elif kind is date:
+            value = _as_date(value)
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
             raise ValueError(f"must be one of {allowed} (got {value!r})")
@@ -69,3 +76,16 @@ class Param:
 def bt_params(spec: tuple[Param, ...]) -> tuple[tuple[str, Any], ...]:
     """The Backtrader `params` tuple for a spec."""
     return tuple((p.name, p.default) for p in spec)
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"must be a date YYYY-MM-DD (got {value!r})")

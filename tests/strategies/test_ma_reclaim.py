@@ -60,3 +60,30 @@ def test_equity_marks_position_at_close():
     # bar 6: bought 10 at 12.5, close 13 -> equity 10_000 + 10 * (13 - 12.5)
     assert result.equity.iloc[6] == pytest.approx(10_005.0)
     assert result.equity.iloc[-1] == pytest.approx(10_000.0)
+
+
+def test_still_below_the_trend_ma_filter():
+    frame = bars_frame(CLOSES)
+    # SMA(4) at bar 11 = (8 + 7 + 8 + 9) / 4 = 8: the close 9 is above it, so the reclaim is filtered out.
+    filtered = run_backtest(frictionless(ma_period=3, hold_bars=2, below_trend_ma=True, trend_ma_period=4), frame)
+    assert filtered.setups == []
+    # SMA(10) at bar 11 = mean(10, 9, 11, 12, 13, 12, 8, 7, 8, 9) = 9.9: 9 is still below it -> kept.
+    # (SMA(10) needs 10 bars: the bar-5 reclaim happens during its warm-up and is not seen.)
+    kept = run_backtest(frictionless(ma_period=3, hold_bars=2, below_trend_ma=True, trend_ma_period=10), frame)
+    assert kept.setups == [frame.index.date[11]]
+
+
+def test_stop_below_the_entry_price():
+    # Signal on bar 5 as above; bar 6 gaps up to open 14 and closes 13, above SMA(3) 12 but below the
+    # 5% stop 14 * 0.95 = 13.3: sell at bar 7's open 13.5. Without the stop the trade stays open.
+    closes = [10, 10, 10, 9, 11, 12, 13, 13, 13]
+    opens = [10, 10.5, 10.5, 10.5, 9.5, 11.5, 14, 13.5, 13.5]
+    frame = bars_frame(closes, opens=opens)
+    d = frame.index.date
+    stopped = run_backtest(frictionless(ma_period=3, hold_bars=2, stop_pct=5), frame).trades
+    assert len(stopped) == 1
+    t = stopped.iloc[0]
+    assert (t.entry_date, t.entry_price, t.exit_signal_date, t.exit_date, t.exit_price) == (
+        d[6], 14.0, d[6], d[7], 13.5)
+    held = run_backtest(frictionless(ma_period=3, hold_bars=2), frame).trades
+    assert held.iloc[0].status == "open"
