@@ -16,8 +16,8 @@ class MaReclaim(NoteStrategy):
     — a clear signal of short-term trend reversal."
 
     Entry: on the close of the `hold_bars`-th consecutive close above SMA(`ma_period`) that follows
-    a close at or below it; with `below_trend_ma`, only while that close is still below
-    SMA(`trend_ma_period`) (the note's recovery setting: "While still below the 200-day MA").
+    a close at or below it; with `below_ma_period` set, only while that close is still below
+    SMA(`below_ma_period`) (the note's recovery setting: "While still below the 200-day MA").
     Exit: after a close below the SMA, or, with `stop_pct`, a close more than `stop_pct` percent below
     the entry fill price. Orders fill at the next bar's open.
     """
@@ -30,8 +30,8 @@ class MaReclaim(NoteStrategy):
     spec = (
         Param("ma_period", 50, "bars", "length of the simple moving average of closes", min=2, max=1000),
         Param("hold_bars", 3, "bars", "consecutive closes above the MA that confirm the reclaim", min=1, max=100),
-        Param("below_trend_ma", False, "", "only enter while the close is still below the trend MA"),
-        Param("trend_ma_period", 200, "bars", "the trend MA of the below_trend_ma filter", min=2, max=2000),
+        Param("below_ma_period", None, "bars", "only enter while the close is still below this SMA (the note: 200; "
+              "empty = no filter)", min=2, max=2000, optional=True, value_type=int),
         Param("stop_pct", None, "%", "exit on a close this far below the entry price (empty = no stop)",
               min=0.01, max=99, optional=True, value_type=float),
     )
@@ -42,7 +42,7 @@ class MaReclaim(NoteStrategy):
         self.reclaim = Reclaim(self.data, ma_period=self.p.ma_period, hold_bars=self.p.hold_bars)
         self.below_ma = CloseBelow(self.data, self.reclaim.ma)
         # Only built when used: an SMA(200) would otherwise delay the first signal by 200 bars.
-        self.trend = bt.ind.SMA(self.data.close, period=self.p.trend_ma_period) if self.p.below_trend_ma else None
+        self.trend = bt.ind.SMA(self.data.close, period=self.p.below_ma_period) if self.p.below_ma_period else None
 
     def entry_condition(self) -> bool:
         if not self.reclaim.signal[0]:

@@ -65,11 +65,11 @@ def test_equity_marks_position_at_close():
 def test_still_below_the_trend_ma_filter():
     frame = bars_frame(CLOSES)
     # SMA(4) at bar 11 = (8 + 7 + 8 + 9) / 4 = 8: the close 9 is above it, so the reclaim is filtered out.
-    filtered = run_backtest(frictionless(ma_period=3, hold_bars=2, below_trend_ma=True, trend_ma_period=4), frame)
+    filtered = run_backtest(frictionless(ma_period=3, hold_bars=2, below_ma_period=4), frame)
     assert filtered.setups == []
     # SMA(10) at bar 11 = mean(10, 9, 11, 12, 13, 12, 8, 7, 8, 9) = 9.9: 9 is still below it -> kept.
     # (SMA(10) needs 10 bars: the bar-5 reclaim happens during its warm-up and is not seen.)
-    kept = run_backtest(frictionless(ma_period=3, hold_bars=2, below_trend_ma=True, trend_ma_period=10), frame)
+    kept = run_backtest(frictionless(ma_period=3, hold_bars=2, below_ma_period=10), frame)
     assert kept.setups == [frame.index.date[11]]
 
 
