@@ -74,13 +74,18 @@ def snapshot(
         str | None,
         typer.Option("--date", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
     ] = None,
+    peers: Annotated[
+        str | None,
+        typer.Option("--peers", help="Comma-separated symbols to compare year to date ('' for none). "
+                     "Default: SPY,QQQ when their files are in the data directory"),
+    ] = None,
     data_dir: DataDirOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """The note's table for one date: price, MAs, RSI, levels, bull/bear checklists, Final Call."""
     from engine.snapshot_flow import take_snapshot
 
-    snap, _ = take_snapshot(symbol, on, data_dir)
+    snap, _ = take_snapshot(symbol, on, data_dir, peers=peers)
     if json_out:
         typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
         return

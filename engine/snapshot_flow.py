@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot
 from engine.data import Bars, load_bars, resolve_data_dir
-from engine.errors import UserError
+from engine.errors import DataError, UserError
 
 
 def parse_date(text: str | date | None) -> date | None:
@@ -18,13 +19,55 @@ def parse_date(text: str | date | None) -> date | None:
         raise UserError(f"--date: {text!r} is not a date (expected YYYY-MM-DD, e.g. 2025-05-08)") from None
 
 
+DEFAULT_PEERS = ("SPY", "QQQ")  # the note's "lagged Nasdaq and S&P 500"
+
+
+def parse_peers(text: str | None) -> list[str] | None:
+    """None -> the defaults (if their files are present); '' -> no peers; 'SPY,QQQ' -> exactly those."""
+    if text is None:
+        return None
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
 def take_snapshot(
     symbol: str, on: str | date | None = None, data_dir: str | None = None, settings: SnapshotSettings | None = None,
+    peers: str | list[str] | None = None,
 ) -> tuple[Snapshot, Bars]:
-    """Bars are loaded whole, under the same default validation policy as `rtybt run`, then cut at `on`."""
+    """Bars are loaded whole, under the same default validation policy as `rtybt run`, then cut at `on`.
+
+    Peers named explicitly must be found (or downloaded); the default peers are used only when their
+    files are already in the data directory, so a plain snapshot never needs more than one file.
+    """
     from engine.config import ValidationPolicy
+    from engine.data.locate import symbol_file
 
     on = parse_date(on)
     directory, source = resolve_data_dir(data_dir)
     bars = load_bars(symbol, directory, ValidationPolicy(), source_hint=source)
-    return compute_snapshot(bars.frame, symbol, on, settings, source=bars.path.name), bars
+    names = parse_peers(peers) if isinstance(peers, str) or peers is None else list(peers)
+    if names is None:
+        names = [p for p in DEFAULT_PEERS if symbol_file(directory, p).is_file()]
+    peer_frames = {}
+    for name in names:
+        if name == symbol:
+            continue
+        try:
+            peer_frames[name] = load_bars(name, directory, ValidationPolicy(), source_hint=source).frame
+        except DataError as exc:
+            raise DataError(f"--peers {name}: {exc}") from None
+    snap = compute_snapshot(bars.frame, symbol, on, settings, source=bars.path.name, peer_frames=peer_frames)
+    return replace(snap, data=data_provenance(bars)), bars
+
+
+def data_provenance(bars: Bars) -> dict:
+    """Which file, which checksum, and what validation reported or dropped: never a silent repair."""
+    report = bars.report
+    return {
+        "file": str(bars.path),
+        "sha256": bars.sha256,
+        "checksum": bars.checksum_status,
+        "rows_read": report.rows_read,
+        "rows_kept": report.rows_kept,
+        "dropped": [f"{f.date} (line {f.line}: {f.detail})" for f in report.dropped],
+        "warnings": {c.name: len(c.findings) for c in report.checks if c.action == "warn" and c.findings},
+    }

@@ -14,8 +14,9 @@ Medium (weeks to months) — the 50-day MA and the 200-day MA, the note's "macro
 Long-term (months) — the 200-day MA and the golden cross:
   Bullish if B and G; Cautiously Bullish if B and not G (golden cross pending); Neutral if not B
   and A (trend still under the 200-day MA, recovery under way); Bearish if not B and not A.
-The note's reasons that need other data ("improving breadth", "lagging structure vs peers") are not
-computable from one symbol's bars: they never decide a bias; the snapshot lists them as not computable.
+The note's "improving breadth" is not computable from bars: it never decides a bias and is listed as
+not computable. "Lagging structure vs peers" is read from the peers' bars when given (year-to-date
+returns, engine.analysis.peers) and appended to the long-term reason as evidence; it never decides a bias.
 """
 
 from __future__ import annotations
@@ -42,6 +43,8 @@ class CallFacts:
     # The level a medium-term reversal must clear: "2,100-2,150" in the note; None when nothing is overhead.
     confirm_above: str | None = None
     support_below: str | None = None
+    # Evidence only, appended to the long-term reason: e.g. "lagging SPY and QQQ year to date".
+    peer_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,13 @@ def medium_term(f: CallFacts) -> Call:
 
 
 def long_term(f: CallFacts) -> Call:
+    call = _long_term(f)
+    if f.peer_note:
+        return Call(call.horizon, call.bias, f"{call.reasoning}; {f.peer_note}", call.rule)
+    return call
+
+
+def _long_term(f: CallFacts) -> Call:
     if f.above_slow and f.golden_cross:
         return Call("Long-term", BULLISH, f"Above {f.slow_label} with a golden cross in place", "B and G")
     if f.above_slow:

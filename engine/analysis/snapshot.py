@@ -9,7 +9,7 @@ above the 200-day MA) and the date of the last golden or death cross; the MACD(1
 Key levels: zones of clustered swing pivots from strategies.levels (the same detector the strategies
 use) plus the moving averages as dynamic levels; the nearest `max_zones` of each side are listed.
 Checklists: engine.analysis.checklists (rules in its docstring). Final Call: engine.analysis.final_call
-(rules in its docstring).
+(rules in its docstring). Peers (optional): engine.analysis.peers, year-to-date returns as evidence only.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from engine.analysis import checklists
+from engine.analysis import checklists, peers
 from engine.analysis.final_call import Call, CallFacts, final_call
 from engine.analysis.indicators import macd, sma, wilder_rsi
 from engine.errors import DataError
@@ -110,6 +110,8 @@ class Snapshot:
     bear_case: list[checklists.Item]
     calls: list[Call]
     not_computable: list[str] = field(default_factory=list)
+    data: dict | None = None  # provenance of the bars (file, checksum, validation), set by the caller
+    peers: dict | None = None  # year-to-date returns of the symbol and its peers, when peers were given
 
     def to_dict(self) -> dict:
         return {
@@ -125,8 +127,10 @@ class Snapshot:
             "bull_case": [i.to_dict() for i in self.bull_case],
             "bear_case": [i.to_dict() for i in self.bear_case],
             "final_call": [c.to_dict() for c in self.calls],
+            "peers": self.peers,
             "not_computable": self.not_computable,
             "settings": asdict(self.settings),
+            "data": self.data,
         }
 
 
@@ -248,15 +252,19 @@ NOT_COMPUTABLE = [
     "interest rates, inflation and the Fed's tone (the note's Broader Context and the rate-environment bull item)",
     "market breadth and risk appetite (the short-term 'improving breadth' reason, the risk-appetite bear item)",
     "earnings growth (the bear item on sluggish small-cap earnings)",
-    "the structure versus peers (Nasdaq, S&P 500) in the long-term reason: needs other symbols' bars",
 ]
+NO_PEERS = "the structure versus peers (Nasdaq, S&P 500) in the long-term reason: no peer bars given"
 
 
 def compute_snapshot(
     frame: pd.DataFrame, symbol: str, on: date | None = None, settings: SnapshotSettings | None = None,
-    source: str | None = None,
+    source: str | None = None, peer_frames: dict[str, pd.DataFrame] | None = None,
 ) -> Snapshot:
-    """The note's full table for the last bar on or before `on`, from bars up to that bar only."""
+    """The note's full table for the last bar on or before `on`, from bars up to that bar only.
+
+    `peer_frames` (symbol -> bars, e.g. SPY and QQQ) adds the year-to-date comparison of the note's
+    Broader Context; each peer is read only up to the same date.
+    """
     s = settings or SnapshotSettings()
     source = source or symbol
     pos, date_note = locate_bar(frame.index, on, source)
@@ -280,6 +288,13 @@ def compute_snapshot(
         [f"{_fmt_band(lv.low, lv.high)} resistance" for lv in overhead[:1]]
         + ([f"the {s.slow_ma}-day MA ({readings.sma_slow:,.0f})"] if not readings.above_slow else [])
     )
+    bar_date = cut.index[-1].date()
+    peer_block, peer_note = None, None
+    if peer_frames:
+        own = peers.ytd_return(cut, symbol, bar_date)
+        others = [peers.ytd_return(f, name, bar_date) for name, f in peer_frames.items()]
+        peer_note = peers.compare(own, others)
+        peer_block = {"returns": [own.to_dict()] + [p.to_dict() for p in others], "relation": peer_note}
     below = support[0] if support else None
     facts = CallFacts(
         above_fast=readings.above_fast, above_slow=readings.above_slow,
@@ -287,9 +302,11 @@ def compute_snapshot(
         fast_label=f"{s.fast_ma}-MA", slow_label=f"{s.slow_ma}-MA",
         confirm_above=confirm or None,
         support_below=f"{_fmt_band(below.low, below.high)} ({below.type})" if below else None,
+        peer_note=peer_note,
     )
     return Snapshot(
-        symbol=symbol, requested_date=on, bar_date=cut.index[-1].date(), date_note=date_note, settings=s,
+        symbol=symbol, requested_date=on, bar_date=bar_date, date_note=date_note, settings=s,
         readings=readings, resistance=resistance, support=support, bull_case=bull, bear_case=bear,
-        calls=final_call(facts), not_computable=list(NOT_COMPUTABLE),
+        calls=final_call(facts), not_computable=NOT_COMPUTABLE + ([] if peer_note else [NO_PEERS]),
+        peers=peer_block,
     )

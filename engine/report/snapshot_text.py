@@ -51,8 +51,21 @@ def render_snapshot(snap: Snapshot) -> list[str]:
         for item in items:
             lines.append(f"  {_mark(item.status)} {item.note}")
             lines.append(f"        {item.evidence}")
+    if snap.peers:
+        returns = ", ".join(
+            f"{p['symbol']} {p['ytd_return']:+.1%}" if p["ytd_return"] is not None else f"{p['symbol']} n/a"
+            for p in snap.peers["returns"]
+        )
+        relation = f" — {snap.symbol} {snap.peers['relation']}" if snap.peers["relation"] else ""
+        lines += ["", f"Versus peers (year to date): {returns}{relation}"]
     lines += ["", "Final Call"]
     lines += _table([["Time Frame", "Bias", "Reasoning"]] + [[c.horizon, c.bias, c.reasoning] for c in snap.calls])
     lines += ["", "Not computable from price bars (never used in the rules):"]
     lines += [f"  - {what}" for what in snap.not_computable]
+    if snap.data:
+        d = snap.data
+        warned = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in d["warnings"].items()) or "none"
+        lines += ["", f"data: {d['file']} ({d['rows_kept']} of {d['rows_read']} rows kept; sha256 {d['sha256'][:12]}…, "
+                  f"{d['checksum']}); validation warnings: {warned}"]
+        lines += [f"  dropped: {row}" for row in d["dropped"]]
     return lines
