@@ -17,6 +17,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain click help: rich's help formatter costs more start-up time than the rest of the CLI together.
+    rich_markup_mode=None,
 )
 data_app = typer.Typer(help="Inspect and fetch daily bars.", no_args_is_help=True)
 config_app = typer.Typer(help="Config helpers.", no_args_is_help=True)

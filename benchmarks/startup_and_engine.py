@@ -1,0 +1,110 @@
+"""Benchmark: `rtybt --help` wall time and rtybt's engine time against a bare Backtrader script.
+
+Usage: python benchmarks/startup_and_engine.py [--runs N] [--config configs/ma_reclaim.yaml]
+
+Prints medians over N runs, side by side, from one invocation. Targets (issue 7): `rtybt --help`
+under 0.3 s; rtybt's engine at most 0.8x a bare script that runs the same strategy on the same bars
+through the stock PandasData feed with the stock analyzers (TimeReturn, DrawDown, SharpeRatio,
+TradeAnalyzer) and Cerebro's defaults. Runs are interleaved so machine load hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def wall(command: list[str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    return time.perf_counter() - t0
+
+
+def bare_backtrader(config, frame):
+    """The same strategy, costs and sizer through stock Backtrader: PandasData + stock analyzers."""
+    import backtrader as bt
+
+    from engine.broker import configure
+    from strategies import get_strategy
+
+    cerebro = bt.Cerebro()
+    cerebro.adddata(bt.feeds.PandasData(dataname=frame, name=config.data.symbol))
+    configure(cerebro, config.broker, config.sizing)
+    cerebro.addstrategy(get_strategy(config.strategy.name), **config.strategy.params)
+    cerebro.addanalyzer(bt.analyzers.TimeReturn, timeframe=bt.TimeFrame.Days, _name="returns")
+    cerebro.addanalyzer(bt.analyzers.DrawDown, _name="drawdown")
+    cerebro.addanalyzer(bt.analyzers.SharpeRatio, timeframe=bt.TimeFrame.Days, annualize=True,
+                        riskfreerate=0.0, _name="sharpe")
+    cerebro.addanalyzer(bt.analyzers.TradeAnalyzer, _name="trades")
+    return cerebro.run()[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--config", default=str(REPO / "configs" / "ma_reclaim.yaml"))
+    args = parser.parse_args()
+    rtybt = Path(sys.executable).with_name("rtybt")
+
+    # -- start-up --
+    startup = {"python -c pass": [], "rtybt --help": [], "rtybt run --help": []}
+    for _ in range(args.runs):
+        startup["python -c pass"].append(wall([sys.executable, "-c", "pass"]))
+        startup["rtybt --help"].append(wall([str(rtybt), "--help"]))
+        startup["rtybt run --help"].append(wall([str(rtybt), "run", "--help"]))
+
+    # -- engine --
+    from engine.config import load_config
+    from engine.pipeline import load_run_bars
+    from engine.run import run_backtest
+
+    config = load_config(args.config)
+    bars, bench = load_run_bars(config)
+    solo = config.model_copy(deep=True)
+    solo.benchmark.enabled = False
+    engine = {"bare Backtrader (PandasData, stock analyzers)": [], "rtybt engine, strategy only": [],
+              "rtybt engine + buy & hold benchmark": []}
+    bare_fills = rtybt_fills = None
+    for _ in range(args.runs):
+        t0 = time.perf_counter()
+        strat = bare_backtrader(solo, bars.frame)
+        engine["bare Backtrader (PandasData, stock analyzers)"].append(time.perf_counter() - t0)
+        bare_fills = strat.fills
+        t0 = time.perf_counter()
+        result = run_backtest(solo, bars.frame, None)
+        engine["rtybt engine, strategy only"].append(time.perf_counter() - t0)
+        rtybt_fills = result.transactions.to_dict("records")
+        t0 = time.perf_counter()
+        run_backtest(config, bars.frame, bench.frame if bench else None)
+        engine["rtybt engine + buy & hold benchmark"].append(time.perf_counter() - t0)
+
+    print(f"rtybt start-up and engine, medians of {args.runs} runs ({len(bars.frame)} bars of {bars.symbol}, "
+          f"{config.strategy.name} {config.strategy.params})")
+    print(f"{'':48} {'median s':>9} {'min s':>8}  ratio")
+    base = statistics.median(startup["python -c pass"])
+    for name, times in startup.items():
+        med = statistics.median(times)
+        print(f"  {name:46} {med:9.3f} {min(times):8.3f}  {med / base:5.2f}x python")
+    bare = statistics.median(engine["bare Backtrader (PandasData, stock analyzers)"])
+    for name, times in engine.items():
+        med = statistics.median(times)
+        print(f"  {name:46} {med:9.3f} {min(times):8.3f}  {med / bare:5.2f}x bare")
+    same = len(bare_fills) == len(rtybt_fills) and all(
+        a["date"] == b["date"] and abs(a["price"] - b["price"]) < 1e-9 for a, b in zip(bare_fills, rtybt_fills, strict=False)
+    )
+    print(f"  same fills in both engines: {'yes' if same else 'NO'} ({len(rtybt_fills)} fills)")
+    help_med = statistics.median(startup["rtybt --help"])
+    ratio = statistics.median(engine["rtybt engine, strategy only"]) / bare
+    print(f"targets: rtybt --help < 0.300 s: {'met' if help_med < 0.3 else 'MISSED'} ({help_med:.3f} s); "
+          f"engine <= 0.80x bare: {'met' if ratio <= 0.8 else 'MISSED'} ({ratio:.2f}x)")
+
+
+if __name__ == "__main__":
+    main()
