@@ -141,6 +141,17 @@ def regress(
     sys.exit(report.exit_code)
 
 
+@app.command()
+def report(
+    run_dir: Annotated[str, typer.Argument(help="A run directory, e.g. results/ma_reclaim/<run id>", show_default=False)],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
+    from engine.report.rerender import rerender
+
+    echo(f"report: {rerender(run_dir, data_dir)}", 0)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

@@ -151,9 +151,61 @@ class AnalysisConfig(_Section):
     periods_per_year: int = Field(252, ge=1, le=366, description="bars per year used to annualise")
 
 
+class LevelRuleConfig(_Section):
+    """A target or stop level for the target-first analysis."""
+
+    kind: Literal["ma", "pct"] = Field("ma", description="ma: simple moving average of closes; pct: % from the setup close")
+    period: int | None = Field(None, ge=2, le=1000, description="ma: length in sessions")
+    pct: float | None = Field(None, gt=0, lt=1, description="pct: distance from the setup's close, as a fraction")
+    price: Literal["close", "high", "low"] = Field("close", description="which price of each session is compared")
+
+    @model_validator(mode="after")
+    def _needs_its_number(self):
+        if self.kind == "ma" and self.period is None:
+            raise ValueError("kind 'ma' needs `period`")
+        if self.kind == "pct" and self.pct is None:
+            raise ValueError("kind 'pct' needs `pct`")
+        return self
+
+
+class EventStudyConfig(_Section):
+    """Forward returns after every setup, bootstrap and target-first analysis (the tearsheet's statistics)."""
+
+    horizons: list[int] = Field([5, 10, 20, 60], min_length=1, description="forward horizons, sessions")
+    verdict_horizon: int = Field(20, ge=1, description="the horizon the one-sentence verdict is about (one of horizons)")
+    bootstrap_samples: int = Field(2000, ge=100, le=100_000, description="cluster-bootstrap draws")
+    seed: int = Field(20250508, ge=0, description="bootstrap seed (results are reproducible)")
+    confidence: float = Field(0.95, gt=0.5, lt=1.0, description="confidence level of intervals and the verdict")
+    target: LevelRuleConfig = Field(
+        LevelRuleConfig(kind="ma", period=200, price="high"), description="the note's upside target: a 200-day MA test"
+    )
+    stop: LevelRuleConfig = Field(
+        LevelRuleConfig(kind="ma", period=50, price="close"), description="the note's failure: a close below the 50-day MA"
+    )
+    max_sessions: int = Field(250, ge=1, description="sessions after a setup searched for target or stop")
+
+    @field_validator("horizons")
+    @classmethod
+    def _positive_horizons(cls, value):
+        if any(h < 1 or h > 2000 for h in value):
+            raise ValueError("every horizon must be between 1 and 2000 sessions")
+        return sorted(set(value))
+
+    @model_validator(mode="after")
+    def _verdict_horizon_studied(self):
+        if self.verdict_horizon not in self.horizons:
+            raise ValueError(f"verdict_horizon {self.verdict_horizon} is not one of horizons {self.horizons}")
+        return self
+
+
+class ReportConfig(_Section):
+    zoom_months: int = Field(12, ge=1, le=600, description="the note's chart zoomed on the last N months of data")
+
+
 class OutputConfig(_Section):
     dir: str = Field("results", description="results root; relative paths are relative to the working directory")
     plots: bool = Field(True, description="write equity.png")
+    tearsheet: bool = Field(True, description="write tearsheet.html, its figures (PNG) and statistics (JSON)")
 
 
 class RunConfig(_Section):
@@ -165,6 +217,8 @@ class RunConfig(_Section):
     benchmark: BenchmarkConfig = BenchmarkConfig()
     analysis: AnalysisConfig = AnalysisConfig()
     output: OutputConfig = OutputConfig()
+    event_study: EventStudyConfig = EventStudyConfig()
+    report: ReportConfig = ReportConfig()
 
     @field_validator("name")
     @classmethod
@@ -175,7 +229,7 @@ class RunConfig(_Section):
 
     def config_hash(self) -> str:
         """Hash of everything that can change the results (not where they are written or read from)."""
-        payload = self.model_dump(mode="json", exclude={"output": True, "name": True, "data": {"dir"}})
+        payload = self.model_dump(mode="json", exclude={"output": True, "name": True, "report": True, "data": {"dir"}})
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 

@@ -157,6 +157,9 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     result.positions.rename_axis("date").to_csv(writer.path("positions.csv"), date_format="%Y-%m-%d")
     result.transactions.to_csv(writer.path("transactions.csv"), index=False)
     result.order_issues.to_csv(writer.path("order_issues.csv"), index=False)
+    from engine.report.inputs import setups_frame
+
+    setups_frame(result.setups).to_csv(writer.path("setups.csv"), index=False)  # `rtybt report` re-reads it
     validation = {"data": bars.report.to_dict()}
     text = bars.report.to_text(max_rows=50)
     if bench is not None and bench is not bars:
@@ -175,3 +178,9 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
             f"{config.name}: {config.strategy.name} on {config.data.symbol} ({result.costs})",
             bench_equity, f"buy & hold {result.benchmark_symbol}",
         )
+    if config.output.tearsheet:
+        from engine.report.inputs import from_result
+        from engine.report.tearsheet import build_report
+
+        for name, payload in build_report(from_result(config, result, bars.frame)).items():
+            writer.path(name).write_bytes(payload)

@@ -1,0 +1,124 @@
+"""Analysis stage: after each setup, did price reach the target (200-day MA test) before the stop (close below the 50-day MA)?
+
+Rules, per session after the setup (session 1 is the bar after the setup's close):
+- a level is a simple moving average of closes (`kind: ma`, re-read every session) or a fixed
+  percentage from the setup's close (`kind: pct`);
+- the target is reached when the chosen price (`high` by default: touching the MA is a "test")
+  is at or above the target level; the stop is hit when the chosen price (`close` by default) is
+  strictly below the stop level;
+- if both happen on the same session it counts as stop first (daily bars cannot tell the order:
+  the conservative reading);
+- a setup whose window ends (data end or `max_sessions`) before either is "neither";
+- a setup whose own close is already at or above the target level is "above_target" and left out
+  of the rates: the note's setup is a rally *toward* the 200-day MA from below it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from engine.analysis.event_study import setup_positions
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    kind: str  # "ma" | "pct"
+    period: int | None = None
+    pct: float | None = None
+    price: str = "close"  # "close" | "high" | "low"
+
+    def describe(self, role: str) -> str:
+        verb = "at or above" if role == "target" else "below"
+        level = f"the {self.period}-day MA" if self.kind == "ma" else (
+            f"the setup close {'+' if role == 'target' else '-'}{self.pct:.1%}")
+        return f"{role}: the session's {self.price} {verb} {level}"
+
+    def ma(self, close: pd.Series) -> np.ndarray:
+        return close.rolling(self.period, min_periods=self.period).mean().to_numpy()
+
+    def fixed_level(self, setup_close: float, role: str) -> float:
+        return setup_close * (1.0 + self.pct) if role == "target" else setup_close * (1.0 - self.pct)
+
+
+DEFAULT_TARGET = LevelRule("ma", period=200, price="high")
+DEFAULT_STOP = LevelRule("ma", period=50, price="close")
+
+
+@dataclass(frozen=True)
+class TargetFirst:
+    outcomes: pd.DataFrame  # date, outcome, sessions_to_target, sessions_to_stop
+    target: LevelRule
+    stop: LevelRule
+    max_sessions: int
+
+    def summary(self) -> dict:
+        o = self.outcomes
+        n = len(o)
+        counts = o["outcome"].value_counts() if n else pd.Series(dtype=int)
+        judged = n - int(counts.get("above_target", 0))
+
+        def share(kind):
+            return float(counts.get(kind, 0) / judged) if judged else None
+
+        def median(col, kind):
+            vals = o.loc[o["outcome"] == kind, col]
+            return float(vals.median()) if len(vals) else None
+
+        return {
+            "setups": n,
+            "above_target_at_setup": int(counts.get("above_target", 0)),
+            "judged": judged,
+            "target_first": int(counts.get("target", 0)),
+            "stop_first": int(counts.get("stop", 0)),
+            "neither": int(counts.get("neither", 0)),
+            "target_first_rate": share("target"),
+            "stop_first_rate": share("stop"),
+            "neither_rate": share("neither"),
+            "median_sessions_to_target": median("sessions_to_target", "target"),
+            "median_sessions_to_stop": median("sessions_to_stop", "stop"),
+            "target_rule": self.target.describe("target"),
+            "stop_rule": self.stop.describe("stop"),
+            "max_sessions": self.max_sessions,
+            "tie_rule": "target and stop on the same session count as stop first",
+        }
+
+
+def _first(hits: np.ndarray) -> int | None:
+    idx = np.flatnonzero(hits)
+    return int(idx[0]) + 1 if len(idx) else None
+
+
+def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_TARGET,
+                 stop: LevelRule = DEFAULT_STOP, max_sessions: int = 250) -> TargetFirst:
+    """One row per setup: which of target and stop came first, and after how many sessions."""
+    close = frame["close"]
+    positions = setup_positions(frame.index, setup_dates)
+    closes = close.to_numpy(dtype=float)
+    ma_target = target.ma(close) if target.kind == "ma" else None
+    ma_stop = stop.ma(close) if stop.kind == "ma" else None
+    target_price = frame[target.price].to_numpy(dtype=float)
+    stop_price = frame[stop.price].to_numpy(dtype=float)
+    rows = []
+    for pos in positions:
+        window = slice(pos + 1, min(pos + 1 + max_sessions, len(frame)))
+        t_level = ma_target[window] if ma_target is not None else target.fixed_level(closes[pos], "target")
+        s_level = ma_stop[window] if ma_stop is not None else stop.fixed_level(closes[pos], "stop")
+        # NaN levels (MA still warming up) compare False: neither reached on those sessions.
+        t_hit = _first(target_price[window] >= t_level)
+        s_hit = _first(stop_price[window] < s_level)
+        level_at_setup = ma_target[pos] if ma_target is not None else target.fixed_level(closes[pos], "target")
+        if closes[pos] >= level_at_setup:
+            outcome = "above_target"
+        elif s_hit is not None and (t_hit is None or s_hit <= t_hit):
+            outcome = "stop"
+        elif t_hit is not None:
+            outcome = "target"
+        else:
+            outcome = "neither"
+        rows.append({"date": frame.index[pos].date(), "outcome": outcome,
+                     "sessions_to_target": t_hit, "sessions_to_stop": s_hit})
+    outcomes = pd.DataFrame(rows, columns=["date", "outcome", "sessions_to_target", "sessions_to_stop"])
+    return TargetFirst(outcomes, target, stop, max_sessions)

@@ -1,0 +1,73 @@
+"""Report stage: the note's chart: price with the 50/200-day MAs, RSI(14) with the 55 line, zones, entries/exits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from engine.report.figures import pyplot, to_png
+
+RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone"
+
+
+def wilder_rsi(close: pd.Series, period: int = 14) -> pd.Series:
+    """Wilder's RSI (seeded with the simple mean of the first `period` moves), as Backtrader's bt.ind.RSI.
+
+    Drawn only: strategies read RSI from their Backtrader indicator, never from this.
+    """
+    delta = close.diff().to_numpy()
+    gain, loss = np.clip(delta, 0, None), np.clip(-delta, 0, None)
+    avg_gain, avg_loss = np.full(len(close), np.nan), np.full(len(close), np.nan)
+    if len(close) > period:
+        avg_gain[period], avg_loss[period] = gain[1 : period + 1].mean(), loss[1 : period + 1].mean()
+        for i in range(period + 1, len(close)):
+            avg_gain[i] = (avg_gain[i - 1] * (period - 1) + gain[i]) / period
+            avg_loss[i] = (avg_loss[i - 1] * (period - 1) + loss[i]) / period
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rsi = 100.0 - 100.0 / (1.0 + avg_gain / avg_loss)
+    rsi = np.where((avg_loss == 0) & ~np.isnan(avg_gain), 100.0, rsi)
+    return pd.Series(rsi, index=close.index, name="rsi")
+
+
+def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None) -> bytes:
+    """The chart from `start` (default: the first bar); MAs and RSI are computed on the whole history first."""
+    plt = pyplot()
+    close = bars["close"]
+    ma50 = close.rolling(50, min_periods=50).mean()
+    ma200 = close.rolling(200, min_periods=200).mean()
+    rsi = wilder_rsi(close)
+    window = slice(pd.Timestamp(start), None) if start is not None else slice(None)
+    c, m50, m200, r = close.loc[window], ma50.loc[window], ma200.loc[window], rsi.loc[window]
+    fig, (ax, ax_rsi) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    ax.plot(c.index, c.to_numpy(), color="#222", lw=0.9, label="close")
+    ax.plot(m50.index, m50.to_numpy(), color="#1f77b4", lw=1.1, label="50-day MA")
+    ax.plot(m200.index, m200.to_numpy(), color="#d62728", lw=1.1, label="200-day MA")
+    for zone in zones:
+        color = "#c0392b" if zone.kind == "resistance" else "#27ae60"
+        ax.axhspan(zone.low, zone.high, color=color, alpha=0.15, lw=0)
+    if len(zones):
+        ax.plot([], [], color="#c0392b", alpha=0.3, lw=6, label="resistance zone")
+        ax.plot([], [], color="#27ae60", alpha=0.3, lw=6, label="support zone")
+    first = c.index[0] if len(c) else None
+    if len(trades) and first is not None:
+        entries = trades[pd.to_datetime(trades["entry_date"]) >= first]
+        exits = trades[trades["exit_date"].notna()]
+        exits = exits[pd.to_datetime(exits["exit_date"]) >= first]
+        ax.scatter(pd.to_datetime(entries["entry_date"]), entries["entry_price"], marker="^", color="#27ae60",
+                   s=28, zorder=5, label=f"entry ({len(entries)})")
+        ax.scatter(pd.to_datetime(exits["exit_date"]), exits["exit_price"], marker="v", color="#c0392b",
+                   s=28, zorder=5, label=f"exit ({len(exits)})")
+    if start is None:
+        ax.set_yscale("log")
+    ax.set_ylabel("index points" + (" (log)" if start is None else ""))
+    ax.set_title(title)
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.grid(alpha=0.3)
+    ax_rsi.plot(r.index, r.to_numpy(), color="#8e44ad", lw=0.8)
+    ax_rsi.axhline(RSI_LINE, color="#e67e22", lw=1.0, ls="--", label=f"RSI {RSI_LINE:g}")
+    ax_rsi.set_ylim(0, 100)
+    ax_rsi.set_ylabel("RSI(14)")
+    ax_rsi.legend(loc="upper left", fontsize=8)
+    ax_rsi.grid(alpha=0.3)
+    fig.tight_layout()
+    return to_png(fig)

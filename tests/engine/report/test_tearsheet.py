@@ -1,0 +1,177 @@
+"""tearsheet.html on a real ^RUT run: parses, self-contained, every image a PNG, every section, re-renders identically."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from engine.pipeline import execute_run
+from engine.report.rerender import rerender
+from engine.report.tearsheet import SECTIONS
+
+REPO = Path(__file__).resolve().parents[3]
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+class Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.section_ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag == "section":
+            self.section_ids.append(attrs.get("id"))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, snapshot_dir):
+    """One full-history ^RUT run with the tearsheet (the integration run every test here reads)."""
+    out = tmp_path_factory.mktemp("results")
+    outcome = execute_run(REPO / "configs" / "ma_reclaim.yaml", ["event_study.bootstrap_samples=500"],
+                          data_dir=str(snapshot_dir), results_dir=str(out))
+    return outcome
+
+
+@pytest.fixture(scope="module")
+def page(run) -> tuple[str, Collector]:
+    text = (run.run_dir / "tearsheet.html").read_text(encoding="utf-8")
+    parser = Collector()
+    parser.feed(text)
+    parser.close()
+    return text, parser
+
+
+def test_every_section_in_order_verdict_first(page):
+    text, parser = page
+    assert parser.section_ids == list(SECTIONS)
+    # The verdict comes before any statistic table of the report.
+    assert text.index('id="verdict"') < text.index('id="metrics"') < text.index('id="event-study"')
+
+
+def test_self_contained_no_scripts_no_outside_links(page):
+    text, parser = page
+    names = {tag for tag, _ in parser.tags}
+    assert not names & {"script", "link", "iframe", "object", "embed"}
+    for tag, attrs in parser.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            assert value is None or value.startswith("data:image/png;base64,"), (tag, key, value[:40])
+    assert "@import" not in text and "url(" not in text and "http" not in text.lower().replace("http-equiv", "")
+
+
+def test_every_image_decodes_to_a_png(page):
+    _, parser = page
+    images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
+    assert len(images) >= 7
+    for src in images:
+        payload = base64.b64decode(src.removeprefix("data:image/png;base64,"), validate=True)
+        assert payload.startswith(PNG_MAGIC)
+        with Image.open(io.BytesIO(payload)) as img:
+            img.verify()
+
+
+def test_figures_and_statistics_are_files_too(run):
+    d = run.run_dir
+    for name in ("chart_full.png", "chart_zoom.png", "event_path.png", "event_distribution.png",
+                 "pf_cumulative_returns.png", "pf_drawdowns.png", "pf_rolling_risk.png"):
+        assert (d / name).read_bytes().startswith(PNG_MAGIC), name
+    report = json.loads((d / "report.json").read_text())
+    study = json.loads((d / "event_study.json").read_text())
+    assert [s["horizon"] for s in study["horizons"]] == [5, 10, 20, 60]
+    assert report["setups"] == study["setups"] == len(run.result.setups) > 0
+    assert report["verdict"].startswith("On ^RUT from 1987-09-10")
+    assert {"perf_stats", "drawdowns", "monthly_returns", "round_trips_summary"} <= set(report["pyfolio"])
+
+
+def test_verdict_and_sharpe_convention_stated(run, page):
+    text, _ = page
+    report = json.loads((run.run_dir / "report.json").read_text())
+    assert report["verdict"].replace("&", "&amp;") in text
+    assert "Sharpe = mean(r - rf/252) / std(r - rf/252, ddof=1) x sqrt(252)" in text
+    assert "annual risk-free rate 0.00%" in text
+
+
+def test_event_study_numbers_match_a_direct_computation(run, snapshot_dir):
+    # Independently: forward returns straight from the CSV closes at the stored setup dates.
+    raw = pd.read_csv(snapshot_dir / "^RUT.csv", index_col="Date", parse_dates=True)["Close"]
+    close = raw.loc[run.result.returns.index]
+    setups = pd.to_datetime(pd.read_csv(run.run_dir / "setups.csv")["date"])
+    study = json.loads((run.run_dir / "event_study.json").read_text())
+    for stats in study["horizons"]:
+        h = stats["horizon"]
+        fwd = (close.shift(-h) / close - 1.0).loc[setups].dropna()
+        everyday = (close.shift(-h) / close - 1.0).dropna()
+        assert stats["events"] == len(fwd)
+        assert stats["mean"] == pytest.approx(fwd.mean(), abs=1e-12)
+        assert stats["median"] == pytest.approx(fwd.median(), abs=1e-12)
+        assert stats["hit_rate"] == pytest.approx((fwd > 0).mean(), abs=1e-12)
+        assert stats["baseline_mean"] == pytest.approx(everyday.mean(), abs=1e-12)
+        low, high = stats["excess_ci"]
+        assert low < stats["excess_mean"] < high
+        assert stats["beats_baseline"] == (low > 0)
+
+
+def test_report_command_rerenders_byte_identical(run):
+    d = run.run_dir
+    before = {name: (d / name).read_bytes() for name in ("tearsheet.html", "report.json", "event_study.json",
+                                                        "chart_zoom.png")}
+    (d / "tearsheet.html").unlink()
+    assert rerender(d) == d / "tearsheet.html"
+    for name, payload in before.items():
+        assert (d / name).read_bytes() == payload, name
+    assert not list(d.glob(".*.tmp.*"))
+
+
+def test_report_command_bad_run_dir_is_one_line_exit_2(tmp_path):
+    (tmp_path / "config.yaml").write_text("strategy: {name: ma_reclaim}\n")
+    for target in (tmp_path / "nope", tmp_path):
+        proc = subprocess.run([sys.executable, "-m", "engine.cli", "report", str(target)], capture_output=True,
+                              text=True, cwd=REPO)
+        assert proc.returncode == 2, proc.stderr
+        assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+        assert str(target) in proc.stderr
+    assert "missing manifest.json" in proc.stderr
+
+
+def test_changed_data_is_refused(run, tmp_path):
+    import shutil
+
+    copy = tmp_path / "run"
+    shutil.copytree(run.run_dir, copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    manifest["data"]["sha256"] = "0" * 64
+    (copy / "manifest.json").write_text(json.dumps(manifest))
+    from engine.errors import ResultsError
+
+    with pytest.raises(ResultsError, match="not the ones the run used"):
+        rerender(copy)
+
+
+def test_tearsheet_can_be_switched_off(snapshot_dir, tmp_path):
+    outcome = execute_run(REPO / "configs" / "ma_reclaim.yaml",
+                          ["output.tearsheet=false", "output.plots=false", "data.start=2019-01-01"],
+                          data_dir=str(snapshot_dir), results_dir=str(tmp_path))
+    names = {p.name for p in outcome.run_dir.iterdir()}
+    assert "tearsheet.html" not in names and "report.json" not in names
+    assert "setups.csv" in names  # kept so that `rtybt report` can build the tearsheet later
+    np.testing.assert_array_equal(pd.read_csv(outcome.run_dir / "setups.csv")["date"],
+                                  [str(d) for d in outcome.result.setups])
+
+
+def test_help_does_not_import_plotting():
+    code = "import sys, engine.cli; bad = {'matplotlib', 'pyfolio', 'backtrader'} & set(sys.modules); print(bad)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert proc.stdout.strip() == "set()", proc.stdout + proc.stderr
