@@ -29,7 +29,8 @@ def wilder_rsi(close: pd.Series, period: int = 14) -> pd.Series:
     return pd.Series(rsi, index=close.index, name="rsi")
 
 
-def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None) -> bytes:
+def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
+                   zone_bars: int = 250) -> bytes:
     """The chart from `start` (default: the first bar); MAs and RSI are computed on the whole history first."""
     plt = pyplot()
     close = bars["close"]
@@ -42,9 +43,12 @@ def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(
     ax.plot(c.index, c.to_numpy(), color="#222", lw=0.9, label="close")
     ax.plot(m50.index, m50.to_numpy(), color="#1f77b4", lw=1.1, label="50-day MA")
     ax.plot(m200.index, m200.to_numpy(), color="#d62728", lw=1.1, label="200-day MA")
+    # Zones are detected from the pivots of the last `zone_bars` bars: drawn over those bars only.
+    zone_span = close.index[[max(0, len(close) - 1 - zone_bars), len(close) - 1]]
     for zone in zones:
         color = "#c0392b" if zone.kind == "resistance" else "#27ae60"
-        ax.axhspan(zone.low, zone.high, color=color, alpha=0.15, lw=0)
+        pad = max(0.0, 0.002 * zone.mid - (zone.high - zone.low)) / 2  # a one-pivot zone is still visible
+        ax.fill_between(zone_span, zone.low - pad, zone.high + pad, color=color, alpha=0.25, lw=0)
     if len(zones):
         ax.plot([], [], color="#c0392b", alpha=0.3, lw=6, label="resistance zone")
         ax.plot([], [], color="#27ae60", alpha=0.3, lw=6, label="support zone")

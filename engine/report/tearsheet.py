@@ -47,10 +47,8 @@ def _json(payload) -> bytes:
 
 def _zones(bars: pd.DataFrame):
     """Support/resistance zones as of the last bar, from the one shared detector (strategies/levels.py)."""
-    try:
-        from strategies.levels import detect_zones
-    except ImportError:  # the detector is not part of this build: the chart is drawn without zones
-        return []
+    from strategies.levels import detect_zones
+
     return detect_zones(bars["high"].to_numpy(), bars["low"].to_numpy(), bars["close"].to_numpy(), len(bars) - 1)
 
 
@@ -81,11 +79,11 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
     last = inputs.bars.index[-1]
     zoom_start = last - pd.DateOffset(months=config.report.zoom_months)
     title = f"{config.data.symbol}: {config.strategy.name}"
+    zones = _zones(inputs.bars)
     files["chart_full.png"] = note_chart.note_chart_png(inputs.bars, inputs.trades, f"{title}, whole history",
-                                                        _zones(inputs.bars))
+                                                        zones)
     files["chart_zoom.png"] = note_chart.note_chart_png(
-        inputs.bars, inputs.trades, f"{title}, last {config.report.zoom_months} months", _zones(inputs.bars),
-        start=zoom_start)
+        inputs.bars, inputs.trades, f"{title}, last {config.report.zoom_months} months", zones, start=zoom_start)
     files["event_path.png"] = figures.event_path_png(study.path, study.confidence, "setups")
     files["event_distribution.png"] = figures.outcome_distribution_png(study.outcomes, config.event_study.horizons)
 
