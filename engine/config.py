@@ -228,8 +228,10 @@ class RunConfig(_Section):
         return value
 
     def config_hash(self) -> str:
-        """Hash of everything that can change the results (not where they are written or read from)."""
-        payload = self.model_dump(mode="json", exclude={"output": True, "name": True, "report": True, "data": {"dir"}})
+        """Hash of everything that can change the backtest (not where results go, nor how the report reads them)."""
+        payload = self.model_dump(
+            mode="json", exclude={"output": True, "name": True, "report": True, "event_study": True, "data": {"dir"}}
+        )
         blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 
