@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 import numpy as np
 
 from engine.twins.bars import BarArrays
@@ -9,17 +11,34 @@ from engine.twins.indicators import run_length, sma
 from engine.twins.simulate import Plan
 
 
-def first_bar(ma_period: int, hold_bars: int) -> int:
-    # Reclaim reads above(-hold_bars), and above needs SMA(ma_period): next() first runs on that bar.
-    return ma_period - 1 + hold_bars
+def first_bar(ma_period: int, hold_bars: int, below_ma_period: int | None = None) -> int:
+    # Reclaim reads above(-hold_bars), and above needs SMA(ma_period): next() first runs on that bar,
+    # or once the trend filter's SMA has its window, whichever is later.
+    return max(ma_period - 1 + hold_bars, (below_ma_period or 0) - 1)
+
+
+def stop_exit(close: np.ndarray, exits: list[int], stop_pct: float):
+    """exit_rule: the first close below the SMA or below the entry fill price less stop_pct percent."""
+    n = len(close)
+    factor = 1.0 - stop_pct / 100.0
+
+    def rule(signal_bar: int, fill_bar: int, fill_price: float) -> int | None:
+        j = bisect_left(exits, fill_bar)
+        ma_exit = exits[j] if j < len(exits) else n
+        stopped = np.flatnonzero(close[fill_bar:ma_exit] < fill_price * factor)
+        if len(stopped):
+            return fill_bar + int(stopped[0])
+        return ma_exit if ma_exit < n else None
+
+    return rule
 
 
 class MaReclaimLines:
     """Everything one ma_period shares across hold_bars: the SMA's run of closes above it and the exit bars."""
 
     def __init__(self, bars: BarArrays, ma_period: int):
+        self.bars = bars
         self.ma_period = ma_period
-        self.n = bars.n
         ma = sma(bars.close, ma_period)
         with np.errstate(invalid="ignore"):
             self.run = run_length(bars.close > ma)
@@ -27,14 +46,21 @@ class MaReclaimLines:
         # Shared by every hold_bars; the trade loop never looks before first_bar, so nothing is trimmed.
         self.below_bars = np.flatnonzero(below).tolist()
 
-    def plan(self, hold_bars: int) -> Plan:
+    def plan(self, hold_bars: int, below_ma_period: int | None = None, stop_pct: float | None = None) -> Plan:
         # Exactly hold_bars closes above after one at or below: the run length equals hold_bars.
+        entries = self.run == hold_bars
+        if below_ma_period:
+            with np.errstate(invalid="ignore"):
+                entries &= self.bars.close < sma(self.bars.close, below_ma_period)
+        rule = stop_exit(self.bars.close, self.below_bars, stop_pct) if stop_pct is not None else None
         return Plan(
-            first_bar=first_bar(self.ma_period, hold_bars),
-            entry_bars=np.flatnonzero(self.run == hold_bars).tolist(),
+            first_bar=first_bar(self.ma_period, hold_bars, below_ma_period),
+            entry_bars=np.flatnonzero(entries).tolist(),
             exit_bars=self.below_bars,
+            exit_rule=rule,
         )
 
 
 def plan(bars: BarArrays, params: dict) -> Plan:
-    return MaReclaimLines(bars, int(params["ma_period"])).plan(int(params["hold_bars"]))
+    lines = MaReclaimLines(bars, int(params["ma_period"]))
+    return lines.plan(int(params["hold_bars"]), params.get("below_ma_period"), params.get("stop_pct"))

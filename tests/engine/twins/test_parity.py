@@ -26,6 +26,7 @@ GRIDS = {
         {"ma_period": 10, "hold_bars": 1},
         {"ma_period": 50, "hold_bars": 3},
         {"ma_period": 120, "hold_bars": 2},
+        {"ma_period": 20, "hold_bars": 2, "below_ma_period": 100, "stop_pct": 2.0},
     ],
 }
 
@@ -109,7 +110,7 @@ SYNTHETIC = [
 @pytest.mark.parametrize(("strategy", "params", "broker", "seed"), SYNTHETIC)
 def test_seeded_synthetic(strategy, params, broker, seed):
     bt, _ = assert_parity(config(strategy, params, broker), random_bars(seed, n=500))
-    assert len(bt.trades) > 0
+    assert len(bt.trades) + len(bt.order_issues) > 0  # something to agree on: fills or refusals
 
 
 def test_synthetic_tables_reach_the_broker_corners():
