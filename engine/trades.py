@@ -18,32 +18,38 @@ def build_trades(fills: list[dict], index: pd.DatetimeIndex, last_close: float, 
     current: dict | None = None
     bar_of = {d: i for i, d in enumerate(index.date)}
     for fill in fills:
-        signed = fill["size"]
-        if current is None:
-            current = {
-                "direction": "long" if signed > 0 else "short",
-                "entry_signal_date": fill["signal_date"],
-                "entry_date": fill["date"],
-                "cost": 0.0,
-                "opened": 0.0,
-                "proceeds": 0.0,
-                "closed": 0.0,
-                "commission": 0.0,
-            }
-        same_way = (signed > 0) == (current["direction"] == "long")
-        if same_way:
-            current["cost"] += abs(signed) * fill["price"]
-            current["opened"] += abs(signed)
-        else:
-            current["proceeds"] += abs(signed) * fill["price"]
-            current["closed"] += abs(signed)
-            current["exit_signal_date"] = fill["signal_date"]
-            current["exit_date"] = fill["date"]
-        current["commission"] += fill["commission"]
-        position += signed
-        if abs(position) < 1e-12:
-            rows.append(_finish(current, "closed", None, bar_of, multiplier))
-            current, position = None, 0.0
+        remaining = fill["size"]
+        # A fill that crosses zero (long 10, sell 15) closes one trade and opens the next with the rest;
+        # its commission is shared between them pro rata.
+        while abs(remaining) > 1e-12:
+            if current is None:
+                current = {
+                    "direction": "long" if remaining > 0 else "short",
+                    "entry_signal_date": fill["signal_date"],
+                    "entry_date": fill["date"],
+                    "cost": 0.0,
+                    "opened": 0.0,
+                    "proceeds": 0.0,
+                    "closed": 0.0,
+                    "commission": 0.0,
+                }
+            same_way = (remaining > 0) == (current["direction"] == "long")
+            if same_way:
+                qty = remaining
+                current["cost"] += abs(qty) * fill["price"]
+                current["opened"] += abs(qty)
+            else:
+                qty = np.sign(remaining) * min(abs(remaining), abs(position))
+                current["proceeds"] += abs(qty) * fill["price"]
+                current["closed"] += abs(qty)
+                current["exit_signal_date"] = fill["signal_date"]
+                current["exit_date"] = fill["date"]
+            current["commission"] += fill["commission"] * abs(qty) / abs(fill["size"])
+            position += qty
+            remaining -= qty
+            if abs(position) < 1e-12:
+                rows.append(_finish(current, "closed", None, bar_of, multiplier))
+                current, position = None, 0.0
     if current is not None:
         rows.append(_finish(current, "open", last_close, bar_of, multiplier, len(index) - 1))
     return pd.DataFrame(rows, columns=TRADE_COLUMNS)

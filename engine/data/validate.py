@@ -112,7 +112,7 @@ def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame
                   as_of: date | None, all_zero_volume: bool) -> dict[str, list[Finding]]:
     """Pure detection over a parsed frame (index = dates in file order, `lines` = CSV line numbers)."""
     dates = frame.index
-    dstr = [d.strftime("%Y-%m-%d") if not pd.isna(d) else "?" for d in dates]
+    dstr = list(dates.strftime("%Y-%m-%d"))  # vectorised: a per-row strftime was 40% of a load
     out: dict[str, list[Finding]] = {k: [] for k in DESCRIPTIONS}
 
     dup = dates.duplicated(keep="first")
