@@ -102,7 +102,8 @@ def test_default_costs_are_realistic():
 
 def test_strategy_params_take_defaults_and_are_typed(tmp_path):
     config = load_config(write(tmp_path, "strategy: {name: ma_reclaim, params: {ma_period: 40.0}}\n"))
-    assert config.strategy.params == {"ma_period": 40, "hold_bars": 3}
+    params = config.strategy.params
+    assert (params["ma_period"], params["hold_bars"]) == (40, 3)  # the given one, and a default
     assert isinstance(config.strategy.params["ma_period"], int)
 
 

@@ -134,7 +134,9 @@ def test_run_directory_files(outcome):
                      "validation.json", "validation.txt", "order_issues.csv", "positions.csv", "transactions.csv"}
     assert (outcome.run_dir / "equity.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     resolved = yaml.safe_load((outcome.run_dir / "config.yaml").read_text())
-    assert resolved["strategy"] == {"name": "ma_reclaim", "params": {"ma_period": 50, "hold_bars": 3}}
+    assert resolved["strategy"]["name"] == "ma_reclaim"
+    assert resolved["strategy"]["params"] == outcome.config.strategy.params  # every param, defaults included
+    assert (resolved["strategy"]["params"]["ma_period"], resolved["strategy"]["params"]["hold_bars"]) == (50, 3)
     assert resolved["broker"]["commission_rate"] == 0.0002  # the defaults in force are written down
     validation = json.loads((outcome.run_dir / "validation.json").read_text())["data"]
     assert [row["date"] for row in validation["dropped"]] == ["2026-02-23"]
