@@ -18,7 +18,7 @@ from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import ResultsError
-from engine.preflight import check_params_fit_bars
+from engine.preflight import check_levels_in_price_range, check_params_fit_bars
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.run import RunResult, run_backtest
 
@@ -95,8 +95,13 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
         key = "results directory" if results_dir else "output.dir"
         raise ResultsError(f"{config_path}: {key}: {exc}") from None
     bars, bench = load_run_bars(config, data_dir)
-    check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
-    result = run_backtest(config, bars.frame, bench.frame if bench else None)
+    check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+    try:
+        result = run_backtest(config, bars.frame, bench.frame if bench else None)
+    except IndexError:
+        # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
+        check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+        raise
 
     config_hash = config.config_hash()
     writer = RunWriter(root, config.name, new_run_id(config_hash, started))

@@ -8,7 +8,11 @@ from engine.errors import ConfigError
 
 
 def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame, source: str) -> None:
-    """A look-back measured in bars must be shorter than the data, else Backtrader crashes (IndexError)."""
+    """Name the look-back (in bars) longer than the data: called when Backtrader crashed on it (IndexError).
+
+    Not checked up front: a parameter unused in the configured mode (e.g. a zone look-back with an
+    absolute level) may legitimately exceed a short run.
+    """
     from strategies import get_strategy
 
     rows = len(frame)
@@ -19,4 +23,28 @@ def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame,
             raise ConfigError(
                 f"{source}: strategy.params.{param.name}: {value:g} bars but only {rows} bars from {span}; "
                 f"use a shorter {param.name} or a longer data range"
+            )
+
+
+# How far outside the traded prices an absolute level may lie before it cannot be about these bars.
+LEVEL_SLACK = 1.5
+
+
+def check_levels_in_price_range(strategy_name: str, params: dict, frame: pd.DataFrame, source: str) -> None:
+    """An absolute price level that no bar of the run comes near is a level from another era or instrument.
+
+    A 2,100 ^RUT level on IWM (~200) or a typo (21000) would silently give zero trades: refuse it instead.
+    """
+    from strategies import get_strategy
+
+    low, high = float(frame["low"].min()), float(frame["high"].max())
+    for param in get_strategy(strategy_name).spec:
+        value = params.get(param.name)
+        if param.unit != "price" or not isinstance(value, int | float) or isinstance(value, bool):
+            continue
+        if not low / LEVEL_SLACK <= value <= high * LEVEL_SLACK:
+            raise ConfigError(
+                f"{source}: strategy.params.{param.name}: level {value:g} has no bars in range: prices from "
+                f"{frame.index[0].date()} to {frame.index[-1].date()} span {low:.6g} to {high:.6g}; "
+                "check the level, the symbol and the dates"
             )

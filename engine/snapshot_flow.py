@@ -43,7 +43,7 @@ def take_snapshot(
 
     on = parse_date(on)
     directory, source = resolve_data_dir(data_dir)
-    bars = load_bars(symbol, directory, ValidationPolicy(), source_hint=source)
+    bars = load_bars(symbol, directory, ValidationPolicy(), source_hint=source, key="--symbol")
     names = parse_peers(peers) if isinstance(peers, str) or peers is None else list(peers)
     if names is None:
         names = [p for p in DEFAULT_PEERS if symbol_file(directory, p).is_file()]
@@ -52,7 +52,7 @@ def take_snapshot(
         if name == symbol:
             continue
         try:
-            peer_frames[name] = load_bars(name, directory, ValidationPolicy(), source_hint=source).frame
+            peer_frames[name] = load_bars(name, directory, ValidationPolicy(), source_hint=source, key="symbol").frame
         except DataError as exc:
             raise DataError(f"--peers {name}: {exc}") from None
     snap = compute_snapshot(bars.frame, symbol, on, settings, source=bars.path.name, peer_frames=peer_frames)

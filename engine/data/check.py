@@ -15,5 +15,5 @@ REPORT_ONLY = ValidationPolicy(
 
 def check_symbol(symbol: str, data_dir: str | None = None) -> tuple[ValidationReport, Bars]:
     directory, source = resolve_data_dir(data_dir)
-    bars = load_bars(symbol, directory, REPORT_ONLY, source_hint=source)
+    bars = load_bars(symbol, directory, REPORT_ONLY, source_hint=source, key="SYMBOL")
     return bars.report, bars

@@ -147,6 +147,11 @@ def run_regress(
     if update and overrides:
         raise ConfigError("--update takes no --set: baselines are made from the configs as committed")
     paths = discover_configs(configs)
+    from engine.config import load_config
+
+    for p in paths:
+        # A malformed config is refused up front (exit 2, one line), before baselines or reports are touched.
+        load_config(p, list(overrides or ()))
     baselines_dir = Path(baselines_dir)
     tolerances = load_tolerances(Path(tolerances_file) if tolerances_file else None)
     verdicts: dict[str, Verdict] = {}

@@ -24,16 +24,26 @@ BASE = {
     "benchmark": {"enabled": False},
     "output": {"plots": False},
 }
+# breakout_confirmation on the note's absolute 2,100 level, valid through 2025 only.
+ABSOLUTE_2025 = {"name": "breakout_confirmation", "params": {
+    "level_mode": "absolute", "breakout_level": 2100, "levels_valid_from": "2025-01-01",
+    "levels_valid_to": "2025-12-31"}}
 # The same config over a hand-made data file TEST.csv in a scratch data directory.
 TEST_DATA = {"data": {"symbol": "TEST", "start": None, "end": None}}
 GOOD_CSV = bars_csv().to_csv(index=False)
 HEADER = "Date,Close,High,Low,Open,Volume\n"
 
 
+class Replace(dict):
+    """A patch value that replaces the section instead of merging into it (another strategy's params)."""
+
+
 def merge(base: dict, patch: dict) -> dict:
     out = copy.deepcopy(base)
     for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if isinstance(value, Replace):
+            out[key] = copy.deepcopy(dict(value))
+        elif isinstance(value, dict) and isinstance(out.get(key), dict):
             out[key] = merge(out[key], value)
         else:
             out[key] = value
@@ -69,6 +79,7 @@ class Case:
     csv: str | None = None             # TEST.csv content (the config then reads symbol TEST)
     args: list[str] = field(default_factory=list)
     results: str | None = None         # how to spoil the results root: "file" | "under_file"
+    command: list[str] | None = None   # another command than `run {config}`; "{config}", "{data_dir}" filled in
 
 
 CASES = [
@@ -125,6 +136,26 @@ CASES = [
     Case("hold-zero-bars", ("strategy.params.hold_bars", ">= 1"), patch={"strategy": {"params": {"hold_bars": 0}}}),
     Case("ma-longer-than-data", ("strategy.params.ma_period", "bars"),
          patch={"strategy": {"params": {"ma_period": 500}}}),
+    Case("rsi-threshold-above-100", ("strategy.params.rsi_min", "<= 100"),
+         patch={"strategy": Replace({"name": "rsi_momentum", "params": {"rsi_min": 120}})}),
+    Case("rsi-bullish-above-100", ("strategy.params.rsi_bullish", "<= 100"),
+         patch={"strategy": Replace({"name": "rsi_momentum", "params": {"rsi_bullish": 101}})}),
+    Case("rsi-exit-above-entry", ("strategy.params", "rsi_exit < rsi_min"),
+         patch={"strategy": Replace({"name": "rsi_momentum", "params": {"rsi_min": 50, "rsi_exit": 60}})}),
+    Case("rsi-period-zero", ("strategy.params.rsi_period", ">= 2"),
+         patch={"strategy": Replace({"name": "rsi_momentum", "params": {"rsi_period": 0}})}),
+    Case("absolute-level-without-window", ("strategy.params", "levels_valid_from"),
+         patch={"strategy": Replace({"name": "breakout_confirmation",
+                                     "params": {"level_mode": "absolute", "breakout_level": 2100}})}),
+    Case("absolute-level-dates-outside-window", ("data", "outside the window"),
+         patch={"strategy": Replace(ABSOLUTE_2025)}),
+    Case("absolute-level-no-bars-in-range", ("strategy.params.breakout_level", "no bars in range", "21000"),
+         patch={"strategy": Replace(merge(ABSOLUTE_2025, {"params": {"breakout_level": 21000}})),
+                "data": {"start": "2025-03-01", "end": "2025-06-30"}}),
+    Case("absolute-level-on-other-instrument", ("strategy.params.breakout_level", "no bars in range"),
+         patch={"strategy": Replace(ABSOLUTE_2025), "data": {"symbol": "IWM", "start": "2025-03-01", "end": "2025-06-30"}}),
+    Case("absolute-window-without-bars", ("no bars between", "2025-05-10"), names="rut",
+         patch={"strategy": Replace(ABSOLUTE_2025), "data": {"start": "2025-05-10", "end": "2025-05-11"}}),
     Case("symbol-is-a-path", ("data.symbol", "../etc"), patch={"data": {"symbol": "../etc"}}),
     # -- run names and results locations --
     Case("name-escapes-results", ("name", "no paths"), patch={"name": "../x"}),
@@ -171,6 +202,29 @@ CASES = [
          csv=csv_lines(set_line(12, "2020-13-45,100,101,99,100,1000"))),
     Case("ragged-row", ("not a readable CSV",), names="csv",
          csv=csv_lines(set_line(7, "2020-01-09,100,101,99,100,1000,7,8,9"))),
+    # -- the other commands --
+    Case("snapshot-date-not-a-date", ("--date", "'notadate'"), names="", command=["snapshot", "--date", "notadate"]),
+    Case("snapshot-date-after-data", ("--date 2030-01-01", "outside the data"), names="rut_name",
+         command=["snapshot", "--date", "2030-01-01"]),
+    Case("snapshot-date-before-data", ("--date 1950-01-01", "outside the data"), names="rut_name",
+         command=["snapshot", "--date", "1950-01-01"]),
+    Case("snapshot-symbol-missing", ("--symbol NOPE", "NOPE.csv", "not found"), names="data_dir", csv=GOOD_CSV,
+         command=["snapshot", "--symbol", "NOPE", "--data-dir", "{data_dir}"]),
+    Case("snapshot-symbol-bad-csv", ("line 11", "missing"), names="csv",
+         csv=csv_lines(set_line(10, "2020-01-14,,,,,")), command=["snapshot", "--symbol", "TEST", "--data-dir", "{data_dir}"]),
+    Case("snapshot-peer-is-a-path", ("--peers ../x", "not a valid symbol"), names="",
+         command=["snapshot", "--peers", "../x"]),
+    Case("strategies-unknown-name", ("unknown strategy 'ma_reclain'", "did you mean 'ma_reclaim'"), names="",
+         command=["strategies", "ma_reclain"]),
+    Case("data-check-missing-symbol", ("SYMBOL NOPE", "NOPE.csv", "not found"), names="data_dir", csv=GOOD_CSV,
+         command=["data", "check", "NOPE", "--data-dir", "{data_dir}"]),
+    Case("data-check-header-only", ("header only",), names="csv", csv=HEADER,
+         command=["data", "check", "TEST", "--data-dir", "{data_dir}"]),
+    Case("regress-missing-config", ("config file not found",), names="config", command=["regress", "{config}.nope"]),
+    Case("regress-bad-yaml", ("invalid YAML", "line 2"), text="strategy: {name: ma_reclaim\ndata: [\n",
+         command=["regress", "{config}"]),
+    Case("regress-unknown-param", ("strategy.params.ma_perod",), patch={"strategy": {"params": {"ma_perod": 3}}},
+         command=["regress", "{config}"]),
     Case("benchmark-file-missing", ("NOBENCH.csv", "not found", "benchmark.symbol"), names="data_dir",
          patch={"benchmark": {"enabled": True, "symbol": "NOBENCH"}}, csv=GOOD_CSV),
 ]
@@ -192,6 +246,7 @@ def build(case: Case, tmp_path: Path, root: Path) -> tuple[list[str], dict[str, 
     paths = {"config": tmp_path / "case.yaml", "data_dir": tmp_path / "data", "results": root}
     paths["csv"] = paths["data_dir"] / "TEST.csv"
     paths["rut"] = Path(os.environ["RTYBT_DATA_DIR"]) / "^RUT.csv"
+    paths["rut_name"] = "^RUT.csv"
     args = ["run", str(paths["config"])]
     config = merge(BASE, {"output": {"dir": str(root)}})
     if case.csv is not None:
@@ -212,6 +267,10 @@ def build(case: Case, tmp_path: Path, root: Path) -> tuple[list[str], dict[str, 
         paths["config"].write_bytes(case.text)
     else:
         paths["config"].write_text(case.text)
+    if case.command is not None:
+        fill = {"{config}": str(paths["config"]), "{data_dir}": str(paths["data_dir"])}
+        args = [fill.get(a, a.replace("{config}", str(paths["config"]))) for a in case.command]
+        return args + case.args, paths
     return args + case.args, paths
 
 
@@ -222,7 +281,8 @@ def check_refusal(outcome, case: Case, paths: dict[str, Path]) -> str:
     assert len(lines) == 1, outcome.stderr
     message = lines[0]
     assert message.startswith("rtybt: error: ")
-    assert str(paths[case.names]) in message, f"{case.names} not named: {message}"
+    if case.names:  # option-only errors (`--date notadate`) name the option instead, among the needles
+        assert str(paths[case.names]) in message, f"{case.names} not named: {message}"
     for needle in case.needles:
         assert needle in message, f"{needle!r} missing from: {message}"
     return message
@@ -241,8 +301,8 @@ def test_bad_input_is_refused_in_one_line(case, tmp_path, monkeypatch, earlier_r
 
 
 # The same refusals through the installed console script in a fresh interpreter.
-SUBPROCESS_CASES = ["yaml-syntax-unclosed", "python-object-tag", "unknown-param", "cash-zero",
-                    "name-escapes-results", "nan-row", "results-dir-is-a-file"]
+# One per layer (YAML, schema, data file, results location); each costs a fresh interpreter.
+SUBPROCESS_CASES = ["python-object-tag", "name-escapes-results", "nan-row", "results-dir-is-a-file"]
 
 
 @pytest.mark.parametrize("case_id", SUBPROCESS_CASES)
