@@ -72,6 +72,17 @@ def flatten(node, prefix: str = "") -> dict[str, Any]:
     return {prefix[:-1]: node}
 
 
+def data_change(file: str, old_sha: str, new_sha: str, where: str = "") -> str:
+    read = f", read from {where}" if where else ""
+    return f"{file} changed (sha256 {old_sha[:12]}… in the baseline, {new_sha[:12]}… now{read})"
+
+
+def refusal(changes: list[str], config: str) -> str:
+    return ("refusing to compare: data file " + "; ".join(changes)
+            + f"; restore the frozen snapshot, or if the new data is intended re-create the baseline with "
+            f"`rtybt regress --update {config}`")
+
+
 def changed_data(baseline: dict, current: dict) -> list[str]:
     """Files read under the same name whose checksum is no longer the baseline's."""
     now = {d["file"]: d for d in current.get("data", [])}
@@ -79,9 +90,7 @@ def changed_data(baseline: dict, current: dict) -> list[str]:
     for old in baseline.get("data", []):
         new = now.get(old["file"])
         if new is not None and new["sha256"] != old["sha256"]:
-            out.append(
-                f"{old['file']} changed (sha256 {old['sha256'][:12]}… in the baseline, {new['sha256'][:12]}… now)"
-            )
+            out.append(data_change(old["file"], old["sha256"], new["sha256"]))
     return out
 
 
@@ -192,7 +201,7 @@ def compare(baseline: dict, current: dict, tols: Tolerances, stem: str, dates: l
     config = current.get("config") or baseline.get("config", stem)
     changed = changed_data(baseline, current)
     if changed:
-        return Verdict(config, DATA_CHANGED, "refusing to compare: data file " + "; ".join(changed))
+        return Verdict(config, DATA_CHANGED, refusal(changed, config))
     moved = compare_metrics("metrics", baseline["metrics"], current["metrics"], tols, stem)
     old_b, new_b = baseline.get("benchmark"), current.get("benchmark")
     if (old_b is None) != (new_b is None):

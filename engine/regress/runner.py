@@ -19,6 +19,8 @@ from engine.regress.compare import (
     UPDATED,
     Verdict,
     compare,
+    data_change,
+    refusal,
 )
 from engine.regress.store import (
     BASELINES_DIR,
@@ -37,6 +39,7 @@ class Job:
     config_path: str
     overrides: tuple[str, ...] = ()
     data_dir: str | None = None
+    expected_data: tuple[tuple[str, str], ...] = ()  # (file name, sha256) from the baseline
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Outcome:
     dates: list[str] | None
     seconds: float
     error: str | None = None
+    data_changed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -86,6 +90,10 @@ def run_job(job: Job) -> Outcome:
     started = time.perf_counter()
     try:
         config = load_config(job.config_path, list(job.overrides))
+        # Checked before loading: a changed file is refused even when it no longer validates.
+        changed = changed_files(job, config)
+        if changed:
+            return Outcome(job, None, None, time.perf_counter() - started, data_changed=changed)
         bars, bench = load_run_bars(config, job.data_dir)
         result = run_backtest(config, bars.frame, bench.frame if bench else None)
     except UserError as exc:
@@ -93,6 +101,21 @@ def run_job(job: Job) -> Outcome:
     record = make_record(_display_path(job.config_path), config, result, bars, bench, library_versions())
     dates = [str(d) for d in result.returns.index.date]
     return Outcome(job, record, dates, time.perf_counter() - started)
+
+
+def changed_files(job: Job, config) -> list[str]:
+    from engine.data import resolve_data_dir
+    from engine.data.load import sha256_file
+
+    data_dir, _ = resolve_data_dir(job.data_dir, config.data.dir)
+    out = []
+    for name, expected in job.expected_data:
+        path = data_dir / name
+        if path.is_file():
+            now = sha256_file(path)
+            if now != expected:
+                out.append(data_change(name, expected, now, str(data_dir)))
+    return out
 
 
 def _display_path(path: str) -> str:
@@ -168,11 +191,16 @@ def run_regress(
                 "review the file and commit it",
             )
             continue
-        todo.append(Job(p, tuple(overrides or ()), data_dir))
+        expected = () if update else tuple((d["file"], d["sha256"]) for d in baselines[p].get("data", []))
+        todo.append(Job(p, tuple(overrides or ()), data_dir, expected))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     written = []
     for outcome in run_jobs(todo, workers):
         p = outcome.job.config_path
+        if outcome.data_changed:
+            shown = _display_path(p)
+            verdicts[p] = Verdict(shown, DATA_CHANGED, refusal(outcome.data_changed, shown), seconds=outcome.seconds)
+            continue
         if outcome.error is not None:
             verdicts[p] = Verdict(_display_path(p), ERROR, outcome.error, seconds=outcome.seconds)
             continue

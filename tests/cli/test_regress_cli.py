@@ -58,10 +58,25 @@ def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_ho
     assert {p.name for p in report.iterdir()} == {"report.md", "regress.json"}
     assert "| configs/recent.yaml | ok" in (report / "report.md").read_text()
 
-    moved = rtybt(project, "regress", "--set", "strategy.params.hold_bars=4")
-    assert moved.returncode == 1, moved.stderr
-    assert "regression" in moved.stdout and "first diverging date" in moved.stdout
-    assert "note: config changed since the baseline: strategy.params.hold_bars 3 -> 4" in moved.stdout
+
+
+def test_moved_results_print_the_table_and_exit_1(project, monkeypatch):
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    monkeypatch.chdir(project)
+    if not (project / "tests" / "regression" / "baselines" / "recent.json").is_file():
+        assert CliRunner().invoke(app, ["regress", "--update"]).exit_code == 0
+    moved = CliRunner().invoke(app, ["regress", "--set", "strategy.params.hold_bars=4"])
+    assert moved.exit_code == 1, moved.output
+    lines = moved.output.splitlines()
+    assert lines[0].split() == ["config", "status", "what", "moved", "baseline", "now", "diff", "tolerance",
+                                "first", "divergence"]
+    assert lines[2].startswith("configs/recent.yaml") and "regression" in lines[2]
+    assert any("first diverging date" in line for line in lines)
+    assert "configs/recent.yaml: note: config changed since the baseline: strategy.params.hold_bars 3 -> 4" in lines
+    assert lines[-2].startswith("1 config(s): 1 regression; suite run time ")
 
 
 def test_changed_data_file_exits_2_naming_the_file(project, snapshot_dir, tmp_path):

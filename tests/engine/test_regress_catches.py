@@ -7,8 +7,6 @@ price through the data file. The committed baselines are never touched.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import yaml
 
@@ -110,20 +108,36 @@ def test_commission_change_is_caught(made):
     assert moved(verdict, "returns.daily").where.startswith(f"first diverging date {t1[cols.index('entry_date')]}:")
 
 
-def test_changed_data_file_is_refused(made, snapshot_dir, tmp_path, monkeypatch):
+@pytest.mark.parametrize(("new_close", "why"), [
+    (lambda c: repr(float(c) + 0.5), "one close half an index point higher: still valid data"),
+    (lambda c: "", "one close missing: the file would now fail validation, yet the answer is the same"),
+])
+def test_changed_data_file_is_refused(made, snapshot_dir, tmp_path, monkeypatch, new_close, why):
     data = tmp_path / "data"
     data.mkdir()
-    shutil.copy(snapshot_dir / "^RUT.csv", data / "^RUT.csv")
-    lines = (data / "^RUT.csv").read_text().splitlines()
+    lines = (snapshot_dir / "^RUT.csv").read_text().splitlines()
     i = next(n for n, line in enumerate(lines) if line.startswith("2020-06-01"))
-    header = lines[0].split(",")
+    close = lines[0].split(",").index("Close")
     cells = lines[i].split(",")
-    close = header.index("Close")
-    cells[close] = repr(float(cells[close]) + 0.5)  # one price, half an index point
+    cells[close] = new_close(cells[close])
     lines[i] = ",".join(cells)
     (data / "^RUT.csv").write_text("\n".join(lines) + "\n")
     monkeypatch.setenv("RTYBT_DATA_DIR", str(data))
     report, verdict = check(made)
-    assert report.exit_code == 2 and verdict.status == DATA_CHANGED
-    assert verdict.message.startswith("refusing to compare: data file ^RUT.csv changed (sha256 ")
+    assert report.exit_code == 2 and verdict.status == DATA_CHANGED, why
+    assert verdict.message.startswith("refusing to compare: data file ^RUT.csv changed (sha256 "
+                                      f"{made['baseline']['data'][0]['sha256'][:12]}… in the baseline")
+    assert f"read from {data}" in verdict.message
     assert verdict.moved == []  # no false regression reported
+
+
+def test_pool_gives_the_same_records_as_one_process(made, tmp_path):
+    """Workers load their own bars; the records (and so the verdicts) must not depend on where a config ran."""
+    from engine.regress.runner import run_jobs
+
+    recent = "data.start=2021-01-01"  # shorter than the module's slice: four runs here
+    jobs = [Job(made["config"], (recent,)), Job(made["config"], (recent, "strategy.params.hold_bars=2"))]
+    serial = run_jobs(jobs, workers=1)
+    pooled = run_jobs(jobs, workers=2)
+    assert [o.record for o in pooled] == [o.record for o in serial]
+    assert serial[0].record["trades"] != serial[1].record["trades"]  # the two jobs really differ

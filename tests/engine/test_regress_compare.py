@@ -111,8 +111,9 @@ def test_first_diverging_date_is_located_across_years():
 def test_changed_data_is_refused_not_reported_as_regression():
     verdict = compare(record(), record(total=0.5, sha="b" * 64), Tolerances(), "x")
     assert verdict.status == DATA_CHANGED and verdict.moved == []
-    assert verdict.message == (f"refusing to compare: data file ^RUT.csv changed (sha256 {'a' * 12}… in the "
-                               f"baseline, {'b' * 12}… now)")
+    assert verdict.message.startswith(f"refusing to compare: data file ^RUT.csv changed (sha256 {'a' * 12}… in "
+                                      f"the baseline, {'b' * 12}… now); restore the frozen snapshot")
+    assert verdict.message.endswith("re-create the baseline with `rtybt regress --update configs/x.yaml`")
 
 
 def test_returns_round_trip_at_12_significant_digits():
