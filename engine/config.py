@@ -227,12 +227,15 @@ class RunConfig(_Section):
             raise ValueError("must be letters, digits, '_', '-' or '.', not starting with '.' (no paths)")
         return value
 
-    def config_hash(self) -> str:
-        """Hash of everything that can change the backtest (not where results go, nor how the report reads them)."""
-        payload = self.model_dump(
+    def backtest_payload(self) -> dict:
+        """Everything that can change the backtest (not where results go, nor how the report reads them)."""
+        return self.model_dump(
             mode="json", exclude={"output": True, "name": True, "report": True, "event_study": True, "data": {"dir"}}
         )
-        blob = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+
+    def config_hash(self) -> str:
+        """Hash of `backtest_payload()`."""
+        blob = json.dumps(self.backtest_payload(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(blob.encode()).hexdigest()
 
 

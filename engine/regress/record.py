@@ -29,8 +29,8 @@ EXACT_TRADE_COLUMNS = frozenset(
 
 
 def resolved_config(config) -> dict:
-    """The config as hashed by RunConfig.config_hash (no output settings, no data folder)."""
-    return config.model_dump(mode="json", exclude={"output": True, "name": True, "data": {"dir"}})
+    """The config as hashed by RunConfig.config_hash (no output or report settings, no data folder)."""
+    return config.backtest_payload()
 
 
 def data_entry(role: str, bars) -> dict:
