@@ -59,17 +59,16 @@ def render_catalog(entries: list[dict], full: bool = False) -> list[str]:
             continue
         rows = [["parameter", "default", "unit", "allowed", "meaning"]]
         for p in entry["params"]:
-            optional = " (optional: none disables it)" if p["optional"] else ""
-            rows.append([p["name"], _default_text(p), p["unit"] or "-", p["range"], p["help"] + optional])
+            rows.append([p["name"], _default_text(p), p["unit"] or "-", p["range"], p["help"]])
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     return lines
 
 
 def _default_text(p: dict) -> str:
+    """The default as YAML spells it; an optional feature that is on by default says it can be turned off."""
     value = p["default"]
     if value is None:
         return "none"
-    if isinstance(value, bool):
-        return str(value).lower()
-    return str(value)
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return f"{text} (or none)" if p["optional"] else text

@@ -71,6 +71,7 @@ def test_a_strategy_registered_later_is_listed_without_any_change(monkeypatch):
             Param("use_stop", False, "", "stop on a close below the swing low"),
             Param("mode", "abs", "", "level kind", choices=("abs", "rel")),
             Param("stop_pct", None, "%", "optional stop", min=0.1, optional=True),
+            Param("swing_bars", 5, "bars", "swing-low stop look-back", min=1, optional=True),
         )
 
     monkeypatch.setitem(STRATEGIES, "later", Later)
@@ -78,4 +79,6 @@ def test_a_strategy_registered_later_is_listed_without_any_change(monkeypatch):
     text = "\n".join(lines)
     assert lines[0] == "later" and Later.note in text
     assert "1 .. 100" in text and "true | false" in text and "abs | rel" in text
-    assert "0.1 .. inf" in text and "none disables it" in text
+    rows = {line.split()[0]: line for line in lines[2:]}
+    assert rows["stop_pct"].split()[1:4] == ["none", "%", "0.1"] and "0.1 .. inf" in rows["stop_pct"]
+    assert "5 (or none)" in rows["swing_bars"]
