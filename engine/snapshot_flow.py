@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot
+from engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import DataError, UserError
 
@@ -44,6 +44,7 @@ def take_snapshot(
     on = parse_date(on)
     directory, source = resolve_data_dir(data_dir)
     bars = load_bars(symbol, directory, ValidationPolicy(), source_hint=source, key="--symbol")
+    locate_bar(bars.frame.index, on, bars.path.name)  # a date outside the data fails before peers are read
     names = parse_peers(peers) if isinstance(peers, str) or peers is None else list(peers)
     if names is None:
         names = [p for p in DEFAULT_PEERS if symbol_file(directory, p).is_file()]
