@@ -152,6 +152,45 @@ def report(
     echo(f"report: {rerender(run_dir, data_dir)}", 0)
 
 
+GridOpt = Annotated[
+    list[str] | None,
+    typer.Option("--grid", help="Sweep a strategy parameter: PARAM=V1,V2,... (repeatable; beats the config's sweep.grid)."),
+]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes (default: all cores; 1 = in process).")]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or 'local' for a LocalCluster."),
+]
+MetricOpt = Annotated[str | None, typer.Option("--metric", help="Metric that ranks variants (default: the config's, else sharpe).")]
+
+
+@app.command()
+def sweep(
+    config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None, metric: MetricOpt = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Best variants in the comparison report.")] = None,
+    heatmap: Annotated[str | None, typer.Option("--heatmap", help="Heatmap of the metric over two swept params: X,Y.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reuse variants already stored by an earlier (interrupted) sweep.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
+    from engine.sweep.executors import make_executor
+    from engine.sweep.pipeline import execute_sweep
+    from engine.sweep.progress import progress_bar
+
+    with progress_bar("sweep", enabled=_state["verbosity"] > 0) as on_progress:
+        outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
+                                metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=on_progress,
+                                command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        return
+    from engine.sweep.summary import format_sweep_summary
+
+    for line in format_sweep_summary(outcome.summary):
+        echo(line, 0 if line.startswith("results:") else 1)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

@@ -7,7 +7,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import (
@@ -22,6 +22,7 @@ from pydantic import (
 
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import safe_load_unique
+from engine.sweep.spec import SweepConfig, WalkForwardConfig
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -219,6 +220,8 @@ class RunConfig(_Section):
     output: OutputConfig = OutputConfig()
     event_study: EventStudyConfig = EventStudyConfig()
     report: ReportConfig = ReportConfig()
+    sweep: SweepConfig | None = Field(None, description="parameter grid for `rtybt sweep` (not part of a run)")
+    walkforward: WalkForwardConfig | None = Field(None, description="windows for `rtybt walkforward`")
 
     @field_validator("name")
     @classmethod
@@ -228,10 +231,12 @@ class RunConfig(_Section):
         return value
 
     def backtest_payload(self) -> dict:
-        """Everything that can change the backtest (not where results go, nor how the report reads them)."""
-        return self.model_dump(
-            mode="json", exclude={"output": True, "name": True, "report": True, "event_study": True, "data": {"dir"}}
-        )
+        """Everything that can change the backtest (not where results go, how the report reads them,
+        nor the sweep and walk-forward settings that generate variants)."""
+        return self.model_dump(mode="json", exclude={
+            "output": True, "name": True, "report": True, "event_study": True, "data": {"dir"},
+            "sweep": True, "walkforward": True,
+        })
 
     def config_hash(self) -> str:
         """Hash of `backtest_payload()`."""
@@ -307,6 +312,8 @@ def _check_keys(raw: Any, model: type[BaseModel], where: list[str], source: str)
             hint = did_you_mean(str(key), fields)
             raise ConfigError(f"{source}: {path}: unknown key{hint}; allowed: {', '.join(fields)}")
         annotation = fields[key].annotation
+        if not isinstance(annotation, type):  # `Section | None`: check the section's keys
+            annotation = next((a for a in get_args(annotation) if isinstance(a, type) and a is not type(None)), None)
         if isinstance(annotation, type) and issubclass(annotation, BaseModel):
             _check_keys(value, annotation, [*where, key], source)
 

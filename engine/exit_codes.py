@@ -49,6 +49,8 @@ class ExitCodeGroup(TyperGroup):
             return _fail(f"rtybt: error: {_one_line(exc.format_message())}", exc.exit_code)
         # Non-standalone click returns the exit code of an explicit exit (e.g. --help) or the command's value.
         code = rv if isinstance(rv, int) else 0
+        if code == INTERRUPTED:  # typer turns Ctrl-C into a returned 130 when not standalone
+            typer.echo("rtybt: interrupted", err=True)
         if standalone_mode:
             sys.exit(code)
         return rv

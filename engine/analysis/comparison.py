@@ -1,0 +1,63 @@
+"""Analysis stage: a ranked comparison table of runs; runs on different instruments or periods are never ranked together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = [("cagr", "CAGR", "pct"), ("sharpe", "Sharpe", "num"), ("sortino", "Sortino", "num"),
+           ("max_drawdown", "max drawdown", "pct"), ("calmar", "Calmar", "num"), ("exposure", "exposure", "pct"),
+           ("trades", "trades", "int"), ("win_rate", "win rate", "pct"), ("profit_factor", "profit factor", "num")]
+
+
+@dataclass
+class Entry:
+    """One run to compare: what it is, its headline metrics and its daily returns."""
+
+    label: str
+    strategy: str
+    params: dict
+    symbol: str
+    metrics: dict
+    returns: pd.Series
+    source: str = ""  # where it came from: a run directory, "computed", a sweep variant
+    extra: dict = field(default_factory=dict)  # more columns (e.g. event-study edge and its interval)
+
+    @property
+    def period(self) -> tuple[str, str]:
+        return str(self.returns.index[0].date()), str(self.returns.index[-1].date())
+
+
+def comparison_table(entries: list[Entry], metric: str = "sharpe") -> pd.DataFrame:
+    """One row per entry. `group` numbers the (symbol, period) sets; `rank` is 1 = best by `metric`
+    within its group only; `flag` says why a row is not ranked against the others."""
+    rows = []
+    for e in entries:
+        start, end = e.period
+        rows.append({"label": e.label, "strategy": e.strategy,
+                     "params": ", ".join(f"{k}={v}" for k, v in e.params.items()),
+                     "symbol": e.symbol, "start": start, "end": end,
+                     **{key: e.metrics.get(key) for key, _, _ in COLUMNS}, **e.extra, "source": e.source})
+    table = pd.DataFrame(rows)
+    keys = list(zip(table["symbol"], table["start"], table["end"], strict=True))
+    groups = {k: i + 1 for i, k in enumerate(dict.fromkeys(keys))}
+    table["group"] = [groups[k] for k in keys]
+    values = pd.to_numeric(table[metric], errors="coerce").to_numpy(dtype=float)
+    # Every ranked metric is "larger is better" (drawdowns are negative, so the shallowest ranks first).
+    score = np.where(np.isnan(values), -np.inf, values)
+    ranks = np.zeros(len(table), dtype=int)
+    for g in set(table["group"]):
+        idx = [i for i in range(len(table)) if table["group"][i] == g]
+        for r, i in enumerate(sorted(idx, key=lambda i: (-score[i], i)), start=1):
+            ranks[i] = r
+    table["rank"] = ranks
+    flags = []
+    for k in keys:
+        if len(groups) == 1:
+            flags.append("")
+        else:
+            flags.append(f"group {groups[k]}: {k[0]} {k[1]}..{k[2]} (ranked only within its group)")
+    table["flag"] = flags
+    return table.sort_values(["group", "rank"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,58 @@
+"""Sweep stage: one variant on a slice of preloaded bars -> its metrics and daily returns (sweep-mode engine)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from engine.config import RunConfig
+
+
+@dataclass(frozen=True)
+class Task:
+    """Run `config` on rows lo:hi of the bars every worker already holds."""
+
+    config: RunConfig
+    config_hash: str
+    lo: int = 0
+    hi: int | None = None
+
+
+@dataclass
+class VariantResult:
+    config_hash: str
+    lo: int
+    hi: int | None
+    metrics: dict
+    returns: pd.Series
+
+
+def evaluate(frame: pd.DataFrame, task: Task) -> VariantResult:
+    """The same engine call as `rtybt run` (so a sweep row equals that run's metrics), minus what the
+    table does not need: no benchmark pass, no plots, no files; Cerebro runs with stdstats=False."""
+    from engine.run import run_backtest
+
+    bars = frame.iloc[task.lo : task.hi]
+    result = run_backtest(task.config, bars, None)
+    return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns)
+
+
+# -- process-pool workers: the bars arrive once per worker, through the pool initializer --
+_WORKER_FRAME: pd.DataFrame | None = None
+
+
+def init_worker(frame: pd.DataFrame) -> None:
+    import signal
+
+    global _WORKER_FRAME
+    _WORKER_FRAME = frame
+    # Ctrl-C is the parent's to handle: it cancels what is queued and keeps what finished.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    import backtrader  # noqa: F401  (import cost paid once per worker, not in the first variant)
+
+
+def evaluate_in_worker(task: Task) -> VariantResult:
+    if _WORKER_FRAME is None:
+        raise RuntimeError("worker was not initialised with bars")
+    return evaluate(_WORKER_FRAME, task)

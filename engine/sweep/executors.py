@@ -1,0 +1,119 @@
+"""Sweep stage: where variants run — in this process, on a local process pool, or on a Dask cluster.
+
+Every executor takes the bars once and a list of tasks, and yields results as they finish (any order);
+the caller owns ordering, storage and progress. Results are bit-for-bit the same on every executor.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Protocol
+
+import pandas as pd
+
+from engine.errors import UserError
+from engine.sweep.evaluate import Task, VariantResult, evaluate
+
+
+class ClusterError(UserError):
+    """The Dask cluster cannot be reached or started."""
+
+
+class Executor(Protocol):
+    name: str
+
+    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]: ...
+
+
+class SerialExecutor:
+    name = "serial"
+
+    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+        for task in tasks:
+            yield evaluate(frame, task)
+
+
+class PoolExecutor:
+    """A local process pool; the bars are loaded into each worker once, by the initializer."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        self.name = f"pool ({self.workers} worker{'s' if self.workers > 1 else ''})"
+
+    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        from engine.sweep.evaluate import evaluate_in_worker, init_worker
+
+        if not tasks:
+            return
+        # forkserver: safe even when this process already runs threads (a Dask client, rich's refresh).
+        context = multiprocessing.get_context("forkserver")
+        pool = ProcessPoolExecutor(
+            max_workers=min(self.workers, len(tasks)), mp_context=context,
+            initializer=init_worker, initargs=(frame,),
+        )
+        try:
+            futures = [pool.submit(evaluate_in_worker, task) for task in tasks]
+            for future in as_completed(futures):
+                yield future.result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
+
+
+class DaskExecutor:
+    """A Dask distributed cluster: `local` starts a LocalCluster (2 worker processes), else a scheduler address."""
+
+    def __init__(self, address: str, local_workers: int = 2, timeout: str = "10s"):
+        self.address = address
+        self.timeout = timeout
+        self.local_workers = local_workers
+        self.name = f"dask ({address})"
+
+    def _connect(self):
+        from dask.distributed import Client, LocalCluster
+
+        if self.address == "local":
+            cluster = LocalCluster(
+                n_workers=self.local_workers, threads_per_worker=1, processes=True,
+                host="127.0.0.1", dashboard_address=None,
+            )
+            return Client(cluster), cluster
+        try:
+            return Client(self.address, timeout=self.timeout), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(f"--cluster {self.address}: cannot connect to a Dask scheduler ({exc})") from None
+
+    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+        from dask.distributed import as_completed
+
+        if not tasks:
+            return
+        client, cluster = self._connect()
+        try:
+            # One copy of the bars per worker, not one per task.
+            bars = client.scatter(frame, broadcast=True, hash=False)
+            futures = [client.submit(evaluate, bars, task, pure=False) for task in tasks]
+            try:
+                for future in as_completed(futures):
+                    yield future.result()
+            except BaseException:
+                client.cancel(futures)
+                raise
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def make_executor(workers: int | None = None, cluster: str | None = None) -> Executor:
+    """--cluster wins over --workers; --workers 1 runs in this process (no pool start-up)."""
+    if cluster:
+        return DaskExecutor(cluster)
+    if workers == 1:
+        return SerialExecutor()
+    return PoolExecutor(workers)

@@ -1,0 +1,178 @@
+"""The `rtybt sweep` flow: config + grid -> variants -> executor -> ranked table, statistics, heatmap, report."""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from pydantic import ValidationError
+
+from engine.config import RunConfig, load_config
+from engine.errors import ConfigError
+from engine.results import RunWriter, check_writable, new_run_id
+from engine.sweep.executors import Executor, SerialExecutor
+from engine.sweep.grid import Variant, expand_grid, parse_grid_options
+from engine.sweep.runner import Progress, SweepOutcome, run_variants
+from engine.sweep.spec import SweepConfig
+from engine.sweep.store import VariantStore
+
+
+@dataclass
+class SweepRun:
+    run_dir: Path
+    config: RunConfig
+    outcome: SweepOutcome
+    statistics: dict
+    summary: dict
+
+
+def sweep_settings(config: RunConfig, grid_options: list[str], metric: str | None, top: int | None,
+                   source: str) -> SweepConfig:
+    """The config's `sweep:` section, with --grid keys replacing (or adding to) its grid."""
+    base = config.sweep or SweepConfig()
+    grid = {**base.grid, **parse_grid_options(grid_options)}
+    if not grid:
+        raise ConfigError(f"{source}: nothing to sweep: add a `sweep: {{grid: {{PARAM: [V1, V2]}}}}` "
+                          "section or pass --grid PARAM=V1,V2")
+    try:
+        return SweepConfig(grid=grid, metric=metric or base.metric, top=top or base.top)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise ConfigError(f"{source}: sweep.{where}: {err['msg'].removeprefix('Value error, ')}") from None
+
+
+def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int) -> dict:
+    """Deflated Sharpe of the best variant by Sharpe and PBO (CSCV, 16 blocks) over all K variants."""
+    from engine.analysis.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
+
+    matrix = outcome.returns.fillna(0.0).to_numpy(dtype=float)
+    sharpes = per_period_sharpe(matrix)
+    best = int(np.argmax(sharpes))
+    dsr = deflated_sharpe(matrix[:, best], sharpes)
+    stats = {
+        "trials": len(sharpes),
+        "best_by_sharpe": outcome.variants[best].label,
+        "best_sharpe_annualised": float(sharpes[best] * np.sqrt(periods_per_year)),
+        "deflated_sharpe": dsr,
+    }
+    if len(sharpes) >= 2 and matrix.shape[0] >= 32:
+        pbo = cscv_pbo(matrix, blocks=16)
+        stats["pbo"] = {k: v for k, v in pbo.items() if not isinstance(v, np.ndarray)}
+        stats["pbo"]["median_logit"] = float(np.median(pbo["logits"]))
+    return stats
+
+
+def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, grid_options: list[str] | None = None,
+                  executor: Executor | None = None, data_dir: str | None = None, results_dir: str | None = None,
+                  metric: str | None = None, top: int | None = None, heatmap: str | None = None,
+                  resume: bool = False, on_progress: Progress | None = None,
+                  command_line: list[str] | None = None) -> SweepRun:
+    from engine.pipeline import library_versions, load_run_bars, strategy_source_sha
+    from engine.run import run_backtest
+
+    started = datetime.now(UTC)
+    source = str(config_path)
+    config = load_config(config_path, overrides)
+    settings = sweep_settings(config, grid_options or [], metric, top, source)
+    axes = _heatmap_axes(heatmap, settings, source)
+    variants = expand_grid(config, settings.grid, source)
+    root = Path(results_dir or config.output.dir)
+    check_writable(root)
+    bars, bench = load_run_bars(config, data_dir)
+    source_sha = strategy_source_sha(config)
+    store = VariantStore(root, bars.sha256, source_sha)
+    executor = executor or SerialExecutor()
+    outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress)
+    statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
+
+    digest = hashlib.sha256("".join(v.config_hash for v in variants).encode()).hexdigest()
+    writer = RunWriter(root, f"{config.name}-sweep", new_run_id(digest, started))
+    try:
+        table = outcome.table.sort_values("rank", kind="stable")
+        table.to_csv(writer.path("sweep.csv"), index=False)
+        best = [outcome.variants[i] for i in table["variant"].head(settings.top)]
+        writer.write_json("sweep.json", {
+            "name": config.name, "strategy": config.strategy.name, "symbol": config.data.symbol,
+            "grid": settings.grid, "metric": settings.metric, "variants": len(variants),
+            "executor": outcome.executor, "computed": outcome.computed, "reused_from_store": outcome.reused,
+            "statistics": statistics, "rows": table.to_dict("records"),
+        })
+        if axes:
+            from engine.report.heatmap import plot_heatmap
+
+            others = [k for k in settings.grid if k not in axes]
+            title = f"{config.name}: {settings.metric}" + (f" (best over {', '.join(others)})" if others else "")
+            plot_heatmap(writer.path(f"heatmap_{axes[0]}_{axes[1]}.png"), outcome.table, axes[0], axes[1],
+                         settings.metric, title)
+        _write_best_report(writer, config, outcome, best, settings.metric, statistics, bars, bench, run_backtest)
+        writer.write_json("manifest.json", {
+            "run_id": writer.run_id, "config_path": source, "config_hash": config.config_hash(),
+            "variant_config_hashes": [v.config_hash for v in variants],
+            "strategy_source_sha256": source_sha, "command_line": command_line or sys.argv,
+            "started_utc": started.isoformat(timespec="seconds"),
+            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "versions": library_versions(),
+            "data": {"symbol": bars.symbol, "file": str(bars.path), "sha256": bars.sha256,
+                     "first_date": str(bars.first_date), "last_date": str(bars.last_date), "rows": len(bars.frame)},
+        })
+        run_dir = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    top_row = table.iloc[0]
+    summary = {
+        "run_dir": str(run_dir), "variants": len(variants), "computed": outcome.computed,
+        "reused": outcome.reused, "executor": outcome.executor, "metric": settings.metric,
+        "best": {"label": top_row["label"], settings.metric: top_row[settings.metric]},
+        "deflated_sharpe": statistics["deflated_sharpe"]["deflated_sharpe"],
+        "pbo": statistics.get("pbo", {}).get("pbo"),
+        "top": table.head(settings.top)[["rank", "label", *RANKABLE_SHOWN]].to_dict("records"),
+    }
+    return SweepRun(run_dir, config, outcome, statistics, summary)
+
+
+RANKABLE_SHOWN = ["cagr", "sharpe", "max_drawdown", "trades"]
+
+
+def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tuple[str, str] | None:
+    if not heatmap:
+        return None
+    axes = [a.strip() for a in heatmap.split(",")]
+    if len(axes) != 2 or axes[0] == axes[1]:
+        raise ConfigError(f"--heatmap {heatmap!r}: expected two different swept parameters, e.g. ma_period,hold_bars")
+    for axis in axes:
+        if axis not in settings.grid:
+            raise ConfigError(f"{source}: --heatmap {axis}: not a swept parameter; swept: {', '.join(settings.grid)}")
+    return axes[0], axes[1]
+
+
+def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest):
+    from engine.analysis.comparison import Entry, comparison_table
+    from engine.report.comparison import write_comparison
+
+    entries = [Entry(v.label, config.strategy.name, v.swept, config.data.symbol, outcome.metrics[v.config_hash],
+                     outcome.returns[v.config_hash], "sweep variant") for v in best]
+    benchmark = None
+    if bench is not None:
+        # One benchmark pass for the whole sweep (the same for every variant).
+        ref = run_backtest(best[0].config, bars.frame, bench.frame)
+        benchmark = (f"buy & hold {ref.benchmark_symbol}", ref.benchmark_returns)
+    dsr, pbo = statistics["deflated_sharpe"], statistics.get("pbo")
+    notes = [f"{statistics['trials']} variants tried. Best by Sharpe: {statistics['best_by_sharpe']} "
+             f"(annualised Sharpe {statistics['best_sharpe_annualised']:.2f}); deflated Sharpe ratio "
+             f"{dsr['deflated_sharpe']:.3f} (probability that its true Sharpe beats the best of "
+             f"{dsr['trials']} zero-skill trials)."]
+    if pbo:
+        notes.append(f"Probability of backtest overfitting (CSCV, {pbo['blocks']} blocks, {pbo['splits']} splits): "
+                     f"{pbo['pbo']:.3f}.")
+    sections = {"deflated Sharpe ratio": dsr}
+    if pbo:
+        sections["probability of backtest overfitting"] = pbo
+    write_comparison(writer, entries, comparison_table(entries, metric),
+                     f"{config.name}: best {len(best)} of {len(outcome.variants)} variants", metric,
+                     benchmark, notes, sections)

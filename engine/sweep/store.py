@@ -1,0 +1,65 @@
+"""Sweep stage: every finished variant stored at once, atomically, keyed by config hash + data checksum."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from engine.errors import ResultsError
+
+STORE_DIR = ".variants"
+
+
+class VariantStore:
+    """results/.variants/<config hash>-<data sha>.json; a Ctrl-C loses at most the variants still running."""
+
+    def __init__(self, results_root: Path, data_sha256: str, strategy_source_sha256: str):
+        self.dir = Path(results_root) / STORE_DIR
+        self.data_sha256 = data_sha256
+        self.source_sha256 = strategy_source_sha256
+        try:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ResultsError(f"{self.dir}: cannot create the variant store ({exc.strerror})") from None
+
+    def path(self, config_hash: str) -> Path:
+        return self.dir / f"{config_hash}-{self.data_sha256[:16]}.json"
+
+    def save(self, config_hash: str, params: dict, metrics: dict, returns: pd.Series) -> None:
+        payload = {
+            "config_hash": config_hash,
+            "data_sha256": self.data_sha256,
+            "strategy_source_sha256": self.source_sha256,
+            "params": params,
+            "metrics": metrics,
+            "index_name": returns.index.name,
+            "dates": [d.strftime("%Y-%m-%d") for d in returns.index],
+            "returns": returns.to_numpy(dtype=float).tolist(),  # JSON floats round-trip exactly
+        }
+        target = self.path(config_hash)
+        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(payload, fh, default=str)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def load(self, config_hash: str) -> tuple[dict, pd.Series] | None:
+        """The stored metrics and returns, or None when absent, unreadable or from other strategy code."""
+        path = self.path(config_hash)
+        try:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if payload.get("strategy_source_sha256") != self.source_sha256 or payload.get("data_sha256") != self.data_sha256:
+            return None
+        returns = pd.Series(payload["returns"], index=pd.DatetimeIndex(payload["dates"], name=payload.get("index_name")), name="returns", dtype=float)
+        return payload["metrics"], returns
