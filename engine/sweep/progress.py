@@ -7,26 +7,33 @@ from contextlib import contextmanager
 
 @contextmanager
 def progress_bar(description: str, enabled: bool = True):
-    """Yields an `on_progress(done, total)` callback; a no-op when disabled (-q)."""
-    if not enabled:
-        yield lambda done, total: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    """Yields an `on_progress(done, total)` callback. The bar appears at the first call — after the config
+    and data were checked, so a bad input is one clean line — and not at all when disabled (-q)."""
+    state: dict = {}
 
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=False) as progress:
-        task = progress.add_task(description, total=None)
+    def update(done: int, total: int) -> None:
+        if not enabled:
+            return
+        if "progress" not in state:
+            from rich.console import Console
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+                TimeRemainingColumn,
+            )
 
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
+            progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+                                console=Console(stderr=True))
+            progress.start()
+            state["progress"], state["task"] = progress, progress.add_task(description, total=total)
+        state["progress"].update(state["task"], completed=done, total=total)
 
+    try:
         yield update
+    finally:
+        if "progress" in state:
+            state["progress"].stop()

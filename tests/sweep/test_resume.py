@@ -36,7 +36,7 @@ def test_interrupt_keeps_finished_variants_and_resume_runs_only_the_rest(small_s
 
     with pytest.raises(KeyboardInterrupt):
         run_variants(variants, bars.frame, SerialExecutor(), store, on_progress=interrupt_after_two)
-    assert len(list(store.dir.glob("*.json"))) == 2
+    assert len(list(store.dir.glob("[!.]*.json"))) == 2
     assert not list(store.dir.glob(".tmp-*"))  # nothing half-written
 
     counting = CountingExecutor()
@@ -65,11 +65,11 @@ def test_ctrl_c_on_a_real_pool_then_resume(sweep_config_path, tmp_path):
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     store = results / ".variants"
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not list(store.glob("*.json")):
+    while time.monotonic() < deadline and not list(store.glob("[!.]*.json")):
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
-    stored = len(list(store.glob("*.json")))
+    stored = len(list(store.glob("[!.]*.json")))
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert 1 <= stored < 12

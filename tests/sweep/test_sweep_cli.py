@@ -1,0 +1,45 @@
+"""`rtybt sweep` through the CLI: the files it writes, its statistics, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from engine.cli import app
+
+runner = CliRunner()
+
+
+def test_sweep_writes_table_heatmap_report_and_statistics(sweep_config_path, tmp_path):
+    result = runner.invoke(app, ["sweep", str(sweep_config_path), "--workers", "1", "--heatmap", "ma_period,hold_bars",
+                                 "--set", f"output.dir={tmp_path}", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    run_dir = tmp_path / "small-sweep"
+    (out,) = list(run_dir.iterdir())
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["comparison.csv", "comparison.html", "comparison.json", "heatmap_ma_period_hold_bars.png",
+                     "manifest.json", "sweep.csv", "sweep.json"]
+    payload = json.loads((out / "sweep.json").read_text())
+    assert payload["variants"] == 4 and len(payload["rows"]) == 4
+    assert [row["rank"] for row in payload["rows"]] == [1, 2, 3, 4]
+    stats = payload["statistics"]
+    assert stats["trials"] == 4 and 0.0 <= stats["deflated_sharpe"]["deflated_sharpe"] <= 1.0
+    assert 0.0 <= stats["pbo"]["pbo"] <= 1.0 and stats["pbo"]["splits"] == 12870
+    assert summary["deflated_sharpe"] == stats["deflated_sharpe"]["deflated_sharpe"]
+    html = (out / "comparison.html").read_text()
+    assert "data:image/png;base64," in html and "deflated Sharpe ratio" in html
+    assert len(json.loads((out / "comparison.json").read_text())["rows"]) == 3  # top: 3 in the config
+
+
+def test_empty_grid_value_is_a_one_line_error(sweep_config_path, tmp_path):
+    result = runner.invoke(app, ["sweep", str(sweep_config_path), "--grid", "hold_bars=", "--workers", "1"])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "rtybt: error: --grid hold_bars: empty list of values (give at least one, e.g. hold_bars=20,30)"
+
+
+def test_heatmap_axis_must_be_swept(sweep_config_path):
+    result = runner.invoke(app, ["sweep", str(sweep_config_path), "--heatmap", "ma_period,rsi_min", "--workers", "1"])
+    assert result.exit_code == 2
+    assert "--heatmap rsi_min: not a swept parameter; swept: ma_period, hold_bars" in result.stderr
