@@ -1,7 +1,8 @@
 """Twins stage: vectorised twins of the strategies, held to Backtrader trade for trade (tests/engine/twins).
 
-The registry maps a strategy name to its twin's `plan(bars, params) -> Plan`; a strategy missing here is
-screened by Backtrader itself, with a note saying so.
+The registry maps a strategy name to its twin's planner: `planner(bars).plan(params) -> Plan`, which may
+share work across the variants of a grid (one SMA per period, reused by every other parameter). A strategy
+missing here is screened by Backtrader itself, with a note saying so.
 """
 
 from __future__ import annotations
@@ -10,17 +11,22 @@ from collections.abc import Callable
 
 from engine.twins import ma_reclaim
 from engine.twins.bars import BarArrays
-from engine.twins.simulate import Plan
 
-PlanFn = Callable[[BarArrays, dict], Plan]
-
-TWINS: dict[str, PlanFn] = {
-    "ma_reclaim": ma_reclaim.plan,
+TWINS: dict[str, Callable[[BarArrays], object]] = {
+    "ma_reclaim": ma_reclaim.Planner,
 }
 
 
-def get_twin(name: str) -> PlanFn | None:
+def get_planner(name: str):
     return TWINS.get(name)
 
 
-__all__ = ["TWINS", "get_twin"]
+def get_twin(name: str):
+    """plan(bars, params) for one variant, or None when the strategy has no twin."""
+    planner = TWINS.get(name)
+    if planner is None:
+        return None
+    return lambda bars, params: planner(bars).plan(params)
+
+
+__all__ = ["TWINS", "get_planner", "get_twin"]

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 from engine.config import RunConfig
 
 
@@ -28,6 +30,13 @@ class CostModel:
             return open_
         slipped = open_ * (1 + self.slippage_rate)
         return slipped if slipped <= high else high
+
+    def buy_fills(self, opens: np.ndarray, highs: np.ndarray) -> np.ndarray:
+        """buy_fill over arrays (the same operations element by element)."""
+        if not self.slippage_rate:
+            return opens.copy()
+        slipped = opens * (1 + self.slippage_rate)
+        return np.where(slipped <= highs, slipped, highs)
 
     def sell_fill(self, open_: float, low: float) -> float:
         """bbroker._slip_down: the slipped open, floored at the low."""

@@ -17,9 +17,10 @@ def first_bar(ma_period: int, hold_bars: int, below_ma_period: int | None = None
     return max(ma_period - 1 + hold_bars, (below_ma_period or 0) - 1)
 
 
-def stop_exit(close: np.ndarray, exits: list[int], stop_pct: float):
+def stop_exit(close: np.ndarray, exits: np.ndarray, stop_pct: float):
     """exit_rule: the first close below the SMA or below the entry fill price less stop_pct percent."""
     n = len(close)
+    exits = exits.tolist()
     factor = 1.0 - stop_pct / 100.0
 
     def rule(signal_bar: int, fill_bar: int, fill_price: float) -> int | None:
@@ -44,7 +45,7 @@ class MaReclaimLines:
             self.run = run_length(bars.close > ma)
             below = bars.close < ma
         # Shared by every hold_bars; the trade loop never looks before first_bar, so nothing is trimmed.
-        self.below_bars = np.flatnonzero(below).tolist()
+        self.below_bars = np.flatnonzero(below)
 
     def plan(self, hold_bars: int, below_ma_period: int | None = None, stop_pct: float | None = None) -> Plan:
         # Exactly hold_bars closes above after one at or below: the run length equals hold_bars.
@@ -55,12 +56,22 @@ class MaReclaimLines:
         rule = stop_exit(self.bars.close, self.below_bars, stop_pct) if stop_pct is not None else None
         return Plan(
             first_bar=first_bar(self.ma_period, hold_bars, below_ma_period),
-            entry_bars=np.flatnonzero(entries).tolist(),
+            entry_bars=np.flatnonzero(entries),
             exit_bars=self.below_bars,
             exit_rule=rule,
         )
 
 
-def plan(bars: BarArrays, params: dict) -> Plan:
-    lines = MaReclaimLines(bars, int(params["ma_period"]))
-    return lines.plan(int(params["hold_bars"]), params.get("below_ma_period"), params.get("stop_pct"))
+class Planner:
+    """Plans for many variants over the same bars: one MaReclaimLines per ma_period."""
+
+    def __init__(self, bars: BarArrays):
+        self.bars = bars
+        self._lines: dict[int, MaReclaimLines] = {}
+
+    def plan(self, params: dict) -> Plan:
+        period = int(params["ma_period"])
+        lines = self._lines.get(period)
+        if lines is None:
+            lines = self._lines[period] = MaReclaimLines(self.bars, period)
+        return lines.plan(int(params["hold_bars"]), params.get("below_ma_period"), params.get("stop_pct"))

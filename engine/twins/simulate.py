@@ -8,6 +8,7 @@ sees the new position, so an exit can be signalled on the very bar an entry fill
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,86 +28,121 @@ class Plan:
     """What a twin decides from the parameters alone: where the strategy would enter and exit."""
 
     first_bar: int  # the first bar whose close Backtrader's next() sees (the indicators' warm-up)
-    entry_bars: list[int]  # sorted bars whose close meets the entry condition
-    exit_bars: list[int] | None = None  # sorted bars whose close meets the exit condition
+    entry_bars: np.ndarray | list[int]  # sorted bars whose close meets the entry condition
+    exit_bars: np.ndarray | list[int] | None = None  # sorted bars whose close meets the exit condition
     exit_rule: ExitRule | None = None
 
 
 @dataclass
 class TwinRun:
-    """Trades as parallel lists of bar numbers and prices, refused orders, and the final cash."""
+    """Trades as (signal bar, fill price, size, exit signal bar or -1, exit price, commission), refused orders
+    as (signal bar, fill bar, size), and the final cash."""
 
-    entry_signal: list[int] = field(default_factory=list)
-    entry_bar: list[int] = field(default_factory=list)
-    entry_price: list[float] = field(default_factory=list)
-    exit_signal: list[int] = field(default_factory=list)  # -1 while open at the end
-    exit_bar: list[int] = field(default_factory=list)
-    exit_price: list[float] = field(default_factory=list)
-    size: list[float] = field(default_factory=list)
-    commission: list[float] = field(default_factory=list)
-    refused: list[tuple[int, int, float]] = field(default_factory=list)  # (signal bar, fill bar, size)
+    trades: list[tuple[int, float, float, int, float, float]] = field(default_factory=list)
+    refused: list[tuple[int, int, float]] = field(default_factory=list)
     cash: float = 0.0
+    last_bar: int = 0
+
+    def _column(self, k: int) -> list:
+        return [t[k] for t in self.trades]
+
+    @property
+    def entry_signal(self) -> list[int]:
+        return self._column(0)
+
+    @property
+    def entry_bar(self) -> list[int]:
+        return [t[0] + 1 for t in self.trades]
+
+    @property
+    def entry_price(self) -> list[float]:
+        return self._column(1)
+
+    @property
+    def size(self) -> list[float]:
+        return self._column(2)
+
+    @property
+    def exit_signal(self) -> list[int]:
+        return self._column(3)
+
+    @property
+    def exit_bar(self) -> list[int]:
+        """The exit fill bar; the last bar for a position still open at the end."""
+        return [t[3] + 1 if t[3] >= 0 else self.last_bar for t in self.trades]
+
+    @property
+    def exit_price(self) -> list[float]:
+        return self._column(4)
+
+    @property
+    def commission(self) -> list[float]:
+        return self._column(5)
 
     @property
     def closed(self) -> int:
-        return sum(1 for x in self.exit_signal if x >= 0)
+        return sum(1 for t in self.trades if t[3] >= 0)
 
 
 def simulate(bars: BarArrays, plan: Plan, costs: CostModel) -> TwinRun:
+    """Walk the plan trade by trade; fills, exits and slippage for every candidate entry come precomputed."""
     n = bars.n
-    opens, highs, lows, closes = bars.open_list, bars.high_list, bars.low_list, bars.close_list
-    entries = plan.entry_bars
-    exits = plan.exit_bars
+    entries = np.asarray(plan.entry_bars, dtype=np.int64)  # no copy when a twin hands over an int64 array
+    entries = entries[(entries >= plan.first_bar) & (entries < n - 1)]  # an order on the last bar never fills
+    fill = entries + 1
+    buy = costs.buy_fills(bars.open[fill], bars.high[fill])
+    signal_close = bars.close[entries]
+    if plan.exit_rule is None:
+        exits = np.asarray(plan.exit_bars, dtype=np.int64)
+        j = np.searchsorted(exits, fill)
+        x_of = np.where(j < len(exits), exits[np.minimum(j, len(exits) - 1)], n) if len(exits) else np.full(len(fill), n)
+        x_list = x_of.tolist()
+    else:
+        x_list = None
+    entry_list, buy_list, close_list = entries.tolist(), buy.tolist(), signal_close.tolist()
+    opens, lows, closes = bars.open_list, bars.low_list, bars.close_list
+    slip_down = 1 - costs.slippage_rate
+    comm = costs.commission_rate
+    fraction, units = costs.fraction, costs.units
     rule = plan.exit_rule
-    run = TwinRun()
+    run = TwinRun(last_bar=n - 1)
+    trades, refused = run.trades, run.refused
     cash = costs.cash
-    t = plan.first_bar
-    while True:
-        i = bisect_left(entries, t)
-        if i == len(entries):
-            break
-        s = entries[i]
-        if s >= n - 1:
-            break  # an order placed on the last bar never fills
-        size = costs.entry_size(cash, closes[s])
+    k, m = 0, len(entry_list)
+    # Long only: sizes are positive, so abs() drops out of Backtrader's cash arithmetic below.
+    while k < m:
+        s = entry_list[k]
+        c = close_list[k]
+        # EquityFractionSizer on the signal close (flat, so equity is the cash), or FixedSize
+        size = units if fraction is None else (int(math.floor(cash * fraction / c)) if c > 0 else 0)
         if not size:
-            t = s + 1  # Strategy.buy() with size 0 places no order
+            k += 1  # Strategy.buy() with size 0 places no order
             continue
-        f = s + 1
-        price = costs.buy_fill(opens[f], highs[f])
-        if not (costs.can_open(cash, size, closes[s]) and costs.can_open(cash, size, price)):
-            run.refused.append((s, f, size))
-            t = f
+        price = buy_list[k]
+        # BackBroker's cash check for an opening order, at submission (signal close) and at the fill.
+        if cash - size * c - size * comm * c < 0.0 or cash - size * price - size * comm * price < 0.0:
+            refused.append((s, s + 1, size))
+            k += 1  # flat again on the fill bar: the next candidate entry is the next signal
             continue
-        cash -= abs(size) * price
-        comm_in = costs.commission(size, price)
+        cash -= size * price
+        comm_in = size * comm * price
         cash -= comm_in
-        if rule is not None:
-            x = rule(s, f, price)
-        else:
-            j = bisect_left(exits, f)
-            x = exits[j] if j < len(exits) else None
-        run.entry_signal.append(s)
-        run.entry_bar.append(f)
-        run.entry_price.append(price)
-        run.size.append(size)
+        x = x_list[k] if x_list is not None else rule(s, s + 1, price)
         if x is None or x >= n - 1:
-            run.exit_signal.append(-1)
-            run.exit_bar.append(n - 1)
-            run.exit_price.append(closes[n - 1])
-            run.commission.append(comm_in)
+            trades.append((s, price, size, -1, closes[n - 1], comm_in))
             break
         g = x + 1
-        out = costs.sell_fill(opens[g], lows[g])
+        out = opens[g]
+        if slip_down != 1:
+            out = out * slip_down
+            if not out >= lows[g]:
+                out = lows[g]
         # BackBroker._execute on a close: the position's cost back, plus the pnl, minus commission.
-        cash += abs(size) * price + size * (out - price)
-        comm_out = costs.commission(size, out)
+        cash += size * price + size * (out - price)
+        comm_out = size * comm * out
         cash -= comm_out
-        run.exit_signal.append(x)
-        run.exit_bar.append(g)
-        run.exit_price.append(out)
-        run.commission.append(comm_in + comm_out)
-        t = g
+        trades.append((s, price, size, x, out, comm_in + comm_out))
+        k = bisect_left(entry_list, g, k + 1)
     run.cash = cash
     return run
 
@@ -114,17 +150,17 @@ def simulate(bars: BarArrays, plan: Plan, costs: CostModel) -> TwinRun:
 def equity_curve(bars: BarArrays, run: TwinRun, costs: CostModel) -> np.ndarray:
     """Equity at every bar's close: cash plus the position marked to the close (Backtrader's broker value)."""
     n = bars.n
-    held = np.zeros(n + 1)
-    cash_step = np.zeros(n + 1)
-    cash_step[0] = costs.cash
-    for k in range(len(run.entry_bar)):
-        f, size, p_in = run.entry_bar[k], run.size[k], run.entry_price[k]
-        held[f] += size
-        cash_step[f] -= abs(size) * p_in + costs.commission(size, p_in)
-        if run.exit_signal[k] >= 0:
-            g, p_out = run.exit_bar[k], run.exit_price[k]
-            held[g] -= size
-            cash_step[g] += abs(size) * p_in + size * (p_out - p_in) - costs.commission(size, p_out)
-    position = np.cumsum(held[:n])
-    cash = np.cumsum(cash_step[:n])
-    return cash + position * bars.close
+    if not run.trades:
+        return np.full(n, costs.cash)
+    t = np.array(run.trades, dtype=float)
+    f = t[:, 0].astype(np.int64) + 1
+    p_in, size, x, p_out = t[:, 1], t[:, 2], t[:, 3].astype(np.int64), t[:, 4]
+    closed = x >= 0
+    g, sc, pc, po = x[closed] + 1, size[closed], p_in[closed], p_out[closed]
+    comm = costs.commission_rate
+    held = np.bincount(f, weights=size, minlength=n) - np.bincount(g, weights=sc, minlength=n)
+    # bincount of an empty selection comes back as integers: force floats before subtracting into it
+    cash_step = np.bincount(g, weights=sc * pc + sc * (po - pc) - sc * comm * po, minlength=n).astype(float)
+    cash_step -= np.bincount(f, weights=size * p_in + size * comm * p_in, minlength=n)
+    cash_step[0] += costs.cash
+    return np.cumsum(cash_step) + np.cumsum(held) * bars.close
