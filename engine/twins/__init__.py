@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.twins import ma_reclaim
+from engine.twins import golden_cross, ma_reclaim, macd_cross, rsi_momentum
 from engine.twins.bars import BarArrays
 
 TWINS: dict[str, Callable[[BarArrays], object]] = {
     "ma_reclaim": ma_reclaim.Planner,
+    "golden_cross": golden_cross.Planner,
+    "macd_cross": macd_cross.Planner,
+    "rsi_momentum": rsi_momentum.Planner,
 }
 
 

@@ -28,6 +28,21 @@ GRIDS = {
         {"ma_period": 120, "hold_bars": 2},
         {"ma_period": 20, "hold_bars": 2, "below_ma_period": 100, "stop_pct": 2.0},
     ],
+    "golden_cross": [
+        {"fast_period": 5, "slow_period": 20},
+        {"fast_period": 50, "slow_period": 200},
+        {"fast_period": 10, "slow_period": 60},
+    ],
+    "macd_cross": [
+        {"fast_period": 12, "slow_period": 26, "signal_period": 9, "below_zero_only": False},
+        {"fast_period": 5, "slow_period": 35, "signal_period": 5, "below_zero_only": True},
+        {"fast_period": 8, "slow_period": 17, "signal_period": 9, "below_zero_only": False},
+    ],
+    "rsi_momentum": [
+        {"rsi_period": 14, "rsi_min": 55.0, "rsi_bullish": 60.0, "slope_bars": 0, "rsi_exit": 45.0, "exit_ma_period": 50},
+        {"rsi_period": 7, "rsi_min": 50.0, "rsi_bullish": 100.0, "slope_bars": 3, "rsi_exit": 40.0, "exit_ma_period": 20},
+        {"rsi_period": 21, "rsi_min": 52.0, "rsi_bullish": 70.0, "slope_bars": 1, "rsi_exit": 48.0, "exit_ma_period": 100},
+    ],
 }
 
 SLICES = [("^RUT", "1998-01-01", "2001-12-31"), ("IWM", "2008-01-01", "2010-12-31"), ("SPY", "2003-01-01", "2005-12-31")]
@@ -83,11 +98,16 @@ def test_every_registered_twin_has_a_grid():
 
 
 CASES = [(name, params) for name, grid in GRIDS.items() for params in grid]
+# Each grid point meets one real slice (rotating), so every symbol is seen by every strategy.
+REAL = [
+    (name, params, *SLICES[k % len(SLICES)])
+    for name, grid in GRIDS.items()
+    for k, params in enumerate(grid)
+]
 
 
-@pytest.mark.parametrize(("symbol", "start", "end"), SLICES)
-@pytest.mark.parametrize(("strategy", "params"), CASES)
-def test_real_data_slices(frames, symbol, start, end, strategy, params):
+@pytest.mark.parametrize(("strategy", "params", "symbol", "start", "end"), REAL)
+def test_real_data_slices(frames, strategy, params, symbol, start, end):
     bt, _ = assert_parity(config(strategy, params, INSTRUMENT[symbol], symbol), frames[(symbol, start)])
     assert len(bt.trades) > 0  # a parity over no trades would prove nothing
 
@@ -109,7 +129,7 @@ SYNTHETIC = [
 
 @pytest.mark.parametrize(("strategy", "params", "broker", "seed"), SYNTHETIC)
 def test_seeded_synthetic(strategy, params, broker, seed):
-    bt, _ = assert_parity(config(strategy, params, broker), random_bars(seed, n=500))
+    bt, _ = assert_parity(config(strategy, params, broker), random_bars(seed, n=800))
     assert len(bt.trades) + len(bt.order_issues) > 0  # something to agree on: fills or refusals
 
 

@@ -1,0 +1,27 @@
+"""Twins stage: macd_cross vectorised (strategies/macd_cross.py): the MACD line crossing its signal line."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engine.twins.bars import BarArrays
+from engine.twins.indicators import cross_above, cross_below, macd
+from engine.twins.simulate import Plan
+
+
+class Planner:
+    def __init__(self, bars: BarArrays):
+        self.bars = bars
+
+    def plan(self, params: dict) -> Plan:
+        fast, slow, signal = int(params["fast_period"]), int(params["slow_period"]), int(params["signal_period"])
+        line, sig = macd(self.bars.close, fast, slow, signal)
+        entries = cross_above(line, sig)
+        if params.get("below_zero_only"):
+            entries &= line < 0
+        # The signal EMA exists from bar slow + signal - 2; the crossover reads one bar further back.
+        return Plan(
+            first_bar=slow + signal - 1,
+            entry_bars=np.flatnonzero(entries),
+            exit_bars=np.flatnonzero(cross_below(line, sig)),
+        )
