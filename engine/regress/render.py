@@ -58,6 +58,7 @@ def format_table(report: RegressReport) -> list[str]:
         if v.status not in ("ok",) and v.moved:
             lines.append(f"{v.config}: {v.message}")
         lines.extend(f"{v.config}: note: {note}" for note in v.notes)
+    lines.extend(f"note: {o} has no config in configs/ (renamed or deleted?): delete it with its config" for o in report.orphans)
     lines.append(summary_line(report))
     return lines
 
@@ -71,6 +72,7 @@ def to_json(report: RegressReport, report_dir: Path | None = None) -> dict:
         "update": report.update,
         "baselines_dir": report.baselines_dir,
         "written": report.written,
+        "orphan_baselines": report.orphans,
         "report_dir": str(report_dir) if report_dir else None,
         "configs": [v.to_dict() for v in report.verdicts],
     }

@@ -62,6 +62,7 @@ class RegressReport:
     update: bool
     baselines_dir: str
     written: list[str] = field(default_factory=list)
+    orphans: list[str] = field(default_factory=list)  # baselines whose config is not among those checked
 
     @property
     def exit_code(self) -> int:
@@ -220,5 +221,9 @@ def run_regress(
                                   verdict.moved, verdict.notes)
         verdict.seconds = outcome.seconds
         verdicts[p] = verdict
+    orphans = []
+    if not configs and baselines_dir.is_dir():
+        stems = {Path(p).stem for p in paths}
+        orphans = [str(b) for b in sorted(baselines_dir.glob("*.json")) if b.stem not in stems]
     return RegressReport([verdicts[p] for p in paths], time.perf_counter() - started, workers, update,
-                         str(baselines_dir), written)
+                         str(baselines_dir), written, orphans)

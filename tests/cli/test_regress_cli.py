@@ -79,6 +79,25 @@ def test_moved_results_print_the_table_and_exit_1(project, monkeypatch):
     assert lines[-2].startswith("1 config(s): 1 regression; suite run time ")
 
 
+def test_a_baseline_without_its_config_is_named(project, monkeypatch):
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    monkeypatch.chdir(project)
+    if not (project / "tests" / "regression" / "baselines" / "recent.json").is_file():
+        assert CliRunner().invoke(app, ["regress", "--update"]).exit_code == 0
+    orphan = project / "tests" / "regression" / "baselines" / "renamed.json"
+    orphan.write_text("{}")
+    try:
+        result = CliRunner().invoke(app, ["regress", "--json"])
+    finally:
+        orphan.unlink()
+    payload = json.loads(result.stdout)
+    assert payload["counts"] == {"ok": 1}  # a note, not a failure: the suite's test checks orphans itself
+    assert payload["orphan_baselines"] == ["tests/regression/baselines/renamed.json"]
+
+
 def test_changed_data_file_exits_2_naming_the_file(project, snapshot_dir, tmp_path):
     if not (project / "tests" / "regression" / "baselines" / "recent.json").is_file():
         assert rtybt(project, "regress", "--update").returncode == 0
