@@ -171,6 +171,8 @@ def sweep(
     top: Annotated[int | None, typer.Option("--top", min=1, help="Best variants in the comparison report.")] = None,
     heatmap: Annotated[str | None, typer.Option("--heatmap", help="Heatmap of the metric over two swept params: X,Y.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse variants already stored by an earlier (interrupted) sweep.")] = False,
+    screen: Annotated[bool, typer.Option("--screen", help="Screen the grid with the vectorised twins, then confirm the top in Backtrader.")] = False,
+    confirm_top: Annotated[int, typer.Option("--confirm-top", min=1, help="With --screen: variants re-run in Backtrader.")] = 5,
     json_out: JsonOpt = False,
 ) -> None:
     """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
@@ -181,7 +183,7 @@ def sweep(
     with progress_bar("sweep", enabled=_state["verbosity"] > 0) as on_progress:
         outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
                                 metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=on_progress,
-                                command_line=["rtybt", *sys.argv[1:]])
+                                command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top)
     if json_out:
         typer.echo(json.dumps(outcome.summary, indent=2, default=str))
         return

@@ -71,7 +71,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   executor: Executor | None = None, data_dir: str | None = None, results_dir: str | None = None,
                   metric: str | None = None, top: int | None = None, heatmap: str | None = None,
                   resume: bool = False, on_progress: Progress | None = None,
-                  command_line: list[str] | None = None) -> SweepRun:
+                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5) -> SweepRun:
     from engine.pipeline import library_versions, load_run_bars, strategy_source_sha
     from engine.run import run_backtest
 
@@ -87,7 +87,14 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     source_sha = strategy_source_sha(config)
     store = VariantStore(root, bars.sha256, source_sha)
     executor = executor or SerialExecutor()
-    outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress)
+    screen_report = None
+    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/twins/confirm.py)
+        from engine.twins.confirm import screened_sweep
+
+        outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
+                                                store, resume, on_progress)
+    else:
+        outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress)
     statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
 
     digest = hashlib.sha256("".join(v.config_hash for v in variants).encode()).hexdigest()
@@ -100,8 +107,10 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
             "name": config.name, "strategy": config.strategy.name, "symbol": config.data.symbol,
             "grid": settings.grid, "metric": settings.metric, "variants": len(variants),
             "executor": outcome.executor, "computed": outcome.computed, "reused_from_store": outcome.reused,
-            "statistics": statistics, "rows": table.to_dict("records"),
+            "statistics": statistics, "screen": screen_report, "rows": table.to_dict("records"),
         })
+        if screen_report is not None:
+            writer.write_json("screen.json", screen_report)
         if axes:
             from engine.report.heatmap import plot_heatmap
 
@@ -132,6 +141,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
         "deflated_sharpe": statistics["deflated_sharpe"]["deflated_sharpe"],
         "pbo": statistics.get("pbo", {}).get("pbo"),
         "top": table.head(settings.top)[["rank", "label", *RANKABLE_SHOWN]].to_dict("records"),
+        "screen": screen_report,
     }
     return SweepRun(run_dir, config, outcome, statistics, summary)
 

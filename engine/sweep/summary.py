@@ -17,7 +17,23 @@ def format_sweep_summary(summary: dict) -> list[str]:
     lines.append(f"best by {metric}: {summary['best']['label']}")
     dsr, pbo = summary.get("deflated_sharpe"), summary.get("pbo")
     lines.append(f"deflated Sharpe ratio {_three(dsr)}; probability of backtest overfitting {_three(pbo)}")
+    screen = summary.get("screen")
+    if screen:
+        lines.extend(_screen_lines(screen))
     lines.append(f"results: {summary['run_dir']}")
+    return lines
+
+
+def _screen_lines(screen: dict) -> list[str]:
+    """Which numbers were screened by the twins and which Backtrader confirmed (engine/twins/confirm.py)."""
+    lines = ["", f"screen: {screen['screened_by_twin']} variants screened by the twins, "
+             f"{screen['screened_by_backtrader']} by Backtrader; table and statistics above: {screen['numbers']} numbers"]
+    lines += [f"note: {note}" for note in screen["notes"]]
+    lines.append(f"  confirmed in Backtrader (top {screen['confirm_top']}):")
+    lines.append(f"  {'rank':>4}  {'variant':<40}{'screened Sharpe':>16}{'confirmed':>10}{'trades':>8}  parity")
+    for row in screen["confirmed"]:
+        lines.append(f"  {row['rank']:>4}  {row['label']:<40}{fmt(row['screened_sharpe'], 'num'):>16}"
+                     f"{fmt(row['confirmed_sharpe'], 'num'):>10}{fmt(row['confirmed_trades'], 'int'):>8}  {row['parity']}")
     return lines
 
 

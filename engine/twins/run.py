@@ -38,12 +38,15 @@ def twin_reason(config: RunConfig) -> str | None:
     return f"{name}: {reason}: screened by Backtrader" if reason else None
 
 
-def simulate_config(config: RunConfig, bars: BarArrays) -> tuple[TwinRun, np.ndarray]:
+def simulate_config(config: RunConfig, bars: BarArrays, planner=None) -> tuple[TwinRun, np.ndarray]:
+    """The twin's trades and equity; `planner` (engine.twins.get_planner(name)(bars)) shares indicators
+    across the variants of a grid."""
     reason = twin_reason(config)
     if reason:
         raise NoTwin(reason)
     costs = cost_model(config)
-    run = simulate(bars, get_twin(config.strategy.name)(bars, config.strategy.params), costs)
+    plan = planner.plan(config.strategy.params) if planner else get_twin(config.strategy.name)(bars, config.strategy.params)
+    run = simulate(bars, plan, costs)
     return run, equity_curve(bars, run, costs)
 
 
@@ -75,10 +78,10 @@ def trades_frame(bars: BarArrays, run: TwinRun) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=TRADE_COLUMNS)
 
 
-def run_twin(config: RunConfig, frame: pd.DataFrame, bars: BarArrays | None = None) -> TwinResult:
+def run_twin(config: RunConfig, frame: pd.DataFrame, bars: BarArrays | None = None, planner=None) -> TwinResult:
     """The twin's full result for one config (raises NoTwin when it has to be Backtrader)."""
     bars = bars or BarArrays.from_frame(frame)
-    run, equity = simulate_config(config, bars)
+    run, equity = simulate_config(config, bars, planner)
     cash0 = config.broker.cash
     equity_s = pd.Series(equity, index=bars.index, name="equity")
     prev = np.concatenate(([cash0], equity[:-1]))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from engine.analysis.metrics import cagr, max_drawdown, sharpe, sortino, total_return
 from engine.config import RunConfig
 from engine.twins import get_planner
 from engine.twins.bars import BarArrays
@@ -17,21 +18,34 @@ SCREEN_METRICS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "
 
 def variant_metrics(run: TwinRun, equity: np.ndarray, cash0: float, risk_free_rate: float,
                     periods_per_year: int) -> dict:
-    prev = np.empty_like(equity)
-    prev[0] = cash0
-    prev[1:] = equity[:-1]
-    r = equity / prev - 1.0
+    """engine.analysis.metrics' formulas, arranged to pass over the equity curve as few times as possible
+    (equal to compute_metrics within rounding: tests/engine/twins/test_screen.py)."""
     n = len(equity)
+    r = np.empty(n)
+    r[0] = equity[0] / cash0
+    np.divide(equity[1:], equity[:-1], out=r[1:])
+    r -= 1.0
+    if risk_free_rate:
+        r -= risk_free_rate / periods_per_year
+    growth = equity[-1] / cash0
+    years = n / periods_per_year
+    mean = r.sum() / n
+    dev = r - mean
+    sd = math.sqrt(dev.dot(dev) / (n - 1)) if n > 1 else float("nan")
+    np.minimum(r, 0.0, out=dev)
+    downside = math.sqrt(dev.dot(dev) / n) * math.sqrt(periods_per_year)
+    peak = np.maximum.accumulate(equity)
+    mdd = float(min((equity / np.maximum(peak, cash0)).min() - 1.0, 0.0)) if n else float("nan")
     trades = run.trades
     closed = [t for t in trades if t[3] >= 0]
     wins = sum(1 for t in closed if (t[4] - t[1]) * t[2] - t[5] > 0)
-    held = sum(t[3] + 1 - t[0] - 1 for t in closed) + sum(n - t[0] - 1 for t in trades if t[3] < 0)
+    held = sum(t[3] - t[0] for t in closed) + sum(n - t[0] - 1 for t in trades if t[3] < 0)
     return {
-        "total_return": total_return(r),
-        "cagr": cagr(r, periods_per_year),
-        "sharpe": sharpe(r, risk_free_rate, periods_per_year),
-        "sortino": sortino(r, risk_free_rate, periods_per_year),
-        "max_drawdown": max_drawdown(r),
+        "total_return": growth - 1.0,
+        "cagr": growth ** (1.0 / years) - 1.0 if growth > 0 else -1.0,
+        "sharpe": mean / sd * math.sqrt(periods_per_year) if sd > 0 else float("nan"),
+        "sortino": mean * periods_per_year / downside if downside > 0 else float("nan"),
+        "max_drawdown": mdd,
         "exposure": held / n,
         "trades": len(closed),
         "win_rate": wins / len(closed) if closed else None,

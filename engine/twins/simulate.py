@@ -97,8 +97,10 @@ def simulate(bars: BarArrays, plan: Plan, costs: CostModel) -> TwinRun:
         j = np.searchsorted(exits, fill)
         x_of = np.where(j < len(exits), exits[np.minimum(j, len(exits) - 1)], n) if len(exits) else np.full(len(fill), n)
         x_list = x_of.tolist()
+        # after an exit signalled on x the strategy is flat from bar x + 1: the next candidate entry
+        next_list = np.searchsorted(entries, x_of + 1).tolist()
     else:
-        x_list = None
+        x_list = next_list = None
     entry_list, buy_list, close_list = entries.tolist(), buy.tolist(), signal_close.tolist()
     opens, lows, closes = bars.open_list, bars.low_list, bars.close_list
     slip_down = 1 - costs.slippage_rate
@@ -142,7 +144,7 @@ def simulate(bars: BarArrays, plan: Plan, costs: CostModel) -> TwinRun:
         comm_out = size * comm * out
         cash -= comm_out
         trades.append((s, price, size, x, out, comm_in + comm_out))
-        k = bisect_left(entry_list, g, k + 1)
+        k = next_list[k] if next_list is not None else bisect_left(entry_list, g, k + 1)
     run.cash = cash
     return run
 
@@ -158,9 +160,17 @@ def equity_curve(bars: BarArrays, run: TwinRun, costs: CostModel) -> np.ndarray:
     closed = x >= 0
     g, sc, pc, po = x[closed] + 1, size[closed], p_in[closed], p_out[closed]
     comm = costs.commission_rate
-    held = np.bincount(f, weights=size, minlength=n) - np.bincount(g, weights=sc, minlength=n)
-    # bincount of an empty selection comes back as integers: force floats before subtracting into it
-    cash_step = np.bincount(g, weights=sc * pc + sc * (po - pc) - sc * comm * po, minlength=n).astype(float)
-    cash_step -= np.bincount(f, weights=size * p_in + size * comm * p_in, minlength=n)
-    cash_step[0] += costs.cash
-    return np.cumsum(cash_step) + np.cumsum(held) * bars.close
+    # A fill bar never hosts two fills (an entry fills at least one bar after the last exit's fill), so
+    # plain assignment places every step.
+    held = np.zeros(n)
+    held[f] = size
+    held[g] = -sc
+    cash = np.zeros(n)
+    cash[f] = -(size * p_in + size * comm * p_in)
+    cash[g] = sc * pc + sc * (po - pc) - sc * comm * po
+    cash[0] += costs.cash
+    np.cumsum(held, out=held)
+    np.cumsum(cash, out=cash)
+    held *= bars.close
+    cash += held
+    return cash
