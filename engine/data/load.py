@@ -76,6 +76,18 @@ def _as_of_date(path: Path) -> date | None:
     return None
 
 
+def _line_numbers(path: Path, rows: int) -> np.ndarray:
+    """Each row's line as a user sees it in an editor (the header is line 1; blank lines count).
+
+    pandas skips blank lines, so a row's position is not its line once the file has one.
+    """
+    with path.open("rb") as fh:
+        filled = [n for n, line in enumerate(fh, start=1) if line.strip()]
+    if len(filled) - 1 == rows:
+        return np.array(filled[1:], dtype=np.int64)
+    return np.arange(2, rows + 2)  # quoted line breaks or the like: fall back to row order
+
+
 def read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Parse a bars CSV -> (numeric frame, raw text frame, CSV line numbers); structural problems raise."""
     try:
@@ -99,8 +111,7 @@ def read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
         raise DataError(f"{path}: header only, no rows of bars")
     text = raw[[by_name[c] for c in REQUIRED[1:]]].copy()
     text.columns = REQUIRED[1:]
-    # Line numbers as a user sees them in an editor: the header is line 1.
-    lines = np.arange(2, len(raw) + 2)
+    lines = _line_numbers(path, len(raw))
     dates = pd.to_datetime(raw[date_col].str.strip(), errors="coerce", format="mixed")
     bad = np.flatnonzero(dates.isna().to_numpy())
     if len(bad):

@@ -157,9 +157,12 @@ def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame
         for i in np.flatnonzero(vol == 0):
             out["zero_volume"].append(Finding(int(lines[i]), dstr[i], "Volume 0 on a day the instrument traded"))
 
-    if len(frame) and as_of is not None and not pd.isna(dates[-1]) and dates[-1].date() >= as_of:
+    # The latest bar, wherever it sits in the file (an unsorted file's last line need not be it).
+    latest = int(np.argmax(dates.values)) if len(frame) else -1
+    if latest >= 0 and as_of is not None and dates[latest].date() >= as_of:
         out["partial_last_bar"].append(
-            Finding(int(lines[-1]), dstr[-1], f"dated on the download day {as_of}: an intraday snapshot, not a close")
+            Finding(int(lines[latest]), dstr[latest],
+                    f"dated on the download day {as_of}: an intraday snapshot, not a close")
         )
 
     # Gaps are measured on the calendar the run will see: distinct dates in order, whatever the file order.

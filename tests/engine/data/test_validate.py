@@ -215,3 +215,21 @@ def test_report_lists_every_check_with_its_action(tmp_path):
         "duplicates", "unsorted", "nan", "non_positive", "ohlc", "zero_volume", "partial_last_bar", "gaps",
     ]
     assert {c["check"]: c["action"] for c in report["checks"]}["partial_last_bar"] == "drop"
+
+
+def test_line_numbers_count_blank_lines(tmp_path):
+    # A blank line 4 in the file: the Volume 0 row is on line 7 in an editor, not the 6th row + 1.
+    rows = list(CLEAN)
+    rows[4] = "2024-01-08,104,106,103,105,0"
+    path = tmp_path / "TEST.csv"
+    path.write_text("\n".join([HEADER, *rows[:2], "", *rows[2:]]) + "\n")
+    assert [f.line for f in check(load(tmp_path), "zero_volume").findings] == [7]
+    assert path.read_text().splitlines()[6] == "2024-01-08,104,106,103,105,0"
+
+
+def test_partial_bar_is_the_latest_date_even_when_it_is_not_the_last_line(tmp_path):
+    write(tmp_path, [CLEAN[0], CLEAN[1], CLEAN[5], CLEAN[2], CLEAN[3], CLEAN[4]])  # 01-09 on line 4
+    (tmp_path / "README.md").write_text("frozen on 2024-01-09\n")
+    bars = load(tmp_path, unsorted="sort")
+    assert [(f.line, f.date) for f in bars.report.dropped] == [(4, "2024-01-09")]
+    assert bars.frame.index[-1] == pd.Timestamp("2024-01-08")
