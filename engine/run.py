@@ -127,6 +127,12 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]), multiplier)
         result.benchmark_symbol = bench_symbol
         result.benchmark_returns = bench_returns
+        if benchmark_frame.index[0] > frame.index[0]:
+            # Its metrics span the whole run, flat in cash before its first bar: say so next to them.
+            result.warnings.append(
+                f"benchmark {bench_symbol} starts {benchmark_frame.index[0].date()}, after the run's first bar "
+                f"{frame.index[0].date()}: it holds cash until then"
+            )
         result.benchmark_metrics = compute_metrics(
             bench_returns, (bench.position != 0).reindex(returns.index, fill_value=False), bench_trades, cash0,
             ann.risk_free_rate, ann.periods_per_year,

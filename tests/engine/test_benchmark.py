@@ -46,7 +46,7 @@ def test_benchmark_on_a_different_calendar():
     expected = np.array([0.0, 10 / 10_000, 0.0, 20 / 10_010, 10 / 10_030, 10 / 10_040])
     assert list(result.benchmark_returns.index) == list(traded.index)
     np.testing.assert_allclose(result.benchmark_returns.to_numpy(), expected, rtol=1e-12, atol=1e-15)
-    assert result.benchmark_symbol == "BBB"
+    assert result.benchmark_symbol == "BBB" and result.warnings == []
     assert result.benchmark_metrics["final_equity"] == pytest.approx(10_050.0)
 
 
@@ -58,6 +58,9 @@ def test_benchmark_starting_later_is_flat_before_its_first_bar():
     assert list(result.benchmark_returns.iloc[:3]) == [0.0, 0.0, 0.0]
     # Bought on the 9th's open (100): 10,010 on the 9th, then +10 a day.
     assert result.benchmark_metrics["final_equity"] == pytest.approx(10_030.0)
+    assert result.warnings == [
+        "benchmark BBB starts 2020-01-08, after the run's first bar 2020-01-06: it holds cash until then"
+    ]
 
 
 def test_snapshot_rut_against_rty_futures_calendar(snapshot_dir):
