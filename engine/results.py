@@ -6,12 +6,21 @@ import json
 import os
 import secrets
 import shutil
+import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.errors import ResultsError
 
 STAGING = ".staging"
+# Test hook: RTYBT_TEST_KILL_AT=write|commit SIGKILLs the process after its first file is written or just
+# before the rename, so tests prove "a complete run directory or none" without racing a timer.
+KILL_AT_ENV = "RTYBT_TEST_KILL_AT"
+
+
+def _kill_point(point: str) -> None:
+    if os.environ.get(KILL_AT_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def new_run_id(config_hash: str, now: datetime | None = None) -> str:
@@ -70,6 +79,7 @@ class RunWriter:
 
     def write_text(self, name: str, text: str) -> None:
         (self.stage / name).write_text(text, encoding="utf-8")
+        _kill_point("write")
 
     def write_json(self, name: str, payload) -> None:
         self.write_text(name, json.dumps(payload, indent=2, sort_keys=False, default=str) + "\n")
@@ -79,9 +89,11 @@ class RunWriter:
             self.final_parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ResultsError(f"{self.final_parent}: cannot create ({exc.strerror})") from None
-        for entry in self.stage.iterdir():
-            with entry.open("rb") as fh:
-                os.fsync(fh.fileno())
+        for entry in self.stage.rglob("*"):
+            if entry.is_file():
+                with entry.open("rb") as fh:
+                    os.fsync(fh.fileno())
+        _kill_point("commit")
         target = self.final_parent / self.run_id
         os.rename(self.stage, target)  # atomic on one filesystem; fails rather than merge into an existing run
         return target
