@@ -22,7 +22,7 @@ BASE = {
     "data": {"symbol": "^RUT", "start": "2020-01-01", "end": "2020-06-30"},
     "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20, "hold_bars": 2}},
     "benchmark": {"enabled": False},
-    "output": {"plots": False},
+    "output": {"plots": False, "tearsheet": False},
 }
 # breakout_confirmation on the note's absolute 2,100 level, valid through 2025 only.
 ABSOLUTE_2025 = {"name": "breakout_confirmation", "params": {

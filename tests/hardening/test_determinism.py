@@ -7,6 +7,7 @@ import json
 
 import yaml
 
+from engine.analysis.event_study import event_study
 from engine.pipeline import execute_run
 from tests.hardening.cli_harness import run_dirs, run_subprocess
 
@@ -14,7 +15,7 @@ CONFIG = {
     "data": {"symbol": "^RUT", "start": "2012-01-01", "end": "2019-12-31"},
     "strategy": {"name": "ma_reclaim", "params": {"ma_period": 50, "hold_bars": 3}},
     "benchmark": {"enabled": True},
-    "output": {"plots": False},
+    "output": {"plots": False, "tearsheet": False},
 }
 VOLATILE_MANIFEST_KEYS = {"run_id", "started_utc", "finished_utc", "command_line"}
 
@@ -22,9 +23,10 @@ VOLATILE_MANIFEST_KEYS = {"run_id", "started_utc", "finished_utc", "command_line
 def test_two_runs_give_identical_bytes(tmp_path):
     root = tmp_path / "results"
     config = tmp_path / "same.yaml"
-    config.write_text(yaml.safe_dump({**CONFIG, "output": {"plots": False, "dir": str(root)}}))
+    config.write_text(yaml.safe_dump({**CONFIG, "output": {**CONFIG["output"], "dir": str(root)}}))
 
-    first = execute_run(config).run_dir
+    first_outcome = execute_run(config)
+    first = first_outcome.run_dir
     # A fresh interpreter with a different hash seed: set/dict ordering must not leak into the files.
     outcome = run_subprocess(["-q", "run", config], cwd=tmp_path, env={"PYTHONHASHSEED": "12345"})
     assert outcome.code == 0, outcome.stderr
@@ -47,3 +49,23 @@ def test_two_runs_give_identical_bytes(tmp_path):
     for key in VOLATILE_MANIFEST_KEYS:
         m1.pop(key, None), m2.pop(key, None)
     assert m1 == m2
+
+
+def setups_and_closes(tmp_path):
+    config = tmp_path / "boot.yaml"
+    config.write_text(yaml.safe_dump({**CONFIG, "output": {**CONFIG["output"], "dir": str(tmp_path / "r")}}))
+    outcome = execute_run(config)
+    return outcome.bars.frame["close"], outcome.result.setups
+
+
+def test_seeded_bootstrap_gives_identical_intervals(tmp_path):
+    close, setups = setups_and_closes(tmp_path)
+    assert len(setups) >= 10
+    a = event_study(close, setups, horizons=(5, 20), n_boot=300, seed=11)
+    b = event_study(close, setups, horizons=(5, 20), n_boot=300, seed=11)
+    other = event_study(close, setups, horizons=(5, 20), n_boot=300, seed=12)
+    assert a.horizons == b.horizons  # every mean, interval and p-value, exactly
+    assert a.path.equals(b.path)
+    # The intervals really come from the seeded draws: another seed moves them.
+    assert [h.mean_ci for h in a.horizons] != [h.mean_ci for h in other.horizons]
+    assert all(h.mean_ci[0] is not None and h.mean_ci[0] < h.mean_ci[1] for h in a.horizons)

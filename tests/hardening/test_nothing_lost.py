@@ -20,7 +20,7 @@ CONFIG = {
     "data": {"symbol": "^RUT", "start": "2017-01-01", "end": "2019-12-31"},
     "strategy": {"name": "ma_reclaim", "params": {"ma_period": 50, "hold_bars": 3}},
     "benchmark": {"enabled": True},
-    "output": {"plots": False},
+    "output": {"plots": False, "tearsheet": False},
 }
 
 
@@ -30,7 +30,7 @@ def arena(tmp_path_factory):
     base = tmp_path_factory.mktemp("nothing_lost")
     root = base / "results"
     config = base / "killme.yaml"
-    config.write_text(yaml.safe_dump({**CONFIG, "output": {"plots": False, "dir": str(root)}}))
+    config.write_text(yaml.safe_dump({**CONFIG, "output": {**CONFIG["output"], "dir": str(root)}}))
     t0 = time.perf_counter()
     outcome = run_subprocess(["-q", "run", config], cwd=base)
     seconds = time.perf_counter() - t0
