@@ -129,30 +129,29 @@ def compare_trades(baseline: dict, current: dict, tols: Tolerances, stem: str) -
     out = []
     if len(old) != len(new):
         out.append(Moved("trades.count", len(old), len(new), *_diffs(len(old), len(new))))
-    differing = []
+    # Per column: its first trade beyond tolerance (shown) and how many trades moved in it.
+    first_by_col: dict[str, tuple[int, Moved]] = {}
+    counts: dict[str, int] = {}
     for i, (a, b) in enumerate(zip(old, new, strict=False)):
         for col, x, y in zip(cols, a, b, strict=True):
             tol = None if col in EXACT_TRADE_COLUMNS else tols.for_field(f"trades.{col}", stem)
             moved = _scalar(f"trades.{col}", x, y, tol)
             if moved:
-                differing.append((i, a, moved))
-                break
-    first = None
-    if differing:
-        i, row, moved = differing[0]
-        entry = row[cols.index("entry_date")]
-        moved.where = f"trade #{i + 1} (entered {entry}); {len(differing)} trade(s) differ"
-        first = moved
-    elif len(old) != len(new):
-        i = min(len(old), len(new))
-        extra = (old if len(old) > len(new) else new)[i]
-        side = "only in the baseline" if len(old) > len(new) else "new"
-        first = Moved("trades.extra", None, None, where=f"trade #{i + 1} (entered {extra[cols.index('entry_date')]}) {side}")
-    if first is not None:
-        if out:
-            out[0].where = first.where
-        if first.what != "trades.extra" or not out:
-            out.append(first)
+                counts[col] = counts.get(col, 0) + 1
+                first_by_col.setdefault(col, (i, moved))
+    entry = cols.index("entry_date")
+    rows = sorted(first_by_col.items(), key=lambda item: (item[1][0], cols.index(item[0])))
+    for col, (i, moved) in rows:
+        moved.where = f"trade #{i + 1} (entered {old[i][entry]}); {counts[col]} trade(s) differ"
+        out.append(moved)
+    if out and out[0].what == "trades.count":
+        if rows:
+            out[0].where = rows[0][1][1].where.split(";")[0]
+        else:  # same trades up to the shorter list: the divergence is the first extra one
+            i = min(len(old), len(new))
+            extra = (old if len(old) > len(new) else new)[i]
+            side = "only in the baseline" if len(old) > len(new) else "new"
+            out[0].where = f"trade #{i + 1} (entered {extra[entry]}) {side}"
     return out
 
 

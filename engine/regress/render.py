@@ -22,6 +22,8 @@ def _value(v) -> str:
 def _diff(m: Moved) -> str:
     if m.abs_diff is None:
         return ""
+    if m.what == "returns.daily":  # many days moved: show the largest change of a day's return
+        return f"max {m.abs_diff:.3g}"
     rel = f" ({m.rel_diff:.2e} rel)" if m.rel_diff is not None else ""
     return f"{m.abs_diff:.3g}{rel}"
 

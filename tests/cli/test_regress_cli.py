@@ -35,7 +35,7 @@ def project(tmp_path_factory, snapshot_dir):
     return root
 
 
-def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_holds(project):
+def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_holds(project, monkeypatch):
     missing = rtybt(project, "regress")
     assert missing.returncode == 1, missing.stderr
     assert "no baseline tests/regression/baselines/recent.json" in missing.stdout
@@ -47,8 +47,13 @@ def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_ho
     baseline = project / "tests" / "regression" / "baselines" / "recent.json"
     assert json.loads(baseline.read_text())["config"] == "configs/recent.yaml"
 
-    held = rtybt(project, "regress", "--json")
-    assert held.returncode == 0, held.stderr
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    monkeypatch.chdir(project)  # in-process from here: the subprocesses above cover the console script
+    held = CliRunner().invoke(app, ["regress", "--json"])
+    assert held.exit_code == 0, held.output
     payload = json.loads(held.stdout)
     assert payload["exit_code"] == 0 and payload["counts"] == {"ok": 1}
     assert payload["suite_seconds"] > 0 and payload["configs"][0]["seconds"] > 0

@@ -134,3 +134,21 @@ def test_dump_is_stable_json_with_one_line_per_trade_and_year():
     lines = text.splitlines()
     assert any(line.strip().startswith('["closed", "long", "2019-12-30"') for line in lines)
     assert sum('"values":' in line for line in lines) == 2  # 2019 and 2020
+
+
+def test_each_moved_trade_column_gets_its_first_trade_and_count():
+    trade = ["closed", "long", "2019-12-30", "2019-12-31", 100.0, "2020-01-02", "2020-01-03", 101.0, 10.0,
+             10.0, 0.4, 9.6, 0.0096, 2]
+    base = record(trades=[list(trade), list(trade), list(trade)])
+    now = copy.deepcopy(base)
+    size, commission = TRADE_COLUMNS.index("size"), TRADE_COLUMNS.index("commission")
+    now["trades"][1][size] = 11.0
+    now["trades"][2][size] = 12.0
+    now["trades"][0][commission] = 0.6
+    verdict = compare(base, now, Tolerances(), "x")
+    rows = [(m.what, m.baseline, m.current, m.where) for m in verdict.moved]
+    assert rows == [
+        ("trades.commission", 0.4, 0.6, "trade #1 (entered 2019-12-31); 1 trade(s) differ"),
+        ("trades.size", 10.0, 11.0, "trade #2 (entered 2019-12-31); 2 trade(s) differ"),
+    ]
+    assert verdict.message == "2 value(s) moved beyond tolerance; trade #1 (entered 2019-12-31); 1 trade(s) differ"
