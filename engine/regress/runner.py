@@ -147,13 +147,39 @@ def discover_configs(configs: list[str] | None) -> list[str]:
     return list(dict.fromkeys(paths))
 
 
+# What a worker must see as the parent does: where the data is, whether to go online, relative paths.
+ENV_KEYS = ("RTYBT_DATA_DIR", "RTYBT_OFFLINE", "XDG_CACHE_HOME")
+
+
+def _in_parent_context(task: tuple[Job, dict, str]) -> Outcome:
+    job, env, cwd = task
+    for key, value in env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    os.chdir(cwd)
+    return run_job(job)
+
+
 def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
-    """In order of `jobs`; a pool of `workers` processes (fork: the parent's imports are reused)."""
+    """In order of `jobs`; a pool of `workers` processes, each loading its own config's bars.
+
+    Workers come from a forkserver: a clean process with the engine preloaded, so they start fast
+    and never inherit a lock held by a thread of the parent (a plain fork of a pytest or Dask
+    process can copy one mid-lock and hang). The parent's environment and folder go with each job.
+    """
     if workers <= 1 or len(jobs) <= 1:
         return [run_job(j) for j in jobs]
-    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["engine.run", "engine.pipeline", "engine.regress.record"])
+    else:
+        context = multiprocessing.get_context("spawn")
+    env = {key: os.environ.get(key) for key in ENV_KEYS}
+    tasks = [(job, env, os.getcwd()) for job in jobs]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(run_job, jobs))
+        return list(pool.map(_in_parent_context, tasks))
 
 
 def run_regress(

@@ -141,3 +141,21 @@ def test_pool_gives_the_same_records_as_one_process(made, tmp_path):
     pooled = run_jobs(jobs, workers=2)
     assert [o.record for o in pooled] == [o.record for o in serial]
     assert serial[0].record["trades"] != serial[1].record["trades"]  # the two jobs really differ
+
+
+def test_pool_workers_see_the_parents_data_dir_and_folder(made, snapshot_dir, tmp_path, monkeypatch):
+    """A worker must read the data the parent points at (here a changed copy), whatever it inherited."""
+    from engine.regress.runner import run_jobs
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "^RUT.csv").write_text((snapshot_dir / "^RUT.csv").read_text() + "\n")  # one blank line more
+    monkeypatch.setenv("RTYBT_DATA_DIR", str(data))
+    monkeypatch.chdir(made["baselines"].parent)
+    expected = tuple((d["file"], d["sha256"]) for d in made["baseline"]["data"])
+    jobs = [Job("slice.yaml", (), None, expected), Job("slice.yaml", ("strategy.params.hold_bars=2",), None, expected)]
+    outcomes = run_jobs(jobs, workers=2)
+    for outcome in outcomes:
+        assert outcome.error is None and outcome.record is None
+        assert outcome.data_changed and outcome.data_changed[0].startswith("^RUT.csv changed (sha256 ")
+        assert outcome.data_changed[0].endswith(f"read from {data})")
