@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.report.figures import pyplot, to_png
+from engine.report.figures import fit, pyplot, to_png
 
 RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone"
 
@@ -73,5 +73,5 @@ def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(
     ax_rsi.set_ylabel("RSI(14)")
     ax_rsi.legend(loc="upper left", fontsize=8)
     ax_rsi.grid(alpha=0.3)
-    fig.tight_layout()
+    fit(fig, top=0.94, bottom=0.06, hspace=0.08)
     return to_png(fig)

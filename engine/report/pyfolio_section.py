@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import pandas as pd
 
-from engine.report.figures import pyplot, to_png
+from engine.report.figures import fit, pyplot, to_png
 
 
 @contextmanager
@@ -90,16 +90,17 @@ def tables(returns: pd.Series, benchmark: pd.Series | None, trips: pd.DataFrame)
 
 
 def monthly_returns(rets: pd.Series) -> pd.DataFrame:
-    """Year x month compounded returns plus the year's, as pyfolio's heatmap computes them (empyrical).
+    """Year x month compounded returns plus the year's: the numbers of pyfolio's monthly heatmap.
 
-    Rendered as a coloured HTML table rather than pyfolio's seaborn heatmap: same numbers, and
-    drawing 12 x ~40 annotated cells was most of the report's time.
+    Rendered as a coloured HTML table rather than pyfolio's seaborn heatmap (drawing 12 x ~40 annotated
+    cells was most of the report's time), and compounded with a groupby rather than
+    empyrical.aggregate_returns (a Python call per day; same numbers, tested).
     """
-    import empyrical
-
-    monthly = empyrical.aggregate_returns(rets, "monthly").unstack()
+    growth = 1.0 + rets
+    by_month = growth.groupby([rets.index.year, rets.index.month]).prod() - 1.0
+    monthly = by_month.unstack()
     monthly.columns = [f"{m:02d}" for m in monthly.columns]
-    monthly["year"] = empyrical.aggregate_returns(rets, "yearly")
+    monthly["year"] = growth.groupby(rets.index.year).prod() - 1.0
     monthly.index.name = "year"
     return monthly
 
@@ -113,18 +114,18 @@ def figures(returns: pd.Series, benchmark: pd.Series | None) -> dict[str, bytes]
     with _quiet_pyfolio():
         fig, ax = plt.subplots(figsize=(11, 4.5))
         pf.plotting.plot_rolling_returns(rets, factor_returns=bench, ax=ax)
-        fig.tight_layout()
+        fit(fig)
         out["pf_cumulative_returns.png"] = to_png(fig)
 
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 7))
         pf.plotting.plot_drawdown_periods(rets, top=5, ax=ax1)
         pf.plotting.plot_drawdown_underwater(rets, ax=ax2)
-        fig.tight_layout()
+        fit(fig)
         out["pf_drawdowns.png"] = to_png(fig)
 
         fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(11, 7))
         pf.plotting.plot_rolling_sharpe(rets, factor_returns=bench, ax=ax1)
         pf.plotting.plot_rolling_volatility(rets, factor_returns=bench, ax=ax2)
-        fig.tight_layout()
+        fit(fig)
         out["pf_rolling_risk.png"] = to_png(fig)
     return out

@@ -46,10 +46,15 @@ def _json(payload) -> bytes:
 
 
 def _zones(bars: pd.DataFrame):
-    """Support/resistance zones as of the last bar, from the one shared detector (strategies/levels.py)."""
+    """Support/resistance zones as of the last bar, from the one shared detector (strategies/levels.py).
+
+    Drawn: zones touched at least twice (the note's congestion zones), or every zone if none is.
+    """
     from strategies.levels import detect_zones
 
-    return detect_zones(bars["high"].to_numpy(), bars["low"].to_numpy(), bars["close"].to_numpy(), len(bars) - 1)
+    zones = detect_zones(bars["high"].to_numpy(), bars["low"].to_numpy(), bars["close"].to_numpy(), len(bars) - 1)
+    repeated = [z for z in zones if z.touches >= 2]
+    return repeated or zones
 
 
 def analyse(inputs: ReportInputs) -> tuple[EventStudy, TargetFirst, str]:

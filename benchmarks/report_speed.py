@@ -1,0 +1,62 @@
+"""Benchmark: tearsheet generation time next to the backtest's, on the full ^RUT history (medians, ratio).
+
+Run from the repo root: python benchmarks/report_speed.py [CONFIG] [--repeat N]
+The first report pays the one-off imports (pyfolio, matplotlib, seaborn); it is shown apart from the
+median of the warm ones, since `rtybt run` pays it once per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("config", nargs="?", default=str(REPO / "configs" / "ma_reclaim.yaml"))
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    from engine.config import load_config
+    from engine.pipeline import load_run_bars
+    from engine.report.inputs import from_result
+    from engine.run import run_backtest
+
+    config = load_config(args.config)
+    bars, bench = load_run_bars(config)
+    backtests, result = [], None
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        result = run_backtest(config, bars.frame, bench.frame if bench else None)
+        backtests.append(time.perf_counter() - start)
+
+    inputs = from_result(config, result, bars.frame)
+    start = time.perf_counter()
+    from engine.report.tearsheet import build_report  # noqa: E402  (timed: the cold import is part of the cost)
+
+    files = build_report(inputs)
+    cold = time.perf_counter() - start
+    warm = []
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        build_report(inputs)
+        warm.append(time.perf_counter() - start)
+
+    bt, rep = statistics.median(backtests), statistics.median(warm)
+    size = sum(len(v) for v in files.values()) / 1e6
+    print(f"config: {args.config} ({len(bars.frame)} bars, {len(result.setups)} setups, "
+          f"benchmark {'on' if bench else 'off'}), {args.repeat} repeats")
+    print(f"{'backtest (engine.run.run_backtest)':<42}{'median':>8} {bt:7.2f} s   runs: "
+          + ", ".join(f"{t:.2f}" for t in backtests))
+    print(f"{'report, first call (cold imports)':<42}{'':>8} {cold:7.2f} s   ratio to backtest {cold / bt:5.2f}x")
+    print(f"{'report, warm (build_report)':<42}{'median':>8} {rep:7.2f} s   ratio to backtest {rep / bt:5.2f}x   runs: "
+          + ", ".join(f"{t:.2f}" for t in warm))
+    print(f"report files: {len(files)}, {size:.2f} MB (tearsheet.html {len(files['tearsheet.html']) / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()
