@@ -16,10 +16,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# Below this many independent clusters a bootstrap interval says more about the few draws than about
+# the setup: no interval, no p-value, no verdict either way.
+MIN_CLUSTERS = 10
+
 METHOD = (
     "event-level cluster bootstrap: setups whose forward windows overlap (fewer than h sessions apart) "
     "form one cluster; clusters are resampled with replacement ({n_boot} draws, seed {seed}); "
-    "percentile {confidence:.0%} intervals; two-sided percentile p-value"
+    "percentile {confidence:.0%} intervals; two-sided percentile p-value; no interval with fewer than "
+    f"{MIN_CLUSTERS} clusters"
 )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from engine.analysis.bootstrap import METHOD, bootstrap_mean, overlap_clusters
+from engine.analysis.bootstrap import METHOD, MIN_CLUSTERS, bootstrap_mean, overlap_clusters
 
 
 def forward_returns(close: np.ndarray, horizon: int) -> np.ndarray:
@@ -107,6 +107,10 @@ def _horizon_stats(close: np.ndarray, positions: np.ndarray, h: int, n_boot: int
     boot = bootstrap_mean(np.column_stack([values, values > 0, values - base_mean]), clusters, n_boot,
                           [seed, h], confidence)
     n = len(values)
+    if boot.clusters < MIN_CLUSTERS:
+        nan = np.full(3, np.nan)
+        boot = type(boot)(boot.estimate, boot.draws, nan, nan, boot.clusters)
+    judged = boot.clusters >= MIN_CLUSTERS
     stats = HorizonStats(
         horizon=h,
         events=n,
@@ -122,8 +126,8 @@ def _horizon_stats(close: np.ndarray, positions: np.ndarray, h: int, n_boot: int
         baseline_hit_rate=_num((baseline > 0).mean()) if len(baseline) else None,
         excess_mean=_num(values.mean() - base_mean) if n else None,
         excess_ci=(_num(boot.ci_low[2]), _num(boot.ci_high[2])),
-        p_value=_num(boot.p_value(0.0)[2]) if n else None,
-        beats_baseline=bool(n > 1 and boot.ci_low[2] > 0),
+        p_value=_num(boot.p_value(0.0)[2]) if judged else None,
+        beats_baseline=bool(judged and boot.ci_low[2] > 0),
     )
     return stats, event_fwd
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from engine.analysis.event_study import setup_positions
+from engine.analysis.indicators import sma
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class LevelRule:
         return f"{role}: the session's {self.price} {verb} {level}"
 
     def ma(self, close: pd.Series) -> np.ndarray:
-        return close.rolling(self.period, min_periods=self.period).mean().to_numpy()
+        return sma(close.to_numpy(dtype=float), self.period)
 
     def fixed_level(self, setup_close: float, role: str) -> float:
         return setup_close * (1.0 + self.pct) if role == "target" else setup_close * (1.0 - self.pct)

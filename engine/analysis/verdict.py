@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.analysis.bootstrap import MIN_CLUSTERS
 from engine.analysis.event_study import EventStudy
 
 
@@ -44,6 +45,12 @@ def setup_clause(study: EventStudy | None, horizon: int) -> str:
     if s.events == 0:
         return f"none of the {study.setups} setups has {horizon} sessions of data after it, so they cannot be judged"
     conf = f"{study.confidence:.0%}"
+    if s.p_value is None:
+        return (
+            f"the {horizon}-session forward return after its {s.events} setups cannot be judged against the "
+            f"baseline: they form only {s.clusters} non-overlapping group(s) (at least {MIN_CLUSTERS} needed) "
+            f"(mean {_pct(s.mean, True)} vs {_pct(s.baseline_mean, True)})"
+        )
     if s.beats_baseline:
         judged = f"beat the unconditional baseline at {conf} confidence"
     elif s.excess_ci[1] is not None and s.excess_ci[1] < 0:

@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
+from engine.analysis.indicators import sma, wilder_rsi
 from engine.report.figures import fit, pyplot, to_png
 
 RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone"
-
-
-def wilder_rsi(close: pd.Series, period: int = 14) -> pd.Series:
-    """Wilder's RSI (seeded with the simple mean of the first `period` moves), as Backtrader's bt.ind.RSI.
-
-    Drawn only: strategies read RSI from their Backtrader indicator, never from this.
-    """
-    delta = close.diff().to_numpy()
-    gain, loss = np.clip(delta, 0, None), np.clip(-delta, 0, None)
-    avg_gain, avg_loss = np.full(len(close), np.nan), np.full(len(close), np.nan)
-    if len(close) > period:
-        avg_gain[period], avg_loss[period] = gain[1 : period + 1].mean(), loss[1 : period + 1].mean()
-        for i in range(period + 1, len(close)):
-            avg_gain[i] = (avg_gain[i - 1] * (period - 1) + gain[i]) / period
-            avg_loss[i] = (avg_loss[i - 1] * (period - 1) + loss[i]) / period
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rsi = 100.0 - 100.0 / (1.0 + avg_gain / avg_loss)
-    rsi = np.where((avg_loss == 0) & ~np.isnan(avg_gain), 100.0, rsi)
-    return pd.Series(rsi, index=close.index, name="rsi")
 
 
 def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
@@ -34,9 +15,10 @@ def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(
     """The chart from `start` (default: the first bar); MAs and RSI are computed on the whole history first."""
     plt = pyplot()
     close = bars["close"]
-    ma50 = close.rolling(50, min_periods=50).mean()
-    ma200 = close.rolling(200, min_periods=200).mean()
-    rsi = wilder_rsi(close)
+    values = close.to_numpy(dtype=float)
+    ma50 = pd.Series(sma(values, 50), index=close.index)
+    ma200 = pd.Series(sma(values, 200), index=close.index)
+    rsi = pd.Series(wilder_rsi(values, 14), index=close.index)
     window = slice(pd.Timestamp(start), None) if start is not None else slice(None)
     c, m50, m200, r = close.loc[window], ma50.loc[window], ma200.loc[window], rsi.loc[window]
     fig, (ax, ax_rsi) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
@@ -49,9 +31,9 @@ def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(
         color = "#c0392b" if zone.kind == "resistance" else "#27ae60"
         pad = max(0.0, 0.002 * zone.mid - (zone.high - zone.low)) / 2  # a one-pivot zone is still visible
         ax.fill_between(zone_span, zone.low - pad, zone.high + pad, color=color, alpha=0.25, lw=0)
-    if len(zones):
-        ax.plot([], [], color="#c0392b", alpha=0.3, lw=6, label="resistance zone")
-        ax.plot([], [], color="#27ae60", alpha=0.3, lw=6, label="support zone")
+    for kind, color in (("resistance", "#c0392b"), ("support", "#27ae60")):
+        if any(z.kind == kind for z in zones):
+            ax.plot([], [], color=color, alpha=0.3, lw=6, label=f"{kind} zone")
     first = c.index[0] if len(c) else None
     if len(trades) and first is not None:
         entries = trades[pd.to_datetime(trades["entry_date"]) >= first]

@@ -42,3 +42,10 @@ def test_no_setups_and_no_benchmark():
         horizons=[], outcomes=pd.DataFrame(), path=pd.DataFrame(), setups=0, confidence=0.95, method=""), 2)
     assert "no benchmark was run" in text and "the setup never occurred" in text
     assert beat_benchmark(STRAT, None) is None and beat_benchmark(STRAT, BENCH) is True
+
+
+def test_too_few_clusters_cannot_be_judged():
+    close = pd.Series(np.full(60, 100.0), index=pd.bdate_range("2010-01-04", periods=60))
+    study = event_study(close, close.index[10:14], horizons=(5,), n_boot=100, seed=0)
+    text = verdict("x", "^RUT", "a", "b", STRAT, BENCH, "^RUT", study, 5)
+    assert "cannot be judged against the baseline: they form only 1 non-overlapping group(s) (at least 10 needed)" in text
