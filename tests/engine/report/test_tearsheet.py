@@ -127,7 +127,13 @@ def test_event_study_numbers_match_a_direct_computation(run, snapshot_dir):
         assert stats["beats_baseline"] == (low > 0)
 
 
-def test_report_command_rerenders_byte_identical(run):
+def test_report_command_rerenders_byte_identical(run, monkeypatch):
+    import backtrader
+
+    def no_backtest(*args, **kwargs):
+        raise AssertionError("rtybt report must not re-run the backtest")
+
+    monkeypatch.setattr(backtrader.Cerebro, "run", no_backtest)
     d = run.run_dir
     before = {name: (d / name).read_bytes() for name in ("tearsheet.html", "report.json", "event_study.json",
                                                         "chart_zoom.png")}
