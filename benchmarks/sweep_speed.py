@@ -1,0 +1,126 @@
+"""Benchmark: a 100-variant ma_reclaim x rsi_momentum grid on the full ^RUT history, four ways, side by side.
+
+Usage: python benchmarks/sweep_speed.py [--variants N] [--workers W]
+
+1. naive: a serial loop of fresh Cerebro runs as a Backtrader user writes it — stock PandasData, default
+   observers (stdstats=True), the stock analyzers that give the table's numbers (TimeReturn, DrawDown,
+   SharpeRatio, TradeAnalyzer); the same strategies, costs and sizer;
+2. rtybt sweep, 1 worker (in process, bars preloaded, sweep-mode engine);
+3. rtybt sweep, process pool on all cores (bars sent once per worker by the pool initializer);
+4. rtybt sweep on a Dask LocalCluster (2 worker processes; cluster start-up timed separately).
+Prints variants/second and the ratios against the targets of issue 5 (1 worker >= 2x naive; all cores
+>= 1.8x one worker; Dask within 15% of the pool), and checks that the three rtybt runs agree bit for bit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+GRIDS = {
+    "ma_reclaim": {"ma_period": [20, 30, 40, 50, 60, 70, 80, 90, 100, 110], "hold_bars": [1, 2, 3, 4, 5]},
+    "rsi_momentum": {"rsi_min": [50, 52, 54, 56, 58], "exit_ma_period": [20, 30, 40, 50, 60, 70, 80, 90, 100, 110]},
+}
+
+
+def variants_of(data_dir: str | None):
+    from engine.config import validate_config
+    from engine.sweep.grid import expand_grid
+
+    out = []
+    for name, grid in GRIDS.items():
+        raw = {"name": f"bench_{name}", "data": {"symbol": "^RUT", "dir": data_dir},
+               "strategy": {"name": name}, "benchmark": {"enabled": False}, "output": {"plots": False}}
+        config = validate_config(raw, f"benchmark {name}")
+        out += expand_grid(config, grid, f"benchmark {name}")
+    # Interleave the two strategies so a partial run (--variants) still has both.
+    half = len(out) // 2
+    return [v for pair in zip(out[:half], out[half:], strict=True) for v in pair]
+
+
+def naive_run(config, frame):
+    import backtrader as bt
+
+    from engine.broker import configure
+    from strategies import get_strategy
+
+    cerebro = bt.Cerebro()  # stdstats=True: Broker, Trades and BuySell observers
+    cerebro.adddata(bt.feeds.PandasData(dataname=frame, name=config.data.symbol))
+    configure(cerebro, config.broker, config.sizing)
+    cerebro.addstrategy(get_strategy(config.strategy.name), **config.strategy.params)
+    cerebro.addanalyzer(bt.analyzers.TimeReturn, timeframe=bt.TimeFrame.Days, _name="returns")
+    cerebro.addanalyzer(bt.analyzers.DrawDown, _name="drawdown")
+    cerebro.addanalyzer(bt.analyzers.SharpeRatio, timeframe=bt.TimeFrame.Days, annualize=True,
+                        riskfreerate=0.0, _name="sharpe")
+    cerebro.addanalyzer(bt.analyzers.TradeAnalyzer, _name="trades")
+    strat = cerebro.run()[0]
+    return {"sharpe": strat.analyzers.sharpe.get_analysis().get("sharperatio"),
+            "max_drawdown": strat.analyzers.drawdown.get_analysis().max.drawdown,
+            "trades": strat.analyzers.trades.get_analysis().get("total", {}).get("closed", 0)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+
+    from engine.data import load_bars, resolve_data_dir
+    from engine.sweep.executors import DaskExecutor, PoolExecutor, SerialExecutor
+    from engine.sweep.runner import run_variants
+
+    data_dir, source = resolve_data_dir(None, None)
+    variants = variants_of(str(data_dir))[: args.variants]
+    config = variants[0].config
+    frame = load_bars("^RUT", data_dir, config.data.validation, None, None, source).frame
+    n = len(variants)
+    print(f"{n} variants ({', '.join(GRIDS)}) on ^RUT, {len(frame)} bars "
+          f"{frame.index[0].date()}..{frame.index[-1].date()}; {os.cpu_count()} cores")
+
+    rows = []
+    t0 = time.perf_counter()
+    naive = [naive_run(v.config, frame) for v in variants]
+    rows.append(("naive loop (fresh Cerebro, PandasData, observers, stock analyzers)", time.perf_counter() - t0))
+    assert sum(r["trades"] for r in naive) > 0
+
+    t0 = time.perf_counter()
+    serial = run_variants(variants, frame, SerialExecutor())
+    rows.append(("rtybt sweep, 1 worker", time.perf_counter() - t0))
+    t0 = time.perf_counter()
+    pooled = run_variants(variants, frame, PoolExecutor(args.workers))
+    rows.append((f"rtybt sweep, process pool ({args.workers} workers, start-up included)", time.perf_counter() - t0))
+
+    from dask.distributed import LocalCluster
+
+    t0 = time.perf_counter()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    startup = time.perf_counter() - t0
+    try:
+        t0 = time.perf_counter()
+        on_dask = run_variants(variants, frame, DaskExecutor(cluster.scheduler_address))
+        rows.append(("rtybt sweep, Dask LocalCluster (2 workers, cluster running)", time.perf_counter() - t0))
+    finally:
+        cluster.close()
+
+    same = serial.metrics == pooled.metrics == on_dask.metrics
+    print(f"\n{'':<72}{'seconds':>9}{'variants/s':>12}{'vs naive':>10}")
+    for label, seconds in rows:
+        print(f"{label:<72}{seconds:>9.1f}{n / seconds:>12.2f}{rows[0][1] / seconds:>9.2f}x")
+    print(f"(Dask LocalCluster start-up: {startup:.1f} s, not included above)")
+    naive_s, one, pool, dask = (s for _, s in rows)
+    print()
+    print(f"1 worker vs naive:   {naive_s / one:.2f}x  (target >= 2.0x)  {'met' if naive_s / one >= 2 else 'NOT met'}")
+    print(f"all cores vs 1:      {one / pool:.2f}x  (target >= 1.8x)  {'met' if one / pool >= 1.8 else 'NOT met'}")
+    gap = dask / pool - 1
+    print(f"Dask vs pool:        {gap:+.1%} time  (target within 15%)  {'met' if gap <= 0.15 else 'NOT met'}")
+    print(f"serial, pool and Dask metrics identical: {same}")
+
+
+if __name__ == "__main__":
+    main()
