@@ -193,6 +193,29 @@ def sweep(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
+@app.command()
+def compare(
+    configs: Annotated[list[str], typer.Argument(help="YAML configs to compare", show_default=False)],
+    set_: SetOpt = None, data_dir: DataDirOpt = None,
+    metric: Annotated[str, typer.Option("--metric", help="Metric that ranks the runs.")] = "sharpe",
+    rerun: Annotated[bool, typer.Option("--rerun", help="Run every config even when a stored run matches.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Compare configs side by side (reusing stored runs) and write results/compare/<run id>/."""
+    from engine.compare.pipeline import execute_compare
+
+    outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
+                              command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        return
+    for row in outcome.summary["rows"]:
+        flag = f"  [{row['flag']}]" if row.get("flag") else ""
+        sharpe = "-" if row.get("sharpe") is None else f"{row['sharpe']:.2f}"
+        echo(f"  {row['rank']:>2}. {row['label']:<28} {row['symbol']:<6} Sharpe {sharpe:>6}  {row['source']}{flag}")
+    echo(f"results: {outcome.run_dir}", 0)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

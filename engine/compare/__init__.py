@@ -1,0 +1,1 @@
+"""Compare stage: several configs side by side in one ranked report."""
