@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.twins import golden_cross, ma_reclaim, macd_cross, rsi_momentum
+from engine.twins import breakout_confirmation, golden_cross, ma_reclaim, macd_cross, rsi_momentum
 from engine.twins.bars import BarArrays
 
 TWINS: dict[str, Callable[[BarArrays], object]] = {
@@ -17,6 +17,7 @@ TWINS: dict[str, Callable[[BarArrays], object]] = {
     "golden_cross": golden_cross.Planner,
     "macd_cross": macd_cross.Planner,
     "rsi_momentum": rsi_momentum.Planner,
+    "breakout_confirmation": breakout_confirmation.Planner,
 }
 
 

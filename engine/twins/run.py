@@ -10,7 +10,7 @@ import pandas as pd
 from engine.analysis.metrics import compute_metrics
 from engine.config import RunConfig
 from engine.trades import TRADE_COLUMNS
-from engine.twins import get_twin
+from engine.twins import get_planner, get_twin
 from engine.twins.bars import BarArrays
 from engine.twins.costs import cost_model, unsupported_reason
 from engine.twins.simulate import TwinRun, equity_curve, simulate
@@ -32,9 +32,12 @@ class TwinResult:
 def twin_reason(config: RunConfig) -> str | None:
     """None if a twin reproduces this config; otherwise the note to show before falling back."""
     name = config.strategy.name
-    if get_twin(name) is None:
+    planner = get_planner(name)
+    if planner is None:
         return f"{name} has no vectorised twin: screened by Backtrader"
-    reason = unsupported_reason(config)
+    unsupported = getattr(planner, "unsupported", None)
+    reason = unsupported(config.strategy.params) if unsupported else None
+    reason = reason or unsupported_reason(config)
     return f"{name}: {reason}: screened by Backtrader" if reason else None
 
 

@@ -38,6 +38,11 @@ GRIDS = {
         {"fast_period": 5, "slow_period": 35, "signal_period": 5, "below_zero_only": True},
         {"fast_period": 8, "slow_period": 17, "signal_period": 9, "below_zero_only": False},
     ],
+    "breakout_confirmation": [
+        {"level_mode": "highest", "lookback_bars": 20, "margin_pct": 0.0, "consolidate_bars": 0, "exit_ma_period": 10},
+        {"level_mode": "highest", "lookback_bars": 50, "margin_pct": 0.5, "consolidate_bars": 0, "exit_ma_period": 50},
+        {"level_mode": "highest", "lookback_bars": 5, "margin_pct": 0.0, "consolidate_bars": 0, "exit_ma_period": 30},
+    ],
     "rsi_momentum": [
         {"rsi_period": 14, "rsi_min": 55.0, "rsi_bullish": 60.0, "slope_bars": 0, "rsi_exit": 45.0, "exit_ma_period": 50},
         {"rsi_period": 7, "rsi_min": 50.0, "rsi_bullish": 100.0, "slope_bars": 3, "rsi_exit": 40.0, "exit_ma_period": 20},
@@ -144,3 +149,21 @@ def test_synthetic_tables_reach_the_broker_corners():
     buys = (tx["side"] == "buy").to_numpy()
     assert ((tx["price"].to_numpy() == highs) & buys).any()  # a buy capped at the bar's high
     assert ((tx["price"].to_numpy() == lows) & ~buys).any()  # a sell floored at the bar's low
+
+
+def test_breakout_absolute_levels_on_synthetic_bars():
+    """The note's absolute zone (here scaled to the synthetic walk near 100): consolidate above its lower edge,
+    then break its upper edge."""
+    params = {"level_mode": "absolute", "breakout_level": 104.0, "zone_low": 101.0, "consolidate_bars": 2,
+              "margin_pct": 0.2, "exit_ma_period": 15, "levels_valid_from": "2001-01-01",
+              "levels_valid_to": "2004-12-31"}
+    cfg = validate_config(
+        {
+            "data": {"symbol": "^RUT", "start": "2001-01-01", "end": "2004-12-31"},
+            "strategy": {"name": "breakout_confirmation", "params": params},
+            "benchmark": {"enabled": False},
+        },
+        "test",
+    )
+    bt, _ = assert_parity(cfg, random_bars(5, n=800))
+    assert len(bt.trades) > 0
