@@ -28,10 +28,10 @@ sweep: {grid: {ma_period: [10, 30], hold_bars: [1, 3]}, metric: sharpe, top: 2}
 
 NO_TWIN_YAML = """
 data: {symbol: ^RUT, start: 2014-01-01, end: 2015-12-31}
-strategy: {name: breakout_confirmation, params: {level_mode: highest}}
+strategy: {name: breakout_confirmation, params: {level_mode: zone}}
 benchmark: {enabled: false}
 output: {plots: false}
-sweep: {grid: {lookback_bars: [10, 20]}}
+sweep: {grid: {exit_ma_period: [20, 50]}}
 """
 
 
@@ -88,11 +88,13 @@ def test_screen_then_confirm_through_the_cli(small, backtrader_outcome, tmp_path
     assert "4 variants screened by the twins, 0 by Backtrader" in text and "confirmed in Backtrader (top 2)" in text
 
 
-def test_strategy_without_a_twin_is_screened_by_backtrader_with_a_note(tmp_path_factory, snapshot_dir):
+def test_variants_without_a_twin_are_screened_by_backtrader_with_a_note(tmp_path_factory, snapshot_dir):
     _, variants, frame = _setup(tmp_path_factory, NO_TWIN_YAML)
     outcome, report = screened_sweep(variants, frame, SerialExecutor(), "sharpe", confirm=1)
     assert report["screened_by_twin"] == 0 and report["screened_by_backtrader"] == 2
-    assert report["notes"] == ["breakout_confirmation has no vectorised twin: screened by Backtrader"]
+    assert report["notes"] == [
+        "breakout_confirmation: level_mode zone (pivot-detected resistance) has no vectorised twin: screened by Backtrader"
+    ]
     assert set(outcome.table["numbers"]) == {"Backtrader (no twin)"}
     assert report["confirmed"][0]["screened_by"] == "Backtrader (no twin)"
 
