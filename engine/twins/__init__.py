@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.twins import breakout_confirmation, golden_cross, ma_reclaim, macd_cross, rsi_momentum
+from engine.twins import (
+    breakout_confirmation,
+    golden_cross,
+    ma_reclaim,
+    macd_cross,
+    resistance_rejection,
+    rsi_momentum,
+)
 from engine.twins.bars import BarArrays
 
 TWINS: dict[str, Callable[[BarArrays], object]] = {
@@ -18,6 +25,7 @@ TWINS: dict[str, Callable[[BarArrays], object]] = {
     "macd_cross": macd_cross.Planner,
     "rsi_momentum": rsi_momentum.Planner,
     "breakout_confirmation": breakout_confirmation.Planner,
+    "resistance_rejection": resistance_rejection.Planner,
 }
 
 
