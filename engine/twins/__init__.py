@@ -14,6 +14,7 @@ from engine.twins import (
     golden_cross,
     ma_reclaim,
     macd_cross,
+    ready_to_rally,
     resistance_rejection,
     rsi_momentum,
 )
@@ -26,6 +27,7 @@ TWINS: dict[str, Callable[[BarArrays], object]] = {
     "rsi_momentum": rsi_momentum.Planner,
     "breakout_confirmation": breakout_confirmation.Planner,
     "resistance_rejection": resistance_rejection.Planner,
+    "ready_to_rally": ready_to_rally.Planner,
 }
 
 

@@ -43,6 +43,14 @@ GRIDS = {
         {"level_mode": "highest", "lookback_bars": 50, "margin_pct": 0.5, "consolidate_bars": 0, "exit_ma_period": 50},
         {"level_mode": "highest", "lookback_bars": 5, "margin_pct": 0.0, "consolidate_bars": 0, "exit_ma_period": 30},
     ],
+    "ready_to_rally": [
+        {"fast_ma_period": 20, "trend_ma_period": 60, "hold_bars": 2, "rsi_min": 50.0, "swing_stop": False,
+         "reject_exit": False},
+        {"fast_ma_period": 50, "trend_ma_period": 200, "hold_bars": 3, "rsi_min": 55.0, "swing_stop": False,
+         "reject_exit": False},
+        {"fast_ma_period": 10, "trend_ma_period": 100, "hold_bars": 1, "rsi_min": 45.0, "rsi_period": 7,
+         "ma_stop": False, "swing_stop": False, "reject_exit": False},
+    ],
     "rsi_momentum": [
         {"rsi_period": 14, "rsi_min": 55.0, "rsi_bullish": 60.0, "slope_bars": 0, "rsi_exit": 45.0, "exit_ma_period": 50},
         {"rsi_period": 7, "rsi_min": 50.0, "rsi_bullish": 100.0, "slope_bars": 3, "rsi_exit": 40.0, "exit_ma_period": 20},
@@ -188,4 +196,23 @@ def test_resistance_rejection_long_with_absolute_zone(seed, reject_pct, reversal
         "test",
     )
     bt, twin = assert_parity(cfg, random_bars(seed, n=800))
+    assert len(bt.trades) > 0
+
+
+@pytest.mark.parametrize("seed", [5, 8])
+def test_ready_to_rally_with_absolute_levels(seed):
+    """The note's own numbers, scaled to the synthetic walk: confirm above, target, stop and rejection edge."""
+    params = {"fast_ma_period": 10, "trend_ma_period": 40, "hold_bars": 1, "rsi_min": 45.0, "swing_stop": False,
+              "confirm_mode": "absolute", "confirm_level": 98.0, "target_level": 112.0, "stop_level": 95.0,
+              "reject_exit": True, "resistance_low": 104.0, "reject_pct": 0.3,
+              "levels_valid_from": "2001-01-01", "levels_valid_to": "2004-12-31"}
+    cfg = validate_config(
+        {
+            "data": {"symbol": "^RUT", "start": "2001-01-01", "end": "2004-12-31"},
+            "strategy": {"name": "ready_to_rally", "params": params},
+            "benchmark": {"enabled": False},
+        },
+        "test",
+    )
+    bt, _ = assert_parity(cfg, random_bars(seed, n=800))
     assert len(bt.trades) > 0
