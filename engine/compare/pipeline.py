@@ -69,12 +69,17 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     started = datetime.now(UTC)
     entries, benchmarks, hashes = [], {}, []
     root_for_output = None
+    prepared = []
+    # Every config, results folder and data file is checked before the first run: a bad input in the last
+    # config must not leave the earlier ones' runs behind.
     for path in config_paths:
         config = load_config(path, overrides)
         root = Path(results_dir or config.output.dir)
         root_for_output = root_for_output or root
         check_writable(root)
         bars, _ = load_run_bars(config, data_dir)
+        prepared.append((path, config, root, bars))
+    for path, config, root, bars in prepared:
         config_hash = config.config_hash()
         hashes.append(config_hash)
         stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256)

@@ -241,6 +241,12 @@ CASES = [
     Case("report-missing-run-dir", ("not a run directory",), names="", command=["report", "{config}.nope"]),
     Case("report-not-a-run-dir", ("not a complete run directory", "manifest.json"), names="data_dir", csv=GOOD_CSV,
          command=["report", "{data_dir}"]),
+    Case("compare-second-config-bad", ("invalid YAML",), text="strategy: {name: ma_reclaim\n",
+         command=["compare", "{good}", "{config}"]),
+    Case("compare-second-config-missing", ("config file not found",), names="",
+         command=["compare", "{good}", "{config}.nope"]),
+    Case("compare-unknown-metric", ("--metric 'foo'", "unknown metric"), names="",
+         command=["compare", "{config}", "--metric", "foo"]),
     Case("benchmark-file-missing", ("NOBENCH.csv", "not found", "benchmark.symbol"), names="data_dir",
          patch={"benchmark": {"enabled": True, "symbol": "NOBENCH"}}, csv=GOOD_CSV),
 ]
@@ -284,7 +290,9 @@ def build(case: Case, tmp_path: Path, root: Path) -> tuple[list[str], dict[str, 
     else:
         paths["config"].write_text(case.text)
     if case.command is not None:
-        fill = {"{config}": str(paths["config"]), "{data_dir}": str(paths["data_dir"])}
+        good = tmp_path / "good.yaml"  # a valid config that would run (and leave a run) if taken first
+        good.write_text(yaml.safe_dump(merge(BASE, {"output": {"dir": str(root)}})))
+        fill = {"{config}": str(paths["config"]), "{data_dir}": str(paths["data_dir"]), "{good}": str(good)}
         args = [fill.get(a, a.replace("{config}", str(paths["config"]))) for a in case.command]
         return args + case.args, paths
     return args + case.args, paths
