@@ -216,6 +216,28 @@ def compare(
     echo(f"results: {outcome.run_dir}", 0)
 
 
+@app.command()
+def walkforward(
+    config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None, json_out: JsonOpt = False,
+) -> None:
+    """In-sample windows pick the best variant; the next window trades it. Writes results/<name>-walkforward/."""
+    from engine.sweep.executors import make_executor
+    from engine.sweep.walkforward_flow import execute_walkforward
+
+    run_dir, summary = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
+                                           command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(summary, indent=2, default=str))
+        return
+    for row in summary["windows_table"]:
+        echo(f"  OOS {row['oos_start']}..{row['oos_end']}  chose {row['chosen']:<30} "
+             f"IS Sharpe {row['is_sharpe'] or 0:6.2f}  OOS Sharpe {row['oos_sharpe'] or 0:6.2f}  {row['flag']}")
+    echo(f"out-of-sample Sharpe {summary['oos_sharpe'] or 0:.2f}, total return {summary['oos_total_return']:.2%} "
+         f"(mean IS Sharpe {summary['mean_is_sharpe']:.2f} vs mean OOS {summary['mean_oos_sharpe']:.2f})")
+    echo(f"results: {run_dir}", 0)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

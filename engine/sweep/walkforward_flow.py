@@ -1,0 +1,74 @@
+"""The `rtybt walkforward` flow: config + grid + windows -> chosen params per window, stitched OOS equity, files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from engine.config import load_config
+from engine.results import RunWriter, check_writable, new_run_id
+from engine.sweep.executors import Executor, SerialExecutor
+from engine.sweep.grid import expand_grid
+from engine.sweep.pipeline import sweep_settings
+from engine.sweep.spec import WalkForwardConfig
+from engine.sweep.walkforward import walk_forward
+
+
+def execute_walkforward(config_path: str | Path, overrides: list[str] | None = None,
+                        grid_options: list[str] | None = None, executor: Executor | None = None,
+                        data_dir: str | None = None, results_dir: str | None = None,
+                        command_line: list[str] | None = None) -> tuple[Path, dict]:
+    from engine.analysis.metrics import sharpe
+    from engine.pipeline import load_run_bars
+
+    started = datetime.now(UTC)
+    source = str(config_path)
+    config = load_config(config_path, overrides)
+    settings = config.walkforward or WalkForwardConfig()
+    grid = sweep_settings(config, grid_options or [], settings.metric, None, source).grid
+    variants = expand_grid(config, grid, source)
+    root = Path(results_dir or config.output.dir)
+    check_writable(root)
+    bars, _ = load_run_bars(config, data_dir)
+    ann = config.analysis
+    result = walk_forward(variants, bars.frame, executor or SerialExecutor(), settings, ann.periods_per_year,
+                          ann.risk_free_rate)
+    oos = result.oos_returns.to_numpy(dtype=float)
+    summary = {
+        "windows": len(result.windows), "variants": len(variants), "metric": settings.metric,
+        "anchored": settings.anchored, "train_bars": settings.train_bars, "test_bars": settings.test_bars,
+        "oos_sharpe": sharpe(oos, ann.risk_free_rate, ann.periods_per_year),
+        "oos_total_return": float((1.0 + result.oos_returns).prod() - 1.0),
+        "mean_is_sharpe": float(result.windows["is_sharpe"].astype(float).mean()),
+        "mean_oos_sharpe": float(result.windows["oos_sharpe"].astype(float).mean()),
+    }
+    digest = hashlib.sha256(("wf" + json.dumps(settings.model_dump()) + "".join(v.config_hash for v in variants))
+                            .encode()).hexdigest()
+    writer = RunWriter(root, f"{config.name}-walkforward", new_run_id(digest, started))
+    try:
+        result.windows.to_csv(writer.path("windows.csv"), index=False)
+        equity = config.broker.cash * (1.0 + result.oos_returns).cumprod()
+        frame = result.oos_returns.to_frame().assign(equity=equity)
+        frame.index.name = "date"
+        frame.to_csv(writer.path("oos_returns.csv"), date_format="%Y-%m-%d")
+        writer.write_json("walkforward.json", {**summary, "grid": grid,
+                                               "windows_table": result.windows.to_dict("records")})
+        if config.output.plots:
+            from engine.report.equity import plot_equity
+
+            plot_equity(writer.path("oos_equity.png"), equity,
+                        f"{config.name}: walk-forward out-of-sample equity ({len(result.windows)} windows)")
+        writer.write_json("manifest.json", {
+            "run_id": writer.run_id, "config_path": source, "config_hash": config.config_hash(),
+            "command_line": command_line or sys.argv, "started_utc": started.isoformat(timespec="seconds"),
+            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
+            "data": {"symbol": bars.symbol, "sha256": bars.sha256, "rows": len(bars.frame)},
+        })
+        run_dir = writer.commit()
+    except BaseException:
+        writer.abort()
+        raise
+    return run_dir, {"run_dir": str(run_dir), **summary, "windows_table": result.windows.to_dict("records")}
