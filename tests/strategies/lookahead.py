@@ -63,6 +63,10 @@ def cut_positions(n_bars: int, n_cuts: int, first_bar: int = 260) -> list[int]:
     return sorted({int(x) for x in np.linspace(first_bar, n_bars - 1, n_cuts)})
 
 
+# The date that places a recorded row before or after a cut: signal date, fill date, setup bar.
+_DATE_OF = {"created": lambda row: row[0], "fills": lambda row: row[1], "setups": lambda row: row}
+
+
 def lookahead_differences(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig,
                           cuts: list[int]) -> list[str]:
     """One message per cut where the cut run disagrees with the full run on anything up to the cut:
@@ -72,9 +76,8 @@ def lookahead_differences(strategy_cls, params: dict, frame: pd.DataFrame, confi
     for length in cuts:
         last = frame.index[length - 1].date()
         cut = run_orders(strategy_cls, params, frame.iloc[:length], config)
-        for what in ("created", "fills", "setups"):
+        for what, date_of in _DATE_OF.items():
             mine = getattr(cut, what)
-            date_of = (lambda row: row) if what == "setups" else (lambda row: row[1] if what == "fills" else row[0])
             theirs = [row for row in getattr(full, what) if date_of(row) <= last]
             if mine != theirs:
                 first_diff = next(

@@ -52,3 +52,18 @@ def test_reversal_bar_counts_only_with_reversal():
     reversal = run("resistance_rejection", frame, data=DATES, side="short", reversal=True, **ZONE)
     assert setup_bars(reversal, frame) == [3]
     assert trade_rows(reversal, frame)[0][:4] == ("short", 3, 4, 19.9)
+
+
+def test_short_on_a_rejection_at_the_detected_zone():
+    # Default bars (open = previous close + 0.5, high = max(open, close) + 1). With 2 bars each side,
+    # bar 4's high 20.5 is the only swing high (known at bar 6): the resistance zone [20.5, 20.5].
+    #   bar    0   1   2   3   4   5   6   7   8     9     10    11    12
+    closes = [15, 16, 18, 19, 17, 16, 17, 18, 19.2, 19.9, 19, 18.5, 18]
+    # bar 9: open 19.7, high 20.9 >= 20.5, close 19.9 <= 20.5 * 0.995 = 20.3975: rejection (bar 8's high
+    # 20.2 fell short). Bars 10 (high 21.4, close 19) and 11 (high 20.5, close 18.5) are rejections too.
+    frame = bars_frame(closes)
+    result = run("resistance_rejection", frame, side="short", zone_mode="zone", pivot_bars=2, reject_pct=0.5,
+                 max_hold_bars=2)
+    # short at bar 10's open 20.4; after bars 10 and 11 in the trade, cover at bar 12's open 19.0.
+    assert trade_rows(result, frame) == [("short", 9, 10, 20.4, 11, 12, 19.0)]
+    assert setup_bars(result, frame) == [9, 10, 11]
