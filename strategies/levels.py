@@ -178,7 +178,7 @@ class _PivotTracker(bt.Indicator):
     """Keeps the pivots confirmed so far, checking on each bar whether the bar `right` bars ago is one.
 
     Runs bar by bar in both Backtrader modes: `next` (runonce=False) and `once` over the preloaded
-    arrays (the default, ~4x faster: a next-only indicator makes Backtrader advance the feed for it).
+    arrays (the default: a next-only indicator would make Backtrader advance the feed once more per bar).
     Either way bar i only ever reads bars 0..i.
     """
 

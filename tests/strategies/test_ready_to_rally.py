@@ -96,3 +96,21 @@ def test_absolute_confirmation_level():
 def test_bad_configs(params, message):
     with pytest.raises(ConfigError, match=message):
         frictionless("ready_to_rally", **params)
+
+
+def test_zone_confirmation_waits_for_a_close_over_detected_resistance():
+    # From 30 (12 bars) down to 14, then 15, 16, 15.5, 15.9, 16.5, 17, 18, 19; trend MA = SMA(12).
+    frame = tight([30] * 12 + [26, 22, 18, 16, 14, 15, 16, 15.5, 15.9, 16.5, 17, 18, 19])
+    params = {**COMMON, "trend_ma_period": 12, "pivot_bars": 1}
+    # Without confirmation: bar 18 (close 16, RSI(2) 55.81, SMA(12) 23.08) is the setup; buy at bar 19's
+    # open 16.1; bar 19 closes 15.5 < SMA(2) 15.75: stop, sell at bar 20's open 15.6. Bar 21 starts a
+    # new setup (bars 19-20 were not setups) and is taken as below.
+    plain = run("ready_to_rally", frame, **params)
+    assert trade_rows(plain, frame) == [("long", 18, 19, 16.1, 19, 20, 15.6), ("long", 21, 22, 16.6, 23, 24, 18.1)]
+    # With zone confirmation: bar 19's high 16.3 is a swing high (1 bar each side), known at bar 20.
+    # Bar 21 closes 16.5 > 16.3 (the zone over bar 20's close), held 2 closes over SMA(2), RSI(2) 78.3,
+    # under SMA(12) 19.58: buy at bar 22's open 16.6; bar 23's high 18.2 >= SMA(12) 17.49: target, sell at
+    # bar 24's open 18.1.
+    confirmed = run("ready_to_rally", frame, **params, confirm_mode="zone")
+    assert trade_rows(confirmed, frame) == [("long", 21, 22, 16.6, 23, 24, 18.1)]
+    assert setup_bars(confirmed, frame) == [21]
