@@ -240,7 +240,9 @@ def key_levels(frame: pd.DataFrame, s: SnapshotSettings) -> tuple[list[Level], l
     support = [as_level(z) for z in pivots_s + [m for m in mas if m.kind == "support"]]
     resistance.sort(key=lambda lv: lv.low)
     support.sort(key=lambda lv: -lv.high)
-    nearest = (pivots_r[0].low, pivots_r[0].high) if pivots_r else None
+    # The strategies' own choice of "the resistance overhead", so the checklist and a rejection exit agree.
+    overhead = levels.nearest_resistance([z for z in zones if z.source == "pivots"], price)
+    nearest = (overhead.low, overhead.high) if overhead else None
     return resistance, support, nearest
 
 
