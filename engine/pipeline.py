@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import json
 import platform
 import sys
 from dataclasses import dataclass
@@ -64,6 +65,14 @@ def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[
     return bars, bench
 
 
+def _stored_verdict(run_dir: Path | None) -> str | None:
+    """The tearsheet's one-sentence answer, when the run wrote one (output.tearsheet)."""
+    report = run_dir / "report.json" if run_dir else None
+    if report is None or not report.is_file():
+        return None
+    return json.loads(report.read_text(encoding="utf-8")).get("verdict")
+
+
 def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars) -> dict:
     keys = ["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
             "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity"]
@@ -81,6 +90,7 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
         "data_rows_dropped": len(bars.report.dropped),
         "data_warnings": sum(len(c.findings) for c in bars.report.checks if c.action == "warn"),
         "warnings": result.warnings,
+        "verdict": _stored_verdict(outcome_dir),
     }
 
 

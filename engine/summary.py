@@ -54,6 +54,8 @@ def format_summary(summary: dict) -> list[str]:
             f"data: {summary['data_rows_dropped']} row(s) dropped, {summary['data_warnings']} warning(s) "
             "(see validation.txt; -v to print)"
         )
+    if summary.get("verdict"):
+        lines.append(f"verdict: {summary['verdict']}")
     for warning in summary["warnings"]:
         lines.append(f"warning: {warning}")
     lines.append(f"results: {summary['run_dir']}")

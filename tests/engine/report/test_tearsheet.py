@@ -56,6 +56,14 @@ def page(run) -> tuple[str, Collector]:
     return text, parser
 
 
+def test_run_summary_carries_the_tearsheet_verdict(run):
+    from engine.summary import format_summary
+
+    stored = json.loads((run.run_dir / "report.json").read_text(encoding="utf-8"))["verdict"]
+    assert stored and run.summary["verdict"] == stored
+    assert f"verdict: {stored}" in format_summary(run.summary)
+
+
 def test_every_section_in_order_verdict_first(page):
     text, parser = page
     assert parser.section_ids == list(SECTIONS)
