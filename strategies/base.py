@@ -77,3 +77,28 @@ class NoteStrategy(bt.Strategy):
                     "signal_close": float(order.created.price or 0.0),
                 }
             )
+
+
+class LongRuleStrategy(NoteStrategy):
+    """A long-only rule: subclasses say when the setup holds and when to get out; the bar loop is shared.
+
+    Every bar whose close meets `entry_condition()` is a setup (recorded in or out of a position);
+    flat, a setup enters; long, `exit_condition()` exits. Orders fill at the next bar's open.
+    """
+
+    def entry_condition(self) -> bool:
+        raise NotImplementedError
+
+    def exit_condition(self) -> bool:
+        raise NotImplementedError
+
+    def next(self):
+        enter = self.entry_condition()
+        if enter:
+            self.mark_setup()
+        if self.busy:
+            return
+        if not self.position and enter:
+            self.enter_long()
+        elif self.position and self.exit_condition():
+            self.exit_position()

@@ -5,13 +5,13 @@ from __future__ import annotations
 import backtrader as bt
 
 from strategies.absolute_levels import WINDOW_SPEC, check_window_dates, check_window_params
-from strategies.base import NoteStrategy
+from strategies.base import LongRuleStrategy
 from strategies.levels import LOOKBACK_BARS, PIVOT_LEFT, TOLERANCE_PCT, ResistanceZone
 from strategies.params import Param, bt_params
 from strategies.signals import Breakout, CloseBelow, ClosesAbove, constant_line
 
 
-class BreakoutConfirmation(NoteStrategy):
+class BreakoutConfirmation(LongRuleStrategy):
     """A break over resistance confirms the reversal, optionally after consolidating above the zone.
 
     Note: "Needs a break over 2,100–2,150 to confirm macro reversal" and "if the price consolidates
@@ -94,13 +94,5 @@ class BreakoutConfirmation(NoteStrategy):
         first_break = self.broke.signal[0] and not self.broke.signal[-1]
         return bool(first_break and self.consolidated.signal[0])
 
-    def next(self):
-        enter = self.entry_condition()
-        if enter:
-            self.mark_setup()
-        if self.busy:
-            return
-        if not self.position and enter:
-            self.enter_long()
-        elif self.position and self.below_ma.signal[0]:
-            self.exit_position()
+    def exit_condition(self) -> bool:
+        return bool(self.below_ma.signal[0])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import NoteStrategy
+from strategies.base import LongRuleStrategy
 from strategies.params import Param, bt_params
 from strategies.signals import CrossAbove, CrossBelow
 
 
-class GoldenCross(NoteStrategy):
+class GoldenCross(LongRuleStrategy):
     """A Golden Cross setup: the fast simple MA crosses above the slow one.
 
     Note: "A bullish MACD or Golden Cross setup could materialize if the price consolidates above 2,050–2,100."
@@ -39,12 +39,8 @@ class GoldenCross(NoteStrategy):
         self.golden = CrossAbove(self.fast, self.slow)
         self.death = CrossBelow(self.fast, self.slow)
 
-    def next(self):
-        if self.golden.signal[0]:
-            self.mark_setup()
-        if self.busy:
-            return
-        if not self.position and self.golden.signal[0]:
-            self.enter_long()
-        elif self.position and self.death.signal[0]:
-            self.exit_position()
+    def entry_condition(self) -> bool:
+        return bool(self.golden.signal[0])
+
+    def exit_condition(self) -> bool:
+        return bool(self.death.signal[0])

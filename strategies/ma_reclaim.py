@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import NoteStrategy
+from strategies.base import LongRuleStrategy
 from strategies.params import Param, bt_params
 from strategies.signals import CloseBelow, Reclaim, stop_below
 
 
-class MaReclaim(NoteStrategy):
+class MaReclaim(LongRuleStrategy):
     """The index reclaimed the 50-day moving average, closing above it for multiple sessions.
 
     Note: "The index reclaimed the 50-day moving average, closing above it for multiple sessions
@@ -54,13 +54,5 @@ class MaReclaim(NoteStrategy):
             return False
         return stop_below(self.data.close[0], self.position.price * (1.0 - self.p.stop_pct / 100.0))
 
-    def next(self):
-        enter = self.entry_condition()
-        if enter:
-            self.mark_setup()
-        if self.busy:
-            return
-        if not self.position and enter:
-            self.enter_long()
-        elif self.position and (self.below_ma.signal[0] or self.stopped()):
-            self.exit_position()
+    def exit_condition(self) -> bool:
+        return bool(self.below_ma.signal[0] or self.stopped())

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import NoteStrategy
+from strategies.base import LongRuleStrategy
 from strategies.params import Param, bt_params
 from strategies.signals import CrossAbove, CrossBelow
 
 
-class MacdCross(NoteStrategy):
+class MacdCross(LongRuleStrategy):
     """A bullish MACD setup: the MACD line crosses above its signal line.
 
     Note: "A bullish MACD or Golden Cross setup could materialize if the price consolidates above 2,050–2,100."
@@ -46,13 +46,5 @@ class MacdCross(NoteStrategy):
     def entry_condition(self) -> bool:
         return bool(self.bull.signal[0]) and (not self.p.below_zero_only or self.macd.macd[0] < 0)
 
-    def next(self):
-        enter = self.entry_condition()
-        if enter:
-            self.mark_setup()
-        if self.busy:
-            return
-        if not self.position and enter:
-            self.enter_long()
-        elif self.position and self.bear.signal[0]:
-            self.exit_position()
+    def exit_condition(self) -> bool:
+        return bool(self.bear.signal[0])

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import NoteStrategy
+from strategies.base import LongRuleStrategy
 from strategies.params import Param, bt_params
 from strategies.signals import CloseBelow, CrossAbove, Rising, SafeRSI
 
 
-class RsiMomentum(NoteStrategy):
+class RsiMomentum(LongRuleStrategy):
     """RSI (14) gaining momentum, approaching the bullish zone.
 
     Note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone".
@@ -52,13 +52,5 @@ class RsiMomentum(NoteStrategy):
             return False
         return self.rising is None or bool(self.rising.signal[0])
 
-    def next(self):
-        enter = self.entry_condition()
-        if enter:
-            self.mark_setup()
-        if self.busy:
-            return
-        if not self.position and enter:
-            self.enter_long()
-        elif self.position and (self.rsi[0] < self.p.rsi_exit or self.below_ma.signal[0]):
-            self.exit_position()
+    def exit_condition(self) -> bool:
+        return bool(self.rsi[0] < self.p.rsi_exit or self.below_ma.signal[0])
