@@ -69,13 +69,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=100)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--data-dir", default=None,
+                        help="data directory (default: $RTYBT_DATA_DIR, else the snapshot beside the clone)")
     args = parser.parse_args()
 
     from engine.data import load_bars, resolve_data_dir
     from engine.sweep.executors import DaskExecutor, PoolExecutor, SerialExecutor
     from engine.sweep.runner import run_variants
 
-    data_dir, source = resolve_data_dir(None, None)
+    # Same resolution as the configs: flag, $RTYBT_DATA_DIR, then the snapshot the configs point at.
+    data_dir, source = resolve_data_dir(args.data_dir, REPO.parent / "shared" / "data")
     variants = variants_of(str(data_dir))[: args.variants]
     config = variants[0].config
     frame = load_bars("^RUT", data_dir, config.data.validation, None, None, source).frame
