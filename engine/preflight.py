@@ -16,14 +16,24 @@ def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame,
     from strategies import get_strategy
 
     rows = len(frame)
+    span = f"{frame.index[0].date()} to {frame.index[-1].date()}" if rows else "the range"
+    lookbacks = {}
     for param in get_strategy(strategy_name).spec:
         value = params.get(param.name)
-        if param.unit == "bars" and isinstance(value, int | float) and value >= rows:
-            span = f"{frame.index[0].date()} to {frame.index[-1].date()}" if rows else "the range"
-            raise ConfigError(
-                f"{source}: strategy.params.{param.name}: {value:g} bars but only {rows} bars from {span}; "
-                f"use a shorter {param.name} or a longer data range"
-            )
+        if param.unit == "bars" and isinstance(value, int | float) and not isinstance(value, bool):
+            lookbacks[param.name] = value
+            if value >= rows:
+                raise ConfigError(
+                    f"{source}: strategy.params.{param.name}: {value:g} bars but only {rows} bars from {span}; "
+                    f"use a shorter {param.name} or a longer data range"
+                )
+    # Look-backs stack (an MA, then N closes held above it): together they can outgrow the data.
+    if lookbacks and sum(lookbacks.values()) >= rows:
+        parts = ", ".join(f"{name}={value:g}" for name, value in lookbacks.items())
+        raise ConfigError(
+            f"{source}: strategy.params: the warm-up of {parts} ({sum(lookbacks.values()):g} bars together) "
+            f"does not fit the {rows} bars from {span}; use shorter look-backs or a longer data range"
+        )
 
 
 # How far outside the traded prices an absolute level may lie before it cannot be about these bars.

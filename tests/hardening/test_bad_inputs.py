@@ -136,6 +136,9 @@ CASES = [
     Case("hold-zero-bars", ("strategy.params.hold_bars", ">= 1"), patch={"strategy": {"params": {"hold_bars": 0}}}),
     Case("ma-longer-than-data", ("strategy.params.ma_period", "bars"),
          patch={"strategy": {"params": {"ma_period": 500}}}),
+    # Each look-back fits the ~124 bars of 2020H1, but the MA plus the closes held above it do not.
+    Case("warm-up-longer-than-data", ("strategy.params", "warm-up", "ma_period=100", "hold_bars=30"),
+         patch={"strategy": {"params": {"ma_period": 100, "hold_bars": 30}}}),
     Case("rsi-threshold-above-100", ("strategy.params.rsi_min", "<= 100"),
          patch={"strategy": Replace({"name": "rsi_momentum", "params": {"rsi_min": 120}})}),
     Case("rsi-bullish-above-100", ("strategy.params.rsi_bullish", "<= 100"),
