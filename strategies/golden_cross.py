@@ -5,7 +5,7 @@ from __future__ import annotations
 import backtrader as bt
 
 from strategies.base import LongRuleStrategy
-from strategies.params import Param, bt_params
+from strategies.params import Param, bt_params, require_shorter
 from strategies.signals import CrossAbove, CrossBelow
 
 
@@ -29,8 +29,7 @@ class GoldenCross(LongRuleStrategy):
 
     @classmethod
     def check_params(cls, p: dict) -> None:
-        if p["fast_period"] >= p["slow_period"]:
-            raise ValueError(f"fast_period ({p['fast_period']}) must be shorter than slow_period ({p['slow_period']})")
+        require_shorter(p, "fast_period", "slow_period")
 
     def __init__(self):
         super().__init__()

@@ -89,3 +89,9 @@ def _as_date(value: Any) -> date:
         except ValueError:
             pass
     raise ValueError(f"must be a date YYYY-MM-DD (got {value!r})")
+
+
+def require_shorter(params: dict, short: str, long: str) -> None:
+    """Cross-parameter rule of two-speed signals (fast vs slow MA): the short look-back must be shorter."""
+    if params[short] >= params[long]:
+        raise ValueError(f"{short} ({params[short]}) must be shorter than {long} ({params[long]})")

@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from engine.atomic import write_text_atomic
 from engine.data.locate import ENV_OFFLINE, offline, symbol_file
 from engine.errors import DataError
 
@@ -79,20 +78,6 @@ def fetch_symbol(symbol: str, data_dir: Path) -> Path:
     frame.to_csv(buffer, date_format="%Y-%m-%d")
     # Bars first, then the sidecar: a crash in between leaves new bars with an older download date,
     # which can only over-report (not hide) a partial last bar.
-    _write_atomic(target, buffer.getvalue())
-    _write_atomic(target.with_name(target.name + ".meta.json"), json.dumps(meta, indent=2) + "\n")
+    write_text_atomic(target, buffer.getvalue())
+    write_text_atomic(target.with_name(target.name + ".meta.json"), json.dumps(meta, indent=2) + "\n")
     return target
-
-
-def _write_atomic(target: Path, text: str) -> None:
-    """Write to a temporary file beside `target`, then rename over it: readers see old or new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from engine.atomic import write_text_atomic
 from engine.errors import ResultsError
 
 STORE_DIR = ".variants"
@@ -41,16 +40,7 @@ class VariantStore:
             "returns": returns.to_numpy(dtype=float).tolist(),  # JSON floats round-trip exactly
         }
         target = self.path(config_hash)
-        fd, tmp = tempfile.mkstemp(dir=self.dir, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(payload, fh, default=str)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_text_atomic(target, json.dumps(payload, default=str))
 
     def load(self, config_hash: str) -> tuple[dict, pd.Series] | None:
         """The stored metrics and returns, or None when absent, unreadable or from other strategy code."""

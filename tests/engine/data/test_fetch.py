@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import fetch as fetch_module
 from engine.data.fetch import fetch_symbol
 from engine.data.load import load_bars
 from engine.errors import DataError
@@ -106,7 +105,9 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(fake_yfinance, tmp
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(fetch_module.os, "fsync", disk_full)
+    import engine.atomic
+
+    monkeypatch.setattr(engine.atomic.os, "fsync", disk_full)
     with pytest.raises(OSError):
         fetch_symbol("IWM", tmp_path)
     assert (tmp_path / "IWM.csv").read_text() == old
