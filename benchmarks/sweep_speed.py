@@ -45,21 +45,10 @@ def variants_of(data_dir: str | None):
 
 
 def naive_run(config, frame):
-    import backtrader as bt
+    # The same stock-Backtrader baseline as the start-up benchmark: one definition.
+    from startup_and_engine import bare_backtrader
 
-    from engine.broker import configure
-    from strategies import get_strategy
-
-    cerebro = bt.Cerebro()  # stdstats=True: Broker, Trades and BuySell observers
-    cerebro.adddata(bt.feeds.PandasData(dataname=frame, name=config.data.symbol))
-    configure(cerebro, config.broker, config.sizing)
-    cerebro.addstrategy(get_strategy(config.strategy.name), **config.strategy.params)
-    cerebro.addanalyzer(bt.analyzers.TimeReturn, timeframe=bt.TimeFrame.Days, _name="returns")
-    cerebro.addanalyzer(bt.analyzers.DrawDown, _name="drawdown")
-    cerebro.addanalyzer(bt.analyzers.SharpeRatio, timeframe=bt.TimeFrame.Days, annualize=True,
-                        riskfreerate=0.0, _name="sharpe")
-    cerebro.addanalyzer(bt.analyzers.TradeAnalyzer, _name="trades")
-    strat = cerebro.run()[0]
+    strat = bare_backtrader(config, frame)
     return {"sharpe": strat.analyzers.sharpe.get_analysis().get("sharperatio"),
             "max_drawdown": strat.analyzers.drawdown.get_analysis().max.drawdown,
             "trades": strat.analyzers.trades.get_analysis().get("total", {}).get("closed", 0)}
