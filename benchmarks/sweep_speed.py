@@ -63,7 +63,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from engine.data import load_bars, resolve_data_dir
-    from engine.sweep.executors import DaskExecutor, PoolExecutor, SerialExecutor
+    from engine.sweep.executors import (
+        DaskExecutor,
+        PoolExecutor,
+        SerialExecutor,
+        start_local_cluster,
+    )
     from engine.sweep.runner import run_variants
 
     # Same resolution as the configs: flag, $RTYBT_DATA_DIR, then the snapshot the configs point at.
@@ -88,10 +93,8 @@ def main() -> None:
     pooled = run_variants(variants, frame, PoolExecutor(args.workers))
     rows.append((f"rtybt sweep, process pool ({args.workers} workers, start-up included)", time.perf_counter() - t0))
 
-    from dask.distributed import LocalCluster
-
     t0 = time.perf_counter()
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None)
+    cluster = start_local_cluster(2)  # the cluster `rtybt sweep --cluster local` starts
     startup = time.perf_counter() - t0
     try:
         t0 = time.perf_counter()

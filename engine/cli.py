@@ -219,14 +219,19 @@ def compare(
 @app.command()
 def walkforward(
     config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
-    workers: WorkersOpt = None, cluster: ClusterOpt = None, json_out: JsonOpt = False,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reuse backtests already stored by an earlier (interrupted) walk-forward.")] = False,
+    json_out: JsonOpt = False,
 ) -> None:
     """In-sample windows pick the best variant; the next window trades it. Writes results/<name>-walkforward/."""
     from engine.sweep.executors import make_executor
+    from engine.sweep.progress import progress_bar
     from engine.sweep.walkforward_flow import execute_walkforward
 
-    run_dir, summary = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
-                                           command_line=["rtybt", *sys.argv[1:]])
+    with progress_bar("walk-forward", enabled=_state["verbosity"] > 0) as on_progress:
+        run_dir, summary = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
+                                               data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
+                                               on_progress=on_progress)
     if json_out:
         typer.echo(json.dumps(summary, indent=2, default=str))
         return
@@ -235,6 +240,7 @@ def walkforward(
              f"IS Sharpe {row['is_sharpe'] or 0:6.2f}  OOS Sharpe {row['oos_sharpe'] or 0:6.2f}  {row['flag']}")
     echo(f"out-of-sample Sharpe {summary['oos_sharpe'] or 0:.2f}, total return {summary['oos_total_return']:.2%} "
          f"(mean IS Sharpe {summary['mean_is_sharpe']:.2f} vs mean OOS {summary['mean_oos_sharpe']:.2f})")
+    echo(f"{summary['computed']} backtests run on {summary['executor']}, {summary['reused_from_store']} reused from the store")
     echo(f"results: {run_dir}", 0)
 
 

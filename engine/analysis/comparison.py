@@ -10,6 +10,20 @@ import pandas as pd
 COLUMNS = [("cagr", "CAGR", "pct"), ("sharpe", "Sharpe", "num"), ("sortino", "Sortino", "num"),
            ("max_drawdown", "max drawdown", "pct"), ("calmar", "Calmar", "num"), ("exposure", "exposure", "pct"),
            ("trades", "trades", "int"), ("win_rate", "win rate", "pct"), ("profit_factor", "profit factor", "num")]
+# The event-study edge: excess mean forward return of the setups over every bar of the period, with its interval.
+EDGE_COLUMNS = [("edge", "event-study edge", "pct"), ("edge_ci_low", "edge CI low", "pct"),
+                ("edge_ci_high", "edge CI high", "pct")]
+EDGE_NOTE = ("event-study edge: mean forward return after the setups minus that of every bar of the period, "
+             "at the verdict horizon, with its bootstrap interval (blank when there is no event study).")
+
+
+def edge_at(horizons: list[dict], horizon: int) -> dict:
+    """The edge columns from an event study's `horizons` (as in event_study.json); blank when `horizon` is absent."""
+    for h in horizons:
+        if h.get("horizon") == horizon:
+            low, high = h.get("excess_ci") or (None, None)
+            return {"edge": h.get("excess_mean"), "edge_ci_low": low, "edge_ci_high": high}
+    return {"edge": None, "edge_ci_low": None, "edge_ci_high": None}
 
 
 @dataclass

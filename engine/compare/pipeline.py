@@ -12,13 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.analysis.comparison import Entry, comparison_table
+from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
 from engine.config import load_config
 from engine.errors import ConfigError
 from engine.results import RunWriter, check_writable, new_run_id
-
-EDGE_COLUMNS = [("edge", "event-study edge", "pct"), ("edge_ci_low", "edge CI low", "pct"),
-                ("edge_ci_high", "edge CI high", "pct")]
 
 
 @dataclass
@@ -46,14 +43,8 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | 
 def event_study_edge(run_dir: Path, horizon: int) -> dict:
     """Excess forward return of the setups over the baseline at `horizon`, with its interval, when the run has one."""
     path = run_dir / "event_study.json"
-    if not path.is_file():
-        return {"edge": None, "edge_ci_low": None, "edge_ci_high": None}
-    study = json.loads(path.read_text(encoding="utf-8"))
-    for h in study.get("horizons", []):
-        if h.get("horizon") == horizon:
-            low, high = h.get("excess_ci") or (None, None)
-            return {"edge": h.get("excess_mean"), "edge_ci_low": low, "edge_ci_high": high}
-    return {"edge": None, "edge_ci_low": None, "edge_ci_high": None}
+    study = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    return edge_at(study.get("horizons", []), horizon)
 
 
 def execute_compare(config_paths: list[str], overrides: list[str] | None = None, data_dir: str | None = None,
@@ -103,8 +94,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         from engine.report.comparison import write_comparison
 
         label, bench = next(iter(benchmarks.items())) if benchmarks else (None, None)
-        notes = ["event-study edge: mean forward return after the setups minus that of every bar of the period, "
-                 "at each config's verdict horizon, with its bootstrap interval (blank when the run has no event study)."]
+        notes = [EDGE_NOTE]
         if len(benchmarks) > 1:
             notes.append(f"benchmarks differ; the chart shows {label}.")
         write_comparison(writer, entries, table, f"compare: {', '.join(e.label for e in entries)}", metric,

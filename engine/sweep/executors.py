@@ -65,6 +65,32 @@ class PoolExecutor:
         pool.shutdown(wait=True)
 
 
+# Dask's housekeeping that competes with the backtests for the GIL and the cores, measured on a 2-core machine:
+# with the defaults a worker's task thread lost ~10% of its wall time to other threads (a 10 ms stack sampler,
+# system and memory monitors, 20 ms event-loop ticks), and a worker idled between tasks waiting for the scheduler
+# to release the next one. A sweep's tasks are ~1 s of pure Python each, so rtybt's own LocalCluster turns the
+# sampler off, slows the monitors down and lets the scheduler queue tasks on the workers. An existing cluster
+# keeps its administrator's settings (README: "Sweeps on a Dask cluster" has the same as DASK_* variables).
+SWEEP_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.scheduler.worker-saturation": "inf",
+}
+
+
+def start_local_cluster(workers: int = 2):
+    """A LocalCluster of `workers` single-threaded worker processes, tuned for sweeps (SWEEP_CLUSTER_CONFIG)."""
+    import dask
+    from dask.distributed import LocalCluster
+
+    # The nannies hand this config to the worker processes they spawn; the scheduler reads it at start.
+    with dask.config.set(SWEEP_CLUSTER_CONFIG):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                            dashboard_address=None)
+
+
 class DaskExecutor:
     """A Dask distributed cluster: `local` starts a LocalCluster (2 worker processes), else a scheduler address."""
 
@@ -75,13 +101,10 @@ class DaskExecutor:
         self.name = f"dask ({address})"
 
     def _connect(self):
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
 
         if self.address == "local":
-            cluster = LocalCluster(
-                n_workers=self.local_workers, threads_per_worker=1, processes=True,
-                host="127.0.0.1", dashboard_address=None,
-            )
+            cluster = start_local_cluster(self.local_workers)
             return Client(cluster), cluster
         try:
             return Client(self.address, timeout=self.timeout), None

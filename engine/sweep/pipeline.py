@@ -162,18 +162,25 @@ def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tu
 
 
 def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest):
-    from engine.analysis.comparison import Entry, comparison_table
+    from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
+    from engine.analysis.event_study import event_study
     from engine.report.comparison import write_comparison
 
-    entries = [Entry(v.label, config.strategy.name, v.swept, config.data.symbol, outcome.metrics[v.config_hash],
-                     outcome.returns[v.config_hash], "sweep variant") for v in best]
-    benchmark = None
-    if bench is not None:
-        # One benchmark pass for the whole sweep (the same for every variant).
-        ref = run_backtest(best[0].config, bars.frame, bench.frame)
-        benchmark = (f"buy & hold {ref.benchmark_symbol}", ref.benchmark_returns)
+    # The table's variants ran in sweep mode (metrics only); the few shown in the report run once more for their
+    # setups, so each gets its event-study edge as in `rtybt compare`. The first pass also gives the benchmark.
+    entries, benchmark = [], None
+    study_cfg = config.event_study
+    for i, v in enumerate(best):
+        run = run_backtest(v.config, bars.frame, bench.frame if (i == 0 and bench is not None) else None)
+        if i == 0 and run.benchmark_returns is not None:
+            benchmark = (f"buy & hold {run.benchmark_symbol}", run.benchmark_returns)
+        study = event_study(bars.frame["close"], run.setups, study_cfg.horizons, study_cfg.bootstrap_samples,
+                            study_cfg.seed, study_cfg.confidence).to_dict()
+        entries.append(Entry(v.label, config.strategy.name, v.swept, config.data.symbol,
+                             outcome.metrics[v.config_hash], outcome.returns[v.config_hash], "sweep variant",
+                             edge_at(study["horizons"], study_cfg.verdict_horizon)))
     dsr, pbo = statistics["deflated_sharpe"], statistics.get("pbo")
-    notes = [f"{statistics['trials']} variants tried. Best by Sharpe: {statistics['best_by_sharpe']} "
+    notes = [EDGE_NOTE, f"{statistics['trials']} variants tried. Best by Sharpe: {statistics['best_by_sharpe']} "
              f"(annualised Sharpe {statistics['best_sharpe_annualised']:.2f}); deflated Sharpe ratio "
              f"{dsr['deflated_sharpe']:.3f} (probability that its true Sharpe beats the best of "
              f"{dsr['trials']} zero-skill trials)."]
@@ -185,4 +192,4 @@ def _write_best_report(writer, config, outcome, best: list[Variant], metric, sta
         sections["probability of backtest overfitting"] = pbo
     write_comparison(writer, entries, comparison_table(entries, metric),
                      f"{config.name}: best {len(best)} of {len(outcome.variants)} variants", metric,
-                     benchmark, notes, sections)
+                     benchmark, notes, sections, extra_columns=EDGE_COLUMNS)

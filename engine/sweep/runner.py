@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.sweep.evaluate import Task
+from engine.sweep.evaluate import Task, VariantResult
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
 from engine.sweep.spec import RANKABLE
@@ -31,34 +31,49 @@ class SweepOutcome:
     executor: str
 
 
+def task_key(task: Task | VariantResult) -> str:
+    """The store key of a task: its config hash, plus its row window when it runs on a slice (walk-forward)."""
+    whole = task.lo == 0 and task.hi is None
+    return task.config_hash if whole else f"{task.config_hash}.{task.lo}-{task.hi}"
+
+
+def run_tasks(tasks: list[Task], frame: pd.DataFrame, executor: Executor, store: VariantStore | None = None,
+              resume: bool = False, on_progress: Progress | None = None, done_before: int = 0,
+              total: int | None = None) -> tuple[dict[str, tuple[dict, pd.Series]], int]:
+    """(metrics, daily returns) of every task by `task_key`, and how many came from the store. With a store each
+    finished task is saved as it completes (a Ctrl-C loses only those running); with `resume` stored ones are
+    read back instead of run again. Progress counts from `done_before` up to `total` (several phases, one bar)."""
+    unique = {task_key(t): t for t in tasks}
+    total = done_before + len(unique) if total is None else total
+    found: dict[str, tuple[dict, pd.Series]] = {}
+    if store is not None and resume:
+        for key in unique:
+            hit = store.load(key)
+            if hit is not None:
+                found[key] = hit
+    reused = len(found)
+    if on_progress:
+        on_progress(done_before + reused, total)
+    for result in executor.run(frame, [t for key, t in unique.items() if key not in found]):
+        key = task_key(result)
+        found[key] = (result.metrics, result.returns)
+        if store is not None:
+            store.save(key, unique[key].config.strategy.params, result.metrics, result.returns)
+        if on_progress:
+            on_progress(done_before + len(found), total)
+    return found, reused
+
+
 def run_variants(variants: list[Variant], frame: pd.DataFrame, executor: Executor,
                  store: VariantStore | None = None, resume: bool = False, metric: str = "sharpe",
                  on_progress: Progress | None = None) -> SweepOutcome:
-    """Run every variant over `frame`; with a store each finished variant is saved as it completes,
-    and with `resume` the stored ones are read back instead of run again."""
-    metrics: dict[str, dict] = {}
-    returns: dict[str, pd.Series] = {}
-    if store is not None and resume:
-        for v in variants:
-            hit = store.load(v.config_hash)
-            if hit is not None:
-                metrics[v.config_hash], returns[v.config_hash] = hit
-    reused = len(metrics)
-    todo = [Task(v.config, v.config_hash) for v in variants if v.config_hash not in metrics]
-    swept = {v.config_hash: v.swept for v in variants}
-    total = len(variants)
-    if on_progress:
-        on_progress(reused, total)
-    for result in executor.run(frame, todo):
-        metrics[result.config_hash] = result.metrics
-        returns[result.config_hash] = result.returns
-        if store is not None:
-            store.save(result.config_hash, swept[result.config_hash], result.metrics, result.returns)
-        if on_progress:
-            on_progress(len(metrics), total)
+    """Run every variant over the whole of `frame` (see `run_tasks` for the store and resume)."""
+    tasks = [Task(v.config, v.config_hash) for v in variants]
+    found, reused = run_tasks(tasks, frame, executor, store, resume, on_progress)
+    metrics = {v.config_hash: found[v.config_hash][0] for v in variants}
     table = build_table(variants, metrics, metric)
-    frame_returns = pd.DataFrame({v.config_hash: returns[v.config_hash] for v in variants})
-    return SweepOutcome(variants, table, frame_returns, metrics, len(todo), reused, executor.name)
+    frame_returns = pd.DataFrame({v.config_hash: found[v.config_hash][1] for v in variants})
+    return SweepOutcome(variants, table, frame_returns, metrics, len(found) - reused, reused, executor.name)
 
 
 def build_table(variants: list[Variant], metrics: dict[str, dict], metric: str) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""Sweep stage: every finished variant stored at once, atomically, keyed by config hash + data checksum."""
+"""Sweep stage: every finished variant stored at once, atomically, keyed by config hash (+ row window) + data checksum."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ STORE_DIR = ".variants"
 
 
 class VariantStore:
-    """results/.variants/<config hash>-<data sha>.json; a Ctrl-C loses at most the variants still running."""
+    """results/.variants/<key>-<data sha>.json, the key being a config hash, or a config hash and a row window
+    (`runner.task_key`, walk-forward slices); a Ctrl-C loses at most the variants still running."""
 
     def __init__(self, results_root: Path, data_sha256: str, strategy_source_sha256: str):
         self.dir = Path(results_root) / STORE_DIR
@@ -25,12 +26,12 @@ class VariantStore:
         except OSError as exc:
             raise ResultsError(f"{self.dir}: cannot create the variant store ({exc.strerror})") from None
 
-    def path(self, config_hash: str) -> Path:
-        return self.dir / f"{config_hash}-{self.data_sha256[:16]}.json"
+    def path(self, key: str) -> Path:
+        return self.dir / f"{key}-{self.data_sha256[:16]}.json"
 
-    def save(self, config_hash: str, params: dict, metrics: dict, returns: pd.Series) -> None:
+    def save(self, key: str, params: dict, metrics: dict, returns: pd.Series) -> None:
         payload = {
-            "config_hash": config_hash,
+            "key": key,
             "data_sha256": self.data_sha256,
             "strategy_source_sha256": self.source_sha256,
             "params": params,
@@ -39,12 +40,12 @@ class VariantStore:
             "dates": [d.strftime("%Y-%m-%d") for d in returns.index],
             "returns": returns.to_numpy(dtype=float).tolist(),  # JSON floats round-trip exactly
         }
-        target = self.path(config_hash)
+        target = self.path(key)
         write_text_atomic(target, json.dumps(payload, default=str))
 
-    def load(self, config_hash: str) -> tuple[dict, pd.Series] | None:
+    def load(self, key: str) -> tuple[dict, pd.Series] | None:
         """The stored metrics and returns, or None when absent, unreadable or from other strategy code."""
-        path = self.path(config_hash)
+        path = self.path(key)
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -11,8 +11,9 @@ from engine.analysis.metrics import sharpe
 from engine.sweep.evaluate import Task
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
-from engine.sweep.runner import rank_by
+from engine.sweep.runner import Progress, rank_by, run_tasks, task_key
 from engine.sweep.spec import WalkForwardConfig
+from engine.sweep.store import VariantStore
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Window:
 class WalkForwardResult:
     windows: pd.DataFrame  # one row per window: dates, chosen params, IS and OOS Sharpe
     oos_returns: pd.Series  # stitched out-of-sample daily returns
+    computed: int = 0  # backtests run now
+    reused: int = 0  # backtests read back from the variant store (--resume)
 
 
 def make_windows(n_bars: int, settings: WalkForwardConfig) -> list[Window]:
@@ -39,9 +42,11 @@ def make_windows(n_bars: int, settings: WalkForwardConfig) -> list[Window]:
 
 
 def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executor, settings: WalkForwardConfig,
-                 periods_per_year: int = 252, risk_free_rate: float = 0.0) -> WalkForwardResult:
+                 periods_per_year: int = 252, risk_free_rate: float = 0.0, store: VariantStore | None = None,
+                 resume: bool = False, on_progress: Progress | None = None) -> WalkForwardResult:
     """In-sample choices see rows is_lo:is_hi only; the out-of-sample run sees rows up to its window's end,
-    and only its out-of-sample dates are kept (the earlier rows warm its indicators up)."""
+    and only its out-of-sample dates are kept (the earlier rows warm its indicators up). Every backtest is
+    stored as it finishes, keyed by config hash and row window, so `resume` redoes only what is missing."""
     windows = make_windows(len(frame), settings)
     if not windows:
         from engine.errors import ConfigError
@@ -49,17 +54,20 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
         raise ConfigError(f"walkforward: {len(frame)} bars are fewer than train_bars + test_bars "
                           f"({settings.train_bars} + {settings.test_bars})")
     tasks = [Task(v.config, v.config_hash, w.is_lo, w.is_hi) for w in windows for v in variants]
-    found = {(r.config_hash, r.lo, r.hi): r for r in executor.run(frame, tasks)}
+    # One progress bar over both phases: every in-sample backtest, then one out-of-sample run per window.
+    total = len(tasks) + len(windows)
+    found, reused = run_tasks(tasks, frame, executor, store, resume, on_progress, 0, total)
     chosen: list[tuple[Window, Variant, dict]] = []
     for w in windows:
-        table = pd.DataFrame([found[(v.config_hash, w.is_lo, w.is_hi)].metrics for v in variants])
+        in_sample = [Task(v.config, v.config_hash, w.is_lo, w.is_hi) for v in variants]
+        table = pd.DataFrame([found[task_key(t)][0] for t in in_sample])
         best = int(np.argmin(rank_by(table, settings.metric)))
-        chosen.append((w, variants[best], found[(variants[best].config_hash, w.is_lo, w.is_hi)].metrics))
+        chosen.append((w, variants[best], found[task_key(in_sample[best])][0]))
     oos_tasks = [Task(v.config, v.config_hash, w.is_lo, w.oos_hi) for w, v, _ in chosen]
-    oos = {(r.config_hash, r.lo, r.hi): r for r in executor.run(frame, oos_tasks)}
+    oos, oos_reused = run_tasks(oos_tasks, frame, executor, store, resume, on_progress, len(tasks), total)
     rows, pieces = [], []
-    for w, v, is_metrics in chosen:
-        returns = oos[(v.config_hash, w.is_lo, w.oos_hi)].returns
+    for (w, v, is_metrics), task in zip(chosen, oos_tasks, strict=True):
+        returns = oos[task_key(task)][1]
         piece = returns[returns.index >= frame.index[w.is_hi]]
         pieces.append(piece)
         rows.append({
@@ -72,4 +80,6 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
             "oos_return": float(np.prod(1.0 + piece.to_numpy(dtype=float)) - 1.0),
             "flag": "few in-sample trades" if (is_metrics.get("trades") or 0) < settings.min_trades else "",
         })
-    return WalkForwardResult(pd.DataFrame(rows), pd.concat(pieces).rename("returns"))
+    backtests = len(found) + len(oos)
+    return WalkForwardResult(pd.DataFrame(rows), pd.concat(pieces).rename("returns"),
+                             backtests - reused - oos_reused, reused + oos_reused)

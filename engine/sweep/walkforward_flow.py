@@ -13,16 +13,19 @@ from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
 from engine.sweep.pipeline import sweep_settings
+from engine.sweep.runner import Progress
 from engine.sweep.spec import WalkForwardConfig
+from engine.sweep.store import VariantStore
 from engine.sweep.walkforward import walk_forward
 
 
 def execute_walkforward(config_path: str | Path, overrides: list[str] | None = None,
                         grid_options: list[str] | None = None, executor: Executor | None = None,
                         data_dir: str | None = None, results_dir: str | None = None,
-                        command_line: list[str] | None = None) -> tuple[Path, dict]:
+                        command_line: list[str] | None = None, resume: bool = False,
+                        on_progress: Progress | None = None) -> tuple[Path, dict]:
     from engine.analysis.metrics import sharpe
-    from engine.pipeline import load_run_bars
+    from engine.pipeline import load_run_bars, strategy_source_sha
 
     started = datetime.now(UTC)
     source = str(config_path)
@@ -33,13 +36,16 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     root = Path(results_dir or config.output.dir)
     check_writable(root)
     bars, _ = load_run_bars(config, data_dir)
+    store = VariantStore(root, bars.sha256, strategy_source_sha(config))
     ann = config.analysis
-    result = walk_forward(variants, bars.frame, executor or SerialExecutor(), settings, ann.periods_per_year,
-                          ann.risk_free_rate)
+    executor = executor or SerialExecutor()
+    result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
+                          store, resume, on_progress)
     oos = result.oos_returns.to_numpy(dtype=float)
     summary = {
         "windows": len(result.windows), "variants": len(variants), "metric": settings.metric,
         "anchored": settings.anchored, "train_bars": settings.train_bars, "test_bars": settings.test_bars,
+        "executor": executor.name, "computed": result.computed, "reused_from_store": result.reused,
         "oos_sharpe": sharpe(oos, ann.risk_free_rate, ann.periods_per_year),
         "oos_total_return": float((1.0 + result.oos_returns).prod() - 1.0),
         "mean_is_sharpe": float(result.windows["is_sharpe"].astype(float).mean()),

@@ -6,7 +6,14 @@ import pandas as pd
 import pytest
 
 from engine.run import run_backtest
-from engine.sweep.executors import DaskExecutor, PoolExecutor, SerialExecutor, make_executor
+from engine.sweep.executors import (
+    SWEEP_CLUSTER_CONFIG,
+    DaskExecutor,
+    PoolExecutor,
+    SerialExecutor,
+    make_executor,
+    start_local_cluster,
+)
 from engine.sweep.runner import run_variants
 
 
@@ -18,10 +25,8 @@ def serial_outcome(small_sweep):
 
 @pytest.fixture(scope="module")
 def dask_address():
-    from dask.distributed import LocalCluster
-
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None)
+    # The cluster `--cluster local` starts: a real scheduler and two worker processes.
+    cluster = start_local_cluster(2)
     yield cluster.scheduler_address
     cluster.close()
 
@@ -54,6 +59,22 @@ def test_dask_equals_serial(small_sweep, serial_outcome, dask_address):
     on_dask = run_variants(variants, bars.frame, DaskExecutor(dask_address))
     assert on_dask.executor == f"dask ({dask_address})"
     assert_identical(serial_outcome, on_dask)
+
+
+def test_local_cluster_workers_run_with_the_sweep_settings(dask_address):
+    """The tuning reaches the worker processes and the scheduler, and does not leak into this process."""
+    import dask
+    from dask.distributed import Client
+
+    with Client(dask_address) as client:
+        seen = client.run(lambda: {k: dask.config.get(k) for k in SWEEP_CLUSTER_CONFIG})
+        saturation = client.run_on_scheduler(lambda dask_scheduler: dask_scheduler.WORKER_SATURATION)
+    assert len(seen) == 2
+    for worker_config in seen.values():
+        assert worker_config["distributed.worker.profile.enabled"] is False
+        assert worker_config["distributed.admin.system-monitor.interval"] == "2s"
+    assert saturation == float("inf")
+    assert dask.config.get("distributed.worker.profile.enabled") is True
 
 
 def test_rank_follows_the_metric(serial_outcome):

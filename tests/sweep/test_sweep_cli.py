@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
@@ -43,3 +44,25 @@ def test_heatmap_axis_must_be_swept(sweep_config_path):
     result = runner.invoke(app, ["sweep", str(sweep_config_path), "--heatmap", "ma_period,rsi_min", "--workers", "1"])
     assert result.exit_code == 2
     assert "--heatmap rsi_min: not a swept parameter; swept: ma_period, hold_bars" in result.stderr
+
+
+def test_best_variants_carry_the_event_study_edge_a_single_run_gives(sweep_config_path, tmp_path):
+    """The comparison report's edge columns for a swept variant equal what `rtybt run` of that variant writes."""
+    from engine.pipeline import execute_run
+
+    out_dir = tmp_path / "sweep"
+    result = runner.invoke(app, ["sweep", str(sweep_config_path), "--workers", "1", "--set", f"output.dir={out_dir}"])
+    assert result.exit_code == 0, result.output
+    (out,) = list((out_dir / "small-sweep").iterdir())
+    rows = json.loads((out / "comparison.json").read_text())["rows"]
+    assert len(rows) == 3
+    for row in rows:
+        params = dict(part.split("=") for part in row["params"].split(", "))
+        run = execute_run(sweep_config_path, [f"strategy.params.{k}={v}" for k, v in params.items()]
+                          + [f"output.dir={tmp_path / 'single'}"])
+        study = json.loads((run.run_dir / "event_study.json").read_text())
+        (h20,) = [h for h in study["horizons"] if h["horizon"] == 20]
+        assert row["edge"] is not None
+        # comparison.json keeps 10 decimals (pandas' to_json); the run's event_study.json keeps every digit.
+        assert row["edge"] == pytest.approx(h20["excess_mean"], abs=1e-10)
+        assert [row["edge_ci_low"], row["edge_ci_high"]] == pytest.approx(h20["excess_ci"], abs=1e-10)

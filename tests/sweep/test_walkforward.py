@@ -83,3 +83,43 @@ def test_walkforward_cli_writes_windows_and_oos_equity(tmp_path, snapshot_dir):
     (out,) = list(run_dir.iterdir())
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json", "oos_returns.csv", "walkforward.json",
                                                      "windows.csv"]
+
+
+def test_interrupted_walk_forward_resumes_with_only_the_missing_backtests(setup, tmp_path):
+    from engine.sweep.store import VariantStore
+
+    variants, frame = setup
+    windows = make_windows(len(frame), SETTINGS)
+    total = len(windows) * len(variants) + len(windows)
+    store = VariantStore(tmp_path, "data-sha", "source-sha")
+
+    def interrupt_after_three(done, total_seen):
+        assert total_seen == total
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        walk_forward(variants, frame, SerialExecutor(), SETTINGS, store=store, on_progress=interrupt_after_three)
+    assert len(list(store.dir.glob("[!.]*.json"))) == 3
+
+    class Counting(SerialExecutor):
+        def __init__(self):
+            self.ran = []
+
+        def run(self, frame, tasks):
+            self.ran += [(t.config_hash, t.lo, t.hi) for t in tasks]
+            yield from super().run(frame, tasks)
+
+    counting = Counting()
+    seen = []
+    resumed = walk_forward(variants, frame, counting, SETTINGS, store=store, resume=True,
+                           on_progress=lambda done, n: seen.append((done, n)))
+    assert (resumed.reused, resumed.computed) == (3, total - 3)
+    assert len(counting.ran) == total - 3 and seen[0] == (3, total) and seen[-1] == (total, total)
+    fresh = walk_forward(variants, frame, SerialExecutor(), SETTINGS)
+    pd.testing.assert_frame_equal(resumed.windows, fresh.windows, check_exact=True)
+    pd.testing.assert_series_equal(resumed.oos_returns, fresh.oos_returns, check_exact=True)
+    # A full second resume runs nothing at all.
+    again = Counting()
+    assert walk_forward(variants, frame, again, SETTINGS, store=store, resume=True).computed == 0
+    assert again.ran == []
