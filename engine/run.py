@@ -37,6 +37,7 @@ class StrategyRun:
     fills: list[dict]
     order_issues: list[dict]
     setups: list
+    unfilled_at_end: list[dict] = field(default_factory=list)  # signalled on the last bar: no next open
 
 
 @dataclass
@@ -79,6 +80,7 @@ def run_strategy(strategy_cls, params: dict, frame: pd.DataFrame, config: RunCon
         fills=list(strat.fills),
         order_issues=list(strat.order_issues),
         setups=list(strat.setups),
+        unfilled_at_end=list(strat.unfilled_at_end),
     )
 
 
@@ -110,6 +112,9 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
     warnings = [
         f"order refused by the broker ({row.status}): {row.side} {row.size:g} signalled on {row.signal_date}"
         for row in issues.itertuples()
+    ] + [
+        f"{o['side']} {o['size']:g} signalled on {o['signal_date']}, the last bar, was not filled: no next open"
+        for o in run.unfilled_at_end
     ]
     result = RunResult(
         config=config, symbol=symbol, returns=returns, equity=run.equity, positions=positions,

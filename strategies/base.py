@@ -22,6 +22,7 @@ class NoteStrategy(bt.Strategy):
         self.fills: list[dict] = []
         self.order_issues: list[dict] = []
         self.setups: list = []
+        self.unfilled_at_end: list[dict] = []
         self._pending = None
 
     def mark_setup(self):
@@ -43,6 +44,15 @@ class NoteStrategy(bt.Strategy):
     def exit_position(self):
         if self._pending is None and self.position:
             self._pending = self.close()
+
+    def stop(self):
+        # An order signalled on the last bar has no next open to fill at: report it, never drop it silently.
+        if self._pending is not None:
+            self.unfilled_at_end.append({
+                "side": "buy" if self._pending.isbuy() else "sell",
+                "size": float(self._pending.created.size),
+                "signal_date": bt.num2date(self._pending.created.dt).date(),
+            })
 
     @property
     def busy(self) -> bool:

@@ -84,7 +84,9 @@ def test_cash_refused_order_is_surfaced_not_swallowed():
     row, d = issues.iloc[0], frame.index.date
     assert (row.side, row["size"], row.status, row.signal_date, row.date) == ("buy", 833.0, "Margin", d[5], d[6])
     assert result.metrics["orders_refused"] == 1
-    assert result.warnings == [f"order refused by the broker (Margin): buy 833 signalled on {d[5]}"]
+    # ...and bar 11's signal (100% of 10,000 at its close 9: 1,111 units) has no next bar to fill on.
+    assert result.warnings == [f"order refused by the broker (Margin): buy 833 signalled on {d[5]}",
+                               f"buy 1111 signalled on {d[11]}, the last bar, was not filled: no next open"]
 
 
 def test_equity_fraction_below_one_leaves_room_for_the_gap():

@@ -43,8 +43,10 @@ def test_entry_and_exit_bars_and_prices():
     assert t["size"] == 10 and t.bars_held == 2
     assert t.pnl_net == pytest.approx(0.0)
     # bar 11: 9 > SMA 8.0 after bar 10's 8 > 7.67 and bar 9's 7 <= 9: a second signal on the last bar,
-    # whose order has no next bar to fill on.
+    # whose order has no next bar to fill on: reported, not dropped, and not counted as refused.
     assert result.setups == [d[5], d[11]]
+    assert result.warnings == [f"buy 10 signalled on {d[11]}, the last bar, was not filled: no next open"]
+    assert result.metrics["orders_refused"] == 0
 
 
 def test_tie_with_the_ma_is_not_a_close_above():
