@@ -1,6 +1,6 @@
 """Benchmark: a 100-variant ma_reclaim x rsi_momentum grid on the full ^RUT history, four ways, side by side.
 
-Usage: python benchmarks/sweep_speed.py [--variants N] [--workers W]
+Usage: python benchmarks/sweep_speed.py [--variants N] [--workers W] [--repeat R]
 
 1. naive: a serial loop of fresh Cerebro runs as a Backtrader user writes it — stock PandasData, default
    observers (stdstats=True), the stock analyzers that give the table's numbers (TimeReturn, DrawDown,
@@ -10,12 +10,15 @@ Usage: python benchmarks/sweep_speed.py [--variants N] [--workers W]
 4. rtybt sweep on a Dask LocalCluster (2 worker processes; cluster start-up timed separately).
 Prints variants/second and the ratios against the targets of issue 5 (1 worker >= 2x naive; all cores
 >= 1.8x one worker; Dask within 15% of the pool), and checks that the three rtybt runs agree bit for bit.
+With --repeat R the four run in turn R times; it prints the median time of each and the median of the
+per-round ratios with their range (this machine's speed drifts by tens of percent between minutes).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -58,6 +61,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", type=int, default=100)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of all four (each round runs them in turn); medians and per-round ratios")
     parser.add_argument("--data-dir", default=None,
                         help="data directory (default: $RTYBT_DATA_DIR, else the snapshot beside the clone)")
     args = parser.parse_args()
@@ -80,42 +85,59 @@ def main() -> None:
     print(f"{n} variants ({', '.join(GRIDS)}) on ^RUT, {len(frame)} bars "
           f"{frame.index[0].date()}..{frame.index[-1].date()}; {os.cpu_count()} cores")
 
-    rows = []
-    t0 = time.perf_counter()
-    naive = [naive_run(v.config, frame) for v in variants]
-    rows.append(("naive loop (fresh Cerebro, PandasData, observers, stock analyzers)", time.perf_counter() - t0))
-    assert sum(r["trades"] for r in naive) > 0
-
-    t0 = time.perf_counter()
-    serial = run_variants(variants, frame, SerialExecutor())
-    rows.append(("rtybt sweep, 1 worker", time.perf_counter() - t0))
-    t0 = time.perf_counter()
-    pooled = run_variants(variants, frame, PoolExecutor(args.workers))
-    rows.append((f"rtybt sweep, process pool ({args.workers} workers, start-up included)", time.perf_counter() - t0))
-
-    t0 = time.perf_counter()
-    cluster = start_local_cluster(2)  # the cluster `rtybt sweep --cluster local` starts
-    startup = time.perf_counter() - t0
-    try:
+    labels = ["naive loop (fresh Cerebro, PandasData, observers, stock analyzers)", "rtybt sweep, 1 worker",
+              f"rtybt sweep, process pool ({args.workers} workers, start-up included)",
+              "rtybt sweep, Dask LocalCluster (2 workers, cluster running)"]
+    rounds, startups = [], []
+    for r in range(args.repeat):
+        # All four in turn within a round, so each round's ratios see the same machine speed.
+        seconds = []
         t0 = time.perf_counter()
-        on_dask = run_variants(variants, frame, DaskExecutor(cluster.scheduler_address))
-        rows.append(("rtybt sweep, Dask LocalCluster (2 workers, cluster running)", time.perf_counter() - t0))
-    finally:
-        cluster.close()
+        naive = [naive_run(v.config, frame) for v in variants]
+        seconds.append(time.perf_counter() - t0)
+        assert sum(row["trades"] for row in naive) > 0
+        t0 = time.perf_counter()
+        serial = run_variants(variants, frame, SerialExecutor())
+        seconds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        pooled = run_variants(variants, frame, PoolExecutor(args.workers))
+        seconds.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        cluster = start_local_cluster(2)  # the cluster `rtybt sweep --cluster local` starts
+        startups.append(time.perf_counter() - t0)
+        try:
+            t0 = time.perf_counter()
+            on_dask = run_variants(variants, frame, DaskExecutor(cluster.scheduler_address))
+            seconds.append(time.perf_counter() - t0)
+        finally:
+            cluster.close()
+        same = serial.metrics == pooled.metrics == on_dask.metrics
+        rounds.append((seconds, same))
+        if args.repeat > 1:
+            print(f"round {r + 1}: " + ", ".join(f"{s:.1f} s" for s in seconds), flush=True)
 
-    same = serial.metrics == pooled.metrics == on_dask.metrics
+    med = [statistics.median(sec[i] for sec, _ in rounds) for i in range(4)]
     print(f"\n{'':<72}{'seconds':>9}{'variants/s':>12}{'vs naive':>10}")
-    for label, seconds in rows:
-        print(f"{label:<72}{seconds:>9.1f}{n / seconds:>12.2f}{rows[0][1] / seconds:>9.2f}x")
-    print(f"(Dask LocalCluster start-up: {startup:.1f} s, not included above)")
-    naive_s, one, pool, dask = (s for _, s in rows)
-    print()
-    print(f"1 worker vs naive:   {naive_s / one:.2f}x  (target >= 2.0x)  {'met' if naive_s / one >= 2 else 'NOT met'}")
-    print(f"all cores vs 1:      {one / pool:.2f}x  (target >= 1.8x)  {'met' if one / pool >= 1.8 else 'NOT met'}")
-    gap = dask / pool - 1
-    print(f"Dask vs pool:        {gap:+.1%} time  (target within 15%)  {'met' if gap <= 0.15 else 'NOT met'}")
-    print(f"serial, pool and Dask metrics identical: {same}")
+    if args.repeat > 1:
+        print(f"{'(medians of ' + str(args.repeat) + ' rounds)':<72}")
+    for label, seconds in zip(labels, med, strict=True):
+        print(f"{label:<72}{seconds:>9.1f}{n / seconds:>12.2f}{med[0] / seconds:>9.2f}x")
+    print(f"(Dask LocalCluster start-up: median {statistics.median(startups):.1f} s, not included above)")
 
+    def ratio(f) -> tuple[float, str]:
+        values = [f(*sec) for sec, _ in rounds]
+        spread = f" (rounds: {min(values):.2f}..{max(values):.2f})" if len(values) > 1 else ""
+        return statistics.median(values), spread
+
+    one_vs_naive, s1 = ratio(lambda naive_s, one, pool, dask: naive_s / one)
+    pool_vs_one, s2 = ratio(lambda naive_s, one, pool, dask: one / pool)
+    gap, s3 = ratio(lambda naive_s, one, pool, dask: dask / pool - 1)
+    print()
+    print(f"1 worker vs naive:   {one_vs_naive:.2f}x  (target >= 2.0x)  {'met' if one_vs_naive >= 2 else 'NOT met'}{s1}")
+    print(f"all cores vs 1:      {pool_vs_one:.2f}x  (target >= 1.8x)  {'met' if pool_vs_one >= 1.8 else 'NOT met'}{s2}")
+    print(f"Dask vs pool:        {gap:+.1%} time  (target within 15%)  {'met' if gap <= 0.15 else 'NOT met'}"
+          + (f" (rounds: {min((d / p - 1) for (_, _, p, d), _ in rounds):+.1%}..{max((d / p - 1) for (_, _, p, d), _ in rounds):+.1%})" if len(rounds) > 1 else ""))
+    print(f"serial, pool and Dask metrics identical: {all(same for _, same in rounds)}")
 
 if __name__ == "__main__":
     main()

@@ -153,7 +153,9 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     """Everything but the manifest; deterministic bytes for the same inputs."""
     import pandas as pd
 
-    writer.write_text("config.yaml", yaml.safe_dump(config.model_dump(mode="json"), sort_keys=False))
+    # Optional sections a config does not use are left out rather than written as `null`.
+    unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
+    writer.write_text("config.yaml", yaml.safe_dump(config.model_dump(mode="json", exclude=unused), sort_keys=False))
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
     writer.write_json("metrics.json", {
         "strategy": result.metrics,

@@ -139,6 +139,7 @@ def test_run_directory_files(outcome):
     assert resolved["strategy"]["params"] == outcome.config.strategy.params  # every param, defaults included
     assert (resolved["strategy"]["params"]["ma_period"], resolved["strategy"]["params"]["hold_bars"]) == (50, 3)
     assert resolved["broker"]["commission_rate"] == 0.0002  # the defaults in force are written down
+    assert "sweep" not in resolved and "walkforward" not in resolved  # unused optional sections: absent, not null
     validation = json.loads((outcome.run_dir / "validation.json").read_text())["data"]
     assert [row["date"] for row in validation["dropped"]] == ["2026-02-23"]
     zero = next(c for c in validation["checks"] if c["check"] == "zero_volume")
