@@ -156,7 +156,7 @@ GridOpt = Annotated[
     list[str] | None,
     typer.Option("--grid", help="Sweep a strategy parameter: PARAM=V1,V2,... (repeatable; beats the config's sweep.grid)."),
 ]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes (default: all cores; 1 = in process).")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes, or workers of --cluster local (default: all cores; 1 = in process).")]
 ClusterOpt = Annotated[
     str | None,
     typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or 'local' for a LocalCluster."),

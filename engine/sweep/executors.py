@@ -92,13 +92,15 @@ def start_local_cluster(workers: int = 2):
 
 
 class DaskExecutor:
-    """A Dask distributed cluster: `local` starts a LocalCluster (2 worker processes), else a scheduler address."""
+    """A Dask distributed cluster: `local` starts a LocalCluster (one worker process per core unless
+    `local_workers` says otherwise), else a scheduler address."""
 
-    def __init__(self, address: str, local_workers: int = 2, timeout: str = "10s"):
+    def __init__(self, address: str, local_workers: int | None = None, timeout: str = "10s"):
         self.address = address
         self.timeout = timeout
-        self.local_workers = local_workers
-        self.name = f"dask ({address})"
+        self.local_workers = max(1, local_workers or os.cpu_count() or 1)
+        where = f"local, {self.local_workers} worker{'s' if self.local_workers > 1 else ''}"
+        self.name = f"dask ({where if address == 'local' else address})"
 
     def _connect(self):
         from dask.distributed import Client
@@ -134,9 +136,9 @@ class DaskExecutor:
 
 
 def make_executor(workers: int | None = None, cluster: str | None = None) -> Executor:
-    """--cluster wins over --workers; --workers 1 runs in this process (no pool start-up)."""
+    """--cluster wins over --workers (which then sizes a `local` cluster); --workers 1 runs in this process."""
     if cluster:
-        return DaskExecutor(cluster)
+        return DaskExecutor(cluster, local_workers=workers)
     if workers == 1:
         return SerialExecutor()
     return PoolExecutor(workers)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 import pytest
 
@@ -86,6 +88,9 @@ def test_make_executor_choices():
     assert isinstance(make_executor(1), SerialExecutor)
     assert make_executor(3).workers == 3
     assert isinstance(make_executor(2, "tcp://127.0.0.1:8786"), DaskExecutor)
+    local = make_executor(3, "local")
+    assert (local.local_workers, local.name) == (3, "dask (local, 3 workers)")
+    assert make_executor(None, "local").local_workers == (os.cpu_count() or 1)
 
 
 def test_unreachable_cluster_is_a_user_error(small_sweep):

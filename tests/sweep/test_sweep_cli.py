@@ -66,3 +66,16 @@ def test_best_variants_carry_the_event_study_edge_a_single_run_gives(sweep_confi
         # comparison.json keeps 10 decimals (pandas' to_json); the run's event_study.json keeps every digit.
         assert row["edge"] == pytest.approx(h20["excess_mean"], abs=1e-10)
         assert [row["edge_ci_low"], row["edge_ci_high"]] == pytest.approx(h20["excess_ci"], abs=1e-10)
+
+
+def test_cluster_local_starts_and_stops_its_own_cluster_with_the_same_table(sweep_config_path, tmp_path):
+    tables = {}
+    for name, options in {"serial": ["--workers", "1"], "dask": ["--cluster", "local", "--workers", "2"]}.items():
+        result = runner.invoke(app, ["sweep", str(sweep_config_path), *options, "--json",
+                                     "--set", f"output.dir={tmp_path / name}"])
+        assert result.exit_code == 0, result.output
+        summary = json.loads(result.stdout[result.stdout.index("{"):])
+        (out,) = list((tmp_path / name / "small-sweep").iterdir())
+        tables[name] = (summary["executor"], (out / "sweep.csv").read_text())
+    assert tables["serial"][0] == "serial" and tables["dask"][0] == "dask (local, 2 workers)"
+    assert tables["serial"][1] == tables["dask"][1]
