@@ -27,7 +27,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--variants", type=int, default=4)
     args = parser.parse_args()
-    os.environ.setdefault("RTYBT_DATA_DIR", str(REPO.parent / "shared" / "data"))
+    os.environ.setdefault("RTYBT_DATA_DIR", str(REPO / "data" / "snapshot"))
     os.environ["RTYBT_OFFLINE"] = "1"
 
     from engine.regress.runner import Job, run_jobs

@@ -33,7 +33,7 @@ def load_frame():
     from engine.config import ValidationPolicy
     from engine.data import load_bars
 
-    data_dir = Path(os.environ.get("RTYBT_DATA_DIR") or REPO.parent / "shared" / "data")
+    data_dir = Path(os.environ.get("RTYBT_DATA_DIR") or REPO / "data" / "snapshot")
     return load_bars("^RUT", data_dir, ValidationPolicy(), None, None, "benchmark").frame
 
 

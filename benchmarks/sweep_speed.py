@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="rounds of all four (each round runs them in turn); medians and per-round ratios")
     parser.add_argument("--data-dir", default=None,
-                        help="data directory (default: $RTYBT_DATA_DIR, else the snapshot beside the clone)")
+                        help="data directory (default: $RTYBT_DATA_DIR, else the bundled data/snapshot)")
     args = parser.parse_args()
 
     from engine.data import load_bars, resolve_data_dir
@@ -76,8 +76,8 @@ def main() -> None:
     )
     from engine.sweep.runner import run_variants
 
-    # Same resolution as the configs: flag, $RTYBT_DATA_DIR, then the snapshot the configs point at.
-    data_dir, source = resolve_data_dir(args.data_dir, REPO.parent / "shared" / "data")
+    # Same resolution as the configs: flag, $RTYBT_DATA_DIR, then the bundled snapshot the configs point at.
+    data_dir, source = resolve_data_dir(args.data_dir, REPO / "data" / "snapshot")
     variants = variants_of(str(data_dir))[: args.variants]
     config = variants[0].config
     frame = load_bars("^RUT", data_dir, config.data.validation, None, None, source).frame

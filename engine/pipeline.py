@@ -53,7 +53,7 @@ def strategy_source_sha(config: RunConfig) -> str:
 
 def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[Bars, Bars | None]:
     """The traded symbol's bars and, if the benchmark is enabled, the benchmark's over the same dates."""
-    data_dir, source = resolve_data_dir(data_dir_flag, config.data.dir)
+    data_dir, source = resolve_data_dir(data_dir_flag, config.data.dir, config.data.symbol)
     d = config.data
     bars = load_bars(d.symbol, data_dir, d.validation, d.start, d.end, source)
     bench = None

@@ -42,7 +42,7 @@ def take_snapshot(
     from engine.data.locate import symbol_file
 
     on = parse_date(on)
-    directory, source = resolve_data_dir(data_dir)
+    directory, source = resolve_data_dir(data_dir, symbol=symbol)
     bars = load_bars(symbol, directory, ValidationPolicy(), source_hint=source, key="--symbol")
     locate_bar(bars.frame.index, on, bars.path.name)  # a date outside the data fails before peers are read
     names = parse_peers(peers) if isinstance(peers, str) or peers is None else list(peers)

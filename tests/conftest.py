@@ -1,4 +1,4 @@
-"""Shared fixtures: the frozen snapshot through the data-directory setting, never copied; no network."""
+"""Shared fixtures: the bundled snapshot (data/snapshot/) through the data-directory setting; no network."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SNAPSHOT = Path(os.environ.get("RTYBT_DATA_DIR") or (REPO.parent / "shared" / "data")).resolve()
+SNAPSHOT = Path(os.environ.get("RTYBT_DATA_DIR") or (REPO / "data" / "snapshot")).resolve()
 
 # Tests never download: a missing file must fail as it does offline.
 os.environ["RTYBT_OFFLINE"] = "1"
@@ -20,7 +20,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 @pytest.fixture(scope="session")
 def snapshot_dir() -> Path:
     if not (SNAPSHOT / "^RUT.csv").is_file():
-        pytest.fail(f"the frozen snapshot is not at {SNAPSHOT}: set RTYBT_DATA_DIR to the shared/data folder")
+        pytest.fail(f"the bundled snapshot is not at {SNAPSHOT}: restore data/snapshot/ from git")
     return SNAPSHOT
 
 

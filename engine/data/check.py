@@ -14,6 +14,6 @@ REPORT_ONLY = ValidationPolicy(
 
 
 def check_symbol(symbol: str, data_dir: str | None = None) -> tuple[ValidationReport, Bars]:
-    directory, source = resolve_data_dir(data_dir)
+    directory, source = resolve_data_dir(data_dir, symbol=symbol)
     bars = load_bars(symbol, directory, REPORT_ONLY, source_hint=source, key="SYMBOL")
     return bars.report, bars

@@ -142,7 +142,7 @@ def load_bars(
     from engine.config import ValidationPolicy
 
     policy = policy or ValidationPolicy()
-    data_dir = Path(data_dir) if data_dir else resolve_data_dir()[0]
+    data_dir = Path(data_dir) if data_dir else resolve_data_dir(symbol=symbol)[0]
     try:
         path = symbol_file(data_dir, symbol)
     except ValueError as exc:

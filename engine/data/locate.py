@@ -15,8 +15,22 @@ def default_data_dir() -> Path:
     return Path(base) / "rtybt" / "data"
 
 
-def resolve_data_dir(flag: str | Path | None = None, config_dir: str | Path | None = None) -> tuple[Path, str]:
-    """The data directory and where it came from, in one order: flag, $RTYBT_DATA_DIR, config, default."""
+# The frozen daily-bar snapshot that ships in the repository (data/snapshot/ beside engine/): a clone
+# works offline with no folder beside it. An installed wheel has no such folder and skips this step.
+BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "snapshot"
+
+
+def bundled_snapshot_has(symbol: str | None) -> bool:
+    if not symbol or "/" in symbol or "\\" in symbol or symbol.startswith("."):
+        return False
+    return (BUNDLED_SNAPSHOT / f"{symbol}.csv").is_file()
+
+
+def resolve_data_dir(
+    flag: str | Path | None = None, config_dir: str | Path | None = None, symbol: str | None = None
+) -> tuple[Path, str]:
+    """The data directory and where it came from, in one order: flag, $RTYBT_DATA_DIR, config, the
+    bundled snapshot (when it holds `symbol`), then the download cache."""
     if flag:
         return Path(flag).expanduser().resolve(), "--data-dir"
     env = os.environ.get(ENV_DATA_DIR)
@@ -24,6 +38,8 @@ def resolve_data_dir(flag: str | Path | None = None, config_dir: str | Path | No
         return Path(env).expanduser().resolve(), ENV_DATA_DIR
     if config_dir:
         return Path(config_dir).expanduser().resolve(), "config data.dir"
+    if bundled_snapshot_has(symbol):
+        return BUNDLED_SNAPSHOT, "bundled snapshot"
     return default_data_dir(), "default cache"
 
 

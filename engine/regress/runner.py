@@ -108,7 +108,7 @@ def changed_files(job: Job, config) -> list[str]:
     from engine.data import resolve_data_dir
     from engine.data.load import sha256_file
 
-    data_dir, _ = resolve_data_dir(job.data_dir, config.data.dir)
+    data_dir, _ = resolve_data_dir(job.data_dir, config.data.dir, config.data.symbol)
     out = []
     for name, expected in job.expected_data:
         path = data_dir / name

@@ -12,7 +12,7 @@ def counts(symbol: str, snapshot_dir) -> dict[str, int]:
     return {c.name: len(c.findings) for c in report.checks if c.findings}
 
 
-# From ../shared/data/README.md: zero volume (^RUT 17, RTY=F 8), OHLC (RTY=F 2, QQQ 1), the partial
+# From data/snapshot/README.md: zero volume (^RUT 17, RTY=F 8), OHLC (RTY=F 2, QQQ 1), the partial
 # last bar 2026-02-23 in every file; and the calendar: 9/11 closed US markets for 4 weekdays.
 @pytest.mark.parametrize(
     ("symbol", "expected"),
