@@ -190,17 +190,19 @@ def _sentence(symbol: str, rows: pd.DataFrame, direction: CallScore, target: Cal
         band = "" if low is None else f" ({conf:.0%} CI {low:+.2f} to {high:+.2f})"
         return f"{label} {c.skill:+.2f}{band}"
 
-    verdicts = {direction.verdict, target.verdict}
-    if "skill" in verdicts:
-        which = " and ".join(q for q, c in (("the 20-session direction", direction), ("the target before the stop",
-                                            target)) if c.verdict == "skill")
-        head = f"Analogs have had skill on {symbol} for {which}"
-    elif verdicts <= {"worse"}:
+    names = (("the 20-session direction", direction), ("the 200-day MA before the stop", target))
+    said = {v: " and ".join(name for name, c in names if c.verdict == v) for v in ("skill", "worse", "none")}
+    if said["skill"]:
+        head = f"Analogs have had skill on {symbol} for {said['skill']}"
+        if said["worse"]:
+            head += f" but did worse than the past base rate on {said['worse']}"
+    elif said["worse"] and not said["none"] and direction.verdict == target.verdict:
         head = f"Analogs have done worse than the past base rate on {symbol}"
-    elif verdicts <= {"too few"}:
-        head = f"Too few month-ends to score analogs on {symbol}"
+    elif said["worse"] or said["none"]:
+        head = f"Analogs have had no demonstrable skill on {symbol}" + (
+            f" (worse than the past base rate on {said['worse']})" if said["worse"] else "")
     else:
-        head = f"Analogs have had no demonstrable skill on {symbol}"
+        head = f"Too few month-ends to score analogs on {symbol}"
     span = f"{rows['date'].iloc[0]:%Y-%m} to {rows['date'].iloc[-1]:%Y-%m}" if len(rows) else "no month-ends"
     return (f"{head}: walk-forward at month-ends {span}, Brier skill vs the past base rate "
             f"{part(direction, 'on the 20-session direction')}, "
