@@ -119,7 +119,7 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
         directory, source = resolve_data_dir(data_dir, symbol=history)
         hist = load_bars(history, directory, ValidationPolicy(), source_hint=source, key="--history")
     pos, _ = locate_bar(bars.frame.index, snap.bar_date, bars.path.name)
-    answer = find_analogs(hist.frame, bars.frame["close"].iloc[: pos + 1], s)
+    answer = find_analogs(hist.frame, bars.frame["close"].iloc[: pos + 1], s, source=bars.path.name)
     cache = Path(results_dir) / "analogs" / CACHE_DIR if results_dir is not None else None
     rows, source = scored_rows(hist, s, cache)
     method_score = score(rows, history, s, before=answer.bar_date)

@@ -119,8 +119,8 @@ def analogs(
         return
     from engine.report.analogs_text import render_analogs
 
-    for line in render_analogs(result):
-        echo(line, 0 if line.startswith("results:") else 1)
+    for line in render_analogs(result, brief=_state["verbosity"] == 0):
+        typer.echo(line)
 
 
 @app.command("strategies")

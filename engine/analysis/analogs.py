@@ -232,7 +232,8 @@ def _clean(value) -> float | None:
     return float(value) if value is not None and np.isfinite(value) else None
 
 
-def find_analogs(history: pd.DataFrame, query_close: pd.Series, s: AnalogSettings | None = None) -> AnalogAnswer:
+def find_analogs(history: pd.DataFrame, query_close: pd.Series, s: AnalogSettings | None = None,
+                 source: str = "the query series") -> AnalogAnswer:
     """Analogs of the last bar of `query_close` among the bars of `history` (OHLC frame), with what followed.
 
     Both inputs may run past the query's date: nothing after it is read (the history is cut at the date,
@@ -246,7 +247,7 @@ def find_analogs(history: pd.DataFrame, query_close: pd.Series, s: AnalogSetting
     on = query_close.index[-1]
     query = state_table(query_close, s)
     if not query.valid[-1]:
-        raise DataError(f"only {len(query_close)} bars up to {on.date()}: the state needs {s.warmup_bars + 1} "
+        raise DataError(f"{source}: only {len(query_close)} bars up to {on.date()}; the state needs {s.warmup_bars + 1} "
                         f"(the {s.high_bars}-bar high and the {s.slow_ma}-day SMA)")
     cut = history.loc[:on]
     if len(cut) == 0:

@@ -182,7 +182,8 @@ def score_call(question: str, p: np.ndarray, clim: np.ndarray, outcome: np.ndarr
                      brier_ci, mean(clim_brier), _num(skill), skill_ci)
 
 
-def _sentence(symbol: str, rows: pd.DataFrame, direction: CallScore, target: CallScore, conf: float) -> str:
+def _sentence(symbol: str, rows: pd.DataFrame, direction: CallScore, target: CallScore, conf: float,
+              before: date | None) -> str:
     def part(c: CallScore, label: str) -> str:
         if c.skill is None:
             return f"{label}: not enough month-ends"
@@ -190,6 +191,10 @@ def _sentence(symbol: str, rows: pd.DataFrame, direction: CallScore, target: Cal
         band = "" if low is None else f" ({conf:.0%} CI {low:+.2f} to {high:+.2f})"
         return f"{label} {c.skill:+.2f}{band}"
 
+    if not len(rows):
+        by = f" before {before}" if before else ""
+        return (f"Analogs cannot be scored on {symbol} yet: no month-end from {SCORE_START:%Y-%m} on had its "
+                f"outcome known{by}.")
     names = (("the 20-session direction", direction), ("the 200-day MA before the stop", target))
     said = {v: " and ".join(name for name, c in names if c.verdict == v) for v in ("skill", "worse", "none")}
     if said["skill"]:
@@ -203,7 +208,7 @@ def _sentence(symbol: str, rows: pd.DataFrame, direction: CallScore, target: Cal
             f" (worse than the past base rate on {said['worse']})" if said["worse"] else "")
     else:
         head = f"Too few month-ends to score analogs on {symbol}"
-    span = f"{rows['date'].iloc[0]:%Y-%m} to {rows['date'].iloc[-1]:%Y-%m}" if len(rows) else "no month-ends"
+    span = f"{rows['date'].iloc[0]:%Y-%m} to {rows['date'].iloc[-1]:%Y-%m}"
     return (f"{head}: walk-forward at month-ends {span}, Brier skill vs the past base rate "
             f"{part(direction, 'on the 20-session direction')}, "
             f"{part(target, 'on the 200-day MA before the stop')}.")
@@ -232,7 +237,7 @@ def score(rows: pd.DataFrame, symbol: str, s: AnalogSettings | None = None, befo
     return MethodScore(
         symbol=symbol, since=scored["date"].iloc[0] if len(scored) else None,
         until=scored["date"].iloc[-1] if len(scored) else None, direction=direction, target=target,
-        sentence=_sentence(symbol, scored, direction, target, s.confidence), confidence=s.confidence,
+        sentence=_sentence(symbol, scored, direction, target, s.confidence, before), confidence=s.confidence,
         method=(f"walk-forward at each month-end from {SCORE_START.year}, k={s.k}, horizon {s.horizon}: analogs and "
                 f"base rate from past states only; cluster bootstrap over month-ends ({s.n_boot} draws, seed "
                 f"{s.seed}); a call is 'yes' when its probability is above one half"),

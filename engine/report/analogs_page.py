@@ -55,7 +55,8 @@ def answer_sentence(result) -> str:
     up = [x.forward.get(20) for x in a.analogs if x.forward.get(20) is not None]
     h20 = next((hs for hs in a.study.horizons if hs.horizon == 20), None)
     t = a.target
-    parts = [f"The {n} past states of {result.history} nearest to {result.symbol}'s close on {a.bar_date}"]
+    fewer = f" (only {n} episodes fit before the date, of the {a.settings.k} asked)" if n < a.settings.k else ""
+    parts = [f"The {n} past states of {result.history} nearest to {result.symbol}'s close on {a.bar_date}{fewer}"]
     if up and h20 is not None:
         parts.append(f"were higher 20 sessions later in {sum(v > 0 for v in up)} of {len(up)} cases "
                      f"({share(h20.hit_rate)}, median {pct(h20.median)}; every past day: {share(h20.baseline_hit_rate)}, "

@@ -11,8 +11,11 @@ def _table(rows: list[list[str]]) -> list[str]:
     return ["  " + "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
-def render_analogs(result) -> list[str]:
+def render_analogs(result, brief: bool = False) -> list[str]:
+    """Every table; `brief` (the CLI's --quiet): only the answer, the method's score and the results folder."""
     a, s, sc = result.answer, result.answer.settings, result.score
+    if brief:
+        return [answer_sentence(result), sc.sentence] + ([f"results: {result.run_dir}"] if result.run_dir else [])
     lines = [f"{result.symbol} on {a.bar_date}: {len(a.analogs)} analogs in {result.history} "
              f"({a.history_first} to {a.history_last}, {a.candidates:,} past states; k={s.k}, horizon {s.horizon})"]
     if result.snapshot.date_note:

@@ -61,6 +61,18 @@ def test_json_matches_the_page_run_and_is_reproducible(snapshot_dir, tmp_path, m
     assert list((tmp_path / "results" / "analogs" / ".cache").glob("walkforward-*.csv"))
 
 
+def test_quiet_prints_the_answer_the_score_and_the_folder(snapshot_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["-q", "analogs", "--date", "1990-03-01", "--data-dir", str(snapshot_dir)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 3 and lines[2].startswith("results: results/analogs/^RUT-1990-03-01-")
+    # Early in the history fewer episodes fit than asked, and no month-end can be scored yet: both said.
+    assert "(only 4 episodes fit before the date, of the 20 asked)" in lines[0]
+    assert lines[1] == ("Analogs cannot be scored on ^RUT yet: no month-end from 2000-01 on had its outcome known "
+                        "before 1990-03-01.")
+
+
 def _copy_with_future_changed(src, dst, symbol: str, after: str, change: bool) -> None:
     frame = pd.read_csv(src / f"{symbol}.csv")
     if change:
@@ -93,6 +105,7 @@ def test_changing_bars_after_the_date_changes_nothing_in_the_answer(snapshot_dir
     (["--k", "0"], "--k 0: the number of analogs must be at least 1"),
     (["--horizon", "20000"], "--horizon 20000: no past state of the history"),
     (["--horizon", "0"], "--horizon 0: the forward window must be at least 1 session"),
+    (["--date", "2018-06-01"], "RTY=F.csv: only 227 bars up to 2018-06-01; the state needs 253"),
 ])
 def test_bad_input_is_one_line_and_exit_2(snapshot_dir, tmp_path, args, message):
     base = {"--symbol": "RTY=F", "--date": "2025-05-08"}
