@@ -18,6 +18,7 @@ from engine.report import html as h
 
 QUESTION = "Ready to rally now? From states like this one, what happened next — and how much are such answers worth?"
 HORIZON_NAMES = ("short", "medium", "long")
+SECTIONS = ("question", "answer", "state", "analogs", "fan", "score", "data")
 
 
 def pct(x) -> str:
