@@ -238,7 +238,8 @@ def render_html(result, fan: bytes) -> str:
         f'<p class="verdict">{h.esc(result.score.sentence)}</p>', _score_table(result),
         f'<p class="muted">{h.esc(result.score.method)}. Only month-ends whose outcome was known before '
         f"{a.bar_date} are scored. Brier skill = 1 - Brier(analogs) / Brier(base rate); above zero is better "
-        "than the base rate of the past.</p></section>",
+        f"than the base rate of the past. A share of {s.k} analogs is a noisy probability: even analogs that carry the "
+        f"base rate exactly lose about 1/{s.k} = {1 / s.k:.2f} of Brier skill to sampling noise.</p></section>",
         '<section id="data"><h2>Data</h2>',
         h.table(["role", "file", "sha256", "checksum", "rows kept"],
                 [[role, d["file"], d["sha256"][:16], d["checksum"], f'{d["rows_kept"]:,} of {d["rows_read"]:,}']
