@@ -132,11 +132,10 @@ def scale_upto(values: np.ndarray, valid: np.ndarray, last: int) -> np.ndarray:
 
 def expanding_scale(values: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """(bars, features): row t is `scale_upto(values, valid, t)`, for every t at once."""
-    x = np.where(valid[:, None], values, 0.0)
     n = np.cumsum(valid).astype(float)[:, None]
     # Centred on the first valid row so the running sums of squares do not lose digits to large means.
     first = np.flatnonzero(valid)
-    x = np.where(valid[:, None], x - (values[first[0]] if len(first) else 0.0), 0.0)
+    x = np.where(valid[:, None], values - (values[first[0]] if len(first) else 0.0), 0.0)
     s1, s2 = np.cumsum(x, axis=0), np.cumsum(x * x, axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         var = (s2 - s1 * s1 / n) / (n - 1.0)

@@ -119,3 +119,16 @@ def test_bad_input_is_one_line_and_exit_2(snapshot_dir, tmp_path, args, message)
     assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr, proc.stderr
     assert not (tmp_path / "results" / "analogs").exists() or not any(
         p for p in (tmp_path / "results" / "analogs").iterdir() if not p.name.startswith("."))
+
+
+def test_the_walk_forward_is_computed_once_per_data_and_parameters(snapshot_dir, tmp_path):
+    first = run_analogs("RTY=F", "2025-05-08", data_dir=str(snapshot_dir), results_dir=tmp_path, write=False)
+    again = run_analogs("RTY=F", "2024-05-08", data_dir=str(snapshot_dir), results_dir=tmp_path, write=False)
+    other_k = run_analogs("RTY=F", "2025-05-08", k=10, data_dir=str(snapshot_dir), results_dir=tmp_path, write=False)
+    assert first.score_source == "computed" and other_k.score_source == "computed"
+    assert again.score_source.startswith("cache walkforward-")
+    assert len(list((tmp_path / "analogs" / ".cache").glob("walkforward-*.csv"))) == 2
+    # The cached rows score a date exactly as fresh rows do.
+    fresh = run_analogs("RTY=F", "2024-05-08", data_dir=str(snapshot_dir), results_dir=None, write=False)
+    assert fresh.score_source == "computed" and fresh.score == again.score
+    assert again.score.until < first.score.until
