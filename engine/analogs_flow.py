@@ -84,7 +84,10 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
     if cache_root is not None:
         path = cache_root / f"walkforward-{history.sha256[:16]}-{_method_fingerprint(s)}.csv"
         if path.is_file():
-            return _read_rows(path), f"cache {path.name}"
+            try:
+                return _read_rows(path), f"cache {path.name}"
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # an unreadable cache entry is recomputed and replaced, never trusted
     rows = walk_forward(history.frame, s)
     if path is not None:
         try:

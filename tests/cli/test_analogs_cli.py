@@ -127,6 +127,10 @@ def test_the_walk_forward_is_computed_once_per_data_and_parameters(snapshot_dir,
     other_k = run_analogs("RTY=F", "2025-05-08", k=10, data_dir=str(snapshot_dir), results_dir=tmp_path, write=False)
     assert first.score_source == "computed" and other_k.score_source == "computed"
     assert again.score_source.startswith("cache walkforward-")
+    cached = tmp_path / "analogs" / ".cache" / again.score_source.removeprefix("cache ")
+    cached.write_text("not,the\nrows,\n")
+    rebuilt = run_analogs("RTY=F", "2024-05-08", data_dir=str(snapshot_dir), results_dir=tmp_path, write=False)
+    assert rebuilt.score_source == "computed" and rebuilt.score == again.score
     assert len(list((tmp_path / "analogs" / ".cache").glob("walkforward-*.csv"))) == 2
     # The cached rows score a date exactly as fresh rows do.
     fresh = run_analogs("RTY=F", "2024-05-08", data_dir=str(snapshot_dir), results_dir=None, write=False)
