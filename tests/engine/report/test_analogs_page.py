@@ -91,3 +91,9 @@ def test_page_json_and_terminal_show_the_same_numbers(result, page):
     assert html.escape(data["answer"]) in text and html.escape(data["score_sentence"]) in text
     for x in result.answer.analogs:
         assert f"<td>{x.date}</td><td>{x.distance:.2f}</td>" in text
+
+
+def test_the_analogs_final_call_is_the_snapshots_rules(result):
+    # The same rules read on arrays (every analog) and by `rtybt snapshot` (the query) agree on the query's day.
+    assert result.answer.calls == [c.bias for c in result.snapshot.calls] == ["Bullish", "Cautiously Bullish",
+                                                                             "Neutral"]
