@@ -20,9 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from engine.config_sections import SweepConfig, WalkForwardConfig
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import safe_load_unique
-from engine.sweep.spec import SweepConfig, WalkForwardConfig
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 

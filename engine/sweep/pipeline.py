@@ -12,12 +12,12 @@ import numpy as np
 from pydantic import ValidationError
 
 from engine.config import RunConfig, load_config
+from engine.config_sections import SweepConfig
 from engine.errors import ConfigError
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import Variant, expand_grid, parse_grid_options
 from engine.sweep.runner import Progress, SweepOutcome, run_variants
-from engine.sweep.spec import SweepConfig
 from engine.sweep.store import VariantStore
 
 

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from engine.config_sections import RANKABLE
 from engine.sweep.evaluate import Task, VariantResult
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
-from engine.sweep.spec import RANKABLE
 from engine.sweep.store import VariantStore
 
 TABLE_METRICS = ["cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
