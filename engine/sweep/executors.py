@@ -13,7 +13,7 @@ from typing import Protocol
 import pandas as pd
 
 from engine.errors import UserError
-from engine.sweep.evaluate import Task, VariantResult, evaluate
+from engine.variants import Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
@@ -45,7 +45,7 @@ class PoolExecutor:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        from engine.sweep.evaluate import evaluate_in_worker, init_worker
+        from engine.variants import evaluate_in_worker, init_worker
 
         if not tasks:
             return

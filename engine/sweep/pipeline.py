@@ -88,8 +88,8 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     store = VariantStore(root, bars.sha256, source_sha)
     executor = executor or SerialExecutor()
     screen_report = None
-    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/twins/confirm.py)
-        from engine.twins.confirm import screened_sweep
+    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/sweep/screen.py)
+        from engine.sweep.screen import screened_sweep
 
         outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
                                                 store, resume, on_progress)

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 
 from engine.config_sections import RANKABLE
-from engine.sweep.evaluate import Task, VariantResult
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
 from engine.sweep.store import VariantStore
+from engine.variants import Task, VariantResult
 
 TABLE_METRICS = ["cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
                  "profit_factor", "total_return", "avg_trade_return", "annual_volatility", "final_equity"]

@@ -25,7 +25,7 @@ def format_sweep_summary(summary: dict) -> list[str]:
 
 
 def _screen_lines(screen: dict) -> list[str]:
-    """Which numbers were screened by the twins and which Backtrader confirmed (engine/twins/confirm.py)."""
+    """Which numbers were screened by the twins and which Backtrader confirmed (engine/sweep/screen.py, engine/twins/confirm.py)."""
     lines = ["", f"screen: {screen['screened_by_twin']} variants screened by the twins, "
              f"{screen['screened_by_backtrader']} by Backtrader; table and statistics above: {screen['numbers']} numbers"]
     lines += [f"note: {note}" for note in screen["notes"]]

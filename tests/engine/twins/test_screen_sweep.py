@@ -14,9 +14,9 @@ from engine.sweep.executors import SerialExecutor
 from engine.sweep.grid import expand_grid
 from engine.sweep.pipeline import overfitting_statistics
 from engine.sweep.runner import run_variants
+from engine.sweep.screen import screened_sweep
 from engine.sweep.summary import format_sweep_summary
 from engine.twins import TWINS, ma_reclaim
-from engine.twins.confirm import screened_sweep
 
 YAML = """
 data: {symbol: ^RUT, start: 2014-01-01, end: 2016-12-31}
@@ -124,8 +124,8 @@ def test_a_diverging_twin_discards_the_screen(small, backtrader_outcome, monkeyp
 
 def test_twin_executor_on_window_slices_equals_backtrader(small):
     """Walk-forward windows arrive as tasks over rows lo:hi of the bars: the twin must agree there too."""
-    from engine.sweep.evaluate import Task
     from engine.twins.executor import TwinExecutor
+    from engine.variants import Task
 
     _, variants, frame = small
     tasks = [Task(v.config, v.config_hash, lo, hi) for v in variants[:2] for lo, hi in ((0, 400), (300, None))]
