@@ -136,6 +136,12 @@ class SizingConfig(_Section):
             raise ValueError("fixed_units needs `units`")
         return self
 
+    @property
+    def fraction(self) -> float | None:
+        """percent_equity: the fraction of equity per entry; None with fixed units (the broker and the twins
+        both size from this)."""
+        return None if self.method == "fixed_units" else self.equity_fraction
+
 
 class BenchmarkConfig(_Section):
     enabled: bool = Field(True, description="run buy-and-hold on the benchmark symbol with the same costs")

@@ -8,6 +8,7 @@ import numpy as np
 
 from engine.twins.bars import BarArrays
 from engine.twins.indicators import run_length, sma
+from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
 
@@ -65,13 +66,17 @@ class MaReclaimLines:
 class Planner:
     """Plans for many variants over the same bars: one MaReclaimLines per ma_period."""
 
+    strategy = "ma_reclaim"
+    reads = ("ma_period", "hold_bars", "below_ma_period", "stop_pct")
+    inert: dict[str, str] = {}
+
     def __init__(self, bars: BarArrays):
         self.bars = bars
         self._lines: dict[int, MaReclaimLines] = {}
 
-    def plan(self, params: dict) -> Plan:
-        period = int(params["ma_period"])
+    def plan(self, p: TwinParams) -> Plan:
+        period = int(p.ma_period)
         lines = self._lines.get(period)
         if lines is None:
             lines = self._lines[period] = MaReclaimLines(self.bars, period)
-        return lines.plan(int(params["hold_bars"]), params.get("below_ma_period"), params.get("stop_pct"))
+        return lines.plan(int(p.hold_bars), p.below_ma_period, p.stop_pct)

@@ -99,14 +99,11 @@ def test_variants_without_a_twin_are_screened_by_backtrader_with_a_note(tmp_path
     assert report["confirmed"][0]["screened_by"] == "Backtrader (no twin)"
 
 
-class _OneBarLate:
+class _OneBarLate(ma_reclaim.Planner):
     """A deliberately wrong twin: every entry one bar late."""
 
-    def __init__(self, bars):
-        self.inner = ma_reclaim.Planner(bars)
-
-    def plan(self, params):
-        plan = self.inner.plan(params)
+    def plan(self, p):
+        plan = super().plan(p)
         plan.entry_bars = plan.entry_bars + 1
         return plan
 
