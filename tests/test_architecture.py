@@ -26,7 +26,8 @@ PACKAGES = ("engine", "strategies")
 # statistics) that the run, the twins, the sweep and the report all call.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("strategies", ("strategies",)),
-    ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic")),
+    ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic",
+                    "engine.pool", "engine.numbers")),
     ("config", ("engine.config", "engine.config_sections")),
     ("data", ("engine.data",)),
     ("analysis", ("engine.analysis",)),
@@ -43,7 +44,6 @@ STAGE_OF_MODULE = {
     "engine.sweep.pipeline": "flows",
     "engine.sweep.walkforward_flow": "flows",
     "engine.sweep.spec": "config",  # re-exports engine.config_sections for old imports
-    "engine.sweep.summary": "report",  # the sweep's terminal summary
 }
 # The twins are a plug-in executor: the sweep reaches them through this one door, and they never import it.
 TWINS_PLUGIN = "engine.twins.executor"

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig, load_config
 from engine.config_sections import SweepConfig
 from engine.errors import ConfigError
@@ -146,7 +147,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     return SweepRun(run_dir, config, outcome, statistics, summary)
 
 
-RANKABLE_SHOWN = ["cagr", "sharpe", "max_drawdown", "trades"]
+RANKABLE_SHOWN = metric_keys("cagr", "sharpe", "max_drawdown", "trades")
 
 
 def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tuple[str, str] | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.summary import fmt
+from engine.numbers import fmt
 
 
 def format_sweep_summary(summary: dict) -> list[str]:
@@ -38,4 +38,4 @@ def _screen_lines(screen: dict) -> list[str]:
 
 
 def _three(value) -> str:
-    return "-" if value is None else f"{value:.3f}"
+    return fmt(value, "num3")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import sma
 from engine.twins.params import LEVEL_INERT, TwinParams
 from engine.twins.simulate import Plan
 
@@ -63,7 +63,7 @@ class Planner:
             before[1:] = broke[:-1]
             before[: valid_from + 1] = True
             entries = broke & ~before & consolidated
-            exits = close < sma(close, exit_ma)
+            exits = close < exact_sma(close, exit_ma)
         return Plan(
             first_bar=max(valid_from, consolidate, exit_ma - 1),
             entry_bars=np.flatnonzero(entries),

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from engine.analysis.metric_keys import metric_keys
 from engine.twins.parity import result_differences
 from engine.twins.run import run_twin
 
-CONFIRMED_METRICS = ("sharpe", "cagr", "max_drawdown", "total_return", "trades", "win_rate", "exposure")
+CONFIRMED_METRICS = metric_keys("sharpe", "cagr", "max_drawdown", "total_return", "trades", "win_rate", "exposure")
 
 
 @dataclass

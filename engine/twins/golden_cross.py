@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, cross_below, exact_at, exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, cross_below, exact_at, sma
 from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
@@ -21,7 +21,7 @@ class Planner:
 
     def _ma(self, period: int) -> np.ndarray:
         if period not in self._sma:
-            self._sma[period] = sma(self.bars.close, period)
+            self._sma[period] = exact_sma(self.bars.close, period)
         return self._sma[period]
 
     def plan(self, p: TwinParams) -> Plan:

@@ -6,8 +6,8 @@ from bisect import bisect_left
 
 import numpy as np
 
+from engine.analysis.indicators import exact_sma, run_length
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import run_length, sma
 from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
@@ -41,7 +41,7 @@ class MaReclaimLines:
     def __init__(self, bars: BarArrays, ma_period: int):
         self.bars = bars
         self.ma_period = ma_period
-        ma = sma(bars.close, ma_period)
+        ma = exact_sma(bars.close, ma_period)
         with np.errstate(invalid="ignore"):
             self.run = run_length(bars.close > ma)
             below = bars.close < ma
@@ -53,7 +53,7 @@ class MaReclaimLines:
         entries = self.run == hold_bars
         if below_ma_period:
             with np.errstate(invalid="ignore"):
-                entries &= self.bars.close < sma(self.bars.close, below_ma_period)
+                entries &= self.bars.close < exact_sma(self.bars.close, below_ma_period)
         rule = stop_exit(self.bars.close, self.below_bars, stop_pct) if stop_pct is not None else None
         return Plan(
             first_bar=first_bar(self.ma_period, hold_bars, below_ma_period),

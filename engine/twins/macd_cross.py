@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, cross_below, exact_macd
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, cross_below, macd
 from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
@@ -20,7 +20,7 @@ class Planner:
 
     def plan(self, p: TwinParams) -> Plan:
         fast, slow, signal = int(p.fast_period), int(p.slow_period), int(p.signal_period)
-        line, sig = macd(self.bars.close, fast, slow, signal)
+        line, sig = exact_macd(self.bars.close, fast, slow, signal)
         entries = cross_above(line, sig)
         if p.below_zero_only:
             entries &= line < 0

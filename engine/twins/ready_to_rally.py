@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import exact_rsi, exact_sma, run_length
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import run_length, safe_rsi, sma
 from engine.twins.params import LEVEL_INERT, TwinParams
 from engine.twins.simulate import Plan
 
@@ -52,8 +52,8 @@ class Planner:
         b = self.bars
         close, n = b.close, b.n
         fast_p, trend_p, rsi_p = int(p.fast_ma_period), int(p.trend_ma_period), int(p.rsi_period)
-        fast, trend = sma(close, fast_p), sma(close, trend_p)
-        rsi = safe_rsi(close, rsi_p)
+        fast, trend = exact_sma(close, fast_p), exact_sma(close, trend_p)
+        rsi = exact_rsi(close, rsi_p)
         held = consecutive_above(close, fast, fast_p)
         first = max(trend_p, rsi_p + 1, fast_p) - 1
         with np.errstate(invalid="ignore"):

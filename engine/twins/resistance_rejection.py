@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, cross_below, exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, cross_below, sma
 from engine.twins.params import LEVEL_INERT, TwinParams
 from engine.twins.simulate import Plan
 
@@ -36,7 +36,7 @@ class Planner:
     def plan(self, p: TwinParams) -> Plan:
         b = self.bars
         period = int(p.ma_period)
-        ma = sma(b.close, period)
+        ma = exact_sma(b.close, period)
         edge = float(p.zone_low)
         # signals.Rejection: the high reaches the lower edge and the close ends reject_pct below it, or with
         # `reversal` a bearish bar that reaches it and closes below it.

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, exact_rsi, exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, safe_rsi, sma
 from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
@@ -24,10 +24,10 @@ class Planner:
         period, slope = int(p.rsi_period), int(p.slope_bars)
         exit_ma = int(p.exit_ma_period)
         if period not in self._rsi:
-            self._rsi[period] = safe_rsi(self.bars.close, period)
+            self._rsi[period] = exact_rsi(self.bars.close, period)
         if exit_ma not in self._below:
             with np.errstate(invalid="ignore"):
-                self._below[exit_ma] = self.bars.close < sma(self.bars.close, exit_ma)
+                self._below[exit_ma] = self.bars.close < exact_sma(self.bars.close, exit_ma)
         rsi = self._rsi[period]
         with np.errstate(invalid="ignore"):
             entries = cross_above(rsi, float(p.rsi_min)) & ~(rsi > float(p.rsi_bullish))

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig
 from engine.twins import get_planner
 from engine.twins.bars import BarArrays
@@ -14,7 +15,8 @@ from engine.twins.params import twin_params
 from engine.twins.simulate import TwinRun, equity_curve, simulate
 
 # The numbers a screen reports per variant (the same formulas as engine.analysis.metrics.compute_metrics).
-SCREEN_METRICS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "exposure", "trades", "win_rate")
+SCREEN_METRICS = metric_keys("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "exposure", "trades",
+                             "win_rate")
 
 
 def variant_metrics(run: TwinRun, equity: np.ndarray, cash0: float, risk_free_rate: float,
