@@ -10,18 +10,18 @@ from datetime import date
 
 import pytest
 
-from engine.config import validate_config
 from engine.errors import ConfigError
 from engine.twins import TWINS
 from engine.twins.params import TwinParams, TwinSpecError, checked_spec, decline_reason, twin_params
 from engine.twins.run import run_twin, twin_reason
 from strategies import STRATEGIES
 from strategies.params import Param
+from tests.conftest import make_config
 from tests.engine.twins.synthetic import random_bars
 
 
 def config(strategy: str, params: dict):
-    return validate_config({"strategy": {"name": strategy, "params": params}, "benchmark": {"enabled": False}}, "test")
+    return make_config(strategy, params)
 
 
 def other_values(p: Param) -> list:
