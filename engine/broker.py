@@ -49,10 +49,10 @@ def configure(cerebro: bt.Cerebro, broker: BrokerConfig, sizing: SizingConfig) -
     if broker.fill == "signal_close":
         cerebro.broker.set_coc(True)
     multiplier = broker.multiplier if broker.instrument == "future" else 1.0
-    if sizing.method == "fixed_units":
+    if sizing.fraction is None:
         cerebro.addsizer(bt.sizers.FixedSize, stake=sizing.units)
     else:
-        cerebro.addsizer(EquityFractionSizer, fraction=sizing.equity_fraction, multiplier=multiplier)
+        cerebro.addsizer(EquityFractionSizer, fraction=sizing.fraction, multiplier=multiplier)
 
 
 def stated_costs(broker: BrokerConfig) -> str:

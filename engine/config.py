@@ -20,9 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from engine.config_sections import SweepConfig, WalkForwardConfig
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import safe_load_unique
-from engine.sweep.spec import SweepConfig, WalkForwardConfig
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -135,6 +135,12 @@ class SizingConfig(_Section):
         if self.method == "fixed_units" and self.units is None:
             raise ValueError("fixed_units needs `units`")
         return self
+
+    @property
+    def fraction(self) -> float | None:
+        """percent_equity: the fraction of equity per entry; None with fixed units (the broker and the twins
+        both size from this)."""
+        return None if self.method == "fixed_units" else self.equity_fraction
 
 
 class BenchmarkConfig(_Section):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import ConfigError, UserError
+from engine.pool import make_pool
 from engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
@@ -165,20 +164,14 @@ def _in_parent_context(task: tuple[Job, dict, str]) -> Outcome:
 def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
     """In order of `jobs`; a pool of `workers` processes, each loading its own config's bars.
 
-    Workers come from a forkserver: a clean process with the engine preloaded, so they start fast
-    and never inherit a lock held by a thread of the parent (a plain fork of a pytest or Dask
-    process can copy one mid-lock and hang). The parent's environment and folder go with each job.
+    Workers come from engine.pool's forkserver with the engine preloaded, so they start fast; the
+    parent's environment and folder go with each job.
     """
     if workers <= 1 or len(jobs) <= 1:
         return [run_job(j) for j in jobs]
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["engine.run", "engine.pipeline", "engine.regress.record"])
-    else:
-        context = multiprocessing.get_context("spawn")
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with make_pool(workers, preload=["engine.run", "engine.pipeline", "engine.regress.record"]) as pool:
         return list(pool.map(_in_parent_context, tasks))
 
 

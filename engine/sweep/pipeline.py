@@ -11,13 +11,14 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig, load_config
+from engine.config_sections import SweepConfig
 from engine.errors import ConfigError
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import Variant, expand_grid, parse_grid_options
 from engine.sweep.runner import Progress, SweepOutcome, run_variants
-from engine.sweep.spec import SweepConfig
 from engine.sweep.store import VariantStore
 
 
@@ -88,8 +89,8 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     store = VariantStore(root, bars.sha256, source_sha)
     executor = executor or SerialExecutor()
     screen_report = None
-    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/twins/confirm.py)
-        from engine.twins.confirm import screened_sweep
+    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/sweep/screen.py)
+        from engine.sweep.screen import screened_sweep
 
         outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
                                                 store, resume, on_progress)
@@ -146,7 +147,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     return SweepRun(run_dir, config, outcome, statistics, summary)
 
 
-RANKABLE_SHOWN = ["cagr", "sharpe", "max_drawdown", "trades"]
+RANKABLE_SHOWN = metric_keys("cagr", "sharpe", "max_drawdown", "trades")
 
 
 def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tuple[str, str] | None:

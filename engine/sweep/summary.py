@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.summary import fmt
+from engine.numbers import fmt
 
 
 def format_sweep_summary(summary: dict) -> list[str]:
@@ -25,7 +25,7 @@ def format_sweep_summary(summary: dict) -> list[str]:
 
 
 def _screen_lines(screen: dict) -> list[str]:
-    """Which numbers were screened by the twins and which Backtrader confirmed (engine/twins/confirm.py)."""
+    """Which numbers were screened by the twins and which Backtrader confirmed (engine/sweep/screen.py, engine/twins/confirm.py)."""
     lines = ["", f"screen: {screen['screened_by_twin']} variants screened by the twins, "
              f"{screen['screened_by_backtrader']} by Backtrader; table and statistics above: {screen['numbers']} numbers"]
     lines += [f"note: {note}" for note in screen["notes"]]
@@ -38,4 +38,4 @@ def _screen_lines(screen: dict) -> list[str]:
 
 
 def _three(value) -> str:
-    return "-" if value is None else f"{value:.3f}"
+    return fmt(value, "num3")

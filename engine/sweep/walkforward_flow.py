@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.config import load_config
+from engine.config_sections import WalkForwardConfig
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
 from engine.sweep.pipeline import sweep_settings
 from engine.sweep.runner import Progress
-from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.store import VariantStore
 from engine.sweep.walkforward import walk_forward
 
