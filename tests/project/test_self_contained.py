@@ -22,7 +22,7 @@ def test_git_grep_sees_tracked_files():
 
 
 def test_nothing_tracked_refers_to_a_shared_folder_beside_the_clone():
-    # The data once lived in ../shared/data beside the clone; a fresh clone has no such folder.
+    # The data once lived in a "shared" folder beside the clone; a fresh clone has no such folder.
     needle = "../" + "shared"  # split so this file does not match itself
     assert tracked_files_mentioning(needle) == []
     assert tracked_files_mentioning("/work/" + "shared") == []
