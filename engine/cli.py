@@ -209,11 +209,10 @@ def compare(
     if json_out:
         typer.echo(json.dumps(outcome.summary, indent=2, default=str))
         return
-    for row in outcome.summary["rows"]:
-        flag = f"  [{row['flag']}]" if row.get("flag") else ""
-        sharpe = "-" if row.get("sharpe") is None else f"{row['sharpe']:.2f}"
-        echo(f"  {row['rank']:>2}. {row['label']:<28} {row['symbol']:<6} Sharpe {sharpe:>6}  {row['source']}{flag}")
-    echo(f"results: {outcome.run_dir}", 0)
+    from engine.compare.summary import format_compare_summary
+
+    for line in format_compare_summary(outcome.summary):
+        echo(line, 0 if line.startswith("results:") else 1)
 
 
 @app.command()

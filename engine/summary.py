@@ -60,3 +60,39 @@ def format_summary(summary: dict) -> list[str]:
         lines.append(f"warning: {warning}")
     lines.append(f"results: {summary['run_dir']}")
     return lines
+
+
+def fmt_column(values: list, kind: str, max_extra: int = 4) -> list[str]:
+    """One column of a table, formatted alike: the kind's usual decimals, more (up to `max_extra`) when two
+    different values would otherwise print the same (two Sharpes of 0.51 that are 0.512 and 0.508)."""
+    if kind in ("int", "usd"):
+        return [fmt(v, kind) for v in values]
+    base = {"pct": 2, "signed_pct": 2, "num1": 1}.get(kind, 2)
+    distinct = {v for v in values if v is not None}
+    for decimals in range(base, base + max_extra + 1):
+        cells = [_fmt_decimals(v, kind, decimals) for v in values]
+        if len({_fmt_decimals(v, kind, decimals) for v in distinct}) == len(distinct):
+            break
+    return cells
+
+
+def _fmt_decimals(value, kind: str, decimals: int) -> str:
+    if value is None:
+        return "-"
+    if kind == "signed_pct":
+        return f"{value:+.{decimals}%}"
+    return f"{value:.{decimals}%}" if kind == "pct" else f"{value:.{decimals}f}"
+
+
+def text_table(header: list[str], rows: list[list[str]], left: int = 1, left_also: tuple[int, ...] = ()) -> list[str]:
+    """Rows of cells under a header, each column as wide as its widest cell and two spaces apart, so
+    headers never run together; the first `left` columns (and those in `left_also`) are left-aligned,
+    the rest (numbers) right-aligned."""
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells):
+        parts = [str(c).ljust(w) if i < left or i in left_also else str(c).rjust(w)
+                 for i, (c, w) in enumerate(zip(cells, widths, strict=True))]
+        return ("  " + "  ".join(parts)).rstrip()
+
+    return [line(header), *(line(r) for r in rows)]

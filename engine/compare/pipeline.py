@@ -58,7 +58,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     if not config_paths:
         raise ConfigError("compare needs at least one config file")
     started = datetime.now(UTC)
-    entries, benchmarks, hashes = [], {}, []
+    entries, benchmarks, hashes, bench_rows = [], {}, [], {}
     root_for_output = None
     prepared = []
     # Every config, results folder and data file is checked before the first run: a bad input in the last
@@ -87,6 +87,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         if "benchmark_returns" in frame and metrics.get("benchmark_symbol"):
             label = f"buy & hold {metrics['benchmark_symbol']}"
             benchmarks.setdefault(label, frame["benchmark_returns"])
+            period = (str(frame.index[0].date()), str(frame.index[-1].date()))
+            bench_rows.setdefault((config.data.symbol, *period, label), metrics.get("benchmark") or {})
     table = comparison_table(entries, metric)
     digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
     writer = RunWriter(root_for_output, "compare", new_run_id(digest, started))
@@ -111,5 +113,20 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         writer.abort()
         raise
     summary = {"run_dir": str(run_dir), "metric": metric,
-               "rows": json.loads(table.to_json(orient="records"))}
+               "rows": json.loads(table.to_json(orient="records")),
+               "benchmarks": benchmark_rows(table, bench_rows)}
     return CompareRun(run_dir, table, summary)
+
+
+def benchmark_rows(table: pd.DataFrame, bench_rows: dict) -> list[dict]:
+    """Buy-and-hold's metrics once per group of runs (same instrument and period), beside the ranked rows."""
+    from engine.analysis.comparison import COLUMNS
+
+    groups = {(r.symbol, r.start, r.end): r.group for r in table.itertuples()}
+    rows = []
+    for (symbol, start, end, label), metrics in bench_rows.items():
+        group = groups.get((symbol, start, end))
+        if group is not None:
+            rows.append({"group": group, "label": label, "symbol": symbol,
+                         **{key: metrics.get(key) for key, _, _ in COLUMNS}})
+    return rows

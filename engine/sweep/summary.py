@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from engine.summary import fmt
+from engine.summary import fmt_column, text_table
 
 
 def format_sweep_summary(summary: dict) -> list[str]:
     metric = summary["metric"]
     lines = [f"{summary['variants']} variants on {summary['executor']}: {summary['computed']} run, "
-             f"{summary['reused']} reused from the store", "",
-             f"  {'rank':>4}  {'variant':<40}{'CAGR':>9}{'Sharpe':>8}{'max DD':>9}{'trades':>7}"]
-    for row in summary["top"]:
-        lines.append(f"  {row['rank']:>4}  {row['label']:<40}{fmt(row['cagr'], 'pct'):>9}"
-                     f"{fmt(row['sharpe'], 'num'):>8}{fmt(row['max_drawdown'], 'pct'):>9}{fmt(row['trades'], 'int'):>7}")
+             f"{summary['reused']} reused from the store", ""]
+    top = summary["top"]
+    columns = [[str(row["rank"]) for row in top], [row["label"] for row in top],
+               *(fmt_column([row[key] for row in top], kind) for key, kind in
+                 (("cagr", "pct"), ("sharpe", "num"), ("max_drawdown", "pct"), ("trades", "int")))]
+    lines += text_table(["rank", "variant", "CAGR", "Sharpe", "max DD", "trades"],
+                        [list(cells) for cells in zip(*columns, strict=True)], left=2)
     lines.append("")
     lines.append(f"best by {metric}: {summary['best']['label']}")
     dsr, pbo = summary.get("deflated_sharpe"), summary.get("pbo")
@@ -30,11 +32,14 @@ def _screen_lines(screen: dict) -> list[str]:
              f"{screen['screened_by_backtrader']} by Backtrader; table and statistics above: {screen['numbers']} numbers"]
     lines += [f"note: {note}" for note in screen["notes"]]
     lines.append(f"  confirmed in Backtrader (top {screen['confirm_top']}):")
-    lines.append(f"  {'rank':>4}  {'variant':<40}{'screened Sharpe':>16}{'confirmed':>10}{'trades':>8}  parity")
-    for row in screen["confirmed"]:
-        lines.append(f"  {row['rank']:>4}  {row['label']:<40}{fmt(row['screened_sharpe'], 'num'):>16}"
-                     f"{fmt(row['confirmed_sharpe'], 'num'):>10}{fmt(row['confirmed_trades'], 'int'):>8}  {row['parity']}")
-    return lines
+    rows = screen["confirmed"]
+    columns = [[str(row["rank"]) for row in rows], [row["label"] for row in rows],
+               fmt_column([row["screened_sharpe"] for row in rows], "num"),
+               fmt_column([row["confirmed_sharpe"] for row in rows], "num"),
+               fmt_column([row["confirmed_trades"] for row in rows], "int"), [str(row["parity"]) for row in rows]]
+    table = text_table(["rank", "variant", "screened Sharpe", "confirmed", "trades", "parity"],
+                       [list(cells) for cells in zip(*columns, strict=True)], left=2)
+    return lines + ["  " + line for line in table]
 
 
 def _three(value) -> str:
