@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -77,7 +78,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
     """Run one config end to end and write results/<name>/<run id>/."""
     from engine.pipeline import execute_run
 
-    with status(f"run {config}", json_out) as shown:
+    with status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
                               on_stage=shown.stage)
     if json_out:
@@ -174,7 +175,7 @@ def report(
     """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
     from engine.report.rerender import rerender
 
-    with status(f"report {run_dir}") as shown:
+    with status(f"report {Path(run_dir).name}") as shown:
         tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage)
     echo(f"report: {tearsheet}", 0)
 
@@ -206,7 +207,7 @@ def sweep(
     from engine.sweep.executors import make_executor
     from engine.sweep.pipeline import execute_sweep
 
-    with status(f"sweep {config}", json_out) as shown:
+    with status(f"sweep {Path(config).name}", json_out) as shown:
         outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
                                 metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=shown,
                                 command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top,
@@ -254,7 +255,7 @@ def walkforward(
     from engine.sweep.executors import make_executor
     from engine.sweep.walkforward_flow import execute_walkforward
 
-    with status(f"walk-forward {config}", json_out) as shown:
+    with status(f"walk-forward {Path(config).name}", json_out) as shown:
         run_dir, summary = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
                                                data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
                                                on_progress=shown, on_stage=shown.stage)

@@ -43,6 +43,11 @@ class Status:
         if self._progress is None:
             self._progress = _new_progress()
             self._progress.start()
+        elif (total is None) != (self._progress.tasks[0].total is None):
+            # rich's update() cannot take a total back to None: a plain status line is a new task.
+            self._progress.remove_task(self._task)
+            self._task = None
+        if self._task is None:
             self._task = self._progress.add_task(self._text(), total=total)
         self._progress.update(self._task, description=self._text(), completed=done or 0, total=total)
 
