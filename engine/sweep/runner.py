@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from engine.progress import Progress
 from engine.sweep.evaluate import Task, VariantResult
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
@@ -16,8 +16,6 @@ from engine.sweep.store import VariantStore
 
 TABLE_METRICS = ["cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
                  "profit_factor", "total_return", "avg_trade_return", "annual_volatility", "final_equity"]
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass
