@@ -262,13 +262,10 @@ def walkforward(
     if json_out:
         typer.echo(json.dumps(summary, indent=2, default=str))
         return
-    for row in summary["windows_table"]:
-        echo(f"  OOS {row['oos_start']}..{row['oos_end']}  chose {row['chosen']:<30} "
-             f"IS Sharpe {row['is_sharpe'] or 0:6.2f}  OOS Sharpe {row['oos_sharpe'] or 0:6.2f}  {row['flag']}")
-    echo(f"out-of-sample Sharpe {summary['oos_sharpe'] or 0:.2f}, total return {summary['oos_total_return']:.2%} "
-         f"(mean IS Sharpe {summary['mean_is_sharpe']:.2f} vs mean OOS {summary['mean_oos_sharpe']:.2f})")
-    echo(f"{summary['computed']} backtests run on {summary['executor']}, {summary['reused_from_store']} reused from the store")
-    echo(f"results: {run_dir}", 0)
+    from engine.sweep.summary import format_walkforward_summary
+
+    for line in format_walkforward_summary(summary):
+        echo(line, 0 if line.startswith("results:") else 1)
 
 
 @data_app.command("check")

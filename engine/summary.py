@@ -20,7 +20,7 @@ ROWS = [
 
 
 def fmt(value, kind: str) -> str:
-    if value is None:
+    if value is None or value != value:  # None, or NaN: undefined, never "nan"
         return "-"
     if kind == "pct":
         return f"{value:.2%}"
@@ -68,7 +68,7 @@ def fmt_column(values: list, kind: str, max_extra: int = 4) -> list[str]:
     if kind in ("int", "usd"):
         return [fmt(v, kind) for v in values]
     base = {"pct": 2, "signed_pct": 2, "num1": 1}.get(kind, 2)
-    distinct = {v for v in values if v is not None}
+    distinct = {v for v in values if v is not None and v == v}
     for decimals in range(base, base + max_extra + 1):
         cells = [_fmt_decimals(v, kind, decimals) for v in values]
         if len({_fmt_decimals(v, kind, decimals) for v in distinct}) == len(distinct):
@@ -77,7 +77,7 @@ def fmt_column(values: list, kind: str, max_extra: int = 4) -> list[str]:
 
 
 def _fmt_decimals(value, kind: str, decimals: int) -> str:
-    if value is None:
+    if value is None or value != value:
         return "-"
     if kind == "signed_pct":
         return f"{value:+.{decimals}%}"

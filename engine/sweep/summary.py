@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.summary import fmt_column, text_table
+from engine.summary import fmt, fmt_column, text_table
 
 
 def format_sweep_summary(summary: dict) -> list[str]:
@@ -44,3 +44,24 @@ def _screen_lines(screen: dict) -> list[str]:
 
 def _three(value) -> str:
     return "-" if value is None else f"{value:.3f}"
+
+
+def format_walkforward_summary(summary: dict) -> list[str]:
+    """One row per out-of-sample window (what was chosen, in- vs out-of-sample Sharpe), then the stitched result."""
+    rows = summary["windows_table"]
+    columns = [[f"{r['oos_start']}..{r['oos_end']}" for r in rows], [str(r["chosen"]) for r in rows],
+               fmt_column([r["is_sharpe"] for r in rows], "num"), fmt_column([r["oos_sharpe"] for r in rows], "num"),
+               [r["flag"] or "" for r in rows]]
+    lines = text_table(["out of sample", "chosen in sample", "IS Sharpe", "OOS Sharpe", "note"],
+                       [list(cells) for cells in zip(*columns, strict=True)], left=2, left_also=(4,))
+    lines += [
+        f"out-of-sample Sharpe {_two(summary['oos_sharpe'])}, total return {fmt(summary['oos_total_return'], 'pct')} "
+        f"(mean IS Sharpe {_two(summary['mean_is_sharpe'])} vs mean OOS {_two(summary['mean_oos_sharpe'])})",
+        f"{summary['computed']} backtests run on {summary['executor']}, {summary['reused_from_store']} reused from the store",
+        f"results: {summary['run_dir']}",
+    ]
+    return lines
+
+
+def _two(value) -> str:
+    return fmt(value, "num")

@@ -13,6 +13,21 @@ def test_a_column_gets_the_decimals_that_tell_its_values_apart():
     assert fmt_column([0.05412, 0.05409], "pct") == ["5.412%", "5.409%"]
     assert fmt_column([0.0011, -0.0002], "signed_pct") == ["+0.11%", "-0.02%"]
     assert fmt_column([197, 253], "int") == ["197", "253"]
+    assert fmt_column([float("nan"), 1.5], "num") == ["-", "1.50"]  # undefined is "-", never "nan"
+
+
+def test_walkforward_windows_print_as_a_table_with_undefined_sharpes_as_dashes():
+    from engine.sweep.summary import format_walkforward_summary
+
+    row = {"oos_start": "2020-01-02", "oos_end": "2020-12-31", "chosen": "ma_period=30", "is_sharpe": 0.68,
+           "oos_sharpe": None, "flag": "few in-sample trades"}
+    summary = {"windows_table": [row], "oos_sharpe": None, "oos_total_return": 0.1865, "mean_is_sharpe": 0.68,
+               "mean_oos_sharpe": float("nan"), "computed": 2, "executor": "serial", "reused_from_store": 0,
+               "run_dir": "results/x"}
+    lines = format_walkforward_summary(summary)
+    assert lines[0].split()[:3] == ["out", "of", "sample"] and "OOS Sharpe" in lines[0]
+    assert "0.00" not in lines[1] and lines[1].split()[3] == "-" and lines[1].endswith("few in-sample trades")
+    assert lines[2] == "out-of-sample Sharpe -, total return 18.65% (mean IS Sharpe 0.68 vs mean OOS -)"
 
 
 def test_headers_never_run_together_even_when_cells_are_wider():
