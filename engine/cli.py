@@ -137,7 +137,9 @@ def analogs(
     """The k past states nearest to a date's close, what happened next, and the method's walk-forward score."""
     from engine.analogs_flow import run_analogs
 
-    result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]])
+    with status(f"analogs {symbol}", json_out) as shown:
+        result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]],
+                             on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
