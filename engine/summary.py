@@ -62,18 +62,25 @@ def format_summary(summary: dict) -> list[str]:
     return lines
 
 
-def fmt_column(values: list, kind: str, max_extra: int = 4) -> list[str]:
-    """One column of a table, formatted alike: the kind's usual decimals, more (up to `max_extra`) when two
-    different values would otherwise print the same (two Sharpes of 0.51 that are 0.512 and 0.508)."""
+def fmt_column(values: list, kind: str, decimals: int | None = None) -> list[str]:
+    """One column of a table, formatted alike: `decimals`, or by default `column_decimals(values, kind)`."""
     if kind in ("int", "usd"):
         return [fmt(v, kind) for v in values]
+    decimals = column_decimals(values, kind) if decimals is None else decimals
+    return [_fmt_decimals(v, kind, decimals) for v in values]
+
+
+def column_decimals(values: list, kind: str, max_extra: int = 4) -> int:
+    """The kind's usual decimals, more (up to `max_extra`) when two different values would otherwise print
+    the same (two Sharpes of 0.51 that are 0.512 and 0.508). Pass several columns' values together to give
+    the same quantity one format wherever it is shown."""
     base = {"pct": 2, "signed_pct": 2, "num1": 1}.get(kind, 2)
-    distinct = {v for v in values if v is not None and v == v}
+    # Values equal to 9 significant digits are one value (float noise, e.g. a twin's Sharpe vs Backtrader's).
+    distinct = {float(f"{v:.9g}") for v in values if v is not None and v == v}
     for decimals in range(base, base + max_extra + 1):
-        cells = [_fmt_decimals(v, kind, decimals) for v in values]
         if len({_fmt_decimals(v, kind, decimals) for v in distinct}) == len(distinct):
-            break
-    return cells
+            return decimals
+    return base + max_extra
 
 
 def _fmt_decimals(value, kind: str, decimals: int) -> str:

@@ -2,31 +2,36 @@
 
 from __future__ import annotations
 
-from engine.summary import fmt, fmt_column, text_table
+from engine.summary import column_decimals, fmt, fmt_column, text_table
 
 
 def format_sweep_summary(summary: dict) -> list[str]:
     metric = summary["metric"]
     lines = [f"{summary['variants']} variants on {summary['executor']}: {summary['computed']} run, "
              f"{summary['reused']} reused from the store", ""]
-    top = summary["top"]
+    top, screen = summary["top"], summary.get("screen")
+    # Sharpe is shown in the table and again in the screen's table: one format for both.
+    sharpes = [row["sharpe"] for row in top] + [
+        row[key] for row in (screen or {}).get("confirmed", []) for key in ("screened_sharpe", "confirmed_sharpe")]
+    sharpe_decimals = column_decimals(sharpes, "num")
     columns = [[str(row["rank"]) for row in top], [row["label"] for row in top],
-               *(fmt_column([row[key] for row in top], kind) for key, kind in
-                 (("cagr", "pct"), ("sharpe", "num"), ("max_drawdown", "pct"), ("trades", "int")))]
+               fmt_column([row["cagr"] for row in top], "pct"),
+               fmt_column([row["sharpe"] for row in top], "num", sharpe_decimals),
+               fmt_column([row["max_drawdown"] for row in top], "pct"),
+               fmt_column([row["trades"] for row in top], "int")]
     lines += text_table(["rank", "variant", "CAGR", "Sharpe", "max DD", "trades"],
                         [list(cells) for cells in zip(*columns, strict=True)], left=2)
     lines.append("")
     lines.append(f"best by {metric}: {summary['best']['label']}")
     dsr, pbo = summary.get("deflated_sharpe"), summary.get("pbo")
     lines.append(f"deflated Sharpe ratio {_three(dsr)}; probability of backtest overfitting {_three(pbo)}")
-    screen = summary.get("screen")
     if screen:
-        lines.extend(_screen_lines(screen))
+        lines.extend(_screen_lines(screen, sharpe_decimals))
     lines.append(f"results: {summary['run_dir']}")
     return lines
 
 
-def _screen_lines(screen: dict) -> list[str]:
+def _screen_lines(screen: dict, sharpe_decimals: int) -> list[str]:
     """Which numbers were screened by the twins and which Backtrader confirmed (engine/twins/confirm.py)."""
     lines = ["", f"screen: {screen['screened_by_twin']} variants screened by the twins, "
              f"{screen['screened_by_backtrader']} by Backtrader; table and statistics above: {screen['numbers']} numbers"]
@@ -34,8 +39,8 @@ def _screen_lines(screen: dict) -> list[str]:
     lines.append(f"  confirmed in Backtrader (top {screen['confirm_top']}):")
     rows = screen["confirmed"]
     columns = [[str(row["rank"]) for row in rows], [row["label"] for row in rows],
-               fmt_column([row["screened_sharpe"] for row in rows], "num"),
-               fmt_column([row["confirmed_sharpe"] for row in rows], "num"),
+               fmt_column([row["screened_sharpe"] for row in rows], "num", sharpe_decimals),
+               fmt_column([row["confirmed_sharpe"] for row in rows], "num", sharpe_decimals),
                fmt_column([row["confirmed_trades"] for row in rows], "int"), [str(row["parity"]) for row in rows]]
     table = text_table(["rank", "variant", "screened Sharpe", "confirmed", "trades", "parity"],
                        [list(cells) for cells in zip(*columns, strict=True)], left=2)

@@ -14,6 +14,23 @@ def test_a_column_gets_the_decimals_that_tell_its_values_apart():
     assert fmt_column([0.0011, -0.0002], "signed_pct") == ["+0.11%", "-0.02%"]
     assert fmt_column([197, 253], "int") == ["197", "253"]
     assert fmt_column([float("nan"), 1.5], "num") == ["-", "1.50"]  # undefined is "-", never "nan"
+    assert fmt_column([0.2090951, 0.2090951 + 1e-13], "num") == ["0.21", "0.21"]  # float noise is one value
+
+
+def test_the_sweep_shows_a_sharpe_with_one_format_in_both_of_its_tables():
+    from engine.sweep.summary import format_sweep_summary
+
+    top = [{"rank": 1, "label": "ma_period=50", "cagr": 0.0188, "sharpe": 0.20909, "max_drawdown": -0.32, "trades": 64},
+           {"rank": 2, "label": "ma_period=30", "cagr": 0.0181, "sharpe": 0.20712, "max_drawdown": -0.29, "trades": 82}]
+    screen = {"screened_by_twin": 2, "screened_by_backtrader": 0, "numbers": "screened", "notes": [],
+              "confirm_top": 1, "confirmed": [{"rank": 1, "label": "ma_period=50", "screened_sharpe": 0.20909,
+                                               "confirmed_sharpe": 0.20909 + 1e-13, "confirmed_trades": 64,
+                                               "parity": "identical"}]}
+    summary = {"variants": 2, "executor": "serial", "computed": 2, "reused": 0, "metric": "sharpe",
+               "best": {"label": "ma_period=50"}, "deflated_sharpe": 0.75, "pbo": None, "top": top,
+               "screen": screen, "run_dir": "r"}
+    text = "\n".join(format_sweep_summary(summary))
+    assert text.count("0.209") == 3 and "0.207" in text and "0.21 " not in text
 
 
 def test_walkforward_windows_print_as_a_table_with_undefined_sharpes_as_dashes():
