@@ -324,7 +324,9 @@ def data_fetch(
     from engine.data.fetch import fetch_symbol
     from engine.data.locate import resolve_data_dir
 
-    path = fetch_symbol(symbol, resolve_data_dir(data_dir)[0])
+    with status(f"data fetch {symbol}") as shown:
+        shown.stage("downloading")
+        path = fetch_symbol(symbol, resolve_data_dir(data_dir)[0])
     echo(f"wrote {path}", 0)
 
 
