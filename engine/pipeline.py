@@ -20,6 +20,7 @@ from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import ResultsError
 from engine.preflight import check_levels_in_price_range, check_params_fit_bars
+from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.run import RunResult, run_backtest
 
@@ -95,7 +96,9 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
 
 
 def execute_run(config_path: str | Path, overrides: list[str] | None = None, data_dir: str | None = None,
-                results_dir: str | None = None, command_line: list[str] | None = None) -> RunOutcome:
+                results_dir: str | None = None, command_line: list[str] | None = None,
+                on_stage: Stage | None = None) -> RunOutcome:
+    """`on_stage(text)` is told each step (loading data, backtest, benchmark, results, report) for a status line."""
     started = datetime.now(UTC)
     config = load_config(config_path, overrides)
     root = Path(results_dir or config.output.dir)
@@ -104,10 +107,12 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     except ResultsError as exc:
         key = "results directory" if results_dir else "output.dir"
         raise ResultsError(f"{config_path}: {key}: {exc}") from None
+    announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
     check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+    announce(on_stage, "backtest")
     try:
-        result = run_backtest(config, bars.frame, bench.frame if bench else None)
+        result = run_backtest(config, bars.frame, bench.frame if bench else None, on_stage=on_stage)
     except IndexError:
         # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
         check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
@@ -116,7 +121,7 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     config_hash = config.config_hash()
     writer = RunWriter(root, config.name, new_run_id(config_hash, started))
     try:
-        write_run_files(writer, config, result, bars, bench)
+        write_run_files(writer, config, result, bars, bench, on_stage)
         writer.write_json("manifest.json", {
             "run_id": writer.run_id,
             "config_path": str(config_path),
@@ -149,9 +154,12 @@ def _data_manifest(bars: Bars) -> dict:
     }
 
 
-def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None) -> None:
+def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None,
+                    on_stage: Stage | None = None) -> None:
     """Everything but the manifest; deterministic bytes for the same inputs."""
     import pandas as pd
+
+    announce(on_stage, "writing results")
 
     # Optional sections a config does not use are left out rather than written as `null`.
     unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
@@ -196,6 +204,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
             bench_equity, f"buy & hold {result.benchmark_symbol}",
         )
     if config.output.tearsheet:
+        announce(on_stage, "report")
         from engine.report.inputs import from_result
         from engine.report.tearsheet import build_report
 

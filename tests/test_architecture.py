@@ -27,7 +27,7 @@ PACKAGES = ("engine", "strategies")
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("strategies", ("strategies",)),
     ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic",
-                    "engine.pool", "engine.numbers")),
+                    "engine.pool", "engine.numbers", "engine.progress")),
     ("config", ("engine.config", "engine.config_sections")),
     ("data", ("engine.data",)),
     ("analysis", ("engine.analysis",)),
@@ -35,8 +35,9 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("twins", ("engine.twins",)),
     ("sweep", ("engine.sweep",)),
     ("report", ("engine.report", "engine.results", "engine.summary")),
-    ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog")),
-    ("cli", ("engine.cli",)),
+    ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog",
+               "engine.analogs_flow")),
+    ("cli", ("engine.cli", "engine.cli_shared")),
 ]
 # Modules that sit in a folder of an earlier stage but are flows (they load, run and write): the commands
 # layer will move them; until then they rank with the flows.

@@ -15,6 +15,7 @@ from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig, load_config
 from engine.config_sections import SweepConfig
 from engine.errors import ConfigError
+from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import Variant, expand_grid, parse_grid_options
@@ -72,7 +73,8 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   executor: Executor | None = None, data_dir: str | None = None, results_dir: str | None = None,
                   metric: str | None = None, top: int | None = None, heatmap: str | None = None,
                   resume: bool = False, on_progress: Progress | None = None,
-                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5) -> SweepRun:
+                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5,
+                  on_stage: Stage | None = None) -> SweepRun:
     from engine.pipeline import library_versions, load_run_bars, strategy_source_sha
     from engine.run import run_backtest
 
@@ -84,8 +86,10 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     variants = expand_grid(config, settings.grid, source)
     root = Path(results_dir or config.output.dir)
     check_writable(root)
+    announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
     source_sha = strategy_source_sha(config)
+    announce(on_stage, f"{len(variants)} variants")
     store = VariantStore(root, bars.sha256, source_sha)
     executor = executor or SerialExecutor()
     screen_report = None
@@ -96,6 +100,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                                                 store, resume, on_progress)
     else:
         outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress)
+    announce(on_stage, "statistics and report")
     statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
 
     digest = hashlib.sha256("".join(v.config_hash for v in variants).encode()).hexdigest()
