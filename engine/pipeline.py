@@ -162,6 +162,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         "benchmark": result.benchmark_metrics,
         "benchmark_symbol": result.benchmark_symbol,
         "costs": result.costs,
+        "contract": result.contract,
         "sharpe_convention": SHARPE_CONVENTION.format(ppy=ppy, rf=rf),
         "warnings": result.warnings,
     })
