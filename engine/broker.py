@@ -27,11 +27,12 @@ class EquityFractionSizer(bt.Sizer):
         size = int(math.floor(equity * self.p.fraction / (price * self.p.multiplier)))
         if size == 0:
             # Read by the strategy (NoteStrategy.zero_size_reason) so the dropped signal is reported, not lost.
-            notional = price * self.p.multiplier
-            per = f"{price:,.2f} x {self.p.multiplier:g}" if self.p.multiplier != 1 else f"{price:,.2f}"
+            one = f"close {price:,.2f}"
+            if self.p.multiplier != 1:
+                one += f" x multiplier {self.p.multiplier:g} = {price * self.p.multiplier:,.2f}"
             self.zero_reason = (
                 f"sized to 0: equity_fraction {self.p.fraction:g} x equity {equity:,.2f} = "
-                f"{equity * self.p.fraction:,.2f} is less than one {self.p.unit} ({per} = {notional:,.2f})"
+                f"{equity * self.p.fraction:,.2f} is less than one {self.p.unit} ({one})"
             )
         return size
 

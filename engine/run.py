@@ -75,7 +75,7 @@ def not_ordered_warning(rows: pd.DataFrame) -> list[str]:
         return []
     first = rows.iloc[0]
     return [f"{len(rows)} signal(s) placed no order, first on {first.signal_date}: {first.reason} "
-            "(every one is a row of order_issues.csv)"]
+            "(each is a row of order_issues.csv)"]
 
 
 def run_strategy(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig, name: str,

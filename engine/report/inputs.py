@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,8 @@ class ReportInputs:
     trades: pd.DataFrame
     transactions: pd.DataFrame
     setups: list[date]
+    warnings: list[str] = field(default_factory=list)  # the run's own (refused orders, signals not ordered)
+    contract: dict | None = None  # a future's contract terms (engine/contracts.py)
 
 
 def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
@@ -40,6 +42,7 @@ def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
         benchmark_returns=result.benchmark_returns, benchmark_symbol=result.benchmark_symbol,
         metrics=result.metrics, benchmark_metrics=result.benchmark_metrics, costs=result.costs,
         trades=result.trades, transactions=result.transactions, setups=list(result.setups),
+        warnings=list(result.warnings), contract=result.contract,
     )
 
 
@@ -105,4 +108,5 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         metrics=metrics["strategy"], benchmark_metrics=metrics.get("benchmark"), costs=metrics.get("costs", ""),
         trades=trades, transactions=transactions,
         setups=[date.fromisoformat(s) for s in setups["date"].astype(str)],
+        warnings=list(metrics.get("warnings") or []), contract=metrics.get("contract"),
     )
