@@ -128,7 +128,7 @@ def regress(
     from engine.regress.runner import run_regress
 
     report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs)
-    report_dir = write_report(report)
+    report_dir = write_report(report, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
         typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
     else:

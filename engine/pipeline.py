@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import json
-import platform
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-from engine import __version__
 from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import ResultsError
 from engine.preflight import check_levels_in_price_range, check_params_fit_bars
+from engine.provenance import input_record, write_manifest
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.run import RunResult, run_backtest
 
@@ -31,24 +26,6 @@ class RunOutcome:
     result: RunResult
     bars: Bars
     summary: dict
-
-
-def library_versions() -> dict[str, str]:
-    versions = {"rtybt": __version__, "python": platform.python_version()}
-    for dist in ("backtrader", "pandas", "numpy", "pyfolio-reloaded", "matplotlib"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = "not installed"
-    return versions
-
-
-def strategy_source_sha(config: RunConfig) -> str:
-    from strategies import get_strategy
-
-    cls = get_strategy(config.strategy.name)
-    source = inspect.getsource(sys.modules[cls.__module__])
-    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[Bars, Bars | None]:
@@ -113,22 +90,11 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
         check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
         raise
 
-    config_hash = config.config_hash()
-    writer = RunWriter(root, config.name, new_run_id(config_hash, started))
+    writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
-        write_run_files(writer, config, result, bars, bench)
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id,
-            "config_path": str(config_path),
-            "config_hash": config_hash,
-            "strategy_source_sha256": strategy_source_sha(config),
-            "command_line": command_line or sys.argv,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "versions": library_versions(),
-            "data": _data_manifest(bars),
-            "benchmark_data": _data_manifest(bench) if bench is not None and bench is not bars else None,
-        })
+        rendered = write_run_files(writer, config, result, bars, bench)
+        write_manifest(writer, "run", [input_record(config_path, config, bars, bench)], started, command_line,
+                       {"rendered": rendered})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()
@@ -136,26 +102,17 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars))
 
 
-def _data_manifest(bars: Bars) -> dict:
-    return {
-        "symbol": bars.symbol,
-        "file": str(bars.path),
-        "sha256": bars.sha256,
-        "checksum": bars.checksum_status,
-        "first_date": str(bars.first_date),
-        "last_date": str(bars.last_date),
-        "rows": len(bars.frame),
-        "rows_dropped": len(bars.report.dropped),
-    }
-
-
-def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None) -> None:
-    """Everything but the manifest; deterministic bytes for the same inputs."""
+def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None) -> list[str]:
+    """Everything but the manifest; deterministic bytes for the same inputs. Returns the report's file names
+    (the files `rtybt report` renders again)."""
     import pandas as pd
 
-    # Optional sections a config does not use are left out rather than written as `null`.
+    # Optional sections a config does not use are left out rather than written as `null`; data.dir is the
+    # folder the bars were read from (--data-dir, $RTYBT_DATA_DIR, ...), so config.yaml alone runs again.
     unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
-    writer.write_text("config.yaml", yaml.safe_dump(config.model_dump(mode="json", exclude=unused), sort_keys=False))
+    resolved = config.model_dump(mode="json", exclude=unused)
+    resolved["data"]["dir"] = str(bars.path.parent)
+    writer.write_text("config.yaml", yaml.safe_dump(resolved, sort_keys=False))
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
     writer.write_json("metrics.json", {
         "strategy": result.metrics,
@@ -200,5 +157,8 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         from engine.report.inputs import from_result
         from engine.report.tearsheet import build_report
 
-        for name, payload in build_report(from_result(config, result, bars.frame)).items():
+        files = build_report(from_result(config, result, bars.frame))
+        for name, payload in files.items():
             writer.path(name).write_bytes(payload)
+        return sorted(files)
+    return []

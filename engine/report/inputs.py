@@ -67,9 +67,13 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
+    from engine.provenance import read_manifest, verify_files
+
+    manifest = read_manifest(run_dir)
+    # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.
+    verify_files(run_dir, manifest, skip=set(manifest["details"].get("rendered") or []))
     try:
         raw = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise ResultsError(f"{run_dir}: unreadable run file ({exc.__class__.__name__})") from None
@@ -77,7 +81,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
     config = validate_config(raw, str(run_dir / "config.yaml"))
 
-    pinned = manifest.get("data") or {}
+    pinned = manifest["inputs"][0].get("data") or {}
     folder, source = resolve_data_dir(data_dir, Path(pinned["file"]).parent if pinned.get("file") else None)
     d = config.data
     try:
