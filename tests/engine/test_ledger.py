@@ -183,3 +183,43 @@ def test_rty_configs_keep_their_hash():
     assert raw.config_hash() == stated.config_hash()
     index = load_config(REPO / "configs" / "ma_reclaim.yaml").broker
     assert (index.multiplier, index.margin, index.tick) == (50.0, 7_500.0, 0.10)  # inert, in the hash as ever
+
+
+# -- through the command line ------------------------------------------------------------------------------
+def _cli(*args, cwd):
+    import subprocess
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_signals_not_ordered_reach_the_summary_and_the_files(tmp_path, snapshot_dir):
+    import json
+
+    import pandas as pd
+
+    proc = _cli("run", str(REPO / "configs" / "ma_reclaim.yaml"), "--set", "data.symbol=RTY=F",
+                "--set", "broker.instrument=future", "--set", "data.start=2017-01-01",
+                "--set", "output.tearsheet=false", "--set", "output.plots=false", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "costs: futures RTY (E-mini Russell 2000, CME):" in proc.stdout
+    run_dir = tmp_path / proc.stdout.strip().splitlines()[-1].removeprefix("results: ")
+    issues = pd.read_csv(run_dir / "order_issues.csv")
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    not_ordered = issues[issues["status"] == "Not ordered"]
+    assert len(not_ordered) == metrics["strategy"]["signals_not_ordered"] > 0
+    assert f"warning: {len(not_ordered)} signal(s) placed no order, first on {not_ordered['signal_date'].iloc[0]}" \
+        in proc.stdout
+    assert metrics["contract"]["root"] == "RTY" and metrics["contract"]["tick_value"] == 5.0
+    positions = pd.read_csv(run_dir / "positions.csv")
+    assert list(positions.columns) == ["date", "contracts", "notional", "cash", "margin", "open_pnl", "equity"]
+
+
+def test_an_unknown_futures_root_is_one_line_exit_2(tmp_path):
+    config = tmp_path / "zz.yaml"
+    config.write_text("data: {symbol: ZZ=F}\nstrategy: {name: ma_reclaim}\nbroker: {instrument: future, tick: 0.5}\n")
+    proc = _cli("run", str(config), cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert f"{config}: broker: unknown futures root 'ZZ' (data.symbol 'ZZ=F'): set broker.multiplier, " \
+           "broker.margin, or trade a known root: RTY," in proc.stderr
+    assert not (tmp_path / "results").exists()
