@@ -70,7 +70,7 @@ ISSUE_COLUMNS = ["date", "side", "size", "status", "signal_date", "signal_close"
 
 
 def not_ordered_warning(rows: pd.DataFrame) -> list[str]:
-    """One line for every signal the sizer turned into no order (each is a row of order_issues.csv)."""
+    """One warning for all the signals the sizer turned into no order (each is a row of order_issues.csv)."""
     if rows.empty:
         return []
     first = rows.iloc[0]
