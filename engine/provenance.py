@@ -39,9 +39,10 @@ def strategy_source_sha(config) -> str:
     return hashlib.sha256(source.encode()).hexdigest()
 
 
-def data_record(bars) -> dict:
-    """The data file a run read: where, its checksum, the dates and rows kept."""
+def data_record(bars, role: str) -> dict:
+    """A data file a command read, and in which role: where, its checksum, the dates and rows kept."""
     return {
+        "role": role,
         "symbol": bars.symbol,
         "file": str(bars.path),
         "sha256": bars.sha256,
@@ -53,8 +54,18 @@ def data_record(bars) -> dict:
     }
 
 
+def _data(files: list[tuple[str, object]]) -> list[dict]:
+    seen: list = []
+    out = []
+    for role, bars in files:
+        if bars is not None and not any(bars is s for s in seen):  # a benchmark on the traded symbol: once
+            seen.append(bars)
+            out.append(data_record(bars, role))
+    return out
+
+
 def input_record(config_path, config, bars=None, bench=None) -> dict:
-    """One config as run: its file, hash, strategy source and the data it read (and the effective data folder).
+    """One config as run: its file, hash, strategy source, the folder its data came from and the data files.
 
     `bars` is None only for a config whose data was never read (`rtybt regress` refusing a changed file)."""
     return {
@@ -64,9 +75,28 @@ def input_record(config_path, config, bars=None, bench=None) -> dict:
         "strategy": config.strategy.name,
         "strategy_source_sha256": strategy_source_sha(config),
         "data_dir": str(bars.path.parent) if bars is not None else None,
-        "data": data_record(bars) if bars is not None else None,
-        "benchmark_data": data_record(bench) if bench is not None and bench is not bars else None,
+        "data": _data([("traded", bars), ("benchmark", bench)]),
     }
+
+
+def parameters_record(name: str, parameters: dict, files: list[tuple[str, object]]) -> dict:
+    """The same record for a command driven by options, not a config (`rtybt analogs`): no strategy."""
+    blob = json.dumps(parameters, sort_keys=True, separators=(",", ":"), default=str)
+    return {
+        "config_path": None,
+        "name": name,
+        "config_hash": hashlib.sha256(blob.encode()).hexdigest(),
+        "strategy": None,
+        "strategy_source_sha256": None,
+        "data_dir": str(files[0][1].path.parent),
+        "data": _data(files),
+    }
+
+
+def traded_data(manifest: dict) -> dict:
+    """The first input's traded data file (what `rtybt report` re-reads and `rtybt compare` matches)."""
+    data = manifest["inputs"][0].get("data") or []
+    return next((d for d in data if isinstance(d, dict) and d.get("role") == "traded"), {})
 
 
 def file_hashes(folder: Path) -> dict[str, str]:

@@ -27,7 +27,7 @@ class CompareRun:
 def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | None:
     """The newest run under results/<name>/ whose manifest has this config hash and data checksum; its files
     are verified against the manifest (a changed or truncated one is refused, never read)."""
-    from engine.provenance import read_manifest, verify_files
+    from engine.provenance import read_manifest, traded_data, verify_files
 
     if not parent.is_dir():
         return None
@@ -36,8 +36,8 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | 
             manifest = read_manifest(manifest_path.parent)
         except ResultsError:
             continue  # not a run this version wrote: never reused
-        first = manifest["inputs"][0]
-        same = first.get("config_hash") == config_hash and (first.get("data") or {}).get("sha256") == data_sha256
+        same = manifest["inputs"][0].get("config_hash") == config_hash \
+            and traded_data(manifest).get("sha256") == data_sha256
         if same and manifest.get("command") == "run":
             try:
                 verify_files(manifest_path.parent, manifest)

@@ -67,7 +67,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
-    from engine.provenance import read_manifest, verify_files
+    from engine.provenance import read_manifest, traded_data, verify_files
 
     manifest = read_manifest(run_dir)
     # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.
@@ -81,7 +81,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
     config = validate_config(raw, str(run_dir / "config.yaml"))
 
-    pinned = manifest["inputs"][0].get("data") or {}
+    pinned = traded_data(manifest)
     folder, source = resolve_data_dir(data_dir, Path(pinned["file"]).parent if pinned.get("file") else None)
     d = config.data
     try:

@@ -119,7 +119,8 @@ def test_manifest_has_every_field(outcome, snapshot_dir):
     manifest = json.loads((outcome.run_dir / "manifest.json").read_text())
     assert set(manifest["versions"]) >= {"rtybt", "python", "backtrader", "pandas", "numpy"}
     assert all(manifest["versions"][k] not in ("", "not installed") for k in ("backtrader", "pandas", "numpy"))
-    data = manifest["inputs"][0]["data"]
+    (data,) = manifest["inputs"][0]["data"]  # the benchmark is the traded symbol: one file
+    assert data["role"] == "traded" and data["symbol"] == "^RUT"
     sums = dict(line.split()[::-1] for line in (snapshot_dir / "SHA256SUMS").read_text().splitlines() if line)
     assert data["sha256"] == sums["^RUT.csv"] and data["checksum"] == "matches SHA256SUMS"
     assert (data["first_date"], data["last_date"], data["rows_dropped"]) == ("1987-09-10", "2026-02-20", 1)

@@ -23,8 +23,7 @@ walkforward: {train_bars: 250, test_bars: 250}
 """
 MANIFEST_KEYS = ["schema", "command", "run_id", "command_line", "started_utc", "finished_utc", "versions", "inputs",
                  "details", "files"]
-INPUT_KEYS = ["config_path", "name", "config_hash", "strategy", "strategy_source_sha256", "data_dir", "data",
-              "benchmark_data"]
+INPUT_KEYS = ["config_path", "name", "config_hash", "strategy", "strategy_source_sha256", "data_dir", "data"]
 
 
 def sha(path: Path) -> str:
@@ -91,9 +90,10 @@ def test_every_command_writes_the_same_provenance_record(command, config_path, t
     assert entry["config_hash"] == config.config_hash()
     assert entry["strategy_source_sha256"] == strategy_source_sha(config)
     assert entry["data_dir"] == str(snapshot_dir)
-    assert entry["data"]["file"] == str(snapshot_dir / "^RUT.csv")
-    assert entry["data"]["sha256"] == sha(snapshot_dir / "^RUT.csv")
-    assert (entry["data"]["first_date"], entry["data"]["last_date"]) == ("2012-01-03", "2016-12-30")
+    (data,) = entry["data"]  # the benchmark is the traded symbol: read once
+    assert (data["role"], data["symbol"], data["file"]) == ("traded", "^RUT", str(snapshot_dir / "^RUT.csv"))
+    assert data["sha256"] == sha(snapshot_dir / "^RUT.csv")
+    assert (data["first_date"], data["last_date"]) == ("2012-01-03", "2016-12-30")
     # Every other file of the directory, and nothing else, with its checksum.
     written = {p.relative_to(run_dir).as_posix(): sha(p) for p in run_dir.rglob("*")
                if p.is_file() and p.name != "manifest.json"}
