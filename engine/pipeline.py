@@ -53,6 +53,8 @@ def _stored_verdict(run_dir: Path | None) -> str | None:
 def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars) -> dict:
     keys = ["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
             "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity"]
+    # Only the strategy's signals can fail to become orders (buy & hold buys once, its warnings say so).
+    strategy_keys = [*keys, "orders_refused", "signals_not_ordered"]
     return {
         "run_dir": str(outcome_dir) if outcome_dir else None,
         "name": config.name,
@@ -61,7 +63,7 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
         "symbol": config.data.symbol,
         "period": [result.metrics["start"], result.metrics["end"]],
         "costs": result.costs,
-        "strategy_metrics": {k: result.metrics.get(k) for k in keys},
+        "strategy_metrics": {k: result.metrics.get(k) for k in strategy_keys},
         "benchmark": result.benchmark_symbol,
         "benchmark_metrics": {k: result.benchmark_metrics.get(k) for k in keys} if result.benchmark_metrics else None,
         "data_rows_dropped": len(bars.report.dropped),

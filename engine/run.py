@@ -152,6 +152,12 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]), multiplier)
         result.benchmark_symbol = bench_symbol
         result.benchmark_returns = bench_returns
+        if bench.order_issues:  # buy & hold retries every bar until it is in: one line for all
+            first = bench.order_issues[0]
+            result.warnings.append(
+                f"benchmark buy & hold {bench_symbol}: {len(bench.order_issues)} signal(s) placed no position, "
+                f"first on {first['signal_date']} ({first['status']}: {first['reason']})"
+            )
         if benchmark_frame.index[0] > frame.index[0]:
             # Its metrics span the whole run, flat in cash before its first bar: say so next to them.
             result.warnings.append(

@@ -64,6 +64,22 @@ def test_a_percent_sizer_below_one_unit_of_an_index_is_counted_at_every_signal()
     assert not any("was not filled" in w for w in result.warnings)
 
 
+def test_a_benchmark_that_cannot_buy_yet_says_so():
+    # Buy & hold on the same future: one contract does not fit 0.95 x 100,000 at 2,000 x 50 = 100,000 (bars 0-2);
+    # at bar 3's close of 1,800 (90,000) it does, and it fills at bar 4's open.
+    cfg = validate_config({
+        "data": {"symbol": "RTY=F"}, "strategy": {"name": "ma_reclaim", "params": PARAMS},
+        "broker": {"instrument": "future"}, "benchmark": {"enabled": True},
+    }, "test.yaml")
+    frame = bars_frame(CLOSES)
+    result = run_backtest(cfg, frame, frame)
+    assert result.benchmark_metrics["exposure"] == pytest.approx(8 / 12)  # bars 4..11
+    assert result.warnings[-1] == (
+        "benchmark buy & hold RTY=F: 3 signal(s) placed no position, first on 2020-01-01 (Not ordered: sized to "
+        "0: equity_fraction 0.95 x equity 100,000.00 = 95,000.00 is less than one contract (close 2,000.00 x "
+        "multiplier 50 = 100,000.00))")
+
+
 def test_a_broker_refusal_keeps_its_status_and_gets_a_reason():
     cfg = future(sizing={"method": "fixed_units", "units": 2}, cash=10_000)  # 2 x 7,500 margin > 10,000
     result = run_backtest(cfg, bars_frame(CLOSES))
