@@ -134,6 +134,9 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None)
     if not write or results_dir is None:
         return result
+    from engine.provenance import parameters_record
     from engine.report.analogs_page import write_result
 
-    return replace(result, run_dir=write_result(result, Path(results_dir), started, command_line))
+    parameters = {"symbol": symbol, "date": str(answer.bar_date), "history": history, **asdict(s)}
+    inputs = [parameters_record("analogs", parameters, [("traded", bars), ("history", hist)])]
+    return replace(result, run_dir=write_result(result, Path(results_dir), started, command_line, inputs))

@@ -182,7 +182,7 @@ def regress(
     with status("regress: configs", json_out) as shown:
         report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs,
                              on_progress=shown)
-    report_dir = write_report(report)
+    report_dir = write_report(report, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
         typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
     else:

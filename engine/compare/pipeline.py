@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,7 @@ import pandas as pd
 
 from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
 from engine.config import load_config
-from engine.errors import ConfigError
+from engine.errors import ConfigError, ResultsError
 from engine.progress import Stage, announce, stage_of
 from engine.results import RunWriter, check_writable, new_run_id
 
@@ -27,17 +26,25 @@ class CompareRun:
 
 
 def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | None:
-    """The newest run under results/<name>/ whose manifest has this config hash and data checksum."""
+    """The newest run under results/<name>/ whose manifest has this config hash and data checksum; its files
+    are verified against the manifest (a changed or truncated one is refused, never read)."""
+    from engine.provenance import read_manifest, traded_data, verify_files
+
     if not parent.is_dir():
         return None
-    for manifest in sorted(parent.glob("*/manifest.json"), reverse=True):
+    for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
         try:
-            m = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        same = m.get("config_hash") == config_hash and (m.get("data") or {}).get("sha256") == data_sha256
-        if same and (manifest.parent / "returns.csv").is_file() and (manifest.parent / "metrics.json").is_file():
-            return manifest.parent
+            manifest = read_manifest(manifest_path.parent)
+        except ResultsError:
+            continue  # not a run this version wrote: never reused
+        same = manifest["inputs"][0].get("config_hash") == config_hash \
+            and traded_data(manifest).get("sha256") == data_sha256
+        if same and manifest.get("command") == "run":
+            try:
+                verify_files(manifest_path.parent, manifest)
+            except ResultsError as exc:
+                raise ResultsError(f"stored run refused: {exc} (or pass --rerun)") from None
+            return manifest_path.parent
     return None
 
 
@@ -53,6 +60,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
     """`on_stage(text)` is told which config of N is at which step, for a status line."""
     from engine.pipeline import execute_run, load_run_bars
+    from engine.provenance import input_record, write_manifest
     from engine.sweep.spec import RANKABLE
 
     if metric not in RANKABLE:
@@ -71,9 +79,10 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         root = Path(results_dir or config.output.dir)
         root_for_output = root_for_output or root
         check_writable(root)
-        bars, _ = load_run_bars(config, data_dir)
-        prepared.append((path, config, root, bars))
-    for i, (path, config, root, bars) in enumerate(prepared, start=1):
+        bars, bench = load_run_bars(config, data_dir)
+        prepared.append((path, config, root, bars, bench))
+    inputs = [input_record(path, config, bars, bench) for path, config, _, bars, bench in prepared]
+    for i, (path, config, root, bars, _) in enumerate(prepared, start=1):
         step = stage_of(on_stage, f"config {i} of {len(prepared)} ({config.name})")
         config_hash = config.config_hash()
         hashes.append(config_hash)
@@ -109,12 +118,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         write_comparison(writer, entries, table, f"compare: {', '.join(e.label for e in entries)}", metric,
                          (label, bench) if bench is not None else None, notes, stem="comparison",
                          extra_columns=EDGE_COLUMNS)
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "configs": list(config_paths), "config_hashes": hashes,
-            "sources": [e.source for e in entries], "command_line": command_line or sys.argv,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        })
+        write_manifest(writer, "compare", inputs, started, command_line,
+                       {"metric": metric, "sources": [e.source for e in entries]})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()

@@ -6,6 +6,7 @@ import os
 import time
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.errors import ConfigError, UserError
@@ -53,6 +54,7 @@ class Outcome:
     seconds: float
     error: str | None = None
     data_changed: list[str] = field(default_factory=list)
+    provenance: dict | None = None  # engine.provenance.input_record of the run, when it ran
 
 
 @dataclass
@@ -64,6 +66,8 @@ class RegressReport:
     baselines_dir: str
     written: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # baselines whose config is not among those checked
+    inputs: list[dict] = field(default_factory=list)  # one provenance record per config (engine/provenance.py)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def exit_code(self) -> int:
@@ -85,7 +89,8 @@ class RegressReport:
 def run_job(job: Job) -> Outcome:
     """One config, start to finish, in whichever process runs it; input problems come back as text."""
     from engine.config import load_config
-    from engine.pipeline import library_versions, load_run_bars
+    from engine.pipeline import load_run_bars
+    from engine.provenance import input_record, library_versions
     from engine.regress.record import make_record
     from engine.run import run_backtest
 
@@ -102,7 +107,8 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job, None, None, time.perf_counter() - started, str(exc))
     record = make_record(_display_path(job.config_path), config, result, bars, bench, library_versions())
     dates = [str(d) for d in result.returns.index.date]
-    return Outcome(job, record, dates, time.perf_counter() - started)
+    provenance = input_record(job.config_path, config, bars, bench)
+    return Outcome(job, record, dates, time.perf_counter() - started, provenance=provenance)
 
 
 def changed_files(job: Job, config) -> list[str]:
@@ -203,14 +209,15 @@ def run_regress(
     """Re-run configs and compare with their baselines; with `update`, write the baselines instead.
     `on_progress(done, total)` is told each config that finished, for a progress bar."""
     started = time.perf_counter()
+    started_utc = datetime.now(UTC)
     if update and overrides:
         raise ConfigError("--update takes no --set: baselines are made from the configs as committed")
     paths = discover_configs(configs)
     from engine.config import load_config
 
-    for p in paths:
-        # A malformed config is refused up front (exit 2, one line), before baselines or reports are touched.
-        load_config(p, list(overrides or ()))
+    # A malformed config is refused up front (exit 2, one line), before baselines or reports are touched.
+    loaded = {p: load_config(p, list(overrides or ())) for p in paths}
+    provenance: dict[str, dict] = {}
     baselines_dir = Path(baselines_dir)
     tolerances = load_tolerances(Path(tolerances_file) if tolerances_file else None)
     verdicts: dict[str, Verdict] = {}
@@ -233,6 +240,8 @@ def run_regress(
     written = []
     for outcome in run_jobs(todo, workers, on_progress):
         p = outcome.job.config_path
+        if outcome.provenance is not None:
+            provenance[p] = outcome.provenance
         if outcome.data_changed:
             shown = _display_path(p)
             verdicts[p] = Verdict(shown, DATA_CHANGED, refusal(outcome.data_changed, shown), seconds=outcome.seconds)
@@ -260,5 +269,8 @@ def run_regress(
     if not configs and baselines_dir.is_dir():
         stems = {Path(p).stem for p in paths}
         orphans = [str(b) for b in sorted(baselines_dir.glob("*.json")) if b.stem not in stems]
+    from engine.provenance import input_record
+
+    inputs = [provenance.get(p) or input_record(p, loaded[p]) for p in paths]
     return RegressReport([verdicts[p] for p in paths], time.perf_counter() - started, workers, update,
-                         str(baselines_dir), written, orphans)
+                         str(baselines_dir), written, orphans, inputs, started_utc)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -249,11 +248,12 @@ def render_html(result, fan: bytes) -> str:
     return h.page(f"{result.symbol} {a.bar_date}: analogs", "\n".join(parts))
 
 
-def write_result(result, results_root: Path, started: datetime, command_line: list[str] | None) -> Path:
+def write_result(result, results_root: Path, started: datetime, command_line: list[str] | None,
+                 inputs: list[dict]) -> Path:
     """results/analogs/<symbol>-<date>-<run id>/: staged, then renamed in one step (engine.results)."""
     from dataclasses import replace
 
-    from engine.pipeline import library_versions
+    from engine.provenance import write_manifest
     from engine.results import RunWriter, new_run_id
 
     settings = json.dumps(asdict(result.answer.settings), sort_keys=True)
@@ -267,11 +267,7 @@ def write_result(result, results_root: Path, started: datetime, command_line: li
         writer.write_text("analogs.html", render_html(shown, fan))
         writer.write_text("analogs.json", json.dumps(result_dict(shown), indent=2, allow_nan=False) + "\n")
         writer.write_text("analogs.csv", analogs_csv(shown))
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "command": "analogs", "parameters_hash": key.hexdigest(),
-            "command_line": command_line or sys.argv, "started_utc": started.isoformat(timespec="seconds"),
-            "versions": library_versions(), "data": result.data, "score_source": result.score_source,
-        })
+        write_manifest(writer, "analogs", inputs, started, command_line, {"score_source": result.score_source})
         return writer.commit()
     except BaseException:
         writer.abort()

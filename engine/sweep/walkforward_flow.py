@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,7 +25,8 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
                         command_line: list[str] | None = None, resume: bool = False,
                         on_progress: Progress | None = None, on_stage: Stage | None = None) -> tuple[Path, dict]:
     from engine.analysis.metrics import sharpe
-    from engine.pipeline import load_run_bars, strategy_source_sha
+    from engine.pipeline import load_run_bars
+    from engine.provenance import input_record, write_manifest
 
     started = datetime.now(UTC)
     source = str(config_path)
@@ -39,7 +39,9 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     announce(on_stage, "loading data")
     bars, _ = load_run_bars(config, data_dir)
     announce(on_stage, "in-sample and out-of-sample backtests")
-    store = VariantStore(root, bars.sha256, strategy_source_sha(config))
+    # The benchmark is not traded in a walk-forward: only the traded symbol's data is an input.
+    inputs = [input_record(config_path, config, bars)]
+    store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
     ann = config.analysis
     executor = executor or SerialExecutor()
     result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
@@ -71,12 +73,8 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
 
             plot_equity(writer.path("oos_equity.png"), equity,
                         f"{config.name}: walk-forward out-of-sample equity ({len(result.windows)} windows)")
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "config_path": source, "config_hash": config.config_hash(),
-            "command_line": command_line or sys.argv, "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data": {"symbol": bars.symbol, "sha256": bars.sha256, "rows": len(bars.frame)},
-        })
+        write_manifest(writer, "walkforward", inputs, started, command_line,
+                       {"variant_config_hashes": [v.config_hash for v in variants]})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()

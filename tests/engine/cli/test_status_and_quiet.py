@@ -14,8 +14,8 @@ import typer.main
 from typer.testing import CliRunner
 
 from engine.cli import app
-from tests.engine.cli.pty_run import run_with_tty_stderr
 from tests.conftest import REPO
+from tests.engine.cli.pty_run import run_with_tty_stderr
 
 RTYBT = Path(sys.executable).with_name("rtybt")
 SHORT = ("data: {symbol: ^RUT, start: 2016-01-01}\n"

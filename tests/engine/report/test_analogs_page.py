@@ -15,6 +15,7 @@ from PIL import Image
 from engine.analogs_flow import run_analogs
 from engine.report.analogs_page import SECTIONS
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
+from tests.engine.test_provenance import INPUT_KEYS, MANIFEST_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +37,12 @@ def test_run_folder_is_named_by_symbol_date_and_run_id(result):
     assert result.run_dir.parent.name == "analogs"
     assert re.fullmatch(r"RTY=F-2025-05-08-\d{8}T\d{6}-[0-9a-f]{8}-[0-9a-f]{6}", result.run_dir.name)
     manifest = json.loads((result.run_dir / "manifest.json").read_text())
-    assert manifest["data"]["history"]["sha256"] == result.data["history"]["sha256"]
+    # The provenance record every command writes (engine/provenance.py), the history file among its data.
+    assert list(manifest) == MANIFEST_KEYS and list(manifest["inputs"][0]) == INPUT_KEYS
+    history = next(d for d in manifest["inputs"][0]["data"] if d["role"] == "history")
+    assert history["sha256"] == result.data["history"]["sha256"]
     assert manifest["versions"]["numpy"] == np.__version__
+    assert set(manifest["files"]) == {"analogs.html", "analogs.json", "analogs.csv"}
 
 
 def test_every_section_in_order_answer_and_score_first(page):
