@@ -154,7 +154,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     import pandas as pd
 
     # Optional sections a config does not use are left out rather than written as `null`.
-    unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
+    unused = {key for key in ("sweep", "walkforward", "study") if getattr(config, key) is None}
     writer.write_text("config.yaml", yaml.safe_dump(config.model_dump(mode="json", exclude=unused), sort_keys=False))
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
     writer.write_json("metrics.json", {
