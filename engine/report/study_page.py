@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import quote
 
 from engine.analysis.bootstrap import MIN_CLUSTERS
@@ -17,7 +18,7 @@ FOREST_DPI = 150
 
 def fmt(value, kind: str) -> str:
     """Every number on the study pages: pct (CAGR, drawdown), signed (returns, excess), num (Sharpe), p, int."""
-    if value is None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # a table's missing cell
         return "-"
     return {"pct": lambda v: f"{v:.2%}", "signed": pct, "num": lambda v: f"{v:.2f}", "p": lambda v: f"{v:.3f}",
             "int": lambda v: f"{int(v)}"}[kind](value)
@@ -123,7 +124,7 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         f"<h1>{h.esc(title)}</h1>",
         f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
         f'<p class="muted">Strategy <code>{h.esc(summary["strategy"])}</code> '
-        f'({h.esc(", ".join(f"{k}={v}" for k, v in summary["params"].items()))}) on '
+        f'({h.esc(", ".join(f"{k}={h.fmt_cell(v)}" for k, v in summary["params"].items() if v is not None))}) on '
         f'{h.esc(", ".join(analysis.symbols))}, with the config\'s broker, costs and sizing on every market; traded '
         f'symbol {h.esc(analysis.traded)}.</p></section>',
         f'<section id="verdict"><h2 class="first">Verdict</h2><p class="verdict">{h.esc(analysis.verdict)}</p>',

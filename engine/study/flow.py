@@ -43,14 +43,18 @@ def study_settings(config: RunConfig, symbols_option: str | None, source: str) -
     symbols = base.symbols
     if symbols_option is not None:
         symbols = [s.strip() for s in symbols_option.split(",") if s.strip()]
-    symbols = [config.data.symbol, *[s for s in symbols if s != config.data.symbol]]
+    traded = config.data.symbol
+    key = "--symbols" if symbols_option is not None else "study.symbols"
     try:
-        return StudyConfig(symbols=symbols, regimes=base.regimes)
+        settings = StudyConfig(symbols=[traded, *[s for s in symbols if s != traded]], regimes=base.regimes)
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"])
-        key = "--symbols" if symbols_option is not None and where.startswith("symbols") else f"study.{where}"
-        raise ConfigError(f"{source}: {key}: {err['msg'].removeprefix('Value error, ')}") from None
+        where = key if where.startswith("symbols") else f"study.{where}"
+        raise ConfigError(f"{source}: {where}: {err['msg'].removeprefix('Value error, ')}") from None
+    if len(settings.symbols) < 2:
+        raise ConfigError(f"{source}: {key}: a study needs at least one symbol besides the traded {traded}")
+    return settings
 
 
 def check_transferable(config: RunConfig, source: str) -> None:

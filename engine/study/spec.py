@@ -48,7 +48,7 @@ class RegimeConfig(_Section):
 
 class StudyConfig(_Section):
     symbols: list[str] = Field(
-        ["^RUT", "IWM", "SPY", "QQQ"], min_length=2,
+        ["^RUT", "IWM", "SPY", "QQQ"], min_length=1,
         description="instruments the config's strategy runs on with the same rules (the traded symbol is added first)",
     )
     regimes: RegimeConfig = RegimeConfig()
