@@ -32,7 +32,7 @@ class StudyAnalysis:
     symbols: list[str]
     markets: dict[str, EventStudy]
     pooled: list[PooledHorizon]
-    regimes: pd.DataFrame  # scope (pooled or a symbol), regime, level, horizon, counts, excess, difference
+    regimes: pd.DataFrame  # scope (pooled: every horizon; a symbol: the verdict horizon), regime, level, counts, ...
     setups: pd.DataFrame  # one row per setup with a full window at the verdict horizon: labels, fwd, excess
     verdict_horizon: int
     verdict_kind: str
@@ -50,6 +50,8 @@ def analyse_study(closes: dict[str, pd.Series], setups: dict[str, list], traded:
                   seed: int = 0, confidence: float = 0.95) -> StudyAnalysis:
     """`closes` and `setups` by symbol (the traded symbol among them); `vix` labels the vix regime."""
     horizons = sorted(set(int(h) for h in horizons))
+    if verdict_horizon not in horizons:
+        raise ValueError(f"verdict_horizon {verdict_horizon} is not one of horizons {horizons}")
     markets = {s: event_study(closes[s], setups.get(s, []), horizons, n_boot, seed, confidence) for s in closes}
     calendar = shared_calendar(closes)
     tables = {h: setup_table(closes, setups, h, calendar) for h in horizons}
@@ -63,14 +65,17 @@ def analyse_study(closes: dict[str, pd.Series], setups: dict[str, list], traded:
     labelled = {}
     for h in horizons:
         labelled[h] = label_setups(tables[h], closes, vix, by, regimes.vix_threshold, regimes.trend_ma_period)
-        scopes = {"pooled": labelled[h], **{s: labelled[h][labelled[h]["symbol"] == s] for s in closes}}
+        # Every horizon for the pool; each market alone at the verdict horizon (what the page shows).
+        scopes = {"pooled": labelled[h]}
+        if h == verdict_horizon:
+            scopes |= {s: labelled[h][labelled[h]["symbol"] == s] for s in closes}
         for scope, table in scopes.items():
             rows += [{"scope": scope, **row} for row in regime_splits(table, by, h, n_boot, seed, confidence)]
     kind, sentence = study_verdict({s: m.horizon(verdict_horizon) for s, m in markets.items()},
                                    next(p for p in pooled if p.horizon == verdict_horizon), verdict_horizon,
                                    confidence)
     return StudyAnalysis(
-        traded=traded, symbols=list(closes), markets=markets, pooled=pooled, regimes=pd.DataFrame(rows),
+        traded=traded, symbols=list(closes), markets=markets, pooled=pooled, regimes=pd.DataFrame(rows, dtype=object),
         setups=labelled[verdict_horizon].drop(columns=["start", "end"]), verdict_horizon=verdict_horizon,
         verdict_kind=kind, verdict=sentence, confidence=confidence,
         method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence), notes=notes,

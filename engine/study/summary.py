@@ -20,5 +20,11 @@ def format_study_summary(summary: dict) -> list[str]:
                  f"{fmt(p['excess_mean'], 'signed'):>12}  {ci_cell(p['excess_ci'])}")
     lines += ["", f"{p['traded']} minus the others: {fmt(p['difference'], 'signed')} ({conf} CI "
               f"{ci_cell(p['difference_ci'])}, p {fmt(p['difference_p_value'], 'p')})", "",
-              summary["verdict"], f"results: {summary['run_dir']}"]
+              f"  regimes, all markets{'':<14}{'setups':>8}{'clusters':>9}{f'excess {hv}d':>12}  {conf} CI"]
+    for r in summary["regime_table"]:
+        clusters = "-" if r["clusters"] is None else r["clusters"]
+        interval = "-" if r["level"] == "no label" else ci_cell(r["excess_ci"])
+        lines.append(f"  {r['regime']:<8}{r['level']:<27}{r['setups']:>8}{clusters:>9}"
+                     f"{fmt(r['excess_mean'], 'signed'):>12}  {interval}")
+    lines += ["", summary["verdict"], f"results: {summary['run_dir']}"]
     return lines

@@ -48,7 +48,7 @@ def _flat(rows: list[dict]) -> pd.DataFrame:
             else:
                 flat[key] = value
         out.append(flat)
-    return pd.DataFrame(out)
+    return pd.DataFrame(out, dtype=object)  # counts stay integers beside a blank
 
 
 def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, runs: dict[str, MarketRun],
@@ -64,6 +64,7 @@ def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, run
         "confidence": analysis.confidence, "verdict": analysis.verdict, "verdict_kind": analysis.verdict_kind,
         "markets": _clean(market_rows(analysis, runs, hv)), "pooled": _clean(analysis.pooled_at(hv).to_dict()),
         "regimes": settings.regimes.model_dump(mode="json"),
+        "regime_table": [r for r in regimes_rows if r["scope"] == "pooled" and r["horizon"] == hv],
         "executor": executor, "computed": computed, "reused_from_store": reused, "run_dir": None,
     }
     files = ["study.json", "markets.csv", "pooled.csv", "regimes.csv", "setups.csv", "forest.png", "manifest.json"]
