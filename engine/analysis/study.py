@@ -10,7 +10,7 @@ from engine.analysis.bootstrap import METHOD
 from engine.analysis.cross_market import PooledHorizon, pooled_horizon, setup_table, shared_calendar
 from engine.analysis.event_study import EventStudy, event_study
 from engine.analysis.regimes import label_setups, regime_splits
-from engine.analysis.study_verdict import study_verdict
+from engine.analysis.study_verdict import regime_sentence, study_verdict
 
 CLUSTERS_NOTE = ("pooled clusters: setups on any market whose forward windows overlap in calendar time (the "
                  "window runs from the setup's close to the close h sessions later on its own market) form one "
@@ -37,6 +37,7 @@ class StudyAnalysis:
     verdict_horizon: int
     verdict_kind: str
     verdict: str
+    regime_verdicts: dict[str, str]  # scope (pooled, the traded symbol) -> one sentence about its regime splits
     confidence: float
     method: str
     notes: list[str]
@@ -74,9 +75,14 @@ def analyse_study(closes: dict[str, pd.Series], setups: dict[str, list], traded:
     kind, sentence = study_verdict({s: m.horizon(verdict_horizon) for s, m in markets.items()},
                                    next(p for p in pooled if p.horizon == verdict_horizon), verdict_horizon,
                                    confidence)
+    regime_frame = pd.DataFrame(rows, dtype=object)
+    regime_verdicts = {}
+    for scope, where in (("pooled", "all markets pooled"), (traded, f"{traded} alone")):
+        at = [r for r in rows if r["scope"] == scope and r["horizon"] == verdict_horizon]
+        regime_verdicts[scope] = regime_sentence(at, where, verdict_horizon, confidence)
     return StudyAnalysis(
-        traded=traded, symbols=list(closes), markets=markets, pooled=pooled, regimes=pd.DataFrame(rows, dtype=object),
+        traded=traded, symbols=list(closes), markets=markets, pooled=pooled, regimes=regime_frame,
         setups=labelled[verdict_horizon].drop(columns=["start", "end"]), verdict_horizon=verdict_horizon,
-        verdict_kind=kind, verdict=sentence, confidence=confidence,
+        verdict_kind=kind, verdict=sentence, regime_verdicts=regime_verdicts, confidence=confidence,
         method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence), notes=notes,
     )

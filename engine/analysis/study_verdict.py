@@ -77,3 +77,27 @@ def study_verdict(markets: dict[str, HorizonStats], pooled: PooledHorizon, horiz
         versus = f"{pooled.traded}'s excess minus the others' {interval_text(diff, confidence)}: {shown}"
     return kind, (f"{head} {claim}{refused} (at {confidence:.0%} confidence; pooled excess "
                   f"{interval_text(pooled.excess, confidence)}; {versus}).")
+
+
+def regime_sentence(rows: list[dict], where: str, horizon: int, confidence: float) -> str:
+    """Which regime levels' excess differs from the rest's (interval excluding zero), counting the comparisons.
+
+    A two-level split is one comparison (its second level's difference is the first's, negated)."""
+    compared, found = 0, []
+    for kind in dict.fromkeys(r["regime"] for r in rows):
+        levels = [r for r in rows if r["regime"] == kind and r["level"] != "no label"]
+        for r in levels[:1] if len(levels) == 2 else levels:
+            low, high = r["difference_ci"]
+            if low is None or high is None:
+                continue
+            compared += 1
+            if low > 0 or high < 0:
+                found.append(f"{r['level']} ({pct(r['difference'])} against the rest, {ci_text((low, high), confidence)})")
+    head = f"By regime ({where}, {horizon} sessions)"
+    if compared == 0:
+        return f"{head}: no split has enough clusters on both sides to be compared."
+    if not found:
+        return f"{head}: no split's excess differs from the rest's at {confidence:.0%} confidence ({compared} comparisons)."
+    chance = compared * (1 - confidence)
+    return (f"{head}: {'; '.join(found)} — {len(found)} of {compared} comparisons, where about {chance:.1f} would "
+            f"exclude zero by chance alone.")

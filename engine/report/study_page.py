@@ -148,8 +148,13 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         f'{regimes["vix_threshold"]:g}, the market\'s close against its {regimes["trend_ma_period"]}-day moving '
         'average, and the decade. "Minus the rest": the level\'s excess minus that of the other labelled '
         'setups, on the same clusters.</p>',
+        f'<p class="verdict">{h.esc(analysis.regime_verdicts["pooled"])}</p>',
         regime_table(analysis, "pooled"),
-        f"<h3>{h.esc(analysis.traded)} alone</h3>", regime_table(analysis, analysis.traded),
+        f"<h3>{h.esc(analysis.traded)} alone</h3>",
+        f'<p class="verdict">{h.esc(analysis.regime_verdicts[analysis.traded])}</p>',
+        regime_table(analysis, analysis.traded),
+        f'<p class="muted">Many splits are shown: at {conf} about one interval in {round(1 / (1 - analysis.confidence))} '
+        'excludes zero by chance alone; read a lone one as a description of the sample, not a discovery.</p>',
         "</section>",
         '<section id="horizons"><h2>Every horizon, market by market</h2>', _horizons_table(analysis), "</section>",
         f'<section id="method"><h2>Method</h2><p class="muted">Uncertainty: {h.esc(analysis.method)}.</p>',

@@ -26,5 +26,5 @@ def format_study_summary(summary: dict) -> list[str]:
         interval = "-" if r["level"] == "no label" else ci_cell(r["excess_ci"])
         lines.append(f"  {r['regime']:<8}{r['level']:<27}{r['setups']:>8}{clusters:>9}"
                      f"{fmt(r['excess_mean'], 'signed'):>12}  {interval}")
-    lines += ["", summary["verdict"], f"results: {summary['run_dir']}"]
+    lines += ["", summary["verdict"], *summary["regime_verdicts"].values(), f"results: {summary['run_dir']}"]
     return lines

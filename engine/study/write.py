@@ -62,6 +62,7 @@ def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, run
         "name": config.name, "strategy": config.strategy.name, "params": config.strategy.params,
         "traded": analysis.traded, "symbols": analysis.symbols, "verdict_horizon": hv,
         "confidence": analysis.confidence, "verdict": analysis.verdict, "verdict_kind": analysis.verdict_kind,
+        "regime_verdicts": analysis.regime_verdicts,
         "markets": _clean(market_rows(analysis, runs, hv)), "pooled": _clean(analysis.pooled_at(hv).to_dict()),
         "regimes": settings.regimes.model_dump(mode="json"),
         "regime_table": [r for r in regimes_rows if r["scope"] == "pooled" and r["horizon"] == hv],

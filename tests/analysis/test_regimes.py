@@ -90,3 +90,23 @@ def test_two_level_split_difference_is_the_one_level_minus_the_other():
     assert (low["level"], high["level"]) == ("VIX <= 20", "VIX > 20")
     assert low["difference"] == pytest.approx(low["excess_mean"] - high["excess_mean"], abs=1e-12)
     assert low["difference"] == pytest.approx(-high["difference"], abs=1e-12)
+
+
+def _row(regime, level, diff, low, high):
+    return {"regime": regime, "level": level, "difference": diff, "difference_ci": [low, high]}
+
+
+def test_regime_sentence_counts_a_two_level_split_once_and_names_what_excludes_zero():
+    from engine.analysis.study_verdict import regime_sentence
+
+    rows = [_row("trend", "above 200-day MA", -0.02, -0.04, -0.004), _row("trend", "at or below 200-day MA", 0.02, 0.004, 0.04),
+            _row("trend", "no label", None, None, None),
+            _row("decade", "1980s", 0.01, None, None), _row("decade", "1990s", 0.01, -0.01, 0.03),
+            _row("decade", "2000s", -0.01, -0.03, 0.01), _row("decade", "2010s", 0.0, -0.02, 0.02)]
+    assert regime_sentence(rows, "X alone", 20, 0.95) == (
+        "By regime (X alone, 20 sessions): above 200-day MA (-2.00% against the rest, 95% CI -4.00% to -0.40%) — "
+        "1 of 4 comparisons, where about 0.2 would exclude zero by chance alone.")
+    calm = [r for r in rows if r["regime"] == "decade"]
+    assert regime_sentence(calm, "all", 20, 0.95) == (
+        "By regime (all, 20 sessions): no split's excess differs from the rest's at 95% confidence (3 comparisons).")
+    assert "no split has enough clusters" in regime_sentence(calm[:1], "all", 20, 0.95)

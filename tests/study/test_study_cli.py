@@ -34,6 +34,8 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     assert links == [f"markets/{s}/market.html" for s in summary["symbols"]]
     for link in links:
         assert (run_dir / link).is_file()
+    assert "<script" not in html and "http://" not in html and "https://" not in html  # self-contained
+    assert html.count("data:image/png;base64,") == 1  # the forest plot, inline
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
     assert not re.search(r"\b(None|nan|NaN|True|False)\b", text)  # no raw Python literals on the page
     payload = json.loads((run_dir / "study.json").read_text())
@@ -81,6 +83,8 @@ def test_terminal_summary_names_every_market_and_the_verdict(study_config_path, 
     assert lines[0].startswith("ma_reclaim on 2 markets: 4 backtests run on serial, 0 reused from the store")
     assert [line.split()[0] for line in lines[3:6]] == ["^RUT", "QQQ", "pooled"]
     assert any(line.startswith("The setup's 20-session edge") for line in lines)
+    assert [line.split(",")[0] for line in lines if line.startswith("By regime")] == [
+        "By regime (all markets pooled", "By regime (^RUT alone"]
     assert lines[-1].startswith("results: ")
 
 
