@@ -19,6 +19,10 @@ BASELINE_NOTE = ("each setup's excess is over its own market's baseline (every f
                  "period); the pooled baseline is those baselines averaged over the setups")
 
 
+REGIME_COLUMNS = ["scope", "regime", "level", "horizon", "setups", "days", "clusters", "excess_mean", "excess_ci",
+                  "p_value", "rest_setups", "rest_clusters", "difference", "difference_ci", "difference_p_value"]
+
+
 @dataclass(frozen=True)
 class RegimeSpec:
     by: list[str] = field(default_factory=lambda: ["vix", "trend", "decade"])
@@ -75,7 +79,7 @@ def analyse_study(closes: dict[str, pd.Series], setups: dict[str, list], traded:
     kind, sentence = study_verdict({s: m.horizon(verdict_horizon) for s, m in markets.items()},
                                    next(p for p in pooled if p.horizon == verdict_horizon), verdict_horizon,
                                    confidence)
-    regime_frame = pd.DataFrame(rows, dtype=object)
+    regime_frame = pd.DataFrame(rows, columns=REGIME_COLUMNS, dtype=object)
     regime_verdicts = {}
     for scope, where in (("pooled", "all markets pooled"), (traded, f"{traded} alone")):
         at = [r for r in rows if r["scope"] == scope and r["horizon"] == verdict_horizon]

@@ -34,9 +34,11 @@ def _names(symbols: list[str]) -> str:
 
 def classify(markets: dict[str, HorizonStats], pooled: PooledHorizon) -> tuple[str, list[str]]:
     """(kind, markets whose setups beat their baseline): kind is one of shared, small caps, traded only,
-    some, pooled only, absent. A market beats its baseline when its whole excess interval is above zero."""
+    some, pooled only, absent, unjudged (no market and not the pool has enough clusters). A market beats its baseline when its whole excess interval is above zero."""
     with_edge = [m for m, s in markets.items() if s.beats_baseline]
     small = [m for m in markets if m in SMALL_CAPS]
+    if not pooled.excess.judged and all(s.p_value is None for s in markets.values()):
+        return "unjudged", with_edge
     if not with_edge:
         return ("pooled only" if pooled.excess.above_zero else "absent"), with_edge
     if len(with_edge) == len(markets):
@@ -65,10 +67,18 @@ def study_verdict(markets: dict[str, HorizonStats], pooled: PooledHorizon, horiz
         claim = f"shows on {_names(with_edge)} only, not on {_names(without)}"
     elif kind == "pooled only":
         claim = f"shows on no single market, but pooled across all {n} the setups beat the baseline"
+    elif kind == "unjudged":
+        claim = (f"cannot be judged: neither any market's setups nor the {n} pooled form the {MIN_CLUSTERS} "
+                 "clusters an interval needs")
     else:
         claim = f"is absent everywhere: no market's setups beat their own baseline, nor do the {n} pooled"
     unjudged = [m for m, s in markets.items() if s.p_value is None]
+    if kind == "absent" and unjudged:
+        claim = (f"is absent wherever it can be judged: no judged market's setups beat their own baseline, "
+                 f"nor do the {n} pooled")
     refused = f"; {_names(unjudged)} cannot be judged (fewer than {MIN_CLUSTERS} clusters)" if unjudged else ""
+    if kind == "unjudged":
+        return kind, f"{head} {claim}."
     diff = pooled.difference
     if not diff.judged:
         versus = f"{pooled.traded} against the others cannot be judged (too few clusters on one side)"

@@ -15,6 +15,7 @@ from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.data.locate import symbol_file
 from engine.errors import ConfigError
+from engine.preflight import check_params_fit_bars
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.study.runs import MarketRun, Progress, buy_hold_config, run_markets, symbol_config
 from engine.study.spec import StudyConfig
@@ -108,9 +109,15 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
     configs = {s: symbol_config(config, s) for s in settings.symbols}
     shas = {c.strategy.name: strategy_source_sha(c) for c in (config, buy_hold_config(config))}
     executor = executor or SerialExecutor()
-    runs, computed, reused = run_markets(configs, {s: b.frame for s, b in bars.items()},
-                                         {s: b.sha256 for s, b in bars.items()}, shas, executor, root, resume,
-                                         on_progress)
+    try:
+        runs, computed, reused = run_markets(configs, {s: b.frame for s, b in bars.items()},
+                                             {s: b.sha256 for s, b in bars.items()}, shas, executor, root, resume,
+                                             on_progress)
+    except IndexError:
+        # Backtrader's indicators crash when a look-back outgrows a market's bars; say which and on which market.
+        for symbol, b in bars.items():
+            check_params_fit_bars(config.strategy.name, config.strategy.params, b.frame, f"{source} ({symbol})")
+        raise
     study = config.event_study
     regimes = settings.regimes
     analysis = analyse_study(

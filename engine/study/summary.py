@@ -18,8 +18,10 @@ def format_study_summary(summary: dict) -> list[str]:
     p = summary["pooled"]
     lines.append(f"  {'pooled':<8}{'':>9}{'':>8}{'':>9}{'':>10}{p['setups']:>8}{p['clusters']:>9}"
                  f"{fmt(p['excess_mean'], 'signed'):>12}  {ci_cell(p['excess_ci'])}")
-    lines += ["", f"{p['traded']} minus the others: {fmt(p['difference'], 'signed')} ({conf} CI "
-              f"{ci_cell(p['difference_ci'])}, p {fmt(p['difference_p_value'], 'p')})", "",
+    judged = p["difference_p_value"] is not None
+    interval = (f"{conf} CI {ci_cell(p['difference_ci'])}, p {fmt(p['difference_p_value'], 'p')}" if judged
+                else ci_cell(p["difference_ci"]))
+    lines += ["", f"{p['traded']} minus the others: {fmt(p['difference'], 'signed')} ({interval})", "",
               f"  regimes, all markets{'':<14}{'setups':>8}{'clusters':>9}{f'excess {hv}d':>12}  {conf} CI"]
     for r in summary["regime_table"]:
         clusters = "-" if r["clusters"] is None else r["clusters"]

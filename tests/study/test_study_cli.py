@@ -88,6 +88,25 @@ def test_terminal_summary_names_every_market_and_the_verdict(study_config_path, 
     assert lines[-1].startswith("results: ")
 
 
+def test_a_period_without_setups_is_reported_not_judged(study_config_path, tmp_path):
+    result = invoke("study", str(study_config_path), "--workers", "1", "--set", f"output.dir={tmp_path}",
+                    "--set", "data.start=2016-08-01", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    assert [m["clusters"] < 10 for m in summary["markets"]] == [True, True, True]
+    assert summary["verdict_kind"] == "unjudged"
+    assert summary["pooled"]["excess_ci"] == [None, None]
+    assert (Path(summary["run_dir"]) / "study.html").is_file()
+
+
+def test_a_look_back_longer_than_a_markets_bars_is_one_line(study_config_path, tmp_path):
+    result = invoke("-q", "study", str(study_config_path), "--workers", "1", "--set", f"output.dir={tmp_path}",
+                    "--set", "data.start=2016-11-01")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip() == (f"rtybt: error: {study_config_path} (^RUT): strategy.params.ma_period: "
+                                            "50 bars but only 42 bars from 2016-11-01 to 2016-12-30; use a shorter ma_period or a longer data range")
+
+
 @pytest.mark.parametrize(("sets", "message"), [
     (["strategy.name=breakout_confirmation", "strategy.params={level_mode: absolute, breakout_level: 700, "
       "levels_valid_from: 2010-01-01, levels_valid_to: 2016-12-31}"],
