@@ -35,6 +35,10 @@ def market_link(symbol: str) -> str:
 
 
 def forest_png(analysis: StudyAnalysis) -> bytes:
+    return to_png(forest_figure(analysis), dpi=FOREST_DPI)
+
+
+def forest_figure(analysis: StudyAnalysis):
     """Excess mean forward return at the verdict horizon per market and pooled, with intervals where judged."""
     plt = pyplot()
     h_ = analysis.verdict_horizon
@@ -61,7 +65,7 @@ def forest_png(analysis: StudyAnalysis) -> bytes:
     ax.set_xlabel(f"excess mean {h_}-session forward return over the baseline, % ({analysis.confidence:.0%} interval)")
     ax.grid(axis="x", alpha=0.3)
     fit(fig, left=0.22, right=0.74, top=1 - 0.15 / height, bottom=0.6 / height)
-    return to_png(fig, dpi=FOREST_DPI)
+    return fig
 
 
 def _markets_table(analysis: StudyAnalysis, summary_rows: list[dict]) -> str:
