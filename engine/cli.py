@@ -97,6 +97,32 @@ def snapshot(
         typer.echo(line)
 
 
+@app.command()
+def analogs(
+    symbol: Annotated[str, typer.Option("--symbol", help="Symbol whose state is read, e.g. RTY=F")] = "^RUT",
+    on: Annotated[
+        str | None,
+        typer.Option("--date", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
+    ] = None,
+    history: Annotated[str, typer.Option("--history", help="Series searched for past states")] = "^RUT",
+    k: Annotated[int, typer.Option("--k", help="Number of analogs (one per episode)")] = 20,
+    horizon: Annotated[int, typer.Option("--horizon", help="Sessions followed after each analog")] = 60,
+    data_dir: DataDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The k past states nearest to a date's close, what happened next, and the method's walk-forward score."""
+    from engine.analogs_flow import run_analogs
+
+    result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        return
+    from engine.report.analogs_text import render_analogs
+
+    for line in render_analogs(result, brief=_state["verbosity"] == 0):
+        typer.echo(line)
+
+
 @app.command("strategies")
 def strategies_(
     name: Annotated[str | None, typer.Argument(help="Show one strategy in full (its rules too).")] = None,
