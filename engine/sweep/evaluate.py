@@ -8,6 +8,9 @@ import pandas as pd
 
 from engine.config import RunConfig
 
+# What every worker holds: one symbol's bars (sweeps, walk-forward), or {symbol: bars} (a study across markets).
+Frames = pd.DataFrame | dict[str, pd.DataFrame]
+
 
 @dataclass(frozen=True)
 class Task:
@@ -30,7 +33,7 @@ class VariantResult:
     setups: list = field(default_factory=list)  # dates whose close met the entry condition
 
 
-def evaluate(frame: pd.DataFrame | dict[str, pd.DataFrame], task: Task) -> VariantResult:
+def evaluate(frame: Frames, task: Task) -> VariantResult:
     """The same engine call as `rtybt run` (so a sweep row equals that run's metrics), minus what the
     table does not need: no benchmark pass, no plots, no files; Cerebro runs with stdstats=False."""
     from engine.run import run_backtest
@@ -41,10 +44,10 @@ def evaluate(frame: pd.DataFrame | dict[str, pd.DataFrame], task: Task) -> Varia
 
 
 # -- process-pool workers: the bars arrive once per worker, through the pool initializer --
-_WORKER_FRAME: pd.DataFrame | None = None
+_WORKER_FRAME: Frames | None = None
 
 
-def init_worker(frame: pd.DataFrame) -> None:
+def init_worker(frame: Frames) -> None:
     import signal
 
     global _WORKER_FRAME
