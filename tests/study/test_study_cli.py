@@ -34,6 +34,11 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     assert links == [f"markets/{s}/market.html" for s in summary["symbols"]]
     for link in links:
         assert (run_dir / link).is_file()
+    # One number, one meaning: a market's excess and interval read the same on its page and the study's.
+    spy = next(m for m in summary["markets"] if m["symbol"] == "SPY")
+    spy_page = (run_dir / "markets" / "SPY" / "market.html").read_text()
+    shown = f"{spy['excess_mean']:+.2%}</td><td>{spy['excess_ci'][0]:+.2%} to {spy['excess_ci'][1]:+.2%}"
+    assert shown in spy_page and shown in html
     assert "<script" not in html and "http://" not in html and "https://" not in html  # self-contained
     assert html.count("data:image/png;base64,") == 1  # the forest plot, inline
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
