@@ -296,6 +296,31 @@ def walkforward(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
+@app.command()
+def study(
+    config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None,
+    symbols: Annotated[str | None, typer.Option("--symbols", help="Comma-separated symbols, e.g. ^RUT,IWM,SPY,QQQ (beats the config's study.symbols).")] = None,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reuse market runs already stored by an earlier (interrupted) study.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run the config's strategy on several symbols; per-market, pooled and regime event studies in results/<name>-study/."""
+    from engine.study.flow import execute_study
+    from engine.sweep.executors import make_executor
+    from engine.sweep.progress import progress_bar
+
+    with progress_bar("study", enabled=_state["verbosity"] > 0) as on_progress:
+        outcome = execute_study(config, set_ or [], symbols, make_executor(workers, cluster), data_dir,
+                                resume=resume, on_progress=on_progress, command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        return
+    from engine.study.summary import format_study_summary
+
+    for line in format_study_summary(outcome.summary):
+        echo(line, 0 if line.startswith("results:") else 1)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from engine.config_sections import SweepConfig, WalkForwardConfig
+from engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import safe_load_unique
 
@@ -236,6 +236,7 @@ class RunConfig(_Section):
     report: ReportConfig = ReportConfig()
     sweep: SweepConfig | None = Field(None, description="parameter grid for `rtybt sweep` (not part of a run)")
     walkforward: WalkForwardConfig | None = Field(None, description="windows for `rtybt walkforward`")
+    study: StudyConfig | None = Field(None, description="symbols and regimes for `rtybt study` (not part of a run)")
 
     @field_validator("name")
     @classmethod
@@ -249,7 +250,7 @@ class RunConfig(_Section):
         nor the sweep and walk-forward settings that generate variants)."""
         return self.model_dump(mode="json", exclude={
             "output": True, "name": True, "report": True, "event_study": True, "data": {"dir"},
-            "sweep": True, "walkforward": True,
+            "sweep": True, "walkforward": True, "study": True,
         })
 
     def config_hash(self) -> str:

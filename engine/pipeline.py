@@ -119,7 +119,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
 
     # Optional sections a config does not use are left out rather than written as `null`; data.dir is the
     # folder the bars were read from (--data-dir, $RTYBT_DATA_DIR, ...), so config.yaml alone runs again.
-    unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
+    unused = {key for key in ("sweep", "walkforward", "study") if getattr(config, key) is None}
     resolved = config.model_dump(mode="json", exclude=unused)
     resolved["data"]["dir"] = str(bars.path.parent)
     writer.write_text("config.yaml", yaml.safe_dump(resolved, sort_keys=False))
