@@ -47,9 +47,13 @@ class Status:
             # rich's update() cannot take a total back to None: a plain status line is a new task.
             self._progress.remove_task(self._task)
             self._task = None
-        if self._task is None:
+        created = self._task is None
+        if created:
             self._task = self._progress.add_task(self._text(), total=total)
-        self._progress.update(self._task, description=self._text(), completed=done or 0, total=total)
+        # A new step or a new bar is drawn at once (a short one would otherwise fall between two 10 Hz
+        # refreshes); bar ticks wait for the next refresh.
+        self._progress.update(self._task, description=self._text(), completed=done or 0, total=total,
+                              refresh=created or done is None)
 
     def stop(self) -> None:
         if self._progress is not None:
