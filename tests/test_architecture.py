@@ -27,16 +27,18 @@ PACKAGES = ("engine", "strategies")
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("strategies", ("strategies",)),
     ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic",
-                    "engine.pool", "engine.numbers")),
-    ("config", ("engine.config", "engine.config_sections")),
+                    "engine.pool", "engine.numbers", "engine.progress")),
+    ("config", ("engine.config", "engine.config_sections", "engine.contracts")),
     ("data", ("engine.data",)),
     ("analysis", ("engine.analysis",)),
-    ("run", ("engine.feed", "engine.broker", "engine.trades", "engine.run", "engine.variants", "engine.preflight")),
+    ("run", ("engine.feed", "engine.broker", "engine.trades", "engine.run", "engine.variants", "engine.preflight",
+             "engine.ledger")),
     ("twins", ("engine.twins",)),
     ("sweep", ("engine.sweep",)),
-    ("report", ("engine.report", "engine.results", "engine.summary")),
-    ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog")),
-    ("cli", ("engine.cli",)),
+    ("report", ("engine.report", "engine.results", "engine.summary", "engine.provenance")),
+    ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog",
+               "engine.analogs_flow")),
+    ("cli", ("engine.cli", "engine.cli_shared")),
 ]
 # Modules that sit in a folder of an earlier stage but are flows (they load, run and write): the commands
 # layer will move them; until then they rank with the flows.
