@@ -37,7 +37,7 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("sweep", ("engine.sweep",)),
     ("report", ("engine.report", "engine.results", "engine.summary", "engine.provenance")),
     ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog",
-               "engine.analogs_flow")),
+               "engine.analogs_flow", "engine.study")),
     ("cli", ("engine.cli", "engine.cli_shared")),
 ]
 # Modules that sit in a folder of an earlier stage but are flows (they load, run and write): the commands

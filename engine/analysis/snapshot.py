@@ -23,6 +23,7 @@ import pandas as pd
 from engine.analysis import checklists, peers
 from engine.analysis.final_call import Call, CallFacts, final_call
 from engine.analysis.indicators import macd, sma, wilder_rsi
+from engine.analysis.price_range import price_range
 from engine.errors import DataError
 from strategies import zones as zones_core
 
@@ -245,10 +246,6 @@ def key_levels(frame: pd.DataFrame, s: SnapshotSettings) -> tuple[list[Level], l
     return resistance, support, nearest
 
 
-def _fmt_band(low: float, high: float) -> str:
-    return f"{low:,.0f}" if round(low) == round(high) else f"{low:,.0f}–{high:,.0f}"
-
-
 NOT_COMPUTABLE = [
     "interest rates, inflation and the Fed's tone (the note's Broader Context and the rate-environment bull item)",
     "market breadth and risk appetite (the short-term 'improving breadth' reason, the risk-appetite bear item)",
@@ -286,7 +283,7 @@ def compute_snapshot(
     bull, bear = checklists.evaluate(context, s)
     overhead = [lv for lv in resistance if lv.type != "MA-based dynamic level"]
     confirm = " and ".join(
-        [f"{_fmt_band(lv.low, lv.high)} resistance" for lv in overhead[:1]]
+        [f"{price_range(lv.low, lv.high, decimals=0)} resistance" for lv in overhead[:1]]
         + ([f"the {s.slow_ma}-day MA ({readings.sma_slow:,.0f})"] if not readings.above_slow else [])
     )
     bar_date = cut.index[-1].date()
@@ -302,7 +299,7 @@ def compute_snapshot(
         rsi_rising=readings.rsi_slope > 0, golden_cross=readings.golden_cross,
         fast_label=f"{s.fast_ma}-MA", slow_label=f"{s.slow_ma}-MA",
         confirm_above=confirm or None,
-        support_below=f"{_fmt_band(below.low, below.high)} ({below.type})" if below else None,
+        support_below=f"{price_range(below.low, below.high, decimals=0)} ({below.type})" if below else None,
         peer_note=peer_note,
     )
     return Snapshot(

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.numbers import fmt
+from engine.provenance import write_manifest
 from engine.regress.compare import Moved
 from engine.regress.runner import RegressReport
 from engine.results import RunWriter, new_run_id
@@ -94,7 +95,8 @@ def markdown(report: RegressReport, when: datetime) -> str:
     return "\n".join(out) + "\n"
 
 
-def write_report(report: RegressReport, results_root: str | Path = "results") -> Path:
+def write_report(report: RegressReport, results_root: str | Path = "results",
+                 command_line: list[str] | None = None) -> Path:
     """results/regress/<run id>/ with report.md and regress.json, written atomically."""
     now = datetime.now(UTC)
     key = hashlib.sha256("\n".join(v.config for v in report.verdicts).encode()).hexdigest()
@@ -103,6 +105,8 @@ def write_report(report: RegressReport, results_root: str | Path = "results") ->
         writer.write_text("report.md", markdown(report, now))
         final = writer.final_parent / writer.run_id
         writer.write_json("regress.json", to_json(report, final))
+        write_manifest(writer, "regress", report.inputs, report.started, command_line,
+                       {"update": report.update, "statuses": {v.config: v.status for v in report.verdicts}})
         return writer.commit()
     except BaseException:
         writer.abort()

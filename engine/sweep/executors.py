@@ -10,10 +10,8 @@ import os
 from collections.abc import Iterator
 from typing import Protocol
 
-import pandas as pd
-
 from engine.errors import UserError
-from engine.variants import Task, VariantResult, evaluate
+from engine.variants import Frames, Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
@@ -23,13 +21,13 @@ class ClusterError(UserError):
 class Executor(Protocol):
     name: str
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]: ...
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]: ...
 
 
 class SerialExecutor:
     name = "serial"
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         for task in tasks:
             yield evaluate(frame, task)
 
@@ -41,7 +39,7 @@ class PoolExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"pool ({self.workers} worker{'s' if self.workers > 1 else ''})"
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         from engine.pool import as_finished, make_pool
         from engine.variants import evaluate_in_worker, init_worker
 
@@ -100,7 +98,7 @@ class DaskExecutor:
         except (OSError, TimeoutError, ValueError) as exc:
             raise ClusterError(f"--cluster {self.address}: cannot connect to a Dask scheduler ({exc})") from None
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         from dask.distributed import as_completed
 
         if not tasks:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,6 +9,7 @@ import pandas as pd
 
 from engine.analysis.metric_keys import metric_keys
 from engine.config_sections import RANKABLE
+from engine.progress import Progress
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
 from engine.sweep.store import VariantStore
@@ -17,8 +17,6 @@ from engine.variants import Task, VariantResult
 
 TABLE_METRICS = metric_keys("cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
                             "profit_factor", "total_return", "avg_trade_return", "annual_volatility", "final_equity")
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass

@@ -61,7 +61,8 @@ def test_gap_up_refuses_an_all_in_entry():
 
 def test_configs_without_an_exact_twin_say_why():
     future = validate_config(
-        {"strategy": {"name": "ma_reclaim"}, "broker": {"instrument": "future"}, "benchmark": {"enabled": False}},
+        {"data": {"symbol": "RTY=F"}, "strategy": {"name": "ma_reclaim"}, "broker": {"instrument": "future"},
+         "benchmark": {"enabled": False}},
         "test",
     )
     assert "futures" in twin_reason(future)
