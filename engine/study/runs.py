@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from engine.config import RunConfig
-from engine.sweep.evaluate import Task
 from engine.sweep.executors import Executor
 from engine.sweep.store import VariantStore
+from engine.variants import Task
 
 Progress = Callable[[int, int], None]
 # A study's stored runs carry their setups; the suffix keeps them apart from a sweep's entry of the same config.
