@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from engine.analysis.verdict import STATUSES
 from engine.errors import ResultsError
 from engine.pipeline import execute_run
 from engine.report.rerender import rerender
@@ -23,6 +24,8 @@ from engine.report.tearsheet import SECTIONS
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+FIGURES = ("chart_zoom.png", "chart_full.png", "event_path.png", "event_distribution.png", "growth.png",
+           "annual_returns.png")
 
 
 class Collector(HTMLParser):
@@ -78,7 +81,8 @@ def test_self_contained_no_scripts_no_outside_links(page):
     for tag, attrs in parser.tags:
         for key in ("src", "href"):
             value = attrs.get(key)
-            assert value is None or value.startswith("data:image/png;base64,"), (tag, key, value[:40])
+            # only embedded images and links to the page's own sections
+            assert value is None or value.startswith(("data:image/png;base64,", "#")), (tag, key, value[:40])
     # Outside the embedded images (base64 can spell anything), no URL of any kind.
     words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
     assert "@import" not in words and "url(" not in words and "http" not in words and "//" not in words
@@ -87,7 +91,7 @@ def test_self_contained_no_scripts_no_outside_links(page):
 def test_every_image_decodes_to_a_png(page):
     _, parser = page
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
-    assert len(images) >= 7
+    assert len(images) == len(FIGURES)
     for src in images:
         payload = base64.b64decode(src.removeprefix("data:image/png;base64,"), validate=True)
         assert payload.startswith(PNG_MAGIC)
@@ -97,21 +101,23 @@ def test_every_image_decodes_to_a_png(page):
 
 def test_figures_and_statistics_are_files_too(run):
     d = run.run_dir
-    for name in ("chart_full.png", "chart_zoom.png", "event_path.png", "event_distribution.png",
-                 "pf_cumulative_returns.png", "pf_drawdowns.png", "pf_rolling_risk.png"):
+    for name in FIGURES:
         assert (d / name).read_bytes().startswith(PNG_MAGIC), name
     report = json.loads((d / "report.json").read_text())
     study = json.loads((d / "event_study.json").read_text())
     assert [s["horizon"] for s in study["horizons"]] == [5, 10, 20, 60]
     assert report["setups"] == study["setups"] == len(run.result.setups) > 0
-    assert report["verdict"].startswith("On ^RUT from 1987-09-10")
-    assert {"perf_stats", "drawdowns", "monthly_returns", "round_trips_summary"} <= set(report["pyfolio"])
+    assert report["verdict"].split(": ", 1)[1].startswith("On ^RUT from 1987-09-10")
+    assert report["verdict_detail"]["status"] in STATUSES
+    assert {"drawdowns", "monthly_returns", "trailing", "decades", "annual"} <= set(report["tables"])
+    assert report["tables"]["drawdowns"]["index"][0] == 1  # ranked from 1
 
 
 def test_verdict_and_sharpe_convention_stated(run, page):
     text, _ = page
     report = json.loads((run.run_dir / "report.json").read_text())
-    assert report["verdict"].replace("&", "&amp;") in text
+    for sentence in report["verdict_detail"]["sentences"]:
+        assert sentence.replace("&", "&amp;") in text
     assert "Sharpe = mean(r - rf/252) / std(r - rf/252, ddof=1) x sqrt(252)" in text
     assert "annual risk-free rate 0.00%" in text
 
