@@ -108,18 +108,6 @@ def edge_of(study: EventStudy | None, horizon: int) -> Edge | None:
                 judged, bool(s.beats_baseline), bool(short))
 
 
-def _risk_phrase(sharpe_better: bool | None, dd_better: bool | None) -> str:
-    if sharpe_better and dd_better:
-        return "with less risk"
-    if sharpe_better is False and dd_better is False:
-        return "with more risk"
-    if sharpe_better:
-        return "with a better Sharpe but a deeper drawdown"
-    if dd_better:
-        return "with a shallower drawdown but a lower Sharpe"
-    return "at a risk that cannot be compared"
-
-
 def return_and_risk_sentence(strategy: str, symbol: str, start: str, end: str, metrics: dict,
                              benchmark: dict | None, benchmark_symbol: str | None) -> str:
     """Return and risk in one sentence: CAGR, then Sharpe and maximum drawdown, strategy vs buy-and-hold."""
@@ -128,18 +116,19 @@ def return_and_risk_sentence(strategy: str, symbol: str, start: str, end: str, m
         return (f"On {symbol} from {start} to {end}, {strategy} compounded at {cagr} a year after costs, with a "
                 f"Sharpe of {_num(metrics.get('sharpe'))} and a worst drawdown of {_pct(metrics.get('max_drawdown'))} "
                 "(no benchmark was run).")
-    more = beat_benchmark(metrics, benchmark)
-    sharpe_better = _gt(metrics.get("sharpe"), benchmark.get("sharpe"))
-    dd_better = _gt(metrics.get("max_drawdown"), benchmark.get("max_drawdown"))  # drawdowns are negative
-    risk = _risk_phrase(sharpe_better, dd_better)
-    agrees = (more and risk == "with less risk") or (not more and risk == "with more risk")
-    joint = "and" if agrees else "but"
-    return (
-        f"On {symbol} from {start} to {end}, {strategy} earned {'more' if more else 'less'} than buy-and-hold "
-        f"{benchmark_symbol} after costs (CAGR {cagr} vs {_pct(benchmark.get('cagr'))} a year) {joint} {risk} "
-        f"(Sharpe {_num(metrics.get('sharpe'))} vs {_num(benchmark.get('sharpe'))}; worst drawdown "
-        f"{_pct(metrics.get('max_drawdown'))} vs {_pct(benchmark.get('max_drawdown'))})."
-    )
+    more = bool(beat_benchmark(metrics, benchmark))
+    sharpe_better = bool(_gt(metrics.get("sharpe"), benchmark.get("sharpe")))
+    dd_better = bool(_gt(metrics.get("max_drawdown"), benchmark.get("max_drawdown")))  # drawdowns are negative
+    sharpe = f"{_num(metrics.get('sharpe'))} vs {_num(benchmark.get('sharpe'))}"
+    dd = f"{_pct(metrics.get('max_drawdown'))} vs {_pct(benchmark.get('max_drawdown'))}"
+    head = (f"On {symbol} from {start} to {end}, {strategy} earned {'more' if more else 'less'} than buy-and-hold "
+            f"{benchmark_symbol} after costs (CAGR {cagr} vs {_pct(benchmark.get('cagr'))} a year)")
+    if sharpe_better == dd_better:
+        joint = "and" if more == sharpe_better else "but"
+        risk = "less risk" if sharpe_better else "more risk"
+        return f"{head} {joint} with {risk} (Sharpe {sharpe}; worst drawdown {dd})."
+    return (f"{head}, with a {'higher' if sharpe_better else 'lower'} Sharpe ({sharpe}) but a "
+            f"{'shallower' if dd_better else 'deeper'} worst drawdown ({dd}).")
 
 
 def _episodes(n: int) -> str:

@@ -18,6 +18,7 @@ ZONE_STEP = 5  # zones are re-detected every this many bars (a week) across the 
 MAX_ZONES = 3  # per side, the nearest ones, as `rtybt snapshot` lists them
 MARKER_LIMIT = 60  # more trades than this in view: shade the time in the market instead of drawing markers
 RES_COLOR, SUP_COLOR = "#c0392b", "#1a7f37"
+LABEL_BOX = {"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1.0}
 # The note's own absolute bands, drawn when the strategy trades the note's absolute levels.
 NOTE_BANDS = ((2150.0, 2200.0, "note: upside target 2,150–2,200"), (1850.0, 1880.0, "note: April low 1,850–1,880"))
 LEVEL_ROLES = {"confirm_level": "confirm", "breakout_level": "breakout", "target_level": "target",
@@ -131,13 +132,18 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
         for lo_b, hi_b, label in NOTE_BANDS:
             if lo_view - 0.3 * span <= hi_b and lo_b <= hi_view + 0.3 * span:
                 ax.axhspan(lo_b, hi_b, color="#6f42c1", alpha=0.10, lw=0)
-                ax.text(frame.index[0], hi_b, " " + label, color="#6f42c1", fontsize=8.5, va="bottom")
+                ax.text(frame.index[0], hi_b, " " + label, color="#6f42c1", fontsize=8.5, va="bottom", bbox=LABEL_BOX)
     shown_levels = [lv for lv in levels if lo_view - 0.3 * span <= lv.price <= hi_view + 0.3 * span]
     for lv in shown_levels:
         ax.axhline(lv.price, color="#6f42c1", lw=1.1, ls=(0, (4, 3)))
-        ax.text(frame.index[-1], lv.price, lv.label + " ", color="#6f42c1", fontsize=8.5, ha="right", va="bottom")
+        ax.text(frame.index[-1], lv.price, lv.label + " ", color="#6f42c1", fontsize=8.5, ha="right", va="bottom",
+                bbox=LABEL_BOX)
     if shown_levels:
         ax.plot([], [], color="#6f42c1", lw=1.1, ls=(0, (4, 3)), label="the config's absolute levels")
+    note = pd.Timestamp(NOTE_DATE)
+    if not long_span and frame.index[0] <= note <= frame.index[-1]:
+        ax.axvline(note, color="#555", lw=1.0, ls=":", label=f"the note ({NOTE_DATE:%Y-%m-%d})")
+        ax_rsi.axvline(note, color="#555", lw=1.0, ls=":")
 
     if len(trades):
         t = trades.copy()

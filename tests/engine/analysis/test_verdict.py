@@ -99,3 +99,11 @@ def test_string_form_is_the_status_and_sentences():
     assert text.split(": ", 1)[0] == "Paid off" and v.to_dict()["status"] == PAID_OFF
     assert v.to_dict()["headline"][0] == {"label": "CAGR", "key": "cagr", "kind": "pct", "strategy": 0.08,
                                           "benchmark": 0.06, "better": True}
+
+
+def test_mixed_risk_reads_as_one_clause():
+    v = run({**STRAT, "cagr": 0.001, "sharpe": 0.04, "max_drawdown": -0.06},
+            {**BENCH, "cagr": 0.06, "sharpe": 0.38, "max_drawdown": -0.32})
+    assert v.sentences[0].endswith("a year), with a lower Sharpe (0.04 vs 0.38) but a shallower worst drawdown "
+                                   "(−6.00% vs −32.00%).")
+    assert v.sentences[0].count("but") == 1
