@@ -69,6 +69,10 @@ section { break-inside: auto; }
   body { font-size: 15px; padding: 0.8em 0.8em 2em; }
   h1 { font-size: 1.3em; }
   .tile { flex-basis: 8em; }
+  /* A chart keeps readable text on a phone: it scrolls sideways inside its own box instead of shrinking. */
+  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  figure img { min-width: 640px; }
+  figure img.narrow { min-width: 0; }
 }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
