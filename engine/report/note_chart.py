@@ -73,14 +73,50 @@ def zone_history(bars: pd.DataFrame, first: int, last: int, step: int = ZONE_STE
 
 
 def _candles(ax, frame: pd.DataFrame) -> None:
+    """Wicks and bodies as two line collections (hundreds of bar patches cost seconds to draw)."""
     x = frame.index.to_numpy()
     o, h, lo, c = (frame[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
-    up = c >= o
-    color = np.where(up, "#1a7f37", "#b42318")
+    color = np.where(c >= o, "#1a7f37", "#b42318")
     ax.vlines(x, lo, h, colors=color, lw=0.7)
-    body = np.maximum(np.abs(c - o), (h - lo) * 0.02 + 1e-9)
-    ax.bar(x, body, bottom=np.minimum(o, c), width=0.7, color=np.where(up, "#ffffff", "#b42318"), edgecolor=color,
-           linewidth=0.7)
+    top = np.maximum(o, c)
+    bottom = np.minimum(o, c)
+    flat = top - bottom < (h - lo) * 0.02  # a doji still shows a body
+    bottom = np.where(flat, bottom - (h - lo) * 0.01, bottom)
+    top = np.where(flat, top + (h - lo) * 0.01, top)
+    width = max(1.0, min(4.0, 520.0 / max(len(frame), 1)))  # points: about a session's width on a 9-inch axis
+    ax.vlines(x, bottom, top, colors=color, lw=width)
+
+
+def _zone_rectangles(ax, idx: pd.DatetimeIndex, spans) -> set[str]:
+    """The zones' spans merged where a zone held unchanged, drawn as one collection per kind."""
+    import matplotlib.dates as mdates
+    from matplotlib.collections import PolyCollection
+
+    merged: dict[tuple, list[int]] = {}
+    order = []
+    for a, b, z in spans:
+        key = (z.kind, z.low, z.high)
+        if key in merged and merged[key][1] >= a:
+            merged[key][1] = b
+        else:
+            if key in merged:
+                order.append((key, tuple(merged[key])))
+            merged[key] = [a, b]
+    order += [(key, tuple(v)) for key, v in merged.items()]
+    x = mdates.date2num(idx.to_pydatetime())
+    kinds = set()
+    for kind, color in (("resistance", RES_COLOR), ("support", SUP_COLOR)):
+        verts = []
+        for (k, low, high), (a, b) in order:
+            if k != kind:
+                continue
+            mid = (low + high) / 2
+            pad = max(0.0, 0.0015 * mid - (high - low)) / 2  # a one-pivot zone is still visible
+            verts.append([(x[a], low - pad), (x[b], low - pad), (x[b], high + pad), (x[a], high + pad)])
+        if verts:
+            ax.add_collection(PolyCollection(verts, facecolors=color, alpha=0.22, linewidths=0))
+            kinds.add(kind)
+    return kinds
 
 
 def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, start=None, end=None,
@@ -118,13 +154,9 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     idx = bars.index
     first, last = idx.get_indexer([frame.index[0]])[0], idx.get_indexer([frame.index[-1]])[0]
     if zones and not long_span:
-        spans = zone_history(bars, first, last)
-        for a, b, z in spans:
-            color = RES_COLOR if z.kind == "resistance" else SUP_COLOR
-            pad = max(0.0, 0.0015 * z.mid - (z.high - z.low)) / 2  # a one-pivot zone is still visible
-            ax.fill_between([idx[a], idx[b]], z.low - pad, z.high + pad, color=color, alpha=0.22, lw=0)
+        drawn = _zone_rectangles(ax, idx, zone_history(bars, first, last))
         for kind, color in (("resistance", RES_COLOR), ("support", SUP_COLOR)):
-            if any(z.kind == kind for _, _, z in spans):
+            if kind in drawn:
                 ax.plot([], [], color=color, alpha=0.35, lw=7, label=f"{kind} zone as detected that week")
     lo_view, hi_view = float(frame["low"].min()), float(frame["high"].max())
     span = hi_view - lo_view

@@ -44,12 +44,12 @@ def test_event_path_has_no_band_below_the_cluster_threshold():
     assert any("interval" in label for label in _legend_labels(fig.axes[0]))
 
 
-def test_distribution_titles_count_days_and_episodes():
+def test_distribution_rows_count_days_and_episodes():
     study = _path_study(6, 2)
     fig = figures.outcome_distribution_figure(study.outcomes, [5, 20], {h.horizon: h.clusters for h in study.horizons})
-    titles = [ax.get_title("left") for ax in fig.axes]
-    assert titles[0].endswith(f"6 days, {study.horizon(5).clusters} episodes")
-    assert {"mean", "zero"} <= _legend_labels(fig.axes[0])
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert rows[0] == f"5 sessions: 6 days, {study.horizon(5).clusters} episodes"
+    assert {"mean", "median", "middle half", "zero"} <= _legend_labels(fig.axes[0])
 
 
 def _bars(n=400, start="2024-06-03", level=2000.0):
