@@ -140,7 +140,7 @@ def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_cla
 
 
 def fmt(value, kind: str = "ratio") -> str:
-    """A number for people, by its unit: pct (12.34%), spct (+1.23%), ratio (0.51), int (1,234),
+    """A number for people, by its unit: pct (12.34%), spct (+1.23%), ratio (0.51), num1 (8.5), int (1,234),
     days (45 days), usd ($1,234), price (2,050.0), date (2026-02-20); None/NaN is an en dash."""
     if value is None:
         return "–"
@@ -170,7 +170,7 @@ def fmt(value, kind: str = "ratio") -> str:
         text = f"{round(x):,} day" + ("" if round(x) == 1 else "s")
     elif kind == "usd":
         text = f"${x:,.0f}" if x >= 0 else f"-${-x:,.0f}"
-    elif kind == "price":
+    elif kind in ("num1", "price"):
         text = f"{x:,.1f}"
     else:
         text = f"{x:,.2f}"

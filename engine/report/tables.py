@@ -140,7 +140,7 @@ def in_market_days(index: pd.DatetimeIndex, trades: pd.DataFrame) -> pd.Series:
 
 
 def monthly_table(returns: pd.Series, held: pd.Series | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Year x month compounded returns (columns Jan..Dec, then the year) and a same-shape mask of the months
+    """Year x month compounded returns (columns Jan..Dec, then the year's total) and a same-shape mask of the months
     without a single day in the market."""
     growth = 1.0 + returns
     keys = [returns.index.year, returns.index.month]
@@ -154,8 +154,8 @@ def monthly_table(returns: pd.Series, held: pd.Series | None = None) -> tuple[pd
         flat = pd.DataFrame(False, index=monthly.index, columns=monthly.columns)
     out.columns = list(MONTHS)
     flat.columns = list(MONTHS)
-    out["year"] = growth.groupby(returns.index.year).prod() - 1.0
-    flat["year"] = False
+    out["total"] = growth.groupby(returns.index.year).prod() - 1.0
+    flat["total"] = False
     out.index.name = flat.index.name = "year"
     return out, flat.astype(bool)
 

@@ -247,9 +247,9 @@ def _target_table(tf: TargetFirst) -> str:
     s = tf.summary()
     rows = [
         ["target first", h.fmt(s["target_first"], "int"), h.fmt(s["target_first_rate"], "pct"),
-         h.fmt(s["median_sessions_to_target"], "ratio")],
+         h.fmt(s["median_sessions_to_target"], "num1")],
         ["stop first", h.fmt(s["stop_first"], "int"), h.fmt(s["stop_first_rate"], "pct"),
-         h.fmt(s["median_sessions_to_stop"], "ratio")],
+         h.fmt(s["median_sessions_to_stop"], "num1")],
         ["neither", h.fmt(s["neither"], "int"), h.fmt(s["neither_rate"], "pct"), "–"],
         ["already at or above the target (left out)", h.fmt(s["above_target_at_setup"], "int"), "–", "–"],
     ]
@@ -391,7 +391,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         h.figure(files["annual_returns.png"], "calendar-year returns, strategy vs buy-and-hold"),
         "<h3>Monthly returns</h3>",
         h.heat_table(stats["monthly_returns"], out_of_market=stats["months_out"]),
-        '<p class="note">Compounded daily returns per month and per year (last column). <em>out</em>: no position '
+        '<p class="note">Compounded daily returns per month and per year (total). <em>out</em>: no position '
         'at any time that month (the strategy sat in cash).</p>',
         "</section>",
         '<section id="drawdowns"><h2>Drawdowns</h2>',

@@ -63,11 +63,11 @@ def test_monthly_table_by_month_name_marks_months_out_of_the_market():
     r[~held] = 0.0
     monthly, out = tables.monthly_table(r, held)
     assert list(monthly.columns) == ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
-                                     "Dec", "year"]
+                                     "Dec", "total"]
     for (year, month), value in empyrical.aggregate_returns(r, "monthly").items():
         assert monthly.loc[year, tables.MONTHS[month - 1]] == pytest.approx(value, abs=1e-14)
     for year, value in empyrical.aggregate_returns(r, "yearly").items():
-        assert monthly.loc[year, "year"] == pytest.approx(value, abs=1e-14)
+        assert monthly.loc[year, "total"] == pytest.approx(value, abs=1e-14)
     assert out.loc[2016, "Mar"] and out.to_numpy().sum() == 1
     assert np.isnan(monthly.loc[2015, "Jan"]) and not out.loc[2015, "Jan"]  # before the first bar: empty, not "out"
 
