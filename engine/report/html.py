@@ -62,6 +62,11 @@ ul.rules { padding-left: 1.3em; margin: 0.4em 0; } ul.rules li { margin: 0.2em 0
 .tile .v { font-size: 1.3em; font-weight: 650; font-variant-numeric: tabular-nums; }
 .tile .b { font-size: 0.82em; color: var(--muted); }
 .tile.good .v { color: var(--good); } .tile.bad .v { color: var(--bad); }
+.track { display: inline-flex; width: 14em; height: 0.8em; vertical-align: middle; margin-right: 0.5em;
+         print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.track > span { flex: 1; display: flex; } .track > span.neg { justify-content: flex-end; border-right: 1px solid #888; }
+.track i { display: block; height: 100%; } .track .neg i { background: var(--bad); } .track .pos i { background: var(--good); }
+.track.muted .neg i, .track.muted .pos i { background: #9aa3ad; }
 nav.toc { font-size: 0.88em; color: var(--muted); margin: 0.3em 0 0.8em; }
 nav.toc a { margin-right: 0.8em; white-space: nowrap; }
 section { break-inside: auto; }
@@ -69,6 +74,7 @@ section { break-inside: auto; }
   body { font-size: 15px; padding: 0.8em 0.8em 2em; }
   h1 { font-size: 1.3em; }
   .tile { flex-basis: 8em; }
+  .track { width: 6em; }
   /* A chart keeps readable text on a phone: it scrolls sideways inside its own box instead of shrinking. */
   figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
   figure img { min-width: 640px; }
@@ -232,3 +238,14 @@ def heat_table(frame, caption: str = "", out_of_market=None, kind: str = "pct1")
         rows.append(f"<tr><td>{esc(i)}</td>{''.join(cells)}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return scroll(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def bar_cell(value: float | None, scale: float, kind: str = "pct1", muted: bool = False) -> Cell:
+    """A value with a horizontal bar around a zero line (left: loss, right: gain), full width at `scale`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or not scale:
+        return Cell("–")
+    width = f"{min(abs(value) / scale, 1.0) * 100:.1f}%"
+    neg, pos = (width, "0%") if value < 0 else ("0%", width)
+    track = (f'<span class="track{" muted" if muted else ""}" aria-hidden="true"><span class="neg"><i style="width:{neg}">'
+             f'</i></span><span class="pos"><i style="width:{pos}"></i></span></span>')
+    return Cell(f"{track}{esc(fmt(value, kind))}", "text", raw=True)

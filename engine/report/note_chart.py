@@ -58,13 +58,30 @@ def zoom_window(index: pd.DatetimeIndex, months: int, chosen: tuple | None = Non
 
 def zone_history(bars: pd.DataFrame, first: int, last: int, step: int = ZONE_STEP):
     """[(from_bar, to_bar, zone)] : the nearest zones on each side as detected on bar `i` (no later bar used),
-    held until the next re-detection."""
-    from strategies.levels import detect_zones
+    held until the next re-detection.
+
+    Same zones as `detect_zones(..., upto=i)` on every step (tested), with the pivots found once: a pivot at
+    bar j is the same on the whole series as on one cut after j + right (strategies/levels.py).
+    """
+    from strategies.levels import (
+        LOOKBACK_BARS,
+        PIVOT_RIGHT,
+        TOLERANCE_PCT,
+        cluster_zones,
+        find_pivots,
+    )
 
     high, low, close = (bars[c].to_numpy(dtype=float) for c in ("high", "low", "close"))
+    is_high, is_low = find_pivots(high, low)
+    highs, lows = np.flatnonzero(is_high), np.flatnonzero(is_low)
     spans = []
     for i in range(first, last + 1, step):
-        zones = detect_zones(high, low, close, i)
+        lo_bar = max(0, i - LOOKBACK_BARS)
+        h_idx = highs[(highs >= lo_bar) & (highs + PIVOT_RIGHT <= i)]
+        l_idx = lows[(lows >= lo_bar) & (lows + PIVOT_RIGHT <= i)]
+        pivots = [(float(high[j]), int(j + PIVOT_RIGHT)) for j in h_idx]
+        pivots += [(float(low[j]), int(j + PIVOT_RIGHT)) for j in l_idx]
+        zones = cluster_zones(pivots, float(close[i]), TOLERANCE_PCT)
         res = sorted((z for z in zones if z.kind == "resistance"), key=lambda z: z.low)[:MAX_ZONES]
         sup = sorted((z for z in zones if z.kind == "support"), key=lambda z: -z.high)[:MAX_ZONES]
         for z in res + sup:

@@ -81,7 +81,7 @@ def judge_inputs(inputs: ReportInputs, study: EventStudy) -> Verdict:
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
     """Every figure of the tearsheet as a matplotlib Figure, by file name (the Python API can show them)."""
-    from engine.report import figures, note_chart, tables
+    from engine.report import figures, note_chart
     from strategies import get_strategy
 
     config = inputs.config
@@ -109,7 +109,6 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
         "event_distribution.png": figures.outcome_distribution_figure(study.outcomes, config.event_study.horizons,
                                                                       episodes),
         "growth.png": figures.growth_figure(inputs.returns, bench, bench_label),
-        "annual_returns.png": figures.annual_returns_figure(tables.annual_returns(inputs.returns, bench), bench_label),
     }
     return figs
 
@@ -288,6 +287,15 @@ def _returns_tables(stats: dict, bench_symbol) -> str:
     )
 
 
+def _annual_bars(annual: pd.DataFrame, bench_symbol) -> str:
+    """Calendar-year returns as a table of bars (drawn by the browser: sharp at any size, nothing to encode)."""
+    bench = "benchmark" in annual
+    scale = float(annual.abs().max().max()) if len(annual) else 0.0
+    rows = [[str(year), h.bar_cell(r["strategy"], scale)] + ([h.bar_cell(r["benchmark"], scale, muted=True)] if bench else [])
+            for year, r in zip(annual.index, annual.to_dict("records"), strict=True)]
+    return h.table(["year", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else []), rows)
+
+
 def _trade_tables(inputs: ReportInputs, stats: dict) -> str:
     from engine.report import tables
 
@@ -388,7 +396,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         '<section id="returns"><h2>Returns</h2>',
         h.figure(files["growth.png"], "growth of 1 and drawdown, strategy vs buy-and-hold"),
         _returns_tables(stats, b_sym),
-        h.figure(files["annual_returns.png"], "calendar-year returns, strategy vs buy-and-hold"),
+        "<h3>Calendar-year returns</h3>", _annual_bars(stats["annual"], b_sym),
         "<h3>Monthly returns</h3>",
         h.heat_table(stats["monthly_returns"], out_of_market=stats["months_out"]),
         '<p class="note">Compounded daily returns per month and per year (total). <em>out</em>: no position '

@@ -87,8 +87,12 @@ def test_zones_are_those_known_on_each_date():
     spans = note_chart.zone_history(bars, 300, 399)
     assert spans and all(a <= b for a, b, _ in spans)
     h, lo, c = (bars[k].to_numpy() for k in ("high", "low", "close"))
-    for a, _, zone in spans[:10]:
+    for a, _, zone in spans:
         assert zone in detect_zones(h[: a + 1], lo[: a + 1], c[: a + 1], a)  # nothing after bar a
+    # and every zone the detector lists (nearest three a side) is drawn
+    known = detect_zones(h[:301], lo[:301], c[:301], 300)
+    near = sorted((z for z in known if z.kind == "resistance"), key=lambda z: z.low)[:3]
+    assert near and all(z in [s[2] for s in spans if s[0] == 300] for z in near)
 
 
 def test_zoom_window_holds_the_note_date():

@@ -24,8 +24,7 @@ from engine.report.tearsheet import SECTIONS
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-FIGURES = ("chart_zoom.png", "chart_full.png", "event_path.png", "event_distribution.png", "growth.png",
-           "annual_returns.png")
+FIGURES = ("chart_zoom.png", "chart_full.png", "event_path.png", "event_distribution.png", "growth.png")
 
 
 class Collector(HTMLParser):
