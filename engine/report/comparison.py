@@ -80,9 +80,12 @@ def _fmt_ranked(value, kind: str, digits: str) -> str:
 
 
 def summary_sentence(table: pd.DataFrame, metric: str, metric_title: str, bench_label: str | None,
-                     bench_metrics: dict | None, kind: str = "ratio", digits: str | None = None) -> str:
+                     bench_metrics: dict | None, kind: str = "ratio", digits: str | None = None,
+                     population: pd.DataFrame | None = None) -> str:
     """Who ranks first, by how much, and how many rows beat buy-and-hold on the ranking metric and on CAGR
-    (the ranking metric printed with the table's digits)."""
+    (the ranking metric printed with the table's digits); `population` is every variant when the table shows
+    only the best ones."""
+    every = population if population is not None else table
     digits = digits or _distinct_digits(list(table[metric]), kind)
 
     def shown(value) -> str:
@@ -92,16 +95,16 @@ def summary_sentence(table: pd.DataFrame, metric: str, metric_title: str, bench_
     groups = table["group"].nunique() if "group" in table else 1
     best = ranked.iloc[0]
     parts = [f"Ranked by {metric_title}, {best['label']} comes first"
-             + (" in its group" if groups > 1 else f" of {len(table)}")
+             + (" in its group" if groups > 1 else f" of {len(every)}")
              + f" ({metric_title} {shown(best.get(metric))}, CAGR {_fmt(best.get('cagr'), 'pct')}, worst drawdown "
                f"{_fmt(best.get('max_drawdown'), 'pct')})."]
     if bench_metrics and groups == 1:
         b_val, b_cagr = bench_metrics.get(metric), bench_metrics.get("cagr")
         if b_val is not None and b_cagr is not None:
-            on_metric = int((pd.to_numeric(table[metric], errors="coerce") > b_val).sum())
-            on_cagr = int((pd.to_numeric(table["cagr"], errors="coerce") > b_cagr).sum())
-            parts.append(f"{bench_label[:1].upper() + bench_label[1:]} had {metric_title} {shown(b_val)} and CAGR {_fmt(b_cagr, 'pct')}: "
-                         f"{on_metric} of {len(table)} beat it on {metric_title}, {on_cagr} on CAGR.")
+            on_metric = int((pd.to_numeric(every[metric], errors="coerce") > b_val).sum())
+            on_cagr = int((pd.to_numeric(every["cagr"], errors="coerce") > b_cagr).sum())
+            parts.append(f"{bench_label[:1].upper() + bench_label[1:]} had {metric_title} {shown(b_val)} and CAGR "
+                         f"{_fmt(b_cagr, 'pct')}: {on_metric} of {len(every)} beat it on {metric_title}, {on_cagr} on CAGR.")
     return " ".join(parts)
 
 
@@ -240,17 +243,18 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
     metric_title, metric_kind = titles.get(metric, (metric, "num"))
     bench_label = benchmark[0] if benchmark else None
     parts = [f"<h1>{h.esc(title)}</h1>"]
-    if intro:
-        parts.append(f'<p class="question">{h.esc(intro)}</p>')
     ranked_values = list((variants if variants is not None else table)[metric])
     digits = _distinct_digits(ranked_values, metric_kind)
-    summary = summary_sentence(table, metric, metric_title, bench_label, benchmark_metrics, metric_kind, digits)
+    summary = summary_sentence(table, metric, metric_title, bench_label, benchmark_metrics, metric_kind, digits,
+                               variants)
     parts.append(f'<div class="card"><p class="says">{h.esc(summary)}</p>')
     if sections:
         dsr = sections.get("deflated Sharpe ratio")
         pbo = sections.get("probability of backtest overfitting")
         parts.append(overfitting_words(dsr, pbo))
     parts.append("</div>")
+    if intro:
+        parts.append(f'<p class="muted">{h.esc(intro)}</p>')
     if flags:
         parts.append('<p class="muted">Runs on different instruments or periods are not ranked together:</p><ul>')
         parts += [f"<li class='muted'>{h.esc(f)}</li>" for f in flags]

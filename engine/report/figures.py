@@ -143,6 +143,7 @@ def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
     ax.set_title("Growth of 1 after costs, and drawdown from the running peak")
     ax.legend(loc="upper left")
     ax_dd.set_ylabel("drawdown, %")
+    ax_dd.legend(loc="lower left", ncol=2, fontsize=8.5)
     fit(fig, left=0.09, top=0.92, bottom=0.07, hspace=0.08)
     return fig
 

@@ -74,6 +74,7 @@ def test_every_variant_listed_with_the_csv_linked(tmp_path):
     write_comparison(Writer(tmp_path), es[:2], comparison_table(es[:2], "sharpe"), "sweep", "sharpe",
                      variants=variants, variant_params=["ma_period"])
     page = (tmp_path / "comparison.html").read_text()
+    assert "comes first of 3 " in page  # of every variant, not of the 2 shown
     assert "Every variant" in page and '<a href="sweep.csv">sweep.csv</a>' in page
     section = page[page.index("Every variant"):]
     assert section.count("<tr>") == 1 + 3

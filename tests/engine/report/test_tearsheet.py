@@ -197,3 +197,14 @@ def test_help_does_not_import_plotting():
     code = "import sys, engine.cli; bad = {'matplotlib', 'pyfolio', 'backtrader'} & set(sys.modules); print(bad)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert proc.stdout.strip() == "set()", proc.stdout + proc.stderr
+
+
+def test_no_raw_literals_or_typos_on_the_page(page):
+    text, _ = page
+    visible = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    visible = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", visible)
+    visible = re.sub(r"<[^>]+>", " ", visible)
+    for bad in (" None", " nan", " True", " False", "(s)", "((", "))", "-0.0%", "1e-", "seconds"):
+        assert bad not in visible, bad
+    # ranked from 1, durations in days, months by name
+    assert "<th>rank</th>" in text and " days</td>" in text and "<th>Jan</th>" in text
