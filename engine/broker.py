@@ -60,7 +60,8 @@ def stated_costs(broker: BrokerConfig) -> str:
     if broker.instrument == "future":
         return (
             f"futures: ${broker.commission_per_contract:g} per contract per side, "
-            f"{broker.slippage_ticks} tick(s) of {broker.tick:g} slippage, ${broker.multiplier:g}/point, "
+            f"{broker.slippage_ticks} tick{'' if broker.slippage_ticks == 1 else 's'} of {broker.tick:g} slippage, "
+            f"${broker.multiplier:g}/point, "
             f"${broker.margin:,.0f} margin"
         )
     return (

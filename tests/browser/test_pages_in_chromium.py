@@ -63,6 +63,11 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     assert images and all(i["complete"] and i["w"] > 0 for i in images), images
     shot = browser.screenshot(tmp_path / f"{name}_1440.png")
     assert shot.stat().st_size > 10_000
+    words = browser.eval("document.body.innerText")
+    for bad in ("None", "NaN", " nan", "True", "False", "(s)", "((", "))"):
+        assert bad not in words, f"{name}: {bad!r} on the page"
+    pdf = browser.call("Page.printToPDF", printBackground=False)["data"]
+    assert len(pdf) > 10_000  # it prints
 
     browser.open(page, 390, 844, scale=2)
     layout = browser.eval(OVERFLOW_JS)
