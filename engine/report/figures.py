@@ -121,10 +121,23 @@ def outcome_distribution_png(outcomes, horizons: list[int], episodes: dict[int, 
     return to_png(outcome_distribution_figure(outcomes, horizons, episodes))
 
 
+ROLLING = 252  # sessions in the rolling window: one trading year
+
+
+def rolling_sharpe(returns, window: int = ROLLING, periods_per_year: int = 252):
+    """Annualised Sharpe (risk-free 0) over the trailing `window` sessions; NaN until the window is full."""
+    r = returns.fillna(0.0)
+    mean = r.rolling(window).mean()
+    std = r.rolling(window).std(ddof=1)
+    return (mean / std.where(std > 0)) * np.sqrt(periods_per_year)
+
+
 def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
-    """Growth of 1 (log axis, plain ticks) strategy vs benchmark, and both drawdowns below (time under water)."""
+    """Growth of 1 (log axis, plain ticks) strategy vs benchmark, both drawdowns (time under water), and the
+    rolling one-year Sharpe of each."""
     plt = pyplot()
-    fig, (ax, ax_dd) = plt.subplots(2, 1, figsize=(9, 5.2), sharex=True, gridspec_kw={"height_ratios": [2.2, 1]})
+    fig, (ax, ax_dd, ax_sh) = plt.subplots(3, 1, figsize=(9, 6.6), sharex=True,
+                                           gridspec_kw={"height_ratios": [2.2, 1, 1]})
     series = [("strategy", returns, STRATEGY_COLOR, 1.6)]
     if benchmark is not None:
         series.append((benchmark_label, benchmark, BENCH_COLOR, 1.2))
@@ -133,6 +146,8 @@ def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
         ax.plot(w.index, w.to_numpy(), color=color, lw=lw, label=label)
         dd = w / np.maximum(w.cummax(), 1.0) - 1.0
         ax_dd.plot(dd.index, dd.to_numpy() * 100, color=color, lw=0.9, label=label)
+        sh = rolling_sharpe(r)
+        ax_sh.plot(sh.index, sh.to_numpy(), color=color, lw=0.9, label=label)
     ax.set_yscale("log")
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
@@ -140,11 +155,14 @@ def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
     ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_ylabel("growth of 1 (log)")
-    ax.set_title("Growth of 1 after costs, and drawdown from the running peak")
+    ax.set_title("Growth of 1 after costs; drawdown from the running peak; rolling 1-year Sharpe")
     ax.legend(loc="upper left")
     ax_dd.set_ylabel("drawdown, %")
     ax_dd.legend(loc="lower left", ncol=2, fontsize=8.5)
-    fit(fig, left=0.09, top=0.92, bottom=0.07, hspace=0.08)
+    ax_sh.axhline(0, color="#444", lw=0.8, label="zero")
+    ax_sh.set_ylabel("1-year Sharpe")
+    ax_sh.legend(loc="lower left", ncol=3, fontsize=8.5)
+    fit(fig, left=0.09, top=0.94, bottom=0.05, hspace=0.08)
     return fig
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from matplotlib.collections import PolyCollection
 
 from engine.analysis.bootstrap import MIN_CLUSTERS
@@ -102,3 +103,15 @@ def test_zoom_window_holds_the_note_date():
     assert note_chart.zoom_window(idx, 6, (date(2022, 1, 3), date(2022, 6, 30)))[0] == pd.Timestamp("2022-01-03")
     late = pd.bdate_range("2025-01-02", "2026-02-20")
     assert note_chart.zoom_window(late, 12)[1] == late[-1]
+
+
+def test_rolling_sharpe_matches_a_direct_window():
+    rng = np.random.default_rng(3)
+    r = pd.Series(rng.normal(0.0005, 0.01, 600), index=pd.bdate_range("2020-01-01", periods=600))
+    sh = figures.rolling_sharpe(r)
+    window = r.iloc[100:352]
+    assert np.isnan(sh.iloc[250]) and sh.iloc[351] == pytest.approx(window.mean() / window.std() * np.sqrt(252))
+    fig = figures.growth_figure(r, r * 0.5, "buy & hold X")
+    for ax in fig.axes:
+        labels = _legend_labels(ax)
+        assert all(line.get_label() in labels for line in ax.lines if not line.get_label().startswith("_"))
