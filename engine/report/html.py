@@ -47,6 +47,7 @@ code { font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; 
        background: var(--soft); padding: 0 0.25em; border-radius: 3px; }
 a { color: var(--accent); }
 ul.rules { padding-left: 1.3em; margin: 0.4em 0; } ul.rules li { margin: 0.2em 0; }
+.verdict { font-size: 1.05em; background: #fbfcfe; border-left: 5px solid var(--accent); padding: 0.8em 1em; }
 .card { border: 1px solid var(--line); border-left: 6px solid var(--accent); border-radius: 6px;
         padding: 0.9em 1.1em 0.8em; margin: 0.6em 0 1.2em; background: #fbfcfe; }
 .card.paid-off { border-left-color: var(--good); } .card.did-not-pay-off { border-left-color: var(--bad); }
@@ -86,7 +87,7 @@ section { break-inside: auto; }
   figure, table, .card { break-inside: avoid; }
   .scroll { overflow: visible; }
   nav.toc { display: none; }
-  .card, .tile { background: none; }
+  .card, .tile, .verdict { background: none; }
 }
 """
 

@@ -371,7 +371,8 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
                  "Zoom: daily candles; support (green) and resistance (red) zones as the detector saw them each week, "
                  "with no later bar; dashed purple lines are the config's absolute levels."),
         h.figure(files["chart_full.png"], "close, moving averages, RSI and time in the market: whole history",
-                 "Whole history on a log scale; shaded: time in the market; RSI as its monthly range."),
+                 "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
+                 "which move with price, are drawn on the zoom)."),
         "</section>",
         '<section id="metrics"><h2>Key metrics: strategy vs buy-and-hold</h2>', _metrics_table(inputs, study.setups),
         f'<p class="note">Both after the same costs. Sharpe and Sortino: {h.esc(convention)}; Sortino uses the root '
