@@ -162,7 +162,7 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
         return fig
     if candles:
         _candles(ax, frame)
-        ax.plot([], [], color="#1a7f37", lw=4, label="daily candle (hollow: up, filled: down)")
+        ax.plot([], [], color="#1a7f37", lw=4, label="daily candle (green: up, red: down)")
     else:
         ax.plot(c.index, c.to_numpy(), color="#222", lw=0.8, label="close")
     ax.plot(m50.index, m50.to_numpy(), color="#1f77b4", lw=1.3, label="50-day MA")
@@ -217,6 +217,10 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     if long_span:
         ax.set_yscale("log")
         plain_price_axis(ax)
+    else:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.set_ylim(lo_view - 0.04 * span if not long_span else None, hi_view + 0.06 * span if not long_span else None)
     ax.set_ylabel("price" + (" (log)" if long_span else ""))
     ax.set_title(title)
