@@ -121,12 +121,13 @@ def _cell(value, css: str = "") -> str:
 class Cell:
     """A table cell with a CSS class (text, prose, good, bad, out) and optional raw (already escaped) HTML."""
 
-    def __init__(self, text, css: str = "", raw: bool = False, title: str = ""):
-        self.text, self.css, self.raw, self.title = text, css, raw, title
+    def __init__(self, text, css: str = "", raw: bool = False, title: str = "", colspan: int = 1):
+        self.text, self.css, self.raw, self.title, self.colspan = text, css, raw, title, colspan
 
     def html(self) -> str:
         body = self.text if self.raw else esc(self.text)
         attrs = (f' class="{self.css}"' if self.css else "") + (f' title="{esc(self.title)}"' if self.title else "")
+        attrs += f' colspan="{self.colspan}"' if self.colspan > 1 else ""
         return f"<td{attrs}>{body}</td>"
 
 

@@ -171,7 +171,7 @@ def trade_tables(inputs: ReportInputs, stats: dict) -> str:
         rows.append(cells)
         classes.append("")
         if hidden and number == shown.index[len(shown) // 2 - 1]:
-            rows.append([h.Cell(f"… {hidden} more trades in trades.csv …", "text")] + [""] * len(TRADE_LIST_COLUMNS))
+            rows.append([h.Cell(f"… {hidden} more trades in trades.csv …", "text", colspan=len(TRADE_LIST_COLUMNS) + 1)])
             classes.append("")
     parts.append("<h3>Trade list</h3>")
     parts.append(h.table(["#"] + [title for _, title, _ in TRADE_LIST_COLUMNS], rows, row_classes=classes))
