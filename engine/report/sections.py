@@ -60,8 +60,25 @@ def metrics_table(inputs: ReportInputs, setups: int) -> str:
     header = ["", "strategy"] + ([f"buy & hold {inputs.benchmark_symbol}"] if b else [])
     rows = [["setup days (entry condition met)", h.fmt(setups, "int")] + (["–"] if b else [])]
     for label, key, kind in METRIC_ROWS:
-        rows.append([label, h.fmt(inputs.metrics.get(key), kind)] + ([h.fmt(b.get(key), kind)] if b else []))
+        rows.append([label, _metric(inputs.metrics, key, kind)] + ([_metric(b, key, kind)] if b else []))
     return h.table(header, rows)
+
+
+def not_finite_reason(metrics: dict, key: str) -> str | None:
+    """Why a ratio has no finite value on these returns, in words (None when it has one or no reason is known)."""
+    if metrics.get(key) is not None:
+        return None
+    if key == "calmar" and metrics.get("max_drawdown") == 0:
+        return "n/a: no drawdown (max drawdown is 0)"
+    if key == "sortino" and metrics.get("max_drawdown") == 0:
+        return "n/a: no losing day"
+    if key == "profit_factor" and metrics.get("trades"):
+        return "n/a: no losing trade"
+    return None
+
+
+def _metric(metrics: dict, key: str, kind: str) -> str:
+    return not_finite_reason(metrics, key) or h.fmt(metrics.get(key), kind)
 
 
 def risk_table(rows, bench: bool, bench_symbol) -> str:

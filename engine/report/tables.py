@@ -193,17 +193,21 @@ def risk_statistics(returns: pd.Series, benchmark: pd.Series | None, ppy: int = 
         sd = x.std(ddof=1) if len(x) > 1 else np.nan
         log_cum = np.cumsum(np.log1p(x))
         t = np.arange(len(log_cum))
-        stability = float(np.corrcoef(t, log_cum)[0, 1] ** 2) if len(x) > 2 else None
+        flat = len(x) < 3 or np.ptp(log_cum) == 0
+        stability = None if flat else float(np.corrcoef(t, log_cum)[0, 1] ** 2)
         p95, p5 = (np.percentile(x, 95), np.percentile(x, 5)) if len(x) else (np.nan, np.nan)
         m = x.mean() if len(x) else np.nan
         centred = x - m
         m2 = (centred ** 2).mean() if len(x) else np.nan
+        # A statistic with no finite value says why ("n/a: ..."), never a bare NaN.
+        tail = float(abs(p95) / abs(p5)) if p5 else (
+            f"n/a: the 5th percentile of daily returns is 0 (95th: {p95:.4%}): no position on more than 5% of days")
         return {
-            "stability": stability,
-            "tail ratio": float(abs(p95) / abs(p5)) if p5 else None,
+            "stability": stability if stability is not None else "n/a: the wealth curve never moves",
+            "tail ratio": tail,
             "daily value at risk (2σ)": float(m - 2 * sd),
-            "skew": float((centred ** 3).mean() / m2 ** 1.5) if m2 else None,
-            "kurtosis (excess)": float((centred ** 4).mean() / m2 ** 2 - 3) if m2 else None,
+            "skew": float((centred ** 3).mean() / m2 ** 1.5) if m2 else "n/a: every daily return is the same",
+            "kurtosis (excess)": float((centred ** 4).mean() / m2 ** 2 - 3) if m2 else "n/a: every daily return is the same",
             "best day": float(x.max()) if len(x) else None, "worst day": float(x.min()) if len(x) else None,
         }
 

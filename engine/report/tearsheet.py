@@ -122,6 +122,8 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
         "symbol": config.data.symbol,
         "period": [inputs.metrics["start"], inputs.metrics["end"]],
         "costs": inputs.costs,
+        "contract": inputs.contract,
+        "warnings": inputs.warnings,
         "sharpe_convention": convention,
         "average_trade": tables.AVERAGE_TRADE,
         "setups": study.setups,
@@ -186,6 +188,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         f'<p class="muted" id="period">{h.esc(config.data.symbol)}, {m["start"]} to {m["end"]} '
         f'({h.fmt(m["bars"], "int")} daily bars). Signals on the close, fills at the next bar\'s open.</p>',
         f'<p class="muted" id="costs">Costs: {h.esc(inputs.costs)}.</p>',
+        "".join(f'<p class="muted warn">warning: {h.esc(w)}</p>' for w in inputs.warnings),
         f'<nav class="toc">{toc}</nav></section>',
         '<section id="setup"><h2>The setup</h2>',
         f'<p>The note: <q>{h.esc(cls.note)}</q></p>',

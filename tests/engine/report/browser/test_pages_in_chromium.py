@@ -2,7 +2,7 @@
 first screen, nothing overflows a phone's width outside a scroll box, every image decodes, no console error.
 
 Screenshots of each page's first screen (1440x900, and 390 px wide at 2x) go to the test's temp dir.
-Run alone with: pytest tests/browser
+Run alone with: pytest tests/engine/report/browser
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import pytest
 
 from engine.compare.pipeline import execute_compare
 from engine.pipeline import execute_run
-from tests.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
+from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[4]
 FAST = ["event_study.bootstrap_samples=300"]
 CARD_JS = "(() => { const r = document.querySelector('.card').getBoundingClientRect(); return [r.top, r.bottom]; })()"
 

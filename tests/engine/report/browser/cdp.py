@@ -62,7 +62,7 @@ class Browser:
     """One headless Chromium with one page target, driven over its DevTools websocket."""
 
     def __init__(self, binary: str | None = None, timeout: float = 30.0):
-        import websocket  # websocket-client (dev dependency)
+        from websockets.sync.client import connect  # websockets (dev dependency)
 
         self.binary = binary or chromium_path()
         if not self.binary:
@@ -86,8 +86,9 @@ class Browser:
         if not targets:
             self.close()
             raise RuntimeError("chromium did not open its DevTools port")
-        self.ws = websocket.create_connection(targets[0]["webSocketDebuggerUrl"], timeout=timeout,
-                                              suppress_origin=True)
+        # No Origin header (Chromium refuses unknown origins); screenshots exceed the default 1 MiB frame limit.
+        self.ws = connect(targets[0]["webSocketDebuggerUrl"], open_timeout=timeout, max_size=None)
+        self.timeout = timeout
         self._id = 0
         self.console_errors: list[str] = []
         self.call("Page.enable")
@@ -108,7 +109,7 @@ class Browser:
         self._id += 1
         self.ws.send(json.dumps({"id": self._id, "method": method, "params": params}))
         while True:
-            message = json.loads(self.ws.recv())
+            message = json.loads(self.ws.recv(timeout=self.timeout))
             if message.get("id") == self._id:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
@@ -118,7 +119,7 @@ class Browser:
     def wait_event(self, name: str, timeout: float = 30.0) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            message = json.loads(self.ws.recv())
+            message = json.loads(self.ws.recv(timeout=max(0.1, deadline - time.monotonic())))
             self._record(message)
             if message.get("method") == name:
                 return message.get("params", {})
