@@ -87,7 +87,8 @@ class Browser:
             self.close()
             raise RuntimeError("chromium did not open its DevTools port")
         # No Origin header (Chromium refuses unknown origins); screenshots exceed the default 1 MiB frame limit.
-        self.ws = connect(targets[0]["webSocketDebuggerUrl"], open_timeout=timeout, max_size=None)
+        # __enter__ opens the connection on every websockets version (a bare connect() is deprecated in 17).
+        self.ws = connect(targets[0]["webSocketDebuggerUrl"], open_timeout=timeout, max_size=None).__enter__()
         self.timeout = timeout
         self._id = 0
         self.console_errors: list[str] = []
