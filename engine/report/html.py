@@ -112,6 +112,25 @@ def scroll(inner: str) -> str:
     return f'<div class="scroll">{inner}</div>'
 
 
+def _numeric(value) -> bool:
+    """Does a cell read as a number (1,234 / −5.2% / $300 / +0.11% / 2025-05-08 / – / n/a)?"""
+    text = str(value).strip().replace(MINUS, "-")
+    if text in ("", "-", "–", "n/a") or text.startswith("n/a"):
+        return True
+    core = text.replace(",", "").replace("%", "").replace("$", "").replace("+", "").replace("×", "").strip()
+    for part in core.split(" to "):
+        part = part.strip()
+        try:
+            float(part)
+            continue
+        except ValueError:
+            pass
+        if len(part) == 10 and part[4] == "-" and part[7] == "-" and part.replace("-", "").isdigit():
+            continue
+        return False
+    return True
+
+
 def _cell(value, css: str = "") -> str:
     if isinstance(value, Cell):
         return value.html()
@@ -134,15 +153,24 @@ class Cell:
 def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_classes: Iterable[str] | None = None) -> str:
     """A table in a horizontal scroll box; a cell is a value (escaped) or a `Cell`."""
     rows = [list(r) for r in rows]
-    # A column of text or prose cells is left-aligned, header included.
-    aligns = [c.css if isinstance(c, Cell) and c.css in ("text", "prose") else "" for c in (rows[0] if rows else [])]
-    head = "".join(f'<th class="text">{esc(h)}</th>' if i < len(aligns) and aligns[i] else f"<th>{esc(h)}</th>"
+    # A column of words is left-aligned, header included: cells marked text/prose, or plain cells none of
+    # which reads as a number (numbers, percentages, amounts and dates stay right-aligned).
+    width = max((len(r) for r in rows), default=0)
+    words = []
+    for i in range(width):
+        column = [r[i] for r in rows if i < len(r)]
+        marked = [c for c in column if isinstance(c, Cell)]
+        plain = [c for c in column if not isinstance(c, Cell) and str(c).strip()]
+        words.append(bool(column) and (any(c.css in ("text", "prose") for c in marked)
+                                       or (bool(plain) and not marked and not any(_numeric(c) for c in plain))))
+    head = "".join(f'<th class="text">{esc(h)}</th>' if i < width and words[i] else f"<th>{esc(h)}</th>"
                    for i, h in enumerate(header))
     classes = list(row_classes) if row_classes is not None else None
     body = []
     for i, row in enumerate(rows):
         tr = f'<tr class="{classes[i]}">' if classes and classes[i] else "<tr>"
-        body.append(tr + "".join(_cell(c) for c in row) + "</tr>")
+        body.append(tr + "".join(_cell(c, "text" if j < width and words[j] else "") for j, c in enumerate(row))
+                    + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
     return scroll(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
 

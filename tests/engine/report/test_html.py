@@ -36,3 +36,10 @@ def test_bar_cell():
     cell = h.bar_cell(-0.1, 0.2).html()
     assert 'class="neg"><i style="width:50.0%"' in cell and "−10.0%" in cell
     assert h.bar_cell(None, 0.2).html() == "<td>–</td>"
+
+
+def test_columns_of_words_are_left_aligned_numbers_right():
+    out = h.table(["time frame", "bias", "value", "when"], [["Short-term", "Bullish", "−5.2%", "2025-05-08"],
+                                                             ["Medium", "Neutral", "1,234", "2025-05-09"]])
+    assert '<th class="text">time frame</th><th class="text">bias</th><th>value</th><th>when</th>' in out
+    assert '<td class="text">Bullish</td><td>−5.2%</td>' in out
