@@ -215,6 +215,14 @@ class EventStudyConfig(_Section):
 
 class ReportConfig(_Section):
     zoom_months: int = Field(12, ge=1, le=600, description="the note's chart zoomed on the last N months of data")
+    zoom: tuple[date, date] | None = Field(None, description="the note's chart zoomed on [start, end] instead "
+                                           "(default: the last zoom_months months, moved to hold the note's date)")
+
+    @model_validator(mode="after")
+    def _zoom_ordered(self):
+        if self.zoom is not None and self.zoom[0] >= self.zoom[1]:
+            raise ValueError(f"zoom: start {self.zoom[0]} must be before end {self.zoom[1]}")
+        return self
 
 
 class OutputConfig(_Section):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,6 +56,13 @@ def event_study_edge(run_dir: Path, horizon: int) -> dict:
     return edge_at(study.get("horizons", []), horizon)
 
 
+def tearsheet_link(run_dir: str | None, page_dir: Path) -> str | None:
+    """The run's tearsheet relative to the comparison page (results move as one tree), if it has one."""
+    if not run_dir or not (Path(run_dir) / "tearsheet.html").is_file():
+        return None
+    return Path(os.path.relpath(Path(run_dir) / "tearsheet.html", page_dir)).as_posix()
+
+
 def execute_compare(config_paths: list[str], overrides: list[str] | None = None, data_dir: str | None = None,
                     results_dir: str | None = None, metric: str = "sharpe", rerun: bool = False,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
@@ -68,7 +76,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     if not config_paths:
         raise ConfigError("compare needs at least one config file")
     started = datetime.now(UTC)
-    entries, benchmarks, hashes, bench_rows = [], {}, [], {}
+    entries, benchmarks, hashes, bench_rows, bench_metrics = [], {}, [], {}, {}
     root_for_output = None
     prepared = []
     # Every config, results folder and data file is checked before the first run: a bad input in the last
@@ -98,10 +106,11 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         frame = pd.read_csv(stored / "returns.csv", index_col="date", parse_dates=["date"])
         entries.append(Entry(config.name, config.strategy.name, config.strategy.params, config.data.symbol,
                              metrics["strategy"], frame["returns"], source,
-                             event_study_edge(stored, config.event_study.verdict_horizon)))
+                             event_study_edge(stored, config.event_study.verdict_horizon), str(stored)))
         if "benchmark_returns" in frame and metrics.get("benchmark_symbol"):
             label = f"buy & hold {metrics['benchmark_symbol']}"
             benchmarks.setdefault(label, frame["benchmark_returns"])
+            bench_metrics.setdefault(label, metrics.get("benchmark"))
             period = (str(frame.index[0].date()), str(frame.index[-1].date()))
             bench_rows.setdefault((config.data.symbol, *period, label), metrics.get("benchmark") or {})
     announce(on_stage, "report")
@@ -115,9 +124,11 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         notes = [EDGE_NOTE]
         if len(benchmarks) > 1:
             notes.append(f"benchmarks differ; the chart shows {label}.")
+        final = writer.final_parent / writer.run_id
+        links = {e.label: tearsheet_link(e.run_dir, final) for e in entries}
         write_comparison(writer, entries, table, f"compare: {', '.join(e.label for e in entries)}", metric,
                          (label, bench) if bench is not None else None, notes, stem="comparison",
-                         extra_columns=EDGE_COLUMNS)
+                         extra_columns=EDGE_COLUMNS, benchmark_metrics=bench_metrics.get(label), links=links)
         write_manifest(writer, "compare", inputs, started, command_line,
                        {"metric": metric, "sources": [e.source for e in entries]})
         run_dir = writer.commit()
