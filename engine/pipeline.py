@@ -46,7 +46,7 @@ def library_versions() -> dict[str, str]:
 def strategy_source_sha(config: RunConfig) -> str:
     from strategies import get_strategy
 
-    cls = get_strategy(config.strategy.name)
+    cls = get_strategy(config.strategy.name, config.strategy.file)
     source = inspect.getsource(sys.modules[cls.__module__])
     return hashlib.sha256(source.encode()).hexdigest()
 
@@ -105,12 +105,14 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
         key = "results directory" if results_dir else "output.dir"
         raise ResultsError(f"{config_path}: {key}: {exc}") from None
     bars, bench = load_run_bars(config, data_dir)
-    check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+    check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path),
+                                config.strategy.file)
     try:
         result = run_backtest(config, bars.frame, bench.frame if bench else None)
     except IndexError:
         # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
-        check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+        check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path),
+                              config.strategy.file)
         raise
 
     config_hash = config.config_hash()

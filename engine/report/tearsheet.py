@@ -115,7 +115,7 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
     }
     files["report.json"] = _json(report)
 
-    cls = get_strategy(config.strategy.name)
+    cls = get_strategy(config.strategy.name, config.strategy.file)
     files["tearsheet.html"] = render_html(inputs, cls, study, tf, sentence, convention, pf_tables, files).encode()
     return files
 
