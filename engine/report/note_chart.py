@@ -12,7 +12,14 @@ RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching 
 
 def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
                    zone_bars: int = 250) -> bytes:
-    """The chart from `start` (default: the first bar); MAs and RSI are computed on the whole history first."""
+    """The chart as PNG bytes (see `note_chart_figure`)."""
+    return to_png(note_chart_figure(bars, trades, title, zones, start, zone_bars))
+
+
+def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
+                      zone_bars: int = 250):
+    """The chart from `start` (default: the first bar) as a matplotlib Figure; MAs and RSI are computed on
+    the whole history first."""
     plt = pyplot()
     close = bars["close"]
     values = close.to_numpy(dtype=float)
@@ -56,4 +63,4 @@ def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(
     ax_rsi.legend(loc="upper left", fontsize=8)
     ax_rsi.grid(alpha=0.3)
     fit(fig, top=0.94, bottom=0.06, hspace=0.08)
-    return to_png(fig)
+    return fig
