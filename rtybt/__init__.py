@@ -13,7 +13,7 @@ engine/api/; this package only re-exports it.
 
 from __future__ import annotations
 
-from engine import __version__
+from engine import __version__  # noqa: F401  (rtybt.__version__; not part of __all__: no docstring of its own)
 from engine.api import (
     BacktestResult,
     CompareResult,
@@ -33,6 +33,24 @@ from engine.api import (
     sweep,
     walkforward,
 )
-from engine.api import __all__ as _api_all
 
-__all__ = list(_api_all)
+# The same list as engine.api.__all__ (a test holds them equal); `study` and `analogs` join both when they exist.
+__all__ = [
+    "BacktestResult",
+    "CompareResult",
+    "ConfigError",
+    "DataError",
+    "ResultsError",
+    "SnapshotResult",
+    "StrategyError",
+    "SweepResult",
+    "UserError",
+    "WalkForwardResult",
+    "compare",
+    "load_run",
+    "run",
+    "snapshot",
+    "strategies",
+    "sweep",
+    "walkforward",
+]

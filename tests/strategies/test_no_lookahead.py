@@ -8,9 +8,9 @@ import pytest
 
 from engine.config import validate_config
 from engine.data import load_bars
+from engine.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
 from strategies import STRATEGIES
 from strategies.base import NoteStrategy
-from engine.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
 
 # CUTS: 20 cut dates on ^RUT and 10 on the synthetic series. A cut run costs its length, so the series are
 # only as long as needed: the warm-up (260 bars) plus six years of cuts.
