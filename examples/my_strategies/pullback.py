@@ -33,12 +33,12 @@ class Pullback(LongRuleStrategy):
     def __init__(self):
         super().__init__()
         self.trend = bt.ind.SMA(self.data.close, period=self.p.trend_period)
-        self.entry_bar = None
+        self.bars_held = 0
 
-    def notify_order(self, order):
-        super().notify_order(order)
-        if order.status == order.Completed and order.isbuy():
-            self.entry_bar = len(self)
+    def next(self):
+        # Entries fill at the open, before this bar's next(): the fill bar is the first bar held.
+        self.bars_held = self.bars_held + 1 if self.position else 0
+        super().next()
 
     def entry_condition(self) -> bool:
         # close[-k] of an early bar would wrap around to the end of a preloaded feed: wait for enough history.
@@ -49,5 +49,4 @@ class Pullback(LongRuleStrategy):
         return falling and close[0] > self.trend[0]
 
     def exit_condition(self) -> bool:
-        held = len(self) - self.entry_bar + 1
-        return held >= self.p.hold_bars or self.data.close[0] < self.trend[0]
+        return self.bars_held >= self.p.hold_bars or self.data.close[0] < self.trend[0]
