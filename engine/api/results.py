@@ -65,15 +65,13 @@ class BacktestResult:
         """From engine.report.inputs.ReportInputs (a fresh run's, or a stored run's re-read from disk)."""
         import json
 
-        from engine.report.inputs import setups_frame
-
         report = Path(run_dir) / "report.json"
         verdict = json.loads(report.read_text(encoding="utf-8")).get("verdict") if report.is_file() else None
         bench = pd.Series(inputs.benchmark_metrics, name="benchmark", dtype=object) \
             if inputs.benchmark_metrics else None
         return cls(
-            run_dir=Path(run_dir), config=inputs.config, trades=inputs.trades, returns=inputs.returns,
-            equity=inputs.equity, setups=setups_frame(inputs.setups),
+            run_dir=Path(run_dir), config=inputs.config, trades=_dated(inputs.trades), returns=inputs.returns,
+            equity=inputs.equity, setups=pd.DataFrame({"date": pd.to_datetime(pd.Series(inputs.setups, dtype=object))}),
             metrics=pd.Series(inputs.metrics, name="strategy", dtype=object), benchmark_metrics=bench,
             benchmark_returns=inputs.benchmark_returns, benchmark_symbol=inputs.benchmark_symbol,
             costs=inputs.costs, verdict=verdict, bars=inputs.bars,
@@ -140,6 +138,15 @@ class BacktestResult:
         links.append(_link(self.run_dir, str(self.run_dir)))
         parts.append(f'<p style="{_MUTED}">costs: {esc(self.costs)}; ' + " · ".join(links) + "</p>")
         return "\n".join(parts)
+
+
+def _dated(trades: pd.DataFrame) -> pd.DataFrame:
+    """Trade dates as datetime64 (NaT while a trade is open), the same for a fresh run and a stored one."""
+    trades = trades.copy()
+    for column in trades.columns:
+        if column.endswith("_date"):
+            trades[column] = pd.to_datetime(trades[column])
+    return trades
 
 
 def _detached(fig):
