@@ -171,3 +171,26 @@ def test_sweep_screen_falls_back_to_backtrader_for_a_file_strategy(tmp_path):
     assert screen["notes"] == [f"pullback is a strategy from a file ({PULLBACK.resolve()}) with no vectorised twin: "
                                "screened by Backtrader"]
     assert [row["screened_by"] for row in screen["confirmed"]] == ["Backtrader (no twin)"] * 2
+
+
+def test_an_edited_file_is_loaded_again_and_hashed_anew(tmp_path):
+    from engine.pipeline import strategy_source_sha
+
+    file = tmp_path / "dip.py"
+    file.write_text(PULLBACK.read_text())
+    config = validate_config({"strategy": {"file": str(file), "name": "pullback"}}, "test")
+    first, sha = load_strategy_file(file, "pullback"), strategy_source_sha(config)
+    assert load_strategy_file(file, "pullback") is first  # unchanged content: loaded once
+    file.write_text(PULLBACK.read_text().replace('min=1, max=250)', 'min=2, max=250)'))
+    second = load_strategy_file(file, "pullback")
+    assert second is not first and second.spec[2].min == 2
+    assert strategy_source_sha(config) == hashlib.sha256(file.read_bytes()).hexdigest() != sha
+
+
+def test_a_dict_config_names_the_run_after_its_strategy(tmp_path):
+    from engine.config import InlineConfig
+
+    config = load_config(InlineConfig({"strategy": {"file": "my_strategies/pullback.py", "name": "pullback"},
+                                       "data": {"dir": "../data/snapshot"}}, base_dir=REPO / "examples"))
+    assert config.name == "pullback" and config.strategy.file == str(PULLBACK.resolve())
+    assert config.data.dir == str((REPO / "data" / "snapshot").resolve())
