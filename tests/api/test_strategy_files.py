@@ -194,3 +194,16 @@ def test_a_dict_config_names_the_run_after_its_strategy(tmp_path):
                                        "data": {"dir": "../data/snapshot"}}, base_dir=REPO / "examples"))
     assert config.name == "pullback" and config.strategy.file == str(PULLBACK.resolve())
     assert config.data.dir == str((REPO / "data" / "snapshot").resolve())
+
+
+def test_pool_workers_load_the_file_themselves_and_agree_with_one_process(tmp_path):
+    import pandas as pd
+
+    tables = []
+    for workers in ("1", "2"):
+        result = cli("sweep", str(EXAMPLE), "--grid", "hold_bars=3,5", "--workers", workers, "--json", "--top", "1",
+                     "--set", f"output.dir={tmp_path / workers}", "--set", "data.start=2016-01-01")
+        assert result.exit_code == 0, result.output
+        tables.append(pd.read_csv(Path(json.loads(result.stdout)["run_dir"]) / "sweep.csv"))
+    assert tables[1]["trades"].min() > 0
+    pd.testing.assert_frame_equal(tables[0], tables[1])
