@@ -28,10 +28,22 @@ def _link(path: Path, text: str) -> str:
     return f'<a href="{esc(href)}" target="_blank">{esc(text)}</a>'
 
 
+# How the CLI formats each metric (engine.summary.fmt kinds): a number shown in a notebook reads as in the terminal.
+_KINDS = {"total_return": "pct", "cagr": "pct", "sharpe": "num", "sortino": "num", "max_drawdown": "pct",
+          "calmar": "num", "exposure": "pct", "trades": "int", "win_rate": "pct", "profit_factor": "num",
+          "avg_trade_return": "pct", "annual_volatility": "pct", "avg_bars_held": "num1", "final_equity": "usd",
+          "edge": "pct", "edge_ci_low": "pct", "edge_ci_high": "pct"}
+
+
 def _frame_html(frame: pd.DataFrame, index_label: str = "") -> str:
     from engine.report.html import frame_table
+    from engine.summary import fmt
 
-    return frame_table(frame, index_label=index_label)
+    shown = frame.copy()
+    for column, kind in _KINDS.items():
+        if column in shown:
+            shown[column] = [fmt(None if pd.isna(v) else v, kind) for v in frame[column]]
+    return frame_table(shown, index_label=index_label)
 
 
 @dataclass(repr=False)
@@ -177,7 +189,9 @@ class CompareResult:
     def _repr_html_(self) -> str:
         from engine.report.html import esc
 
-        return (f"<h4>compare: ranked by {esc(self.metric)}</h4>" + _frame_html(self.table.set_index("rank"), "rank")
+        shown = [c for c in self.table.columns if c not in ("strategy", "params", "source", "group")]
+        return (f"<h4>compare: ranked by {esc(self.metric)}</h4>"
+                + _frame_html(self.table[shown].set_index("rank"), "rank")
                 + f'<p style="{_MUTED}">{_link(self.report, "comparison report")}</p>')
 
 
