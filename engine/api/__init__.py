@@ -145,8 +145,9 @@ def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequen
                                 command_line=_command_line("sweep", source, *sets, *grid_options))
     metric = outcome.summary["metric"]
     table = outcome.outcome.table.sort_values("rank", kind="stable").reset_index(drop=True)
-    return SweepResult(outcome.run_dir, metric, table, outcome.outcome.returns, outcome.statistics,
-                       outcome.summary.get("screen"), outcome.summary)
+    swept = list(outcome.outcome.variants[0].swept) if outcome.outcome.variants else []
+    return SweepResult(outcome.run_dir, outcome.config.name, metric, swept, table, outcome.outcome.returns,
+                       outcome.statistics, outcome.summary.get("screen"), outcome.summary)
 
 
 def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequence[str] | None = None,
@@ -166,7 +167,9 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
                                                on_progress=on_progress,
                                                command_line=_command_line("walkforward", source, *sets, *grid_options))
     oos = pd.read_csv(run_dir / "oos_returns.csv", index_col="date", parse_dates=["date"])
-    return WalkForwardResult(run_dir, pd.DataFrame(summary["windows_table"]), oos.iloc[:, 0], oos["equity"], summary)
+    name = run_dir.parent.name.removesuffix("-walkforward")  # the flow writes results/<name>-walkforward/<run id>/
+    return WalkForwardResult(run_dir, name, pd.DataFrame(summary["windows_table"]), oos.iloc[:, 0], oos["equity"],
+                             summary)
 
 
 def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str | Path | None = None,

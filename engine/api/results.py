@@ -202,7 +202,9 @@ class SweepResult:
     `best` (the top variant's label) and `run_dir`."""
 
     run_dir: Path
+    name: str
     metric: str
+    swept: list[str]
     table: pd.DataFrame
     returns: pd.DataFrame
     statistics: dict
@@ -213,6 +215,19 @@ class SweepResult:
     def best(self) -> str:
         """The label of the best-ranked variant."""
         return str(self.table.sort_values("rank", kind="stable")["label"].iloc[0])
+
+    def plot_heatmap(self, x: str, y: str):
+        """The metric over two swept parameters (the best over the others) as a matplotlib Figure, as
+        `--heatmap X,Y` draws it (nothing written)."""
+        from engine.errors import ConfigError
+        from engine.report.heatmap import heatmap_figure
+
+        for axis in (x, y):
+            if axis not in self.swept:
+                raise ConfigError(f"heatmap {axis}: not a swept parameter; swept: {', '.join(self.swept)}")
+        others = [k for k in self.swept if k not in (x, y)]
+        title = f"{self.name}: {self.metric}" + (f" (best over {', '.join(others)})" if others else "")
+        return _detached(heatmap_figure(self.table, x, y, self.metric, title))
 
     def __repr__(self) -> str:
         return (f"<SweepResult {len(self.table)} variants ranked by {self.metric}, best {self.best}, "
@@ -239,10 +254,18 @@ class WalkForwardResult:
     Sharpe), `oos_returns` and `oos_equity` (the stitched out-of-sample Series), `summary` and `run_dir`."""
 
     run_dir: Path
+    name: str
     windows: pd.DataFrame
     oos_returns: pd.Series
     oos_equity: pd.Series
     summary: dict
+
+    def plot_equity(self):
+        """The stitched out-of-sample equity (oos_equity.png) as a matplotlib Figure (nothing written)."""
+        from engine.report.equity import equity_figure
+
+        title = f"{self.name}: walk-forward out-of-sample equity ({len(self.windows)} windows)"
+        return _detached(equity_figure(self.oos_equity, title))
 
     def __repr__(self) -> str:
         return f"<WalkForwardResult {len(self.windows)} windows, run_dir={str(self.run_dir)!r}>"

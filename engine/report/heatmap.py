@@ -15,6 +15,18 @@ def heatmap_frame(table: pd.DataFrame, x: str, y: str, metric: str) -> pd.DataFr
 
 
 def plot_heatmap(path: Path, table: pd.DataFrame, x: str, y: str, metric: str, title: str) -> pd.DataFrame:
+    import matplotlib.pyplot as plt
+
+    fig = heatmap_figure(table, x, y, metric, title)
+    try:
+        fig.savefig(path, dpi=90, metadata={"Software": None})
+    finally:
+        plt.close(fig)
+    return heatmap_frame(table, x, y, metric)
+
+
+def heatmap_figure(table: pd.DataFrame, x: str, y: str, metric: str, title: str):
+    """The heatmap as a matplotlib Figure."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -37,7 +49,7 @@ def plot_heatmap(path: Path, table: pd.DataFrame, x: str, y: str, metric: str, t
         ax.set_title(title, fontsize=9)
         fig.colorbar(image, ax=ax, label=metric)
         fig.tight_layout()
-        fig.savefig(path, dpi=90, metadata={"Software": None})
-    finally:
+    except BaseException:
         plt.close(fig)
-    return grid
+        raise
+    return fig

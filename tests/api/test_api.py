@@ -201,17 +201,24 @@ def test_compare_sweep_walkforward_snapshot_strategies(tmp_path):
     assert sorted(compared.table["label"]) == ["api_ma", "api_ma_20"] and compared.report.is_file()
     assert "<table>" in compared._repr_html_()
 
-    swept = rtybt.sweep(CONFIG, grid={"ma_period": [20, 30, 40]}, workers=1, top=2, results_dir=tmp_path)
+    swept = rtybt.sweep(CONFIG, grid={"ma_period": [20, 30, 40], "hold_bars": [2, 3]}, workers=1, top=2,
+                        results_dir=tmp_path, heatmap="ma_period,hold_bars")
     cli_table = pd.read_csv(swept.run_dir / "sweep.csv")
     assert swept.table["label"].tolist() == cli_table["label"].tolist()
-    assert swept.table["rank"].tolist() == [1, 2, 3] and swept.best == cli_table["label"].iloc[0]
+    assert swept.table["rank"].tolist() == [1, 2, 3, 4, 5, 6] and swept.best == cli_table["label"].iloc[0]
     assert set(swept.returns.columns) == set(swept.table["config_hash"])
     assert "deflated Sharpe ratio" in swept._repr_html_()
+    heat = swept.plot_heatmap("ma_period", "hold_bars")
+    assert heat.axes[0].get_xlabel() == "ma_period" and len(heat.axes[0].texts) == 6
+    assert sorted(p.name for p in swept.run_dir.glob("*.png")) == ["heatmap_ma_period_hold_bars.png"]
+    with pytest.raises(rtybt.ConfigError, match="heatmap stop_pct: not a swept parameter"):
+        swept.plot_heatmap("ma_period", "stop_pct")
 
     walked = rtybt.walkforward(CONFIG, grid={"ma_period": [20, 40]}, workers=1, results_dir=tmp_path,
                                overrides={"walkforward": {"train_bars": 500, "test_bars": 250}})
     assert len(walked.windows) == walked.summary["windows"] >= 2
     assert walked.oos_returns.index.equals(walked.oos_equity.index) and len(walked.oos_returns) > 0
+    assert walked.plot_equity().axes[0].get_title().startswith("api_ma: walk-forward out-of-sample equity")
 
     snap = rtybt.snapshot("RTY=F", "2025-05-08", data_dir=REPO / "data" / "snapshot")
     assert snap.data["bar_date"] == "2025-05-08" and str(snap).startswith("RTY=F on 2025-05-08")

@@ -45,6 +45,7 @@ def test_the_notebook_runs_end_to_end(tmp_path):
     compared = html("rtybt.compare([note, looser])")
     assert "rally_rsi55" in compared and "rally_rsi50" in compared
     assert "deflated Sharpe ratio" in html("sweep = rtybt.sweep(")
+    assert any("image/png" in o.get("data", {}) for o in outputs("sweep.plot_heatmap("))
     assert "pullback" in html('mine = rtybt.run("pullback.yaml"')
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == ["compare", "pullback", "rally_rsi50", "rally_rsi55",
                                                           "rally_rsi55-sweep", "ready_to_rally"]
