@@ -124,15 +124,17 @@ CUTS = {"rut": 20, "synthetic": 10}
 SYNTHETIC_SEED = 20250508
 
 
-def check_strategy_file(path: str, data_dir: str | None = None) -> list[CheckLine]:
+def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -> list[CheckLine]:
     """Run the harness on every strategy of a user's file (defaults plus its `variants`), on ^RUT 2013-2018
-    cut at 20 dates and a seeded synthetic series cut at 10. A bad file is a ConfigError (exit 2)."""
+    cut at 20 dates and a seeded synthetic series cut at 10. A bad file is a ConfigError (exit 2).
+    `on_stage(text)` is told which check runs, for a status line."""
     from datetime import date
     from pathlib import Path
 
     from engine.config import validate_config
     from engine.data import load_bars, resolve_data_dir
     from engine.errors import ConfigError
+    from engine.progress import announce
     from strategies.files import StrategyFileError, strategies_in_file
 
     file = str(Path(path).expanduser().resolve())
@@ -154,6 +156,7 @@ def check_strategy_file(path: str, data_dir: str | None = None) -> list[CheckLin
             config = validate_config({"strategy": {"name": name, "file": file, "params": variant},
                                       "benchmark": {"enabled": False}}, f"{path} ({label})")
             for what, (kind, frame) in series.items():
+                announce(on_stage, f"{label}: {what}")
                 problems = lookahead_differences(cls, config.strategy.params, frame, config,
                                                  cut_positions(len(frame), CUTS[kind]))
                 detail = f"{len(problems)} cut(s) differ; first: {problems[0]}" if problems else ""

@@ -4,13 +4,14 @@ Each function calls the same flow as its CLI command (engine.pipeline, engine.co
 engine.sweep.pipeline, engine.sweep.walkforward_flow, engine.snapshot_flow) and writes the same files.
 Bad input raises engine.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
 one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
-a progress bar (on stderr) for sweeps and walk-forwards.
+the CLI's status line or progress bar (on stderr).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date as Date
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,20 @@ def _grid(grid: Mapping[str, Sequence[Any]] | Sequence[str] | None) -> list[str]
     return [grid] if isinstance(grid, str) else [str(text) for text in grid]
 
 
+@contextmanager
+def _progress(description: str, enabled: bool) -> Iterator:
+    """The CLI's status line and progress bar (engine.progress.Status), shown only when asked for."""
+    from engine.progress import Status
+
+    status = Status(description, enabled)
+    # Asked for explicitly: shown even where stderr is no terminal (a notebook renders rich's bar itself).
+    status.enabled = enabled
+    try:
+        yield status
+    finally:
+        status.stop()
+
+
 def _command_line(name: str, *args: Any) -> list[str]:
     """What the manifest records as the command: the API call, its config and its overrides."""
     return [f"rtybt.{name}", *(str(a) for a in args)]
@@ -83,16 +98,17 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
 
     `config_or_path`: a YAML file, or a mapping with the same sections (relative paths in it are relative to
     the working directory). `overrides`: {"strategy.params.ma_period": 40} (or "KEY=VALUE" strings, as
-    `--set`). `data_dir`: as `--data-dir`. `results_dir`: instead of the config's `output.dir`. `progress`
-    has no effect here (one backtest has no steps to count); accepted so every call takes it.
+    `--set`). `data_dir`: as `--data-dir`. `results_dir`: instead of the config's `output.dir`.
+    `progress=True` shows the CLI's status line (loading data, backtest, report) on stderr.
     Writes results/<name>/<run id>/ exactly as the CLI does. Raises UserError on bad input.
     """
     from engine.pipeline import execute_run
     from engine.report.inputs import from_result
 
-    del progress
     source, sets = _config_source(config_or_path), _overrides(overrides)
-    outcome = execute_run(source, sets, _opt(data_dir), _opt(results_dir), command_line=_command_line("run", source, *sets))
+    with _progress(f"run {source}", progress) as shown:
+        outcome = execute_run(source, sets, _opt(data_dir), _opt(results_dir),
+                              command_line=_command_line("run", source, *sets), on_stage=shown.stage)
     return BacktestResult.from_inputs(outcome.run_dir, from_result(outcome.config, outcome.result, outcome.bars.frame))
 
 
@@ -108,17 +124,20 @@ def load_run(run_dir: str | Path, data_dir: str | Path | None = None) -> Backtes
 
 
 def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir: str | Path | None = None,
-            metric: str = "sharpe", rerun: bool = False, results_dir: str | Path | None = None) -> CompareResult:
+            metric: str = "sharpe", rerun: bool = False, progress: bool = False,
+            results_dir: str | Path | None = None) -> CompareResult:
     """Compare configs side by side, as `rtybt compare` (reusing stored runs unless `rerun`), and return the
     ranked table. Each config is a path or a mapping (give mappings distinct `name`s: the name labels the row).
+    `progress=True` shows the CLI's status line on stderr.
     """
     from engine.compare.pipeline import execute_compare
 
     if isinstance(configs, str | Path | Mapping):
         raise ConfigError("compare: expected a list of configs (paths or mappings), e.g. [a.yaml, b.yaml]")
     sources, sets = [_config_source(c) for c in configs], _overrides(overrides)
-    outcome = execute_compare(sources, sets, _opt(data_dir), _opt(results_dir), metric=metric, rerun=rerun,
-                              command_line=_command_line("compare", *sources, *sets))
+    with _progress("compare", progress) as shown:
+        outcome = execute_compare(sources, sets, _opt(data_dir), _opt(results_dir), metric=metric, rerun=rerun,
+                                  command_line=_command_line("compare", *sources, *sets), on_stage=shown.stage)
     return CompareResult(outcome.run_dir, metric, outcome.table, outcome.summary)
 
 
@@ -135,14 +154,14 @@ def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequen
     """
     from engine.sweep.executors import make_executor
     from engine.sweep.pipeline import execute_sweep
-    from engine.sweep.progress import progress_bar
 
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
-    with progress_bar("sweep", enabled=progress) as on_progress:
+    with _progress(f"sweep {source}", progress) as shown:
         outcome = execute_sweep(source, sets, grid_options, make_executor(workers, cluster), _opt(data_dir),
                                 _opt(results_dir), metric=metric, top=top, heatmap=heatmap, resume=resume,
-                                on_progress=on_progress, screen=screen, confirm_top=confirm_top,
-                                command_line=_command_line("sweep", source, *sets, *grid_options))
+                                on_progress=shown, screen=screen, confirm_top=confirm_top,
+                                command_line=_command_line("sweep", source, *sets, *grid_options),
+                                on_stage=shown.stage)
     metric = outcome.summary["metric"]
     table = outcome.outcome.table.sort_values("rank", kind="stable").reset_index(drop=True)
     swept = list(outcome.outcome.variants[0].swept) if outcome.outcome.variants else []
@@ -157,14 +176,13 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
     """Walk forward, as `rtybt walkforward`: each in-sample window picks the best variant of `grid`, the next
     window trades it. Returns the windows and the stitched out-of-sample returns."""
     from engine.sweep.executors import make_executor
-    from engine.sweep.progress import progress_bar
     from engine.sweep.walkforward_flow import execute_walkforward
 
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
-    with progress_bar("walk-forward", enabled=progress) as on_progress:
+    with _progress(f"walk-forward {source}", progress) as shown:
         run_dir, summary = execute_walkforward(source, sets, grid_options, make_executor(workers, cluster),
                                                _opt(data_dir), _opt(results_dir), resume=resume,
-                                               on_progress=on_progress,
+                                               on_progress=shown, on_stage=shown.stage,
                                                command_line=_command_line("walkforward", source, *sets, *grid_options))
     oos = pd.read_csv(run_dir / "oos_returns.csv", index_col="date", parse_dates=["date"])
     name = run_dir.parent.name.removesuffix("-walkforward")  # the flow writes results/<name>-walkforward/<run id>/
@@ -173,7 +191,7 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
 
 
 def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str | Path | None = None,
-             peers: str | Sequence[str] | None = None) -> SnapshotResult:
+             peers: str | Sequence[str] | None = None, progress: bool = False) -> SnapshotResult:
     """The note's table for one date, as `rtybt snapshot`: readings, key levels, checklists, Final Call.
 
     `date` defaults to the last bar (a non-trading day uses the bar before it); `peers` as `--peers`.
@@ -181,8 +199,9 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
     from engine.report.snapshot_text import render_snapshot
     from engine.snapshot_flow import take_snapshot
 
-    snap, _ = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
-                            else list(peers))
+    with _progress(f"snapshot {symbol}", progress) as shown:
+        snap, _ = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
+                                else list(peers), on_stage=shown.stage)
     return SnapshotResult(snap, snap.to_dict(), render_snapshot(snap))
 
 

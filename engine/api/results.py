@@ -28,19 +28,18 @@ def _link(path: Path, text: str) -> str:
     return f'<a href="{esc(href)}" target="_blank">{esc(text)}</a>'
 
 
-# How the CLI formats each metric (engine.summary.fmt kinds): a number shown in a notebook reads as in the terminal.
-_KINDS = {"total_return": "pct", "cagr": "pct", "sharpe": "num", "sortino": "num", "max_drawdown": "pct",
-          "calmar": "num", "exposure": "pct", "trades": "int", "win_rate": "pct", "profit_factor": "num",
-          "avg_trade_return": "pct", "annual_volatility": "pct", "avg_bars_held": "num1", "final_equity": "usd",
-          "edge": "pct", "edge_ci_low": "pct", "edge_ci_high": "pct"}
+# The comparison's event-study edge columns: returns, formatted like the metrics' returns.
+_EDGE_KINDS = {"edge": "pct", "edge_ci_low": "pct", "edge_ci_high": "pct"}
 
 
 def _frame_html(frame: pd.DataFrame, index_label: str = "") -> str:
+    """A table whose metric columns read as the terminal prints them (engine.numbers, metric_keys' kinds)."""
+    from engine.analysis.metric_keys import METRICS
+    from engine.numbers import fmt
     from engine.report.html import frame_table
-    from engine.summary import fmt
 
     shown = frame.copy()
-    for column, kind in _KINDS.items():
+    for column, kind in ({key: kind for key, (_, kind) in METRICS.items()} | _EDGE_KINDS).items():
         if column in shown:
             shown[column] = [fmt(None if pd.isna(v) else v, kind) for v in frame[column]]
     return frame_table(shown, index_label=index_label)
@@ -98,7 +97,8 @@ class BacktestResult:
     @property
     def headline(self) -> pd.DataFrame:
         """The CLI's summary table: one row per metric, strategy (and buy & hold) formatted the same way."""
-        from engine.summary import ROWS, fmt
+        from engine.numbers import fmt
+        from engine.summary import ROWS
 
         columns = {"strategy": [fmt(self.metrics.get(key), kind) for _, key, kind in ROWS]}
         if self.benchmark_metrics is not None:

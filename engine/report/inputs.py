@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -31,6 +31,8 @@ class ReportInputs:
     trades: pd.DataFrame
     transactions: pd.DataFrame
     setups: list[date]
+    warnings: list[str] = field(default_factory=list)  # the run's own (refused orders, signals not ordered)
+    contract: dict | None = None  # a future's contract terms (engine/contracts.py)
 
 
 def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
@@ -40,6 +42,7 @@ def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
         benchmark_returns=result.benchmark_returns, benchmark_symbol=result.benchmark_symbol,
         metrics=result.metrics, benchmark_metrics=result.benchmark_metrics, costs=result.costs,
         trades=result.trades, transactions=result.transactions, setups=list(result.setups),
+        warnings=list(result.warnings), contract=result.contract,
     )
 
 
@@ -64,9 +67,13 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
+    from engine.provenance import read_manifest, traded_data, verify_files
+
+    manifest = read_manifest(run_dir)
+    # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.
+    verify_files(run_dir, manifest, skip=set(manifest["details"].get("rendered") or []))
     try:
         raw = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
         metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, yaml.YAMLError) as exc:
         raise ResultsError(f"{run_dir}: unreadable run file ({exc.__class__.__name__})") from None
@@ -74,7 +81,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
     config = validate_config(raw, str(run_dir / "config.yaml"))
 
-    pinned = manifest.get("data") or {}
+    pinned = traded_data(manifest)
     folder, source = resolve_data_dir(data_dir, Path(pinned["file"]).parent if pinned.get("file") else None)
     d = config.data
     try:
@@ -105,4 +112,5 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         metrics=metrics["strategy"], benchmark_metrics=metrics.get("benchmark"), costs=metrics.get("costs", ""),
         trades=trades, transactions=transactions,
         setups=[date.fromisoformat(s) for s in setups["date"].astype(str)],
+        warnings=list(metrics.get("warnings") or []), contract=metrics.get("contract"),
     )

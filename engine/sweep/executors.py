@@ -13,7 +13,7 @@ from typing import Protocol
 import pandas as pd
 
 from engine.errors import UserError
-from engine.sweep.evaluate import Task, VariantResult, evaluate
+from engine.variants import Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
@@ -42,27 +42,14 @@ class PoolExecutor:
         self.name = f"pool ({self.workers} worker{'s' if self.workers > 1 else ''})"
 
     def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        from engine.sweep.evaluate import evaluate_in_worker, init_worker
+        from engine.pool import as_finished, make_pool
+        from engine.variants import evaluate_in_worker, init_worker
 
         if not tasks:
             return
-        # forkserver: safe even when this process already runs threads (a Dask client, rich's refresh).
-        context = multiprocessing.get_context("forkserver")
-        pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(tasks)), mp_context=context,
-            initializer=init_worker, initargs=(frame,),
-        )
-        try:
-            futures = [pool.submit(evaluate_in_worker, task) for task in tasks]
-            for future in as_completed(futures):
-                yield future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+        # forkserver workers: safe even when this process already runs threads (a Dask client, rich's refresh).
+        pool = make_pool(min(self.workers, len(tasks)), init_worker, (frame,))
+        yield from as_finished(pool, evaluate_in_worker, tasks)
 
 
 # Dask's housekeeping that competes with the backtests for the GIL and the cores, measured on a 2-core machine:

@@ -1,4 +1,4 @@
-"""Sweep stage: one variant on a slice of preloaded bars -> its metrics and daily returns (sweep-mode engine)."""
+"""Run stage: one variant task (a config on rows lo:hi of preloaded bars) -> its metrics and daily returns; the contract every executor honours."""
 
 from __future__ import annotations
 
