@@ -83,7 +83,7 @@ def test_run_writes_what_the_cli_writes_and_returns_pandas(tmp_path):
             assert mine[name] == theirs[name], name
     manifest = json.loads(mine["manifest.json"])
     assert manifest["command_line"][0] == "rtybt.run"
-    assert manifest["config_hash"] == json.loads(theirs["manifest.json"])["config_hash"]
+    assert manifest["inputs"] == json.loads(theirs["manifest.json"])["inputs"]  # config, strategy and data pinned alike
 
     metrics = json.loads(mine["metrics.json"])["strategy"]
     assert isinstance(result.metrics, pd.Series) and result.metrics["sharpe"] == metrics["sharpe"]

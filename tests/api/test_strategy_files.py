@@ -58,7 +58,7 @@ def test_the_example_config_runs_and_its_manifest_pins_the_file(tmp_path):
     summary = json.loads(result.stdout)
     run_dir = Path(summary["run_dir"])
     assert summary["strategy"] == "pullback" and summary["strategy_metrics"]["trades"] > 10
-    manifest = json.loads((run_dir / "manifest.json").read_text())
+    manifest = json.loads((run_dir / "manifest.json").read_text())["inputs"][0]
     assert manifest["strategy_source_sha256"] == hashlib.sha256(PULLBACK.read_bytes()).hexdigest()
     # The resolved config.yaml names the file absolutely, loads again and keeps the run's config hash.
     again = load_config(run_dir / "config.yaml")
@@ -174,7 +174,7 @@ def test_sweep_screen_falls_back_to_backtrader_for_a_file_strategy(tmp_path):
 
 
 def test_an_edited_file_is_loaded_again_and_hashed_anew(tmp_path):
-    from engine.pipeline import strategy_source_sha
+    from engine.provenance import strategy_source_sha
 
     file = tmp_path / "dip.py"
     file.write_text(PULLBACK.read_text())
