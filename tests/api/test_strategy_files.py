@@ -207,3 +207,21 @@ def test_pool_workers_load_the_file_themselves_and_agree_with_one_process(tmp_pa
         tables.append(pd.read_csv(Path(json.loads(result.stdout)["run_dir"]) / "sweep.csv"))
     assert tables[1]["trades"].min() > 0
     pd.testing.assert_frame_equal(tables[0], tables[1])
+
+
+def test_compare_runs_an_edited_strategy_file_again_instead_of_reusing_its_old_run(tmp_path):
+    file = tmp_path / "dip.py"
+    file.write_text(PULLBACK.read_text())
+    config_file = tmp_path / "dip.yaml"
+    config_file.write_text("data: {start: 2016-01-01}\nstrategy: {file: dip.py, name: pullback}\n"
+                           f"output: {{dir: {tmp_path / 'results'}, tearsheet: false}}\n")
+
+    def sources():
+        result = cli("compare", str(config_file), "--json")
+        assert result.exit_code == 0, result.output
+        return [row["source"].split(":")[0] for row in json.loads(result.stdout)["rows"]]
+
+    assert sources() == ["run now"]
+    assert sources() == ["reused"]
+    file.write_text(file.read_text().replace("min=1, max=250)", "min=1, max=251)"))  # same rules, other source
+    assert sources() == ["run now"]
