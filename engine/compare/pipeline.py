@@ -26,9 +26,10 @@ class CompareRun:
     summary: dict
 
 
-def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | None:
-    """The newest run under results/<name>/ whose manifest has this config hash and data checksum; its files
-    are verified against the manifest (a changed or truncated one is refused, never read)."""
+def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_sha256: str | None = None) -> Path | None:
+    """The newest run under results/<name>/ whose manifest has this config hash and data checksum (and, when
+    given, this strategy source: an edited strategy file is run again); its files are verified against the
+    manifest (a changed or truncated one is refused, never read)."""
     from engine.provenance import read_manifest, traded_data, verify_files
 
     if not parent.is_dir():
@@ -39,7 +40,8 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | 
         except ResultsError:
             continue  # not a run this version wrote: never reused
         same = manifest["inputs"][0].get("config_hash") == config_hash \
-            and traded_data(manifest).get("sha256") == data_sha256
+            and traded_data(manifest).get("sha256") == data_sha256 \
+            and strategy_sha256 in (None, manifest["inputs"][0].get("strategy_source_sha256"))
         if same and manifest.get("command") == "run":
             try:
                 verify_files(manifest_path.parent, manifest)
@@ -68,7 +70,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
     """`on_stage(text)` is told which config of N is at which step, for a status line."""
     from engine.pipeline import execute_run, load_run_bars
-    from engine.provenance import input_record, write_manifest
+    from engine.provenance import input_record, strategy_source_sha, write_manifest
     from engine.sweep.spec import RANKABLE
 
     if metric not in RANKABLE:
@@ -94,7 +96,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         step = stage_of(on_stage, f"config {i} of {len(prepared)} ({config.name})")
         config_hash = config.config_hash()
         hashes.append(config_hash)
-        stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256)
+        stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256,
+                                                    strategy_source_sha(config))
         if stored is None:
             stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line,
                                  on_stage=step).run_dir

@@ -243,6 +243,23 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     return fig
 
 
+def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = True):
+    """The tearsheet's note chart for a run's config: the zoom window (report.zoom, else the last
+    report.zoom_months) with the config's absolute levels, or the whole history."""
+    from strategies import get_strategy
+
+    cls = get_strategy(config.strategy.name, config.strategy.file)
+    params = config.strategy.params
+    absolute = config_levels(params, {p.name: p.unit for p in cls.spec})
+    uses_absolute = bool(absolute) and params.get("levels_valid_from") is not None
+    title = f"{config.data.symbol}: {config.strategy.name}"
+    if not zoom:
+        return note_chart_figure(bars, trades, f"{title}, whole history", levels=absolute if uses_absolute else [])
+    start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))
+    return note_chart_figure(bars, trades, f"{title}, {start:%Y-%m-%d} to {end:%Y-%m-%d}", start=start, end=end,
+                             levels=absolute, note_bands=uses_absolute)
+
+
 def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
                    zone_bars: int = 250, **kwargs) -> bytes:
     """PNG of `note_chart_figure` (the `zones`/`zone_bars` arguments of the old chart are ignored: zones are

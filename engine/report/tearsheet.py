@@ -66,27 +66,15 @@ def judge_inputs(inputs: ReportInputs, study: EventStudy) -> Verdict:
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
     """Every figure of the tearsheet as a matplotlib Figure, by file name (the Python API can show them)."""
     from engine.report import figures, note_chart
-    from strategies import get_strategy
 
     config = inputs.config
-    cls = get_strategy(config.strategy.name)
-    units = {p.name: p.unit for p in cls.spec}
-    params = config.strategy.params
-    absolute = note_chart.config_levels(params, units)
-    uses_absolute = bool(absolute) and params.get("levels_valid_from") is not None
     bench_label = f"buy & hold {inputs.benchmark_symbol}" if inputs.benchmark_symbol else "buy & hold"
-    zoom = getattr(config.report, "zoom", None)
-    start, end = note_chart.zoom_window(inputs.bars.index, config.report.zoom_months, zoom)
-    title = f"{config.data.symbol}: {config.strategy.name}"
     last_h = study.horizons[-1] if study.horizons else None
     episodes = {s.horizon: s.clusters for s in study.horizons}
     bench = inputs.benchmark_returns
     figs = {
-        "chart_zoom.png": note_chart.note_chart_figure(
-            inputs.bars, inputs.trades, f"{title}, {start:%Y-%m-%d} to {end:%Y-%m-%d}", start=start, end=end,
-            levels=absolute, note_bands=uses_absolute),
-        "chart_full.png": note_chart.note_chart_figure(inputs.bars, inputs.trades, f"{title}, whole history",
-                                                       levels=absolute if uses_absolute else []),
+        "chart_zoom.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=True),
+        "chart_full.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=False),
         "event_path.png": figures.event_path_figure(
             study.path, study.confidence, "setups", last_h.clusters if last_h else 0, MIN_CLUSTERS,
             last_h.events if last_h else 0),
@@ -135,7 +123,7 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
     }
     files["report.json"] = _json(_clean_json(report))
 
-    cls = get_strategy(config.strategy.name)
+    cls = get_strategy(config.strategy.name, config.strategy.file)
     files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files).encode()
     return files
 
