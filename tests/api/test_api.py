@@ -189,8 +189,12 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     before = sorted(p.name for p in result.run_dir.iterdir())
     chart, whole, equity = result.plot_note_chart(), result.plot_note_chart(zoom=False), result.plot_equity()
     assert all(isinstance(f, Figure) for f in (chart, whole, equity))
-    assert len(chart.axes) == 2 and chart.axes[0].get_title().endswith("last 12 months")
-    assert whole.axes[0].get_title().endswith("whole history")
+    # The tearsheet's chart: the zoom window ends on the last bar and spans report.zoom_months (12).
+    last = result.bars.index[-1]
+    first = last - pd.DateOffset(months=12)
+    assert len(chart.axes) == 2
+    assert chart.axes[0].get_title(loc="left").endswith(f"{first:%Y-%m-%d} to {last:%Y-%m-%d}")
+    assert whole.axes[0].get_title(loc="left").endswith("whole history")
     assert plt.get_fignums() == []  # detached: a notebook shows each figure once, as the cell's value
     assert sorted(p.name for p in result.run_dir.iterdir()) == before
 
@@ -218,7 +222,7 @@ def test_compare_sweep_walkforward_snapshot_strategies(tmp_path):
                                overrides={"walkforward": {"train_bars": 500, "test_bars": 250}})
     assert len(walked.windows) == walked.summary["windows"] >= 2
     assert walked.oos_returns.index.equals(walked.oos_equity.index) and len(walked.oos_returns) > 0
-    assert walked.plot_equity().axes[0].get_title().startswith("api_ma: walk-forward out-of-sample equity")
+    assert walked.plot_equity().axes[0].get_title(loc="left").startswith("api_ma: walk-forward out-of-sample equity")
 
     snap = rtybt.snapshot("RTY=F", "2025-05-08", data_dir=REPO / "data" / "snapshot")
     assert snap.data["bar_date"] == "2025-05-08" and str(snap).startswith("RTY=F on 2025-05-08")
