@@ -35,9 +35,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from engine.analogs_flow import run_analogs
     from engine.analysis.analogs import AnalogSettings, find_analogs
     from engine.analysis.analogs_score import walk_forward
+    from engine.commands.analogs import run_analogs
     from engine.config import ValidationPolicy
     from engine.data import load_bars, resolve_data_dir
 

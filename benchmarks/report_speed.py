@@ -26,7 +26,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from engine.config import load_config
-    from engine.pipeline import load_run_bars
+    from engine.data import load_run_bars
     from engine.report.inputs import from_result
     from engine.run import run_backtest
 

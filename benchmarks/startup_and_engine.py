@@ -62,7 +62,7 @@ def main() -> None:
 
     # -- engine --
     from engine.config import load_config
-    from engine.pipeline import load_run_bars
+    from engine.data import load_run_bars
     from engine.run import run_backtest
 
     config = load_config(args.config)

@@ -76,7 +76,7 @@ def _main(
 @app.command()
 def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False) -> None:
     """Run one config end to end and write results/<name>/<run id>/."""
-    from engine.pipeline import execute_run
+    from engine.commands.run import execute_run
 
     with status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
@@ -108,10 +108,10 @@ def snapshot(
     json_out: JsonOpt = False,
 ) -> None:
     """The note's table for one date: price, MAs, RSI, levels, bull/bear checklists, Final Call."""
-    from engine.snapshot_flow import take_snapshot
+    from engine.commands.snapshot import take_snapshot
 
     with status(f"snapshot {symbol}", json_out) as shown:
-        snap, _ = take_snapshot(symbol, on, data_dir, peers=peers, on_stage=shown.stage)
+        snap = take_snapshot(symbol, on, data_dir, peers=peers, on_stage=shown.stage).snapshot
     if json_out:
         typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -135,7 +135,7 @@ def analogs(
     json_out: JsonOpt = False,
 ) -> None:
     """The k past states nearest to a date's close, what happened next, and the method's walk-forward score."""
-    from engine.analogs_flow import run_analogs
+    from engine.commands.analogs import run_analogs
 
     with status(f"analogs {symbol}", json_out) as shown:
         result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]],
@@ -155,13 +155,15 @@ def strategies_(
     json_out: JsonOpt = False,
 ) -> None:
     """List every registered strategy: parameters, defaults, units, allowed range and the note's sentence."""
-    from engine.catalog import render_catalog, strategy_catalog
+    from engine.commands.strategies import strategy_catalog
 
-    entries = strategy_catalog(name)
+    catalog = strategy_catalog(name)
     if json_out:
-        typer.echo(json.dumps(entries if name is None else entries[0], indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(catalog.to_json(), indent=2, ensure_ascii=False))
         return
-    for line in render_catalog(entries, full=name is not None):
+    from engine.report.strategies_text import render_catalog
+
+    for line in render_catalog(catalog.entries, full=catalog.one):
         typer.echo(line)
 
 
@@ -171,13 +173,13 @@ def check_strategy(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the no-look-ahead harness on every strategy of a file: one line per check; exit 1 if one fails."""
-    from engine.lookahead import check_strategy_file
+    from engine.commands.check_strategy import check_strategy_file
 
     with status(f"check-strategy {Path(file).name}") as shown:
-        lines = check_strategy_file(file, data_dir, on_stage=shown.stage)
-    for line in lines:
+        checked = check_strategy_file(file, data_dir, on_stage=shown.stage)
+    for line in checked.lines:
         echo(line.line(), 0)
-    if not all(line.passed for line in lines):
+    if not checked.passed:
         sys.exit(1)
 
 
@@ -191,14 +193,14 @@ def regress(
     json_out: JsonOpt = False,
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
+    from engine.commands.regress import execute_regress
     from engine.errors import UserError
-    from engine.regress.render import format_table, to_json, write_report
-    from engine.regress.runner import run_regress
+    from engine.regress.render import format_table, refusal_message, to_json
 
     with status("regress: configs", json_out) as shown:
-        report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs,
-                             on_progress=shown)
-    report_dir = write_report(report, command_line=["rtybt", *sys.argv[1:]])
+        outcome = execute_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs,
+                                  on_progress=shown, command_line=["rtybt", *sys.argv[1:]])
+    report, report_dir = outcome.report, outcome.report_dir
     if json_out:
         typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
     else:
@@ -206,8 +208,7 @@ def regress(
             echo(line, 0)
         echo(f"report: {report_dir}", 0)
     if report.exit_code == 2:
-        problems = [f"{v.config}: {v.message}" for v in report.verdicts if v.status in ("data changed", "error")]
-        raise UserError("; ".join(problems))
+        raise UserError(refusal_message(report))
     sys.exit(report.exit_code)
 
 
@@ -217,7 +218,7 @@ def report(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
-    from engine.report.rerender import rerender
+    from engine.commands.report import rerender
 
     with status(f"report {Path(run_dir).name}") as shown:
         tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage)
@@ -248,8 +249,8 @@ def sweep(
     json_out: JsonOpt = False,
 ) -> None:
     """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
+    from engine.commands.sweep import execute_sweep
     from engine.sweep.executors import make_executor
-    from engine.sweep.pipeline import execute_sweep
 
     with status(f"sweep {Path(config).name}", json_out) as shown:
         outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
@@ -274,7 +275,7 @@ def compare(
     json_out: JsonOpt = False,
 ) -> None:
     """Compare configs side by side (reusing stored runs) and write results/compare/<run id>/."""
-    from engine.compare.pipeline import execute_compare
+    from engine.commands.compare import execute_compare
 
     with status("compare", json_out) as shown:
         outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
@@ -296,19 +297,19 @@ def walkforward(
     json_out: JsonOpt = False,
 ) -> None:
     """In-sample windows pick the best variant; the next window trades it. Writes results/<name>-walkforward/."""
+    from engine.commands.walkforward import execute_walkforward
     from engine.sweep.executors import make_executor
-    from engine.sweep.walkforward_flow import execute_walkforward
 
     with status(f"walk-forward {Path(config).name}", json_out) as shown:
-        run_dir, summary = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
-                                               data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
-                                               on_progress=shown, on_stage=shown.stage)
+        outcome = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
+                                      data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
+                                      on_progress=shown, on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2, default=str))
+        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
         return
     from engine.sweep.summary import format_walkforward_summary
 
-    for line in format_walkforward_summary(summary):
+    for line in format_walkforward_summary(outcome.summary):
         echo(line, 0 if line.startswith("results:") else 1)
 
 
@@ -321,7 +322,7 @@ def study(
     json_out: JsonOpt = False,
 ) -> None:
     """Run the config's strategy on several symbols; per-market, pooled and regime event studies in results/<name>-study/."""
-    from engine.study.flow import execute_study
+    from engine.commands.study import execute_study
     from engine.sweep.executors import make_executor
     from engine.sweep.progress import progress_bar
 
@@ -352,8 +353,9 @@ def data_check(
         payload = report.to_dict() | {"sha256": bars.sha256, "checksum": bars.checksum_status}
         typer.echo(json.dumps(payload, indent=2, default=str))
         return
-    typer.echo(report.to_text(max_rows=10 if _state["verbosity"] < 2 else 1000))
-    typer.echo(f"  sha256 {bars.sha256} ({bars.checksum_status})")
+    from engine.data.check import check_text
+
+    typer.echo(check_text(report, bars, max_rows=10 if _state["verbosity"] < 2 else 1000))
 
 
 @data_app.command("fetch")

@@ -32,22 +32,17 @@ STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("data", ("engine.data",)),
     ("analysis", ("engine.analysis",)),
     ("run", ("engine.feed", "engine.broker", "engine.trades", "engine.run", "engine.variants", "engine.preflight",
-             "engine.ledger")),
+             "engine.ledger", "engine.lookahead")),
     ("twins", ("engine.twins",)),
     ("sweep", ("engine.sweep",)),
-    ("report", ("engine.report", "engine.results", "engine.summary", "engine.provenance")),
-    ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog",
-               "engine.analogs_flow", "engine.study", "engine.lookahead")),
+    # The parts a command assembles besides the report: the comparison's and the study's terminal summaries, the
+    # study's market runs and files, the regression's job pool, baselines and verdicts.
+    ("report", ("engine.report", "engine.results", "engine.summary", "engine.provenance", "engine.compare",
+                "engine.study", "engine.regress")),
+    ("commands", ("engine.commands",)),
     ("api", ("engine.api",)),
     ("cli", ("engine.cli", "engine.cli_shared")),
 ]
-# Modules that sit in a folder of an earlier stage but are flows (they load, run and write): the commands
-# layer will move them; until then they rank with the flows.
-STAGE_OF_MODULE = {
-    "engine.sweep.pipeline": "flows",
-    "engine.sweep.walkforward_flow": "flows",
-    "engine.sweep.spec": "config",  # re-exports engine.config_sections for old imports
-}
 # The twins are a plug-in executor: the sweep reaches them through this one door, and they never import it.
 TWINS_PLUGIN = "engine.twins.executor"
 TWINS_DOOR = "engine.sweep.screen"
@@ -123,8 +118,6 @@ def unit_of(module: str) -> str:
 
 
 def stage_of(module: str) -> str | None:
-    if module in STAGE_OF_MODULE:
-        return STAGE_OF_MODULE[module]
     unit = unit_of(module)
     return next((stage for stage, units in STAGES if unit in units), None)
 
@@ -275,9 +268,11 @@ PLANTS = {
                                     "analysis imports backtrader, which loads Backtrader"),
     "strategies import the engine": ("strategies/signals.py", "from engine.errors import ConfigError",
                                      "strategies import the engine (engine.errors)"),
-    # Two flows may import each other's stage, never each other: engine.compare already imports engine.pipeline.
-    "cycle between folders": ("engine/pipeline.py", "def _late():\n    from engine.compare import pipeline",
-                              "import cycle between folders: engine.compare <-> engine.pipeline"),
+    # Units of one stage may import each other's, never both ways: engine.regress already imports engine.results.
+    "cycle between folders": ("engine/results.py", "def _late():\n    from engine.regress import render",
+                              "import cycle between folders: engine.regress <-> engine.results"),
+    "report imports a command": ("engine/report/tearsheet.py", "def _late():\n    from engine.commands import run",
+                                 "engine.report.tearsheet (report) imports engine.commands.run (commands): a later stage"),
     "api imports the cli": ("engine/api/__init__.py", "def _late():\n    from engine.cli import app",
                             "engine.api (api) imports engine.cli (cli): a later stage"),
 }

@@ -1,7 +1,7 @@
 """Python API stage: the CLI's commands as typed functions returning result objects (re-exported as `rtybt`).
 
-Each function calls the same flow as its CLI command (engine.pipeline, engine.compare.pipeline,
-engine.sweep.pipeline, engine.sweep.walkforward_flow, engine.snapshot_flow) and writes the same files.
+Each function calls the same flow as its CLI command (engine.commands.run, engine.commands.compare,
+engine.commands.sweep, engine.commands.walkforward, engine.commands.snapshot) and writes the same files.
 Bad input raises engine.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
 one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
 the CLI's status line or progress bar (on stderr).
@@ -102,7 +102,7 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     `progress=True` shows the CLI's status line (loading data, backtest, report) on stderr.
     Writes results/<name>/<run id>/ exactly as the CLI does. Raises UserError on bad input.
     """
-    from engine.pipeline import execute_run
+    from engine.commands.run import execute_run
     from engine.report.inputs import from_result
 
     source, sets = _config_source(config_or_path), _overrides(overrides)
@@ -130,7 +130,7 @@ def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir
     ranked table. Each config is a path or a mapping (give mappings distinct `name`s: the name labels the row).
     `progress=True` shows the CLI's status line on stderr.
     """
-    from engine.compare.pipeline import execute_compare
+    from engine.commands.compare import execute_compare
 
     if isinstance(configs, str | Path | Mapping):
         raise ConfigError("compare: expected a list of configs (paths or mappings), e.g. [a.yaml, b.yaml]")
@@ -152,8 +152,8 @@ def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequen
     `screen`, `confirm_top`, `resume`, `heatmap` ("X,Y"), `metric` and `top` are the CLI's options
     (`workers=1` runs in this process). `progress=True` shows a progress bar on stderr.
     """
+    from engine.commands.sweep import execute_sweep
     from engine.sweep.executors import make_executor
-    from engine.sweep.pipeline import execute_sweep
 
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
     with _progress(f"sweep {source}", progress) as shown:
@@ -175,15 +175,16 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
                 results_dir: str | Path | None = None) -> WalkForwardResult:
     """Walk forward, as `rtybt walkforward`: each in-sample window picks the best variant of `grid`, the next
     window trades it. Returns the windows and the stitched out-of-sample returns."""
+    from engine.commands.walkforward import execute_walkforward
     from engine.sweep.executors import make_executor
-    from engine.sweep.walkforward_flow import execute_walkforward
 
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
     with _progress(f"walk-forward {source}", progress) as shown:
-        run_dir, summary = execute_walkforward(source, sets, grid_options, make_executor(workers, cluster),
-                                               _opt(data_dir), _opt(results_dir), resume=resume,
-                                               on_progress=shown, on_stage=shown.stage,
-                                               command_line=_command_line("walkforward", source, *sets, *grid_options))
+        outcome = execute_walkforward(source, sets, grid_options, make_executor(workers, cluster),
+                                      _opt(data_dir), _opt(results_dir), resume=resume,
+                                      on_progress=shown, on_stage=shown.stage,
+                                      command_line=_command_line("walkforward", source, *sets, *grid_options))
+    run_dir, summary = outcome.run_dir, outcome.summary
     oos = pd.read_csv(run_dir / "oos_returns.csv", index_col="date", parse_dates=["date"])
     name = run_dir.parent.name.removesuffix("-walkforward")  # the flow writes results/<name>-walkforward/<run id>/
     return WalkForwardResult(run_dir, name, pd.DataFrame(summary["windows_table"]), oos.iloc[:, 0], oos["equity"],
@@ -196,19 +197,19 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
 
     `date` defaults to the last bar (a non-trading day uses the bar before it); `peers` as `--peers`.
     """
+    from engine.commands.snapshot import take_snapshot
     from engine.report.snapshot_text import render_snapshot
-    from engine.snapshot_flow import take_snapshot
 
     with _progress(f"snapshot {symbol}", progress) as shown:
-        snap, _ = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
-                                else list(peers), on_stage=shown.stage)
+        snap = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
+                                else list(peers), on_stage=shown.stage).snapshot
     return SnapshotResult(snap, snap.to_dict(), render_snapshot(snap))
 
 
 def strategies(name: str | None = None, file: str | Path | None = None) -> pd.DataFrame:
     """Every registered strategy's parameters as a table (as `rtybt strategies`), or only `name`'s; with `file`,
     the strategies of your own strategy file. One row per parameter: default, unit, allowed range, meaning."""
-    from engine.catalog import describe, strategy_catalog
+    from engine.commands.strategies import describe, strategy_catalog
 
     if file is not None:
         from strategies.files import StrategyFileError, strategies_in_file
@@ -221,7 +222,7 @@ def strategies(name: str | None = None, file: str | Path | None = None) -> pd.Da
         if not entries:
             raise StrategyError(f"{file}: no strategy named {name!r}; defined: {', '.join(sorted(found))}")
     else:
-        entries = strategy_catalog(name)
+        entries = strategy_catalog(name).entries
     rows = []
     for entry in entries:
         for p in entry["params"] or [{"name": None, "default": None, "unit": None, "range": None, "help": None}]:

@@ -1,4 +1,4 @@
-"""The `rtybt analogs` flow: symbol + date -> validated bars -> analogs, their outcomes and the method's score."""
+"""Commands stage: `rtybt analogs`: symbol + date -> validated bars -> analogs, their outcomes and the method's score."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from engine.analysis import analogs, analogs_score
 from engine.analysis.analogs import AnalogAnswer, AnalogSettings, find_analogs
 from engine.analysis.analogs_score import MethodScore, score, walk_forward
 from engine.analysis.snapshot import Snapshot, locate_bar
+from engine.commands.snapshot import data_provenance, take_snapshot
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import UserError
 from engine.progress import Stage, announce
-from engine.snapshot_flow import data_provenance, take_snapshot
 
 DEFAULT_HISTORY = "^RUT"
 CACHE_DIR = ".cache"  # under results/analogs/: walk-forward rows per data checksum and parameters
@@ -115,7 +115,8 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     check_settings(k, horizon)
     history = history or DEFAULT_HISTORY
     s = AnalogSettings(k=k, horizon=horizon)
-    snap, bars = take_snapshot(symbol, on, data_dir, peers="", on_stage=on_stage)
+    taken = take_snapshot(symbol, on, data_dir, peers="", on_stage=on_stage)
+    snap, bars = taken.snapshot, taken.bars
     if history == symbol:
         hist = bars
     else:

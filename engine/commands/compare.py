@@ -1,4 +1,4 @@
-"""The `rtybt compare` flow: each config's run (stored with the same config hash and data checksum, or run now)
+"""Commands stage: `rtybt compare`: each config's run (stored with the same config hash and data checksum, or run now)
 -> one ranked comparison report (HTML, JSON, CSV) with overlaid equity and drawdown curves."""
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
                     results_dir: str | None = None, metric: str = "sharpe", rerun: bool = False,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
     """`on_stage(text)` is told which config of N is at which step, for a status line."""
-    from engine.pipeline import execute_run, load_run_bars
+    from engine.commands.run import execute_run
+    from engine.config_sections import RANKABLE
+    from engine.data import load_run_bars
     from engine.provenance import input_record, strategy_source_sha, write_manifest
-    from engine.sweep.spec import RANKABLE
 
     if metric not in RANKABLE:
         raise ConfigError(f"--metric {metric!r}: unknown metric; known: {', '.join(RANKABLE)}")

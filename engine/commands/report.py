@@ -1,4 +1,4 @@
-"""Report stage: `rtybt report RUN_DIR`: rebuild the tearsheet from a run's stored results, written atomically."""
+"""Commands stage: `rtybt report RUN_DIR`: rebuild the tearsheet from a run's stored results, written atomically."""
 
 from __future__ import annotations
 

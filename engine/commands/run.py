@@ -1,4 +1,4 @@
-"""The `rtybt run` flow: config -> data -> engine run -> results directory. One call, no printing."""
+"""Commands stage: `rtybt run`: config -> data -> engine run -> results directory. One call, no printing."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import yaml
 
 from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.config import RunConfig, load_config
-from engine.data import Bars, load_bars, resolve_data_dir
+from engine.data import Bars, load_run_bars
 from engine.errors import ResultsError
 from engine.preflight import check_levels_in_price_range, check_params_fit_bars
 from engine.progress import Stage, announce
@@ -27,20 +27,6 @@ class RunOutcome:
     result: RunResult
     bars: Bars
     summary: dict
-
-
-def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[Bars, Bars | None]:
-    """The traded symbol's bars and, if the benchmark is enabled, the benchmark's over the same dates."""
-    data_dir, source = resolve_data_dir(data_dir_flag, config.data.dir, config.data.symbol)
-    d = config.data
-    bars = load_bars(d.symbol, data_dir, d.validation, d.start, d.end, source)
-    bench = None
-    if config.benchmark.enabled:
-        symbol = config.benchmark.symbol or d.symbol
-        bench = bars if symbol == d.symbol else load_bars(
-            symbol, data_dir, d.validation, bars.first_date, bars.last_date, source, key="benchmark.symbol"
-        )
-    return bars, bench
 
 
 def _stored_verdict(run_dir: Path | None) -> str | None:

@@ -1,8 +1,8 @@
-"""The `rtybt snapshot` flow: symbol + date -> validated bars -> the note's table. One call, no printing."""
+"""Commands stage: `rtybt snapshot`: symbol + date -> validated bars -> the note's table. One call, no printing."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
@@ -30,10 +30,18 @@ def parse_peers(text: str | None) -> list[str] | None:
     return [p.strip() for p in text.split(",") if p.strip()]
 
 
+@dataclass
+class SnapshotRun:
+    """The note's table for one date and the bars it was read from."""
+
+    snapshot: Snapshot
+    bars: Bars
+
+
 def take_snapshot(
     symbol: str, on: str | date | None = None, data_dir: str | None = None, settings: SnapshotSettings | None = None,
     peers: str | list[str] | None = None, on_stage: Stage | None = None,
-) -> tuple[Snapshot, Bars]:
+) -> SnapshotRun:
     """Bars are loaded whole, under the same default validation policy as `rtybt run`, then cut at `on`.
 
     Peers named explicitly must be found (or downloaded); the default peers are used only when their
@@ -60,7 +68,7 @@ def take_snapshot(
             raise DataError(f"--peers {name}: {exc}") from None
     announce(on_stage, "indicators, levels and checklists")
     snap = compute_snapshot(bars.frame, symbol, on, settings, source=bars.path.name, peer_frames=peer_frames)
-    return replace(snap, data=data_provenance(bars)), bars
+    return SnapshotRun(replace(snap, data=data_provenance(bars)), bars)
 
 
 def data_provenance(bars: Bars) -> dict:

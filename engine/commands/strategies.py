@@ -1,8 +1,9 @@
-"""`rtybt strategies`: what every registered strategy encodes and takes, read from the registry."""
+"""Commands stage: `rtybt strategies`: what every registered strategy encodes and takes, read from the registry."""
 
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 
 from engine.errors import StrategyError, did_you_mean
 
@@ -32,43 +33,24 @@ def describe(cls) -> dict:
     return {"name": cls.name, "note": cls.note, "rule": inspect.cleandoc(cls.__doc__ or ""), "params": params}
 
 
-def strategy_catalog(name: str | None = None) -> list[dict]:
+@dataclass
+class StrategyCatalog:
+    """`describe` of every registered strategy, or of the one asked for by name (shown in full, rules too)."""
+
+    entries: list[dict]
+    one: bool = False
+
+    def to_json(self) -> list[dict] | dict:
+        return self.entries[0] if self.one else self.entries
+
+
+def strategy_catalog(name: str | None = None) -> StrategyCatalog:
     """Every registered strategy (sorted by name), or only `name`; an unknown name is a StrategyError."""
     from strategies import STRATEGIES
 
     if name is None:
-        return [describe(STRATEGIES[n]) for n in sorted(STRATEGIES)]
+        return StrategyCatalog([describe(STRATEGIES[n]) for n in sorted(STRATEGIES)])
     if name not in STRATEGIES:
         known = ", ".join(sorted(STRATEGIES))
         raise StrategyError(f"unknown strategy {name!r}{did_you_mean(name, STRATEGIES)}; known: {known}")
-    return [describe(STRATEGIES[name])]
-
-
-def render_catalog(entries: list[dict], full: bool = False) -> list[str]:
-    """Text for the terminal; `full` adds the docstring (entry, exit and fill rules)."""
-    lines: list[str] = []
-    for entry in entries:
-        if lines:
-            lines.append("")
-        lines.append(entry["name"])
-        lines.append(f'  note: "{entry["note"]}"' if entry["note"] else "  note: (none: not a signal of the note)")
-        if full and entry["rule"]:
-            lines += ["", *("  " + line if line else "" for line in entry["rule"].splitlines()), ""]
-        if not entry["params"]:
-            lines.append("  parameters: none")
-            continue
-        rows = [["parameter", "default", "unit", "allowed", "meaning"]]
-        for p in entry["params"]:
-            rows.append([p["name"], _default_text(p), p["unit"] or "-", p["range"], p["help"]])
-        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    return lines
-
-
-def _default_text(p: dict) -> str:
-    """The default as YAML spells it; an optional feature that is on by default says it can be turned off."""
-    value = p["default"]
-    if value is None:
-        return "none"
-    text = str(value).lower() if isinstance(value, bool) else str(value)
-    return f"{text} (or none)" if p["optional"] else text
+    return StrategyCatalog([describe(STRATEGIES[name])], one=True)

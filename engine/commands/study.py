@@ -1,4 +1,4 @@
-"""The `rtybt study` flow: config -> bars per symbol -> runs (sweep executors, stored) -> analysis -> results directory."""
+"""Commands stage: `rtybt study`: config -> bars per symbol -> runs (sweep executors, stored) -> analysis -> results directory."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The `rtybt sweep` flow: config + grid -> variants -> executor -> ranked table, statistics, heatmap, report."""
+"""Commands stage: `rtybt sweep`: config + grid -> variants -> executor -> ranked table, statistics, heatmap, report."""
 
 from __future__ import annotations
 
@@ -74,7 +74,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   resume: bool = False, on_progress: Progress | None = None,
                   command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5,
                   on_stage: Stage | None = None) -> SweepRun:
-    from engine.pipeline import load_run_bars
+    from engine.data import load_run_bars
     from engine.provenance import input_record, write_manifest
     from engine.run import run_backtest
 

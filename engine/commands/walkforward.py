@@ -1,31 +1,41 @@
-"""The `rtybt walkforward` flow: config + grid + windows -> chosen params per window, stitched OOS equity, files."""
+"""Commands stage: `rtybt walkforward`: config + grid + windows -> chosen params per window, stitched OOS equity, files."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.config import load_config
+from engine.commands.sweep import sweep_settings
+from engine.config import RunConfig, load_config
 from engine.config_sections import WalkForwardConfig
 from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
-from engine.sweep.pipeline import sweep_settings
 from engine.sweep.runner import Progress
 from engine.sweep.store import VariantStore
 from engine.sweep.walkforward import walk_forward
+
+
+@dataclass
+class WalkForwardRun:
+    """The walk-forward's results directory, its config and the summary (the CLI's JSON)."""
+
+    run_dir: Path
+    config: RunConfig
+    summary: dict
 
 
 def execute_walkforward(config_path: str | Path, overrides: list[str] | None = None,
                         grid_options: list[str] | None = None, executor: Executor | None = None,
                         data_dir: str | None = None, results_dir: str | None = None,
                         command_line: list[str] | None = None, resume: bool = False,
-                        on_progress: Progress | None = None, on_stage: Stage | None = None) -> tuple[Path, dict]:
+                        on_progress: Progress | None = None, on_stage: Stage | None = None) -> WalkForwardRun:
     from engine.analysis.metrics import sharpe
-    from engine.pipeline import load_run_bars
+    from engine.data import load_run_bars
     from engine.provenance import input_record, write_manifest
 
     started = datetime.now(UTC)
@@ -79,4 +89,5 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     except BaseException:
         writer.abort()
         raise
-    return run_dir, {"run_dir": str(run_dir), **summary, "windows_table": result.windows.to_dict("records")}
+    return WalkForwardRun(run_dir, config,
+                          {"run_dir": str(run_dir), **summary, "windows_table": result.windows.to_dict("records")})

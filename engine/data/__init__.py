@@ -2,5 +2,6 @@
 
 from engine.data.load import Bars, load_bars
 from engine.data.locate import resolve_data_dir
+from engine.data.run_bars import load_run_bars
 
-__all__ = ["Bars", "load_bars", "resolve_data_dir"]
+__all__ = ["Bars", "load_bars", "load_run_bars", "resolve_data_dir"]

@@ -20,3 +20,8 @@ def check_symbol(symbol: str, data_dir: str | None = None,
     directory, source = resolve_data_dir(data_dir, symbol=symbol)
     bars = load_bars(symbol, directory, REPORT_ONLY, source_hint=source, key="SYMBOL")
     return bars.report, bars
+
+
+def check_text(report: ValidationReport, bars: Bars, max_rows: int = 10) -> str:
+    """The report as terminal text, then the file's checksum and whether it matched its sidecar."""
+    return f"{report.to_text(max_rows=max_rows)}\n  sha256 {bars.sha256} ({bars.checksum_status})"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from engine.numbers import fmt
 from engine.provenance import write_manifest
-from engine.regress.compare import Moved
+from engine.regress.compare import DATA_CHANGED, ERROR, Moved
 from engine.regress.runner import RegressReport
 from engine.results import RunWriter, new_run_id
 
@@ -111,3 +111,8 @@ def write_report(report: RegressReport, results_root: str | Path = "results",
     except BaseException:
         writer.abort()
         raise
+
+
+def refusal_message(report: RegressReport) -> str:
+    """One line naming every config refused (changed data) or in error, for the exit-2 message."""
+    return "; ".join(f"{v.config}: {v.message}" for v in report.verdicts if v.status in (DATA_CHANGED, ERROR))

@@ -11,9 +11,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from engine.commands.run import execute_run
 from engine.config import load_config
+from engine.data import load_run_bars
 from engine.feed import make_feed
-from engine.pipeline import execute_run, load_run_bars
 from strategies.ma_reclaim import MaReclaim
 from tests.conftest import REPO
 

@@ -120,7 +120,7 @@ def test_the_ledger_refuses_accounts_that_do_not_add_up():
 
 
 def _real_run(config: str, overrides: list[str]):
-    from engine.pipeline import load_run_bars
+    from engine.data import load_run_bars
 
     cfg = load_config(REPO / "configs" / f"{config}.yaml", ["benchmark.enabled=false", *overrides])
     frame = load_run_bars(cfg)[0].frame

@@ -38,34 +38,34 @@ def config_path(tmp_path, snapshot_dir):
 
 
 def _run(config_path, tmp_path):
-    from engine.pipeline import execute_run
+    from engine.commands.run import execute_run
 
     return execute_run(config_path, command_line=["rtybt", "run", str(config_path)]).run_dir
 
 
 def _compare(config_path, tmp_path):
-    from engine.compare.pipeline import execute_compare
+    from engine.commands.compare import execute_compare
 
     return execute_compare([str(config_path)], command_line=["rtybt", "compare", str(config_path)]).run_dir
 
 
 def _sweep(config_path, tmp_path):
-    from engine.sweep.pipeline import execute_sweep
+    from engine.commands.sweep import execute_sweep
 
     return execute_sweep(config_path, grid_options=["ma_period=20,30"], top=1,
                          command_line=["rtybt", "sweep", str(config_path)]).run_dir
 
 
 def _walkforward(config_path, tmp_path):
-    from engine.sweep.walkforward_flow import execute_walkforward
+    from engine.commands.walkforward import execute_walkforward
 
     return execute_walkforward(config_path, grid_options=["ma_period=20,30"],
-                               command_line=["rtybt", "walkforward", str(config_path)])[0]
+                               command_line=["rtybt", "walkforward", str(config_path)]).run_dir
 
 
 def _regress(config_path, tmp_path):
+    from engine.commands.regress import run_regress
     from engine.regress.render import write_report
-    from engine.regress.runner import run_regress
 
     report = run_regress([str(config_path)], update=True, baselines_dir=tmp_path / "baselines", jobs=1)
     return write_report(report, tmp_path / "results", command_line=["rtybt", "regress", str(config_path)])
@@ -123,7 +123,7 @@ def test_report_refuses_a_truncated_trades_csv(stored_run):
 
 
 def test_report_refuses_a_modified_metrics_json(stored_run):
-    from engine.report.rerender import rerender
+    from engine.commands.report import rerender
 
     path = stored_run / "metrics.json"
     metrics = json.loads(path.read_text())
@@ -134,7 +134,7 @@ def test_report_refuses_a_modified_metrics_json(stored_run):
 
 
 def test_report_refuses_a_manifest_without_checksums(stored_run):
-    from engine.report.rerender import rerender
+    from engine.commands.report import rerender
 
     manifest = json.loads((stored_run / "manifest.json").read_text())
     del manifest["files"]
@@ -144,8 +144,8 @@ def test_report_refuses_a_manifest_without_checksums(stored_run):
 
 
 def test_a_report_rendered_later_is_added_to_the_manifest(stored_run):
+    from engine.commands.report import rerender
     from engine.provenance import read_manifest, verify_files
-    from engine.report.rerender import rerender
 
     before = read_manifest(stored_run)
     assert before["details"]["rendered"] == []  # written with output.tearsheet off
@@ -162,7 +162,7 @@ def test_a_report_rendered_later_is_added_to_the_manifest(stored_run):
 
 
 def test_compare_refuses_a_damaged_stored_run(stored_run, config_path):
-    from engine.compare.pipeline import execute_compare
+    from engine.commands.compare import execute_compare
 
     again = execute_compare([str(config_path)])
     assert again.table["source"].iloc[0] == f"reused: {stored_run}"
@@ -183,7 +183,7 @@ def test_the_resolved_config_alone_runs_again(tmp_path, monkeypatch, snapshot_di
     config.write_text("data: {symbol: XYZ, dir: nowhere}\nstrategy: {name: ma_reclaim}\nbroker: {instrument: etf}\n"
                       f"output: {{dir: {tmp_path / 'results'}, plots: false, tearsheet: false}}\n")
     monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)
-    from engine.pipeline import execute_run
+    from engine.commands.run import execute_run
 
     first = execute_run(config, data_dir=str(data)).run_dir
     resolved = first / "config.yaml"

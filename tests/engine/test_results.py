@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import pipeline
-from engine.pipeline import execute_run
+from engine.commands import run as pipeline
+from engine.commands.run import execute_run
 from engine.results import STAGING, RunWriter
 
 SHORT = (

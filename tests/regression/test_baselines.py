@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from engine.commands.regress import run_regress
 from engine.regress.render import format_table
-from engine.regress.runner import run_regress
 from engine.regress.store import BASELINES_DIR, TOLERANCES_FILE
 from tests.conftest import REPO
 from tests.regression.conftest import REGRESS_LINES

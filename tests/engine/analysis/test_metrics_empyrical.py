@@ -10,7 +10,7 @@ import pytest
 
 from engine.analysis.metrics import compute_metrics
 from engine.config import load_config
-from engine.pipeline import load_run_bars
+from engine.data import load_run_bars
 from engine.run import run_backtest
 
 REPO = Path(__file__).resolve().parents[3]

@@ -9,9 +9,9 @@ import pytest
 
 from engine.analysis.peers import PeerReturn, compare, ytd_return
 from engine.analysis.snapshot import NO_PEERS, compute_snapshot
+from engine.commands.snapshot import take_snapshot
 from engine.data import load_bars
 from engine.errors import DataError
-from engine.snapshot_flow import take_snapshot
 
 
 def frame(closes: dict[str, float]) -> pd.DataFrame:
@@ -43,7 +43,7 @@ def test_compare(own, expected):
 
 
 def test_on_the_notes_day_rty_lags_both_peers(snapshot_dir):
-    snap, _ = take_snapshot("RTY=F", "2025-05-08", str(snapshot_dir))
+    snap = take_snapshot("RTY=F", "2025-05-08", str(snapshot_dir)).snapshot
     assert snap.peers["relation"] == "lagging SPY and QQQ year to date"
     assert snap.calls[2].reasoning.endswith("; lagging SPY and QQQ year to date")
     assert NO_PEERS not in snap.not_computable
@@ -52,7 +52,7 @@ def test_on_the_notes_day_rty_lags_both_peers(snapshot_dir):
 
 
 def test_no_peers_says_so(snapshot_dir):
-    snap, _ = take_snapshot("RTY=F", "2025-05-08", str(snapshot_dir), peers="")
+    snap = take_snapshot("RTY=F", "2025-05-08", str(snapshot_dir), peers="").snapshot
     assert snap.peers is None and NO_PEERS in snap.not_computable
     assert "lagging" not in snap.calls[2].reasoning
 

@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from engine.analysis.snapshot import compute_snapshot
+from engine.commands.snapshot import take_snapshot
 from engine.data import load_bars
 from engine.errors import DataError, UserError
-from engine.snapshot_flow import take_snapshot
 
 NOTE_DAY = date(2025, 5, 8)
 
@@ -22,7 +22,7 @@ def rty(snapshot_dir):
 
 @pytest.fixture(scope="module")
 def note_snapshot(snapshot_dir):
-    snap, _ = take_snapshot("RTY=F", "2025-05-08", str(snapshot_dir))
+    snap = take_snapshot("RTY=F", "2025-05-08", str(snapshot_dir)).snapshot
     return snap
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from engine.analogs_flow import run_analogs
 from engine.cli import app
+from engine.commands.analogs import run_analogs
 
 runner = CliRunner()
 ARGS = ["analogs", "--symbol", "RTY=F", "--date", "2025-05-08"]

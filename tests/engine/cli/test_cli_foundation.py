@@ -101,12 +101,12 @@ def test_bad_input_exits_2_with_one_line(args, needle, short_config, tmp_path, s
 
 
 def test_internal_error_exits_1_and_keeps_its_traceback(short_config, monkeypatch):
-    import engine.pipeline
+    import engine.commands.run
 
     def bug(*args, **kwargs):
         raise ZeroDivisionError("a bug, not bad input")
 
-    monkeypatch.setattr(engine.pipeline, "execute_run", bug)
+    monkeypatch.setattr(engine.commands.run, "execute_run", bug)
     result = invoke(["run", short_config])
     assert result.exit_code == 1 and isinstance(result.exception, ZeroDivisionError)
 
@@ -163,10 +163,10 @@ def test_subprocess_internal_error_exits_1_with_traceback(tmp_path, snapshot_dir
     # A real interpreter running the real entry point, with one engine function broken on purpose.
     script = textwrap.dedent("""
         import sys
-        import engine.pipeline
+        import engine.commands.run
         def bug(*args, **kwargs):
             raise ZeroDivisionError("a bug, not bad input")
-        engine.pipeline.execute_run = bug
+        engine.commands.run.execute_run = bug
         from engine.cli import main
         main(sys.argv[1:])
     """)

@@ -9,9 +9,10 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from engine.catalog import render_catalog, strategy_catalog
 from engine.cli import app
+from engine.commands.strategies import strategy_catalog
 from engine.errors import StrategyError
+from engine.report.strategies_text import render_catalog
 from strategies import STRATEGIES
 from strategies.params import Param
 
@@ -75,7 +76,7 @@ def test_a_strategy_registered_later_is_listed_without_any_change(monkeypatch):
         )
 
     monkeypatch.setitem(STRATEGIES, "later", Later)
-    lines = render_catalog(strategy_catalog("later"))
+    lines = render_catalog(strategy_catalog("later").entries)
     text = "\n".join(lines)
     assert lines[0] == "later" and Later.note in text
     assert "1 .. 100" in text and "true | false" in text and "abs | rel" in text

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
-from engine.compare.pipeline import execute_compare
+from engine.commands.compare import execute_compare
 
 COMMON = "benchmark: {enabled: true}\noutput: {plots: false, tearsheet: false}\n"
 
@@ -75,7 +75,7 @@ def test_unknown_metric_is_a_one_line_error(configs):
 
 
 def test_event_study_edge_is_read_at_the_verdict_horizon(tmp_path):
-    from engine.compare.pipeline import event_study_edge
+    from engine.commands.compare import event_study_edge
 
     assert event_study_edge(tmp_path, 20) == {"edge": None, "edge_ci_low": None, "edge_ci_high": None}
     (tmp_path / "event_study.json").write_text(json.dumps({"horizons": [

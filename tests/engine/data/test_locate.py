@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from engine.config import load_config
+from engine.data import load_run_bars
 from engine.data.load import load_bars
 from engine.data.locate import resolve_data_dir
 from engine.errors import DataError
-from engine.pipeline import load_run_bars
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 import yaml
 
 import engine.run
+from engine.commands.regress import run_regress
 from engine.regress.compare import DATA_CHANGED, OK, REGRESSION
-from engine.regress.runner import Job, run_job, run_regress
+from engine.regress.runner import Job, run_job
 from engine.regress.store import read_baseline
 from tests.conftest import REPO
 

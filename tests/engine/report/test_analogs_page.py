@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from engine.analogs_flow import run_analogs
+from engine.commands.analogs import run_analogs
 from engine.report.analogs_page import SECTIONS
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
 from tests.engine.test_provenance import INPUT_KEYS, MANIFEST_KEYS

@@ -17,9 +17,9 @@ import pytest
 from PIL import Image
 
 from engine.analysis.verdict import STATUSES
+from engine.commands.report import rerender
+from engine.commands.run import execute_run
 from engine.errors import ResultsError
-from engine.pipeline import execute_run
-from engine.report.rerender import rerender
 from engine.report.tearsheet import SECTIONS
 
 REPO = Path(__file__).resolve().parents[3]

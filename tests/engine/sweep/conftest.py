@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.config import load_config
-from engine.pipeline import load_run_bars
+from engine.data import load_run_bars
 from engine.sweep.grid import expand_grid
 
 SWEEP_YAML = """

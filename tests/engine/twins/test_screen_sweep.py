@@ -8,11 +8,11 @@ import pytest
 from typer.testing import CliRunner
 
 from engine.cli import app
+from engine.commands.sweep import overfitting_statistics
 from engine.config import load_config
-from engine.pipeline import load_run_bars
+from engine.data import load_run_bars
 from engine.sweep.executors import SerialExecutor
 from engine.sweep.grid import expand_grid
-from engine.sweep.pipeline import overfitting_statistics
 from engine.sweep.runner import run_variants
 from engine.sweep.screen import screened_sweep
 from engine.sweep.summary import format_sweep_summary

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.compare.pipeline import execute_compare
-from engine.pipeline import execute_run
+from engine.commands.compare import execute_compare
+from engine.commands.run import execute_run
 from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
 
 REPO = Path(__file__).resolve().parents[4]
