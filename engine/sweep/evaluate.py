@@ -17,6 +17,7 @@ class Task:
     config_hash: str
     lo: int = 0
     hi: int | None = None
+    source: str = ""  # what an error names: the config file and the variant or window
 
 
 @dataclass
@@ -34,7 +35,15 @@ def evaluate(frame: pd.DataFrame, task: Task) -> VariantResult:
     from engine.run import run_backtest
 
     bars = frame.iloc[task.lo : task.hi]
-    result = run_backtest(task.config, bars, None)
+    try:
+        result = run_backtest(task.config, bars, None)
+    except IndexError:
+        # As in `rtybt run`: Backtrader's indicators crash when a look-back outgrows the bars; say which did.
+        from engine.preflight import check_params_fit_bars
+
+        check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars,
+                              task.source or "sweep variant")
+        raise
     return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns)
 
 

@@ -7,7 +7,10 @@ the caller owns ordering, storage and progress. Results are bit-for-bit the same
 from __future__ import annotations
 
 import os
+import signal
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
 import pandas as pd
@@ -56,13 +59,50 @@ class PoolExecutor:
             initializer=init_worker, initargs=(frame,),
         )
         try:
-            futures = [pool.submit(evaluate_in_worker, task) for task in tasks]
+            with _signals_deferred(context):
+                futures = [pool.submit(evaluate_in_worker, task) for task in tasks]
             for future in as_completed(futures):
                 yield future.result()
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            stop_pool(pool)
             raise
         pool.shutdown(wait=True)
+
+
+@contextmanager
+def _signals_deferred(context):
+    """Hold Ctrl-C and SIGTERM while the pool starts its workers: a signal inside `submit` would leave a
+    worker half-started, outside the pool's list (never stopped, printing a traceback once we are gone).
+    The forkserver starts first, unmasked: it and the workers it forks must stay killable."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held signal is delivered here
+
+
+def stop_pool(pool, grace: float = 0.5) -> None:
+    """Cancel what is queued and end the running workers now. shutdown(wait=False) alone lets each worker finish
+    its backtest (seconds to minutes) and the interpreter's exit waits for them; a Ctrl-C or SIGTERM must not.
+    What finished is already in the variant store, so `--resume` redoes only the variants cut short."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(grace)
+        if process.is_alive():
+            process.kill()
+            process.join(grace)
 
 
 # Dask's housekeeping that competes with the backtests for the GIL and the cores, measured on a 2-core machine:

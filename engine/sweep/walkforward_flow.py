@@ -12,7 +12,7 @@ from engine.config import load_config
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
-from engine.sweep.pipeline import sweep_settings
+from engine.sweep.pipeline import check_variant_levels, sweep_settings
 from engine.sweep.runner import Progress
 from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.store import VariantStore
@@ -39,8 +39,9 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     store = VariantStore(root, bars.sha256, strategy_source_sha(config))
     ann = config.analysis
     executor = executor or SerialExecutor()
+    check_variant_levels(variants, bars.frame, source)
     result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
-                          store, resume, on_progress)
+                          store, resume, on_progress, source)
     oos = result.oos_returns.to_numpy(dtype=float)
     summary = {
         "windows": len(result.windows), "variants": len(variants), "metric": settings.metric,
