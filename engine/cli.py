@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from engine.exit_codes import ExitCodeGroup
+from engine.json_text import json_text
 
 app = typer.Typer(
     name="rtybt",
@@ -59,7 +60,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
 
     outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.summary import format_summary
 
@@ -89,7 +90,7 @@ def snapshot(
 
     snap, _ = take_snapshot(symbol, on, data_dir, peers=peers)
     if json_out:
-        typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(snap.to_dict(), ensure_ascii=False))
         return
     from engine.report.snapshot_text import render_snapshot
 
@@ -107,7 +108,7 @@ def strategies_(
 
     entries = strategy_catalog(name)
     if json_out:
-        typer.echo(json.dumps(entries if name is None else entries[0], indent=2, ensure_ascii=False))
+        typer.echo(json_text(entries if name is None else entries[0], ensure_ascii=False))
         return
     for line in render_catalog(entries, full=name is not None):
         typer.echo(line)
@@ -119,7 +120,7 @@ def regress(
     update: Annotated[bool, typer.Option("--update", help="Write the baselines instead of comparing (review the diff, commit it).")] = False,
     set_: SetOpt = None,
     data_dir: DataDirOpt = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
@@ -130,7 +131,7 @@ def regress(
     report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs)
     report_dir = write_report(report)
     if json_out:
-        typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
+        typer.echo(json_text(to_json(report, report_dir), default=str))
     else:
         for line in format_table(report):
             echo(line, 0)
@@ -185,7 +186,7 @@ def sweep(
                                 metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=on_progress,
                                 command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top)
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.sweep.summary import format_sweep_summary
 
@@ -207,7 +208,7 @@ def compare(
     outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
                               command_line=["rtybt", *sys.argv[1:]])
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     for row in outcome.summary["rows"]:
         flag = f"  [{row['flag']}]" if row.get("flag") else ""
@@ -233,7 +234,7 @@ def walkforward(
                                                data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
                                                on_progress=on_progress)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2, default=str))
+        typer.echo(json_text(summary, default=str))
         return
     for row in summary["windows_table"]:
         echo(f"  OOS {row['oos_start']}..{row['oos_end']}  chose {row['chosen']:<30} "
@@ -256,7 +257,7 @@ def data_check(
     report, bars = check_symbol(symbol, data_dir)
     if json_out:
         payload = report.to_dict() | {"sha256": bars.sha256, "checksum": bars.checksum_status}
-        typer.echo(json.dumps(payload, indent=2, default=str))
+        typer.echo(json_text(payload, default=str))
         return
     typer.echo(report.to_text(max_rows=10 if _state["verbosity"] < 2 else 1000))
     typer.echo(f"  sha256 {bars.sha256} ({bars.checksum_status})")

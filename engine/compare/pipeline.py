@@ -34,17 +34,33 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | 
             m = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
+        if not isinstance(m, dict) or not isinstance(m.get("data") or {}, dict):
+            continue  # a damaged manifest: not a run to reuse
         same = m.get("config_hash") == config_hash and (m.get("data") or {}).get("sha256") == data_sha256
-        if same and (manifest.parent / "returns.csv").is_file() and (manifest.parent / "metrics.json").is_file():
+        if same and _readable_run(manifest.parent):
             return manifest.parent
     return None
+
+
+def _readable_run(run_dir: Path) -> bool:
+    """A stored run compare can read back (metrics and daily returns); a damaged one is run again, not reused."""
+    try:
+        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
+        frame = pd.read_csv(run_dir / "returns.csv", index_col="date", parse_dates=["date"], nrows=2)
+    except (OSError, ValueError, pd.errors.ParserError):
+        return False
+    return isinstance(metrics, dict) and isinstance(metrics.get("strategy"), dict) and "returns" in frame
 
 
 def event_study_edge(run_dir: Path, horizon: int) -> dict:
     """Excess forward return of the setups over the baseline at `horizon`, with its interval, when the run has one."""
     path = run_dir / "event_study.json"
-    study = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return edge_at(study.get("horizons", []), horizon)
+    try:
+        study = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        study = {}
+    horizons = study.get("horizons") if isinstance(study, dict) else None
+    return edge_at(horizons if isinstance(horizons, list) else [], horizon)
 
 
 def execute_compare(config_paths: list[str], overrides: list[str] | None = None, data_dir: str | None = None,

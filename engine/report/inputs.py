@@ -54,6 +54,31 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise ResultsError(f"{path}: cannot read ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from None
 
 
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+
+
+def _stored_dates(values: pd.Series, path: Path, column: str, empty_ok: bool = False) -> pd.Series:
+    """ISO dates as the run wrote them; anything else names its CSV line (header = line 1)."""
+    dates = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna() & ~(values.isna() if empty_ok else False)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise ResultsError(f"{path}: line {i + 2}: {column}: cannot read date {str(values.iloc[i])[:40]!r}")
+    return dates
+
+
+def _stored_numbers(values: pd.Series, path: Path, column: str) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise ResultsError(f"{path}: line {i + 2}: {column}: not a number {str(values.iloc[i])[:40]!r}")
+    return numbers.astype(float)
+
+
 def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     """Stored results + the run's bars re-read from the data file the manifest pins (checksum verified)."""
     from engine.data import load_bars, resolve_data_dir
@@ -72,9 +97,20 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         raise ResultsError(f"{run_dir}: unreadable run file ({exc.__class__.__name__})") from None
     if not isinstance(raw, dict):
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
+    for name, payload in (("manifest.json", manifest), ("metrics.json", metrics)):
+        if not isinstance(payload, dict):
+            raise ResultsError(f"{run_dir / name}: expected a JSON object, got a {type(payload).__name__}")
+    for key in ("strategy",):
+        if not isinstance(metrics.get(key), dict):
+            raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: missing or not an object of metrics")
+    for key in ("benchmark",):
+        if metrics.get(key) is not None and not isinstance(metrics[key], dict):
+            raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: not an object of metrics")
     config = validate_config(raw, str(run_dir / "config.yaml"))
 
     pinned = manifest.get("data") or {}
+    if not isinstance(pinned, dict) or not all(isinstance(pinned.get(k, ""), str) for k in ("file", "sha256")):
+        raise ResultsError(f"{run_dir / 'manifest.json'}: data: expected an object with `file` and `sha256` text")
     folder, source = resolve_data_dir(data_dir, Path(pinned["file"]).parent if pinned.get("file") else None)
     d = config.data
     try:
@@ -87,22 +123,28 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
             f"!= {pinned['sha256'][:12]} in manifest.json)"
         )
 
-    rets = _read_csv(run_dir / "returns.csv", index_col="date", parse_dates=["date"])
+    rets = _read_csv(run_dir / "returns.csv")
+    _require_columns(rets, ("date", "returns", "equity"), run_dir / "returns.csv")
+    rets.index = pd.DatetimeIndex(_stored_dates(rets["date"], run_dir / "returns.csv", "date"), name="date")
+    rets = rets.drop(columns="date")
+    for col in rets.columns:
+        rets[col] = _stored_numbers(rets[col], run_dir / "returns.csv", col)
     if not rets.index.equals(bars.frame.index[: len(rets)]) or len(rets) != len(bars.frame):
         raise ResultsError(f"{run_dir / 'returns.csv'}: dates do not match the run's bars")
     trades = _read_csv(run_dir / "trades.csv")
     for col in ("entry_signal_date", "entry_date", "exit_signal_date", "exit_date"):
         if col in trades:
-            trades[col] = pd.to_datetime(trades[col]).dt.date
+            trades[col] = _stored_dates(trades[col], run_dir / "trades.csv", col, empty_ok=True).dt.date
     transactions = _read_csv(run_dir / "transactions.csv")
     setups = _read_csv(run_dir / "setups.csv")
     if "date" not in setups:
         raise ResultsError(f"{run_dir / 'setups.csv'}: no `date` column")
+    setup_dates = _stored_dates(setups["date"].astype(str), run_dir / "setups.csv", "date")
     bench = rets.get("benchmark_returns")
     return ReportInputs(
         config=config, bars=bars.frame, returns=rets["returns"], equity=rets["equity"],
         benchmark_returns=bench, benchmark_symbol=metrics.get("benchmark_symbol"),
         metrics=metrics["strategy"], benchmark_metrics=metrics.get("benchmark"), costs=metrics.get("costs", ""),
         trades=trades, transactions=transactions,
-        setups=[date.fromisoformat(s) for s in setups["date"].astype(str)],
+        setups=[d.date() for d in setup_dates],
     )
