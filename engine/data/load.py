@@ -96,7 +96,8 @@ def read_bounded(path: Path) -> bytes:
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
     if len(blob) > MAX_CSV_BYTES:
-        raise DataError(f"{path}: larger than {MAX_CSV_BYTES // 2**20} MiB (the limit for a daily-bar CSV)")
+        limit = f"{MAX_CSV_BYTES // 2**20} MiB" if MAX_CSV_BYTES % 2**20 == 0 else f"{MAX_CSV_BYTES:,} bytes"
+        raise DataError(f"{path}: larger than {limit} (the limit for a daily-bar CSV)")
     nul = blob.find(b"\0")
     if nul >= 0:
         line = blob.count(b"\n", 0, nul) + 1
@@ -223,6 +224,8 @@ def load_bars(
         path = symbol_file(data_dir, symbol)
     except ValueError as exc:
         raise DataError(f"{key}: {exc}") from None
+    if path.exists() and not path.is_file():  # a folder, a device (/dev/zero behind a symlink), a FIFO
+        raise DataError(f"{path}: not a regular file ({key} {symbol})")
     if not path.is_file():
         path = _obtain(symbol, data_dir, path, allow_download, source_hint, key)
     frame, text, lines = read_csv(path)

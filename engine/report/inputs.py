@@ -12,6 +12,7 @@ import yaml
 
 from engine.config import RunConfig, validate_config
 from engine.errors import DataError, ResultsError
+from engine.safe_yaml import safe_load_unique
 
 STORED = ("config.yaml", "manifest.json", "metrics.json", "returns.csv", "trades.csv", "transactions.csv",
           "positions.csv", "setups.csv")
@@ -89,12 +90,14 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
-    try:
-        raw = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-        manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
-        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ResultsError(f"{run_dir}: unreadable run file ({exc.__class__.__name__})") from None
+    loaded = {}
+    for name, parse in (("config.yaml", safe_load_unique), ("manifest.json", json.loads), ("metrics.json", json.loads)):
+        try:
+            loaded[name] = parse((run_dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            problem = getattr(exc, "problem", None) or exc.__class__.__name__
+            raise ResultsError(f"{run_dir / name}: unreadable run file ({problem})") from None
+    raw, manifest, metrics = loaded["config.yaml"], loaded["manifest.json"], loaded["metrics.json"]
     if not isinstance(raw, dict):
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
     for name, payload in (("manifest.json", manifest), ("metrics.json", metrics)):

@@ -34,6 +34,13 @@ def progress_bar(description: str, enabled: bool = True):
 
     try:
         yield update
+    except BaseException:
+        if "progress" in state:  # an error or Ctrl-C: its one line stands alone on stderr, the bar goes
+            progress = state["progress"]
+            progress.live.transient = True  # a terminal: the bar is erased
+            if not progress.console.is_terminal:
+                progress.console.quiet = True  # a file or pipe: not even the final newline
+        raise
     finally:
         if "progress" in state:
             state["progress"].stop()
