@@ -380,7 +380,7 @@ def test_json_output_turns_non_finite_numbers_into_null():
 def test_snapshot_json_is_strict_json():
     out = run_cli(["snapshot", "--date", "2020-03-20", "--json"])  # a crash: every reading extreme
     assert out.code == 0, out.stderr
-    assert _strict(out.stdout)["date"] == "2020-03-20"
+    assert _strict(out.stdout)["bar_date"] == "2020-03-20"
 
 
 def test_resume_reruns_a_damaged_store_entry_and_ends_with_the_same_table(tmp_path, monkeypatch):
