@@ -136,6 +136,8 @@ def discover_configs(configs: list[str] | None) -> list[str]:
         if not paths:
             raise ConfigError(f"no configs match {CONFIGS_GLOB} in {Path.cwd()}: name the configs to check")
     for p in paths:
+        if Path(p).exists() and not Path(p).is_file():
+            raise ConfigError(f"{p}: not a regular file, expected a YAML config file")
         if not Path(p).is_file():
             raise ConfigError(f"{p}: config file not found")
     stems: dict[str, str] = {}

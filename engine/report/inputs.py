@@ -86,7 +86,8 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise ResultsError(f"{run_dir}: not a run directory (does not exist)")
+        why = "not a folder" if run_dir.exists() else "does not exist"
+        raise ResultsError(f"{run_dir}: not a run directory ({why})")
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")

@@ -269,6 +269,11 @@ EDGES = [
          prepare=damaged_run(config_yaml_is(ALIAS_BOMB)), command=["report", "{run}"]),
     Edge("report-cannot-write-the-tearsheet", ("cannot write the report",), names="run",
          prepare=damaged_run(tearsheet_is_a_folder), command=["report", "{run}"]),
+    Edge("sweep-grid-flag-not-plain-values", ("--grid ma_period", "cannot read the values", "'[1,2]'"), names="",
+         command=["sweep", "{config}", "--grid", "ma_period=[1,2]"]),
+    Edge("regress-config-is-dev-zero", ("/dev/zero", "not a regular file"), names="", command=["regress", "/dev/zero"]),
+    Edge("report-run-dir-is-a-device", ("/dev/null", "not a run directory (not a folder)"), names="",
+         command=["report", "/dev/null"]),
     # -- non-numbers as numbers --
     Edge("cash-inf", ("broker.cash", "finite number", "inf"), patch={"broker": {"cash": float("inf")}}),
     Edge("cash-nan", ("broker.cash", "finite number"), patch={"broker": {"cash": float("nan")}}),
