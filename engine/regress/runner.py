@@ -180,8 +180,22 @@ def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
         context = multiprocessing.get_context("spawn")
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_in_parent_context, tasks))
+    from engine.sweep.executors import stop_pool
+
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_parent)
+    try:
+        outcomes = list(pool.map(_in_parent_context, tasks))
+    except BaseException:
+        stop_pool(pool)  # Ctrl-C, SIGTERM or an error: the workers stop now, not after every queued config
+        raise
+    pool.shutdown(wait=True)
+    return outcomes
+
+
+def _leave_ctrl_c_to_the_parent() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_regress(

@@ -74,7 +74,7 @@ def _signals_deferred(context):
     """Hold Ctrl-C and SIGTERM while the pool starts its workers: a signal inside `submit` would leave a
     worker half-started, outside the pool's list (never stopped, printing a traceback once we are gone).
     The forkserver starts first, unmasked: it and the workers it forks must stay killable."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         yield
         return
     if context.get_start_method() == "forkserver":
