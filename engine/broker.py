@@ -16,13 +16,25 @@ class EquityFractionSizer(bt.Sizer):
     sizers would size an RTY position by margin and take ~6x leverage.
     """
 
-    params = (("fraction", 0.95), ("multiplier", 1.0))
+    params = (("fraction", 0.95), ("multiplier", 1.0), ("unit", "unit"))
 
     def _getsizing(self, comminfo, cash, data, isbuy):
         price = data.close[0]
         if not price > 0:
+            self.zero_reason = f"no positive close to size from (close {price:g})"
             return 0
-        return int(math.floor(self.broker.getvalue() * self.p.fraction / (price * self.p.multiplier)))
+        equity = self.broker.getvalue()
+        size = int(math.floor(equity * self.p.fraction / (price * self.p.multiplier)))
+        if size == 0:
+            # Read by the strategy (NoteStrategy.zero_size_reason) so the dropped signal is reported, not lost.
+            one = f"close {price:,.2f}"
+            if self.p.multiplier != 1:
+                one += f" x multiplier {self.p.multiplier:g} = {price * self.p.multiplier:,.2f}"
+            self.zero_reason = (
+                f"sized to 0: equity_fraction {self.p.fraction:g} x equity {equity:,.2f} = "
+                f"{equity * self.p.fraction:,.2f} is less than one {self.p.unit} ({one})"
+            )
+        return size
 
 
 def configure(cerebro: bt.Cerebro, broker: BrokerConfig, sizing: SizingConfig) -> None:
@@ -49,17 +61,23 @@ def configure(cerebro: bt.Cerebro, broker: BrokerConfig, sizing: SizingConfig) -
     if broker.fill == "signal_close":
         cerebro.broker.set_coc(True)
     multiplier = broker.multiplier if broker.instrument == "future" else 1.0
-    if sizing.method == "fixed_units":
+    if sizing.fraction is None:
         cerebro.addsizer(bt.sizers.FixedSize, stake=sizing.units)
     else:
-        cerebro.addsizer(EquityFractionSizer, fraction=sizing.equity_fraction, multiplier=multiplier)
+        unit = "contract" if broker.instrument == "future" else "unit"
+        cerebro.addsizer(EquityFractionSizer, fraction=sizing.fraction, multiplier=multiplier, unit=unit)
 
 
-def stated_costs(broker: BrokerConfig) -> str:
-    """The costs in force, in words, for every report."""
+def stated_costs(broker: BrokerConfig, symbol: str | None = None) -> str:
+    """The costs in force, in words, for every report (a future's: with its contract)."""
     if broker.instrument == "future":
+        from engine.contracts import contract_for, contract_root
+
+        contract = contract_for(symbol) if symbol else None
+        named = f" {contract.root} ({contract.name}, {contract.exchange})" if contract else (
+            f" {contract_root(symbol)} (terms from the config)" if symbol else "")
         return (
-            f"futures: ${broker.commission_per_contract:g} per contract per side, "
+            f"futures{named}: ${broker.commission_per_contract:g} per contract per side, "
             f"{broker.slippage_ticks} tick(s) of {broker.tick:g} slippage, ${broker.multiplier:g}/point, "
             f"${broker.margin:,.0f} margin"
         )

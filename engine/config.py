@@ -19,10 +19,10 @@ from pydantic import (
     model_validator,
 )
 
+from engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
 from engine.section import Section
-from engine.sweep.spec import SweepConfig, WalkForwardConfig
 from engine.symbols import symbol_problem
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -85,8 +85,11 @@ DEFAULT_COSTS = {
     "future": {"commission_per_contract": 2.5, "slippage_ticks": 1},
 }
 
-# Contract terms: meaningful for futures only, so setting one on an index or ETF is a mistake.
+# Contract terms: meaningful for futures only, so setting one on an index or ETF is a mistake. A future takes
+# them from its root's row in engine/contracts.py unless the config sets them; an index or ETF keeps these
+# inert values (RTY's), which have always been part of its config hash.
 FUTURE_ONLY = ("multiplier", "margin", "tick")
+INERT_TERMS = {"multiplier": 50.0, "margin": 7_500.0, "tick": 0.10}
 
 
 class BrokerConfig(_Section):
@@ -96,9 +99,12 @@ class BrokerConfig(_Section):
     slippage_rate: float | None = Field(None, ge=0, lt=0.1, description="index/etf: fraction of price against each fill")
     commission_per_contract: float | None = Field(None, ge=0, description="future: USD per contract per side")
     slippage_ticks: int | None = Field(None, ge=0, description="future: ticks against each fill")
-    multiplier: float = Field(50.0, gt=0, description="future: USD per index point (RTY: 50)")
-    margin: float = Field(7_500.0, gt=0, description="future: initial margin per contract, USD")
-    tick: float = Field(0.10, gt=0, description="future: minimum price increment, index points")
+    multiplier: float | None = Field(None, gt=0, description="future: USD per price point; default: the "
+                                     "contract table's for the symbol's root (RTY: 50)")
+    margin: float | None = Field(None, gt=0, description="future: initial margin per contract, USD; default: "
+                                 "the contract table's")
+    tick: float | None = Field(None, gt=0, description="future: minimum price increment, price points; default: "
+                               "the contract table's (RTY: 0.10)")
     fill: Literal["next_open", "signal_close"] = Field(
         "next_open", description="next_open (default) or signal_close (cheat-on-close, explicit only)"
     )
@@ -117,10 +123,12 @@ class BrokerConfig(_Section):
     def _default_costs(self):
         if self.instrument != "future":
             for key in FUTURE_ONLY:
-                # The default is tolerated: a resolved config.yaml lists every key and must load again.
-                if key in self.model_fields_set and getattr(self, key) != type(self).model_fields[key].default:
-                    raise ValueError(f"{key}={getattr(self, key)!r} applies only to instrument 'future' "
+                # The inert value is tolerated: a resolved config.yaml lists every key and must load again.
+                value = getattr(self, key)
+                if key in self.model_fields_set and value is not None and value != INERT_TERMS[key]:
+                    raise ValueError(f"{key}={value!r} applies only to instrument 'future' "
                                      f"(instrument is '{self.instrument}')")
+                setattr(self, key, INERT_TERMS[key])
         for key, value in DEFAULT_COSTS[self.instrument].items():
             if getattr(self, key) is None:
                 setattr(self, key, value)
@@ -137,6 +145,12 @@ class SizingConfig(_Section):
         if self.method == "fixed_units" and self.units is None:
             raise ValueError("fixed_units needs `units`")
         return self
+
+    @property
+    def fraction(self) -> float | None:
+        """percent_equity: the fraction of equity per entry; None with fixed units (the broker and the twins
+        both size from this)."""
+        return None if self.method == "fixed_units" else self.equity_fraction
 
 
 class BenchmarkConfig(_Section):
@@ -224,6 +238,7 @@ class RunConfig(_Section):
     report: ReportConfig = ReportConfig()
     sweep: SweepConfig | None = Field(None, description="parameter grid for `rtybt sweep` (not part of a run)")
     walkforward: WalkForwardConfig | None = Field(None, description="windows for `rtybt walkforward`")
+    study: StudyConfig | None = Field(None, description="symbols and regimes for `rtybt study` (not part of a run)")
 
     @field_validator("name")
     @classmethod
@@ -237,7 +252,7 @@ class RunConfig(_Section):
         nor the sweep and walk-forward settings that generate variants)."""
         return self.model_dump(mode="json", exclude={
             "output": True, "name": True, "report": True, "event_study": True, "data": {"dir"},
-            "sweep": True, "walkforward": True,
+            "sweep": True, "walkforward": True, "study": True,
         })
 
     def config_hash(self) -> str:
@@ -355,7 +370,29 @@ def validate_config(raw: dict, source: str) -> RunConfig:
         raise ConfigError(_format_validation_error(exc, raw, source)) from None
     config.strategy.params = resolve_strategy_params(config.strategy, source)
     _check_strategy_dates(config, source)
+    _resolve_contract(config, source)
     return config
+
+
+def _resolve_contract(config: RunConfig, source: str) -> None:
+    """A future's missing contract terms come from its root's row of the table; an unknown root needs them all."""
+    from engine.contracts import CONTRACTS, TERMS, contract_for, contract_root
+
+    broker = config.broker
+    if broker.instrument != "future":
+        return
+    missing = [key for key in TERMS if getattr(broker, key) is None]
+    if not missing:
+        return
+    contract = contract_for(config.data.symbol)
+    if contract is None:
+        keys = ", ".join(f"broker.{key}" for key in missing)
+        raise ConfigError(
+            f"{source}: broker: unknown futures root {contract_root(config.data.symbol)!r} "
+            f"(data.symbol {config.data.symbol!r}): set {keys}, or trade a known root: {', '.join(CONTRACTS)}"
+        )
+    for key in missing:
+        setattr(broker, key, getattr(contract, key))
 
 
 def _check_strategy_dates(config: RunConfig, source: str) -> None:

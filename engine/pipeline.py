@@ -2,24 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import json
-import platform
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 import yaml
 
-from engine import __version__
 from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import ResultsError
 from engine.preflight import check_levels_in_price_range, check_params_fit_bars
+from engine.progress import Stage, announce
+from engine.provenance import input_record, write_manifest
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.run import RunResult, run_backtest
 
@@ -31,24 +27,6 @@ class RunOutcome:
     result: RunResult
     bars: Bars
     summary: dict
-
-
-def library_versions() -> dict[str, str]:
-    versions = {"rtybt": __version__, "python": platform.python_version()}
-    for dist in ("backtrader", "pandas", "numpy", "pyfolio-reloaded", "matplotlib"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = "not installed"
-    return versions
-
-
-def strategy_source_sha(config: RunConfig) -> str:
-    from strategies import get_strategy
-
-    cls = get_strategy(config.strategy.name)
-    source = inspect.getsource(sys.modules[cls.__module__])
-    return hashlib.sha256(source.encode()).hexdigest()
 
 
 def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[Bars, Bars | None]:
@@ -76,6 +54,8 @@ def _stored_verdict(run_dir: Path | None) -> str | None:
 def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars) -> dict:
     keys = ["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
             "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity"]
+    # Only the strategy's signals can fail to become orders (buy & hold buys once, its warnings say so).
+    strategy_keys = [*keys, "orders_refused", "signals_not_ordered"]
     return {
         "run_dir": str(outcome_dir) if outcome_dir else None,
         "name": config.name,
@@ -84,7 +64,7 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
         "symbol": config.data.symbol,
         "period": [result.metrics["start"], result.metrics["end"]],
         "costs": result.costs,
-        "strategy_metrics": {k: result.metrics.get(k) for k in keys},
+        "strategy_metrics": {k: result.metrics.get(k) for k in strategy_keys},
         "benchmark": result.benchmark_symbol,
         "benchmark_metrics": {k: result.benchmark_metrics.get(k) for k in keys} if result.benchmark_metrics else None,
         "data_rows_dropped": len(bars.report.dropped),
@@ -95,7 +75,9 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
 
 
 def execute_run(config_path: str | Path, overrides: list[str] | None = None, data_dir: str | None = None,
-                results_dir: str | None = None, command_line: list[str] | None = None) -> RunOutcome:
+                results_dir: str | None = None, command_line: list[str] | None = None,
+                on_stage: Stage | None = None) -> RunOutcome:
+    """`on_stage(text)` is told each step (loading data, backtest, benchmark, results, report) for a status line."""
     started = datetime.now(UTC)
     config = load_config(config_path, overrides)
     root = Path(results_dir or config.output.dir)
@@ -104,31 +86,22 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     except ResultsError as exc:
         key = "results directory" if results_dir else "output.dir"
         raise ResultsError(f"{config_path}: {key}: {exc}") from None
+    announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
     check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+    announce(on_stage, "backtest")
     try:
-        result = run_backtest(config, bars.frame, bench.frame if bench else None)
+        result = run_backtest(config, bars.frame, bench.frame if bench else None, on_stage=on_stage)
     except IndexError:
         # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
         check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
         raise
 
-    config_hash = config.config_hash()
-    writer = RunWriter(root, config.name, new_run_id(config_hash, started))
+    writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
-        write_run_files(writer, config, result, bars, bench)
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id,
-            "config_path": str(config_path),
-            "config_hash": config_hash,
-            "strategy_source_sha256": strategy_source_sha(config),
-            "command_line": command_line or sys.argv,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "versions": library_versions(),
-            "data": _data_manifest(bars),
-            "benchmark_data": _data_manifest(bench) if bench is not None and bench is not bars else None,
-        })
+        rendered = write_run_files(writer, config, result, bars, bench, on_stage)
+        write_manifest(writer, "run", [input_record(config_path, config, bars, bench)], started, command_line,
+                       {"rendered": rendered})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()
@@ -136,32 +109,27 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars))
 
 
-def _data_manifest(bars: Bars) -> dict:
-    return {
-        "symbol": bars.symbol,
-        "file": str(bars.path),
-        "sha256": bars.sha256,
-        "checksum": bars.checksum_status,
-        "first_date": str(bars.first_date),
-        "last_date": str(bars.last_date),
-        "rows": len(bars.frame),
-        "rows_dropped": len(bars.report.dropped),
-    }
-
-
-def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None) -> None:
-    """Everything but the manifest; deterministic bytes for the same inputs."""
+def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None,
+                    on_stage: Stage | None = None) -> list[str]:
+    """Everything but the manifest; deterministic bytes for the same inputs. Returns the report's file names
+    (the files `rtybt report` renders again)."""
     import pandas as pd
 
-    # Optional sections a config does not use are left out rather than written as `null`.
-    unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
-    writer.write_text("config.yaml", yaml.safe_dump(config.model_dump(mode="json", exclude=unused), sort_keys=False))
+    announce(on_stage, "writing results")
+
+    # Optional sections a config does not use are left out rather than written as `null`; data.dir is the
+    # folder the bars were read from (--data-dir, $RTYBT_DATA_DIR, ...), so config.yaml alone runs again.
+    unused = {key for key in ("sweep", "walkforward", "study") if getattr(config, key) is None}
+    resolved = config.model_dump(mode="json", exclude=unused)
+    resolved["data"]["dir"] = str(bars.path.parent)
+    writer.write_text("config.yaml", yaml.safe_dump(resolved, sort_keys=False))
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
     writer.write_json("metrics.json", {
         "strategy": result.metrics,
         "benchmark": result.benchmark_metrics,
         "benchmark_symbol": result.benchmark_symbol,
         "costs": result.costs,
+        "contract": result.contract,
         "sharpe_convention": SHARPE_CONVENTION.format(ppy=ppy, rf=rf),
         "warnings": result.warnings,
     })
@@ -196,8 +164,12 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
             bench_equity, f"buy & hold {result.benchmark_symbol}",
         )
     if config.output.tearsheet:
+        announce(on_stage, "report")
         from engine.report.inputs import from_result
         from engine.report.tearsheet import build_report
 
-        for name, payload in build_report(from_result(config, result, bars.frame)).items():
+        files = build_report(from_result(config, result, bars.frame))
+        for name, payload in files.items():
             writer.path(name).write_bytes(payload)
+        return sorted(files)
+    return []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import backtrader as bt
@@ -11,20 +12,23 @@ import pandas as pd
 from engine.analysis.metrics import compute_metrics
 from engine.broker import configure, stated_costs
 from engine.config import RunConfig
+from engine.contracts import contract_terms
 from engine.feed import make_feed
+from engine.ledger import ledger
 from engine.trades import build_trades
 from strategies import get_strategy
+from strategies.base import NOT_ORDERED
 
 
 class EquityRecorder(bt.Analyzer):
-    """Equity, cash and position at every bar's close (warm-up bars included)."""
+    """Equity, cash, position and its average entry price at every bar's close (warm-up bars included)."""
 
     def start(self):
         self.rows = []
 
     def next(self):
-        broker = self.strategy.broker
-        self.rows.append((broker.getvalue(), broker.getcash(), self.strategy.position.size))
+        broker, position = self.strategy.broker, self.strategy.position
+        self.rows.append((broker.getvalue(), broker.getcash(), position.size, position.price))
 
 
 @dataclass
@@ -34,6 +38,7 @@ class StrategyRun:
     equity: pd.Series
     cash: pd.Series
     position: pd.Series
+    entry_price: pd.Series  # the open position's average fill price (0 when flat)
     fills: list[dict]
     order_issues: list[dict]
     setups: list
@@ -59,6 +64,19 @@ class RunResult:
     benchmark_returns: pd.Series | None = None
     benchmark_metrics: dict | None = None
     warnings: list[str] = field(default_factory=list)
+    contract: dict | None = None  # a future's contract terms (engine/contracts.py), for the report
+
+
+ISSUE_COLUMNS = ["date", "side", "size", "status", "signal_date", "signal_close", "reason"]
+
+
+def not_ordered_warning(rows: pd.DataFrame) -> list[str]:
+    """One warning for all the signals the sizer turned into no order (each is a row of order_issues.csv)."""
+    if rows.empty:
+        return []
+    first = rows.iloc[0]
+    return [f"{len(rows)} signal(s) placed no order, first on {first.signal_date}: {first.reason} "
+            "(each is a row of order_issues.csv)"]
 
 
 def run_strategy(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig, name: str,
@@ -71,12 +89,13 @@ def run_strategy(strategy_cls, params: dict, frame: pd.DataFrame, config: RunCon
     cerebro.addanalyzer(EquityRecorder, _name="equity")
     strat = cerebro.run()[0]
     rows = strat.analyzers.equity.rows
-    values = np.array(rows, dtype=float).reshape(-1, 3)
+    values = np.array(rows, dtype=float).reshape(-1, 4)
     index = frame.index[: len(values)]
     return StrategyRun(
         equity=pd.Series(values[:, 0], index=index, name="equity"),
         cash=pd.Series(values[:, 1], index=index, name="cash"),
         position=pd.Series(values[:, 2], index=index, name="position"),
+        entry_price=pd.Series(values[:, 3], index=index, name="entry_price"),
         fills=list(strat.fills),
         order_issues=list(strat.order_issues),
         setups=list(strat.setups),
@@ -90,7 +109,8 @@ def _returns(equity: pd.Series, cash: float) -> pd.Series:
     return (equity / prev - 1.0).rename("returns")
 
 
-def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.DataFrame | None = None) -> RunResult:
+def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.DataFrame | None = None,
+                 on_stage: Callable[[str], None] | None = None) -> RunResult:
     """Run the configured strategy (and buy-and-hold on the benchmark) over validated bars."""
     strategy_cls = get_strategy(config.strategy.name)
     symbol = config.data.symbol
@@ -101,30 +121,34 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
     trades = build_trades(run.fills, frame.index, float(frame["close"].iloc[-1]), multiplier)
     in_market = run.position != 0
     close = frame["close"].iloc[: len(run.position)]
-    positions = pd.DataFrame({symbol: run.position * close * multiplier, "cash": run.cash})
+    positions = ledger(run, close, config)
     transactions = pd.DataFrame(run.fills, columns=["date", "side", "size", "price", "commission", "signal_date"])
-    issues = pd.DataFrame(
-        run.order_issues, columns=["date", "side", "size", "status", "signal_date", "signal_close"]
-    )
+    issues = pd.DataFrame(run.order_issues, columns=ISSUE_COLUMNS)
+    not_ordered = issues[issues["status"] == NOT_ORDERED]
+    refused = issues[issues["status"] != NOT_ORDERED]
     ann = config.analysis
     metrics = compute_metrics(returns, in_market, trades, cash0, ann.risk_free_rate, ann.periods_per_year)
-    metrics["orders_refused"] = len(issues)
+    metrics["orders_refused"] = len(refused)
+    metrics["signals_not_ordered"] = len(not_ordered)
     warnings = [
         f"order refused by the broker ({row.status}): {row.side} {row.size:g} signalled on {row.signal_date}"
-        for row in issues.itertuples()
-    ] + [
+        for row in refused.itertuples()
+    ] + not_ordered_warning(not_ordered) + [
         f"{o['side']} {o['size']:g} signalled on {o['signal_date']}, the last bar, was not filled: no next open"
         for o in run.unfilled_at_end
     ]
     result = RunResult(
         config=config, symbol=symbol, returns=returns, equity=run.equity, positions=positions,
         transactions=transactions, trades=trades, order_issues=issues, metrics=metrics,
-        costs=stated_costs(config.broker), setups=run.setups, warnings=warnings,
+        costs=stated_costs(config.broker, symbol), setups=run.setups, warnings=warnings,
+        contract=contract_terms(config),
     )
     if benchmark_frame is not None:
         from strategies.buy_and_hold import BuyAndHold
 
         bench_symbol = config.benchmark.symbol or symbol
+        if on_stage is not None:
+            on_stage("benchmark")
         bench = run_strategy(BuyAndHold, {}, benchmark_frame, config, bench_symbol)
         # On the strategy's calendar: a benchmark day missing there is carried into the next shared day.
         bench_equity = bench.equity.reindex(returns.index, method="ffill").fillna(cash0)
@@ -132,6 +156,12 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]), multiplier)
         result.benchmark_symbol = bench_symbol
         result.benchmark_returns = bench_returns
+        if bench.order_issues:  # buy & hold retries every bar until it is in: one line for all
+            first = bench.order_issues[0]
+            result.warnings.append(
+                f"benchmark buy & hold {bench_symbol}: {len(bench.order_issues)} signal(s) placed no position, "
+                f"first on {first['signal_date']} ({first['status']}: {first['reason']})"
+            )
         if benchmark_frame.index[0] > frame.index[0]:
             # Its metrics span the whole run, flat in cash before its first bar: say so next to them.
             result.warnings.append(

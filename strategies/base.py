@@ -6,6 +6,16 @@ import backtrader as bt
 
 from strategies.params import Param
 
+# The status of a signal that never became an order (the sizer gave 0), beside Backtrader's own statuses.
+NOT_ORDERED = "Not ordered"
+# Why Backtrader ends a market order without a fill, in words for order_issues.csv.
+REFUSAL_REASONS = {
+    "Margin": "not enough cash at the fill price for the order's value or margin (e.g. a gap up)",
+    "Rejected": "rejected by the broker",
+    "Canceled": "canceled before it filled",
+    "Expired": "expired before it filled",
+}
+
 
 class NoteStrategy(bt.Strategy):
     """Base class: subclasses declare `name`, `note` (the sentence they encode) and `spec`.
@@ -36,10 +46,23 @@ class NoteStrategy(bt.Strategy):
     def enter_long(self):
         if self._pending is None and not self.position:
             self._pending = self.buy()
+            if self._pending is None:
+                self._not_ordered("buy")
 
     def enter_short(self):
         if self._pending is None and not self.position:
             self._pending = self.sell()
+            if self._pending is None:
+                self._not_ordered("sell")
+
+    def _not_ordered(self, side: str):
+        """Backtrader places no order when the sizer says 0: record the signal and the sizer's reason."""
+        day = bt.num2date(self.data.datetime[0]).date()
+        reason = getattr(self.getsizer(), "zero_reason", None) or "the sizer returned a size of 0"
+        self.order_issues.append({
+            "date": day, "side": side, "size": 0.0, "status": NOT_ORDERED, "signal_date": day,
+            "signal_close": float(self.data.close[0]), "reason": reason,
+        })
 
     def exit_position(self):
         if self._pending is None and self.position:
@@ -77,14 +100,16 @@ class NoteStrategy(bt.Strategy):
                 }
             )
         else:
+            status = order.getstatusname()
             self.order_issues.append(
                 {
                     "date": when,
                     "side": "buy" if order.isbuy() else "sell",
                     "size": float(order.created.size),
-                    "status": order.getstatusname(),
+                    "status": status,
                     "signal_date": bt.num2date(order.created.dt).date(),
                     "signal_close": float(order.created.price or 0.0),
+                    "reason": REFUSAL_REASONS.get(status, f"the broker ended the order as {status}"),
                 }
             )
 

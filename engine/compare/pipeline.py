@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +13,8 @@ import pandas as pd
 
 from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
 from engine.config import load_config
-from engine.errors import ConfigError
+from engine.errors import ConfigError, ResultsError
+from engine.progress import Stage, announce, stage_of
 from engine.results import RunWriter, check_writable, new_run_id
 
 
@@ -26,30 +26,26 @@ class CompareRun:
 
 
 def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | None:
-    """The newest run under results/<name>/ whose manifest has this config hash and data checksum."""
+    """The newest run under results/<name>/ whose manifest has this config hash and data checksum; its files
+    are verified against the manifest (a changed or truncated one is refused, never read)."""
+    from engine.provenance import read_manifest, traded_data, verify_files
+
     if not parent.is_dir():
         return None
-    for manifest in sorted(parent.glob("*/manifest.json"), reverse=True):
+    for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
         try:
-            m = json.loads(manifest.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(m, dict) or not isinstance(m.get("data") or {}, dict):
-            continue  # a damaged manifest: not a run to reuse
-        same = m.get("config_hash") == config_hash and (m.get("data") or {}).get("sha256") == data_sha256
-        if same and _readable_run(manifest.parent):
-            return manifest.parent
+            manifest = read_manifest(manifest_path.parent)
+        except ResultsError:
+            continue  # not a run this version wrote: never reused
+        same = manifest["inputs"][0].get("config_hash") == config_hash \
+            and traded_data(manifest).get("sha256") == data_sha256
+        if same and manifest.get("command") == "run":
+            try:
+                verify_files(manifest_path.parent, manifest)
+            except ResultsError as exc:
+                raise ResultsError(f"stored run refused: {exc} (or pass --rerun)") from None
+            return manifest_path.parent
     return None
-
-
-def _readable_run(run_dir: Path) -> bool:
-    """A stored run compare can read back (metrics and daily returns); a damaged one is run again, not reused."""
-    try:
-        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
-        frame = pd.read_csv(run_dir / "returns.csv", index_col="date", parse_dates=["date"], nrows=2)
-    except (OSError, ValueError, pd.errors.ParserError):
-        return False
-    return isinstance(metrics, dict) and isinstance(metrics.get("strategy"), dict) and "returns" in frame
 
 
 def event_study_edge(run_dir: Path, horizon: int) -> dict:
@@ -65,8 +61,10 @@ def event_study_edge(run_dir: Path, horizon: int) -> dict:
 
 def execute_compare(config_paths: list[str], overrides: list[str] | None = None, data_dir: str | None = None,
                     results_dir: str | None = None, metric: str = "sharpe", rerun: bool = False,
-                    command_line: list[str] | None = None) -> CompareRun:
+                    command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
+    """`on_stage(text)` is told which config of N is at which step, for a status line."""
     from engine.pipeline import execute_run, load_run_bars
+    from engine.provenance import input_record, write_manifest
     from engine.sweep.spec import RANKABLE
 
     if metric not in RANKABLE:
@@ -74,27 +72,32 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     if not config_paths:
         raise ConfigError("compare needs at least one config file")
     started = datetime.now(UTC)
-    entries, benchmarks, hashes = [], {}, []
+    entries, benchmarks, hashes, bench_rows = [], {}, [], {}
     root_for_output = None
     prepared = []
     # Every config, results folder and data file is checked before the first run: a bad input in the last
     # config must not leave the earlier ones' runs behind.
-    for path in config_paths:
+    for i, path in enumerate(config_paths, start=1):
+        announce(on_stage, f"config {i} of {len(config_paths)}: loading data")
         config = load_config(path, overrides)
         root = Path(results_dir or config.output.dir)
         root_for_output = root_for_output or root
         check_writable(root)
-        bars, _ = load_run_bars(config, data_dir)
-        prepared.append((path, config, root, bars))
-    for path, config, root, bars in prepared:
+        bars, bench = load_run_bars(config, data_dir)
+        prepared.append((path, config, root, bars, bench))
+    inputs = [input_record(path, config, bars, bench) for path, config, _, bars, bench in prepared]
+    for i, (path, config, root, bars, _) in enumerate(prepared, start=1):
+        step = stage_of(on_stage, f"config {i} of {len(prepared)} ({config.name})")
         config_hash = config.config_hash()
         hashes.append(config_hash)
         stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256)
         if stored is None:
-            stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line).run_dir
+            stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line,
+                                 on_stage=step).run_dir
             source = f"run now: {stored}"
         else:
             source = f"reused: {stored}"
+            announce(step, "reusing the stored run")
         metrics = json.loads((stored / "metrics.json").read_text(encoding="utf-8"))
         frame = pd.read_csv(stored / "returns.csv", index_col="date", parse_dates=["date"])
         entries.append(Entry(config.name, config.strategy.name, config.strategy.params, config.data.symbol,
@@ -103,6 +106,9 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         if "benchmark_returns" in frame and metrics.get("benchmark_symbol"):
             label = f"buy & hold {metrics['benchmark_symbol']}"
             benchmarks.setdefault(label, frame["benchmark_returns"])
+            period = (str(frame.index[0].date()), str(frame.index[-1].date()))
+            bench_rows.setdefault((config.data.symbol, *period, label), metrics.get("benchmark") or {})
+    announce(on_stage, "report")
     table = comparison_table(entries, metric)
     digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
     writer = RunWriter(root_for_output, "compare", new_run_id(digest, started))
@@ -116,16 +122,27 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         write_comparison(writer, entries, table, f"compare: {', '.join(e.label for e in entries)}", metric,
                          (label, bench) if bench is not None else None, notes, stem="comparison",
                          extra_columns=EDGE_COLUMNS)
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "configs": list(config_paths), "config_hashes": hashes,
-            "sources": [e.source for e in entries], "command_line": command_line or sys.argv,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        })
+        write_manifest(writer, "compare", inputs, started, command_line,
+                       {"metric": metric, "sources": [e.source for e in entries]})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()
         raise
     summary = {"run_dir": str(run_dir), "metric": metric,
-               "rows": json.loads(table.to_json(orient="records"))}
+               "rows": json.loads(table.to_json(orient="records")),
+               "benchmarks": benchmark_rows(table, bench_rows)}
     return CompareRun(run_dir, table, summary)
+
+
+def benchmark_rows(table: pd.DataFrame, bench_rows: dict) -> list[dict]:
+    """Buy-and-hold's metrics once per group of runs (same instrument and period), beside the ranked rows."""
+    from engine.analysis.comparison import COLUMNS
+
+    groups = {(r.symbol, r.start, r.end): r.group for r in table.itertuples()}
+    rows = []
+    for (symbol, start, end, label), metrics in bench_rows.items():
+        group = groups.get((symbol, start, end))
+        if group is not None:
+            rows.append({"group": group, "label": label, "symbol": symbol,
+                         **{key: metrics.get(key) for key, _, _ in COLUMNS}})
+    return rows

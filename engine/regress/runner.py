@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.errors import ConfigError, UserError
+from engine.pool import as_finished, ignore_ctrl_c, make_pool
+from engine.progress import Progress
 from engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
@@ -52,6 +53,7 @@ class Outcome:
     seconds: float
     error: str | None = None
     data_changed: list[str] = field(default_factory=list)
+    provenance: dict | None = None  # engine.provenance.input_record of the run, when it ran
 
 
 @dataclass
@@ -63,6 +65,8 @@ class RegressReport:
     baselines_dir: str
     written: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # baselines whose config is not among those checked
+    inputs: list[dict] = field(default_factory=list)  # one provenance record per config (engine/provenance.py)
+    started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
     def exit_code(self) -> int:
@@ -84,7 +88,8 @@ class RegressReport:
 def run_job(job: Job) -> Outcome:
     """One config, start to finish, in whichever process runs it; input problems come back as text."""
     from engine.config import load_config
-    from engine.pipeline import library_versions, load_run_bars
+    from engine.pipeline import load_run_bars
+    from engine.provenance import input_record, library_versions
     from engine.regress.record import make_record
     from engine.run import run_backtest
 
@@ -101,7 +106,8 @@ def run_job(job: Job) -> Outcome:
         return Outcome(job, None, None, time.perf_counter() - started, str(exc))
     record = make_record(_display_path(job.config_path), config, result, bars, bench, library_versions())
     dates = [str(d) for d in result.returns.index.date]
-    return Outcome(job, record, dates, time.perf_counter() - started)
+    provenance = input_record(job.config_path, config, bars, bench)
+    return Outcome(job, record, dates, time.perf_counter() - started, provenance=provenance)
 
 
 def changed_files(job: Job, config) -> list[str]:
@@ -164,38 +170,37 @@ def _in_parent_context(task: tuple[Job, dict, str]) -> Outcome:
     return run_job(job)
 
 
-def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
+def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None) -> list[Outcome]:
     """In order of `jobs`; a pool of `workers` processes, each loading its own config's bars.
 
-    Workers come from a forkserver: a clean process with the engine preloaded, so they start fast
-    and never inherit a lock held by a thread of the parent (a plain fork of a pytest or Dask
-    process can copy one mid-lock and hang). The parent's environment and folder go with each job.
+    Workers come from engine.pool's forkserver with the engine preloaded, so they start fast; the
+    parent's environment and folder go with each job.
     """
+    def tick(done: int) -> None:
+        if on_progress is not None:
+            on_progress(done, len(jobs))
+
+    tick(0)
     if workers <= 1 or len(jobs) <= 1:
-        return [run_job(j) for j in jobs]
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["engine.run", "engine.pipeline", "engine.regress.record"])
-    else:
-        context = multiprocessing.get_context("spawn")
+        outcomes = []
+        for job in jobs:
+            outcomes.append(run_job(job))
+            tick(len(outcomes))
+        return outcomes
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    from engine.sweep.executors import stop_pool
-
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_leave_ctrl_c_to_the_parent)
-    try:
-        outcomes = list(pool.map(_in_parent_context, tasks))
-    except BaseException:
-        stop_pool(pool)  # Ctrl-C, SIGTERM or an error: the workers stop now, not after every queued config
-        raise
-    pool.shutdown(wait=True)
-    return outcomes
+    pool = make_pool(workers, ignore_ctrl_c, preload=["engine.run", "engine.pipeline", "engine.regress.record"])
+    outcomes: dict[int, Outcome] = {}
+    # as_finished stops the workers at once on Ctrl-C, SIGTERM or an error, not after every queued config.
+    for i, outcome in as_finished(pool, _numbered, list(enumerate(tasks))):
+        outcomes[i] = outcome
+        tick(len(outcomes))
+    return [outcomes[i] for i in range(len(tasks))]  # in the order of `jobs`
 
 
-def _leave_ctrl_c_to_the_parent() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _numbered(item: tuple[int, tuple[Job, dict, str]]) -> tuple[int, Outcome]:
+    i, task = item
+    return i, _in_parent_context(task)
 
 
 def run_regress(
@@ -207,17 +212,20 @@ def run_regress(
     overrides: list[str] | None = None,
     data_dir: str | None = None,
     jobs: int | None = None,
+    on_progress: Progress | None = None,
 ) -> RegressReport:
-    """Re-run configs and compare with their baselines; with `update`, write the baselines instead."""
+    """Re-run configs and compare with their baselines; with `update`, write the baselines instead.
+    `on_progress(done, total)` is told each config that finished, for a progress bar."""
     started = time.perf_counter()
+    started_utc = datetime.now(UTC)
     if update and overrides:
         raise ConfigError("--update takes no --set: baselines are made from the configs as committed")
     paths = discover_configs(configs)
     from engine.config import load_config
 
-    for p in paths:
-        # A malformed config is refused up front (exit 2, one line), before baselines or reports are touched.
-        load_config(p, list(overrides or ()))
+    # A malformed config is refused up front (exit 2, one line), before baselines or reports are touched.
+    loaded = {p: load_config(p, list(overrides or ())) for p in paths}
+    provenance: dict[str, dict] = {}
     baselines_dir = Path(baselines_dir)
     tolerances = load_tolerances(Path(tolerances_file) if tolerances_file else None)
     verdicts: dict[str, Verdict] = {}
@@ -238,8 +246,10 @@ def run_regress(
         todo.append(Job(p, tuple(overrides or ()), data_dir, expected))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     written = []
-    for outcome in run_jobs(todo, workers):
+    for outcome in run_jobs(todo, workers, on_progress):
         p = outcome.job.config_path
+        if outcome.provenance is not None:
+            provenance[p] = outcome.provenance
         if outcome.data_changed:
             shown = _display_path(p)
             verdicts[p] = Verdict(shown, DATA_CHANGED, refusal(outcome.data_changed, shown), seconds=outcome.seconds)
@@ -267,5 +277,8 @@ def run_regress(
     if not configs and baselines_dir.is_dir():
         stems = {Path(p).stem for p in paths}
         orphans = [str(b) for b in sorted(baselines_dir.glob("*.json")) if b.stem not in stems]
+    from engine.provenance import input_record
+
+    inputs = [provenance.get(p) or input_record(p, loaded[p]) for p in paths]
     return RegressReport([verdicts[p] for p in paths], time.perf_counter() - started, workers, update,
-                         str(baselines_dir), written, orphans)
+                         str(baselines_dir), written, orphans, inputs, started_utc)

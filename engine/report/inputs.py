@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -32,6 +32,8 @@ class ReportInputs:
     trades: pd.DataFrame
     transactions: pd.DataFrame
     setups: list[date]
+    warnings: list[str] = field(default_factory=list)  # the run's own (refused orders, signals not ordered)
+    contract: dict | None = None  # a future's contract terms (engine/contracts.py)
 
 
 def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
@@ -41,6 +43,7 @@ def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
         benchmark_returns=result.benchmark_returns, benchmark_symbol=result.benchmark_symbol,
         metrics=result.metrics, benchmark_metrics=result.benchmark_metrics, costs=result.costs,
         trades=result.trades, transactions=result.transactions, setups=list(result.setups),
+        warnings=list(result.warnings), contract=result.contract,
     )
 
 
@@ -91,19 +94,23 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
+    from engine.provenance import read_manifest, traded_data, verify_files
+
+    manifest = read_manifest(run_dir)
+    # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.
+    verify_files(run_dir, manifest, skip=set(manifest["details"].get("rendered") or []))
     loaded = {}
-    for name, parse in (("config.yaml", safe_load_unique), ("manifest.json", json.loads), ("metrics.json", json.loads)):
+    for name, parse in (("config.yaml", safe_load_unique), ("metrics.json", json.loads)):
         try:
             loaded[name] = parse((run_dir / name).read_text(encoding="utf-8"))
         except (OSError, ValueError, yaml.YAMLError) as exc:
             problem = getattr(exc, "problem", None) or exc.__class__.__name__
             raise ResultsError(f"{run_dir / name}: unreadable run file ({problem})") from None
-    raw, manifest, metrics = loaded["config.yaml"], loaded["manifest.json"], loaded["metrics.json"]
+    raw, metrics = loaded["config.yaml"], loaded["metrics.json"]
     if not isinstance(raw, dict):
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
-    for name, payload in (("manifest.json", manifest), ("metrics.json", metrics)):
-        if not isinstance(payload, dict):
-            raise ResultsError(f"{run_dir / name}: expected a JSON object, got a {type(payload).__name__}")
+    if not isinstance(metrics, dict):
+        raise ResultsError(f"{run_dir / 'metrics.json'}: expected a JSON object, got a {type(metrics).__name__}")
     for key in ("strategy",):
         if not isinstance(metrics.get(key), dict):
             raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: missing or not an object of metrics")
@@ -112,9 +119,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
             raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: not an object of metrics")
     config = validate_config(raw, str(run_dir / "config.yaml"))
 
-    pinned = manifest.get("data") or {}
-    if not isinstance(pinned, dict) or not all(isinstance(pinned.get(k, ""), str) for k in ("file", "sha256")):
-        raise ResultsError(f"{run_dir / 'manifest.json'}: data: expected an object with `file` and `sha256` text")
+    pinned = traded_data(manifest)
     folder, source = resolve_data_dir(data_dir, Path(pinned["file"]).parent if pinned.get("file") else None)
     d = config.data
     try:
@@ -151,4 +156,5 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         metrics=metrics["strategy"], benchmark_metrics=metrics.get("benchmark"), costs=metrics.get("costs", ""),
         trades=trades, transactions=transactions,
         setups=[d.date() for d in setup_dates],
+        warnings=list(metrics.get("warnings") or []), contract=metrics.get("contract"),
     )

@@ -105,6 +105,8 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
         "symbol": config.data.symbol,
         "period": [inputs.metrics["start"], inputs.metrics["end"]],
         "costs": inputs.costs,
+        "contract": inputs.contract,
+        "warnings": inputs.warnings,
         "sharpe_convention": convention,
         "setups": study.setups,
         "strategy_metrics": inputs.metrics,
@@ -172,7 +174,8 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, s
         f'<h1>{h.esc(config.name)}: did the setup pay off?</h1>',
         f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
         f'<p class="muted">{h.esc(config.data.symbol)}, {m["start"]} to {m["end"]} ({m["bars"]} daily bars); '
-        f'costs: {h.esc(inputs.costs)}; fills at the next bar\'s open.</p></section>',
+        f'costs: {h.esc(inputs.costs)}; fills at the next bar\'s open.</p>',
+        "".join(f'<p class="muted">warning: {h.esc(w)}</p>' for w in inputs.warnings) + "</section>",
         '<section id="setup"><h2 class="first">The setup</h2>',
         f'<p>The note: <q>{h.esc(cls.note)}</q></p>',
         f'<p>Strategy <code>{h.esc(config.strategy.name)}</code>: '

@@ -7,16 +7,11 @@ the caller owns ordering, storage and progress. Results are bit-for-bit the same
 from __future__ import annotations
 
 import os
-import signal
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Protocol
 
-import pandas as pd
-
 from engine.errors import UserError
-from engine.sweep.evaluate import Task, VariantResult, evaluate
+from engine.variants import Frames, Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
@@ -26,13 +21,13 @@ class ClusterError(UserError):
 class Executor(Protocol):
     name: str
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]: ...
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]: ...
 
 
 class SerialExecutor:
     name = "serial"
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         for task in tasks:
             yield evaluate(frame, task)
 
@@ -44,65 +39,15 @@ class PoolExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"pool ({self.workers} worker{'s' if self.workers > 1 else ''})"
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        from engine.sweep.evaluate import evaluate_in_worker, init_worker
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
+        from engine.pool import as_finished, make_pool
+        from engine.variants import evaluate_in_worker, init_worker
 
         if not tasks:
             return
-        # forkserver: safe even when this process already runs threads (a Dask client, rich's refresh).
-        context = multiprocessing.get_context("forkserver")
-        pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(tasks)), mp_context=context,
-            initializer=init_worker, initargs=(frame,),
-        )
-        try:
-            with _signals_deferred(context):
-                futures = [pool.submit(evaluate_in_worker, task) for task in tasks]
-            for future in as_completed(futures):
-                yield future.result()
-        except BaseException:
-            stop_pool(pool)
-            raise
-        pool.shutdown(wait=True)
-
-
-@contextmanager
-def _signals_deferred(context):
-    """Hold Ctrl-C and SIGTERM while the pool starts its workers: a signal inside `submit` would leave a
-    worker half-started, outside the pool's list (never stopped, printing a traceback once we are gone).
-    The forkserver starts first, unmasked: it and the workers it forks must stay killable."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a held signal is delivered here
-
-
-def stop_pool(pool, grace: float = 0.5) -> None:
-    """Cancel what is queued and end the running workers now. shutdown(wait=False) alone lets each worker finish
-    its backtest (seconds to minutes) and the interpreter's exit waits for them; a Ctrl-C or SIGTERM must not.
-    What finished is already in the variant store, so `--resume` redoes only the variants cut short."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
-    for process in processes:
-        process.join(grace)
-        if process.is_alive():
-            process.kill()
-            process.join(grace)
+        # forkserver workers: safe even when this process already runs threads (a Dask client, rich's refresh).
+        pool = make_pool(min(self.workers, len(tasks)), init_worker, (frame,))
+        yield from as_finished(pool, evaluate_in_worker, tasks)
 
 
 # Dask's housekeeping that competes with the backtests for the GIL and the cores, measured on a 2-core machine:
@@ -153,7 +98,7 @@ class DaskExecutor:
         except (OSError, TimeoutError, ValueError) as exc:
             raise ClusterError(f"--cluster {self.address}: cannot connect to a Dask scheduler ({exc})") from None
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         from dask.distributed import as_completed
 
         if not tasks:

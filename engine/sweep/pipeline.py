@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,13 +10,15 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig, load_config
+from engine.config_sections import SweepConfig
 from engine.errors import ConfigError
+from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import Variant, expand_grid, parse_grid_options
 from engine.sweep.runner import Progress, SweepOutcome, run_variants
-from engine.sweep.spec import SweepConfig
 from engine.sweep.store import VariantStore
 
 
@@ -80,8 +81,10 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   executor: Executor | None = None, data_dir: str | None = None, results_dir: str | None = None,
                   metric: str | None = None, top: int | None = None, heatmap: str | None = None,
                   resume: bool = False, on_progress: Progress | None = None,
-                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5) -> SweepRun:
-    from engine.pipeline import library_versions, load_run_bars, strategy_source_sha
+                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5,
+                  on_stage: Stage | None = None) -> SweepRun:
+    from engine.pipeline import load_run_bars
+    from engine.provenance import input_record, write_manifest
     from engine.run import run_backtest
 
     started = datetime.now(UTC)
@@ -92,19 +95,22 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     variants = expand_grid(config, settings.grid, source)
     root = Path(results_dir or config.output.dir)
     check_writable(root)
+    announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
-    source_sha = strategy_source_sha(config)
-    store = VariantStore(root, bars.sha256, source_sha)
     check_variant_levels(variants, bars.frame, source)
+    inputs = [input_record(config_path, config, bars, bench)]
+    announce(on_stage, f"{len(variants)} variants")
+    store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
     executor = executor or SerialExecutor()
     screen_report = None
-    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/twins/confirm.py)
-        from engine.twins.confirm import screened_sweep
+    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/sweep/screen.py)
+        from engine.sweep.screen import screened_sweep
 
         outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
                                                 store, resume, on_progress)
     else:
         outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress, source)
+    announce(on_stage, "statistics and report")
     statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
 
     digest = hashlib.sha256("".join(v.config_hash for v in variants).encode()).hexdigest()
@@ -129,16 +135,8 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
             plot_heatmap(writer.path(f"heatmap_{axes[0]}_{axes[1]}.png"), outcome.table, axes[0], axes[1],
                          settings.metric, title)
         _write_best_report(writer, config, outcome, best, settings.metric, statistics, bars, bench, run_backtest)
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "config_path": source, "config_hash": config.config_hash(),
-            "variant_config_hashes": [v.config_hash for v in variants],
-            "strategy_source_sha256": source_sha, "command_line": command_line or sys.argv,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "versions": library_versions(),
-            "data": {"symbol": bars.symbol, "file": str(bars.path), "sha256": bars.sha256,
-                     "first_date": str(bars.first_date), "last_date": str(bars.last_date), "rows": len(bars.frame)},
-        })
+        write_manifest(writer, "sweep", inputs, started, command_line,
+                       {"variant_config_hashes": [v.config_hash for v in variants]})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()
@@ -156,7 +154,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     return SweepRun(run_dir, config, outcome, statistics, summary)
 
 
-RANKABLE_SHOWN = ["cagr", "sharpe", "max_drawdown", "trades"]
+RANKABLE_SHOWN = metric_keys("cagr", "sharpe", "max_drawdown", "trades")
 
 
 def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tuple[str, str] | None:

@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from engine.analysis.metrics import sharpe
-from engine.sweep.evaluate import Task
+from engine.config_sections import WalkForwardConfig
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
 from engine.sweep.runner import Progress, rank_by, run_tasks, task_key, variant_source
-from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.store import VariantStore
+from engine.variants import Task
 
 
 @dataclass
@@ -57,7 +57,7 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
                           "data.start/data.end")
     window = f"walk-forward in-sample window, walkforward.train_bars={settings.train_bars}"
     is_source = {v.config_hash: f"{variant_source(source, v)[:-1]}, {window})" for v in variants}
-    tasks = [Task(v.config, v.config_hash, w.is_lo, w.is_hi, is_source[v.config_hash])
+    tasks = [Task(v.config, v.config_hash, w.is_lo, w.is_hi, source=is_source[v.config_hash])
              for w in windows for v in variants]
     # One progress bar over both phases: every in-sample backtest, then one out-of-sample run per window.
     total = len(tasks) + len(windows)
@@ -68,7 +68,7 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
         table = pd.DataFrame([found[task_key(t)][0] for t in in_sample])
         best = int(np.argmin(rank_by(table, settings.metric)))
         chosen.append((w, variants[best], found[task_key(in_sample[best])][0]))
-    oos_tasks = [Task(v.config, v.config_hash, w.is_lo, w.oos_hi, variant_source(source, v)) for w, v, _ in chosen]
+    oos_tasks = [Task(v.config, v.config_hash, w.is_lo, w.oos_hi, source=variant_source(source, v)) for w, v, _ in chosen]
     oos, oos_reused = run_tasks(oos_tasks, frame, executor, store, resume, on_progress, len(tasks), total)
     rows, pieces = [], []
     for (w, v, is_metrics), task in zip(chosen, oos_tasks, strict=True):

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.config import load_config
+from engine.config_sections import WalkForwardConfig
+from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
 from engine.sweep.pipeline import check_variant_levels, sweep_settings
 from engine.sweep.runner import Progress
-from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.store import VariantStore
 from engine.sweep.walkforward import walk_forward
 
@@ -23,9 +23,10 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
                         grid_options: list[str] | None = None, executor: Executor | None = None,
                         data_dir: str | None = None, results_dir: str | None = None,
                         command_line: list[str] | None = None, resume: bool = False,
-                        on_progress: Progress | None = None) -> tuple[Path, dict]:
+                        on_progress: Progress | None = None, on_stage: Stage | None = None) -> tuple[Path, dict]:
     from engine.analysis.metrics import sharpe
-    from engine.pipeline import load_run_bars, strategy_source_sha
+    from engine.pipeline import load_run_bars
+    from engine.provenance import input_record, write_manifest
 
     started = datetime.now(UTC)
     source = str(config_path)
@@ -35,13 +36,18 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     variants = expand_grid(config, grid, source)
     root = Path(results_dir or config.output.dir)
     check_writable(root)
+    announce(on_stage, "loading data")
     bars, _ = load_run_bars(config, data_dir)
-    store = VariantStore(root, bars.sha256, strategy_source_sha(config))
+    announce(on_stage, "in-sample and out-of-sample backtests")
+    # The benchmark is not traded in a walk-forward: only the traded symbol's data is an input.
+    inputs = [input_record(config_path, config, bars)]
+    store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
     ann = config.analysis
     executor = executor or SerialExecutor()
     check_variant_levels(variants, bars.frame, source)
     result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
                           store, resume, on_progress, source)
+    announce(on_stage, "writing results")
     oos = result.oos_returns.to_numpy(dtype=float)
     summary = {
         "windows": len(result.windows), "variants": len(variants), "metric": settings.metric,
@@ -68,12 +74,8 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
 
             plot_equity(writer.path("oos_equity.png"), equity,
                         f"{config.name}: walk-forward out-of-sample equity ({len(result.windows)} windows)")
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "config_path": source, "config_hash": config.config_hash(),
-            "command_line": command_line or sys.argv, "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "data": {"symbol": bars.symbol, "sha256": bars.sha256, "rows": len(bars.frame)},
-        })
+        write_manifest(writer, "walkforward", inputs, started, command_line,
+                       {"variant_config_hashes": [v.config_hash for v in variants]})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()

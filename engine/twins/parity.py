@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from strategies.base import NOT_ORDERED
+
 EQUITY_RTOL = 1e-9
 # engine.trades averages fill prices (cost / size), which can move the last bit: trades get a hair of tolerance,
 # the raw fills none.
@@ -74,7 +76,8 @@ def result_differences(bt_result, twin_result) -> list[str]:
     """differences() for an engine.run.RunResult and an engine.twins.run.TwinResult."""
     out = differences(bt_result.transactions, bt_result.trades, bt_result.equity, twin_result.trades,
                       twin_result.equity)
-    refused_bt = len(bt_result.order_issues)
+    # Signals the sizer turned into no order are rows too; the twin skips those without a record.
+    refused_bt = int((bt_result.order_issues["status"] != NOT_ORDERED).sum())
     if refused_bt != len(twin_result.refused):
         out.append(f"refused orders: Backtrader {refused_bt}, twin {len(twin_result.refused)}")
     return out

@@ -83,7 +83,9 @@ def test_instrument_cost_rejection_names_the_value(tmp_path):
 
 @pytest.mark.parametrize("kind", ["index", "etf", "future"])
 def test_default_costs_per_instrument_kind(kind):
-    broker = validate_config({"strategy": {"name": "buy_and_hold"}, "broker": {"instrument": kind}}, "t").broker
+    symbol = "RTY=F" if kind == "future" else "^RUT"
+    broker = validate_config({"data": {"symbol": symbol}, "strategy": {"name": "buy_and_hold"},
+                              "broker": {"instrument": kind}}, "t").broker
     for key, value in DEFAULT_COSTS[kind].items():
         assert getattr(broker, key) == value
     other = {"index": "future", "etf": "future", "future": "index"}[kind]
@@ -147,7 +149,7 @@ def test_name_defaults_to_the_file_stem_and_data_dir_is_relative_to_the_file(tmp
 def test_resolved_config_loads_again_to_the_same_hash(tmp_path):
     # config.yaml in a run directory lists every key (defaults included): it must be a valid config itself.
     for instrument in ("index", "future"):
-        config = load_config(write(tmp_path, BASE + f"broker: {{instrument: {instrument}}}\n"))
+        config = load_config(write(tmp_path, BASE + f"data: {{symbol: RTY=F}}\nbroker: {{instrument: {instrument}}}\n"))
         dumped = write(tmp_path, yaml.safe_dump(config.model_dump(mode="json")), name="resolved.yaml")
         assert load_config(dumped).config_hash() == config.config_hash()
 

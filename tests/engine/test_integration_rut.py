@@ -119,14 +119,16 @@ def test_manifest_has_every_field(outcome, snapshot_dir):
     manifest = json.loads((outcome.run_dir / "manifest.json").read_text())
     assert set(manifest["versions"]) >= {"rtybt", "python", "backtrader", "pandas", "numpy"}
     assert all(manifest["versions"][k] not in ("", "not installed") for k in ("backtrader", "pandas", "numpy"))
-    data = manifest["data"]
+    (data,) = manifest["inputs"][0]["data"]  # the benchmark is the traded symbol: one file
+    assert data["role"] == "traded" and data["symbol"] == "^RUT"
     sums = dict(line.split()[::-1] for line in (snapshot_dir / "SHA256SUMS").read_text().splitlines() if line)
     assert data["sha256"] == sums["^RUT.csv"] and data["checksum"] == "matches SHA256SUMS"
     assert (data["first_date"], data["last_date"], data["rows_dropped"]) == ("1987-09-10", "2026-02-20", 1)
-    assert manifest["config_hash"] == outcome.config.config_hash() and len(manifest["config_hash"]) == 64
+    run_input = manifest["inputs"][0]
+    assert run_input["config_hash"] == outcome.config.config_hash() and len(run_input["config_hash"]) == 64
     assert manifest["command_line"] == ["rtybt", "run", "configs/ma_reclaim.yaml"]
     assert manifest["started_utc"] <= manifest["finished_utc"]
-    assert len(manifest["strategy_source_sha256"]) == 64 and manifest["run_id"] == outcome.run_dir.name
+    assert len(run_input["strategy_source_sha256"]) == 64 and manifest["run_id"] == outcome.run_dir.name
 
 
 def test_run_directory_files(outcome):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import validate_config
 from engine.run import run_backtest
-from tests.conftest import bars_frame
+from tests.conftest import bars_frame, fixed_units, make_config
 
 # ma_reclaim(ma_period=3, hold_bars=2) on these closes (same table as tests/strategies/test_ma_reclaim.py):
 #   bar:    0   1   2   3   4   5   6   7   8   9   10  11
@@ -17,15 +16,9 @@ SIGNAL_IN, FILL_IN, SIGNAL_OUT, FILL_OUT = 5, 6, 7, 8
 
 
 def config(broker=None, sizing=None, params=None):
-    return validate_config(
-        {
-            "strategy": {"name": "ma_reclaim", "params": params or {"ma_period": 3, "hold_bars": 2}},
-            "broker": {"cash": 10_000, **(broker or {"commission_rate": 0.0, "slippage_rate": 0.0})},
-            "sizing": sizing or {"method": "fixed_units", "units": 10},
-            "benchmark": {"enabled": False},
-        },
-        "test",
-    )
+    return make_config("ma_reclaim", params or {"ma_period": 3, "hold_bars": 2},
+                       broker={"cash": 10_000, **(broker or {"commission_rate": 0.0, "slippage_rate": 0.0})},
+                       sizing=sizing or fixed_units(10))
 
 
 def only_trade(result):
@@ -96,7 +89,8 @@ def test_equity_fraction_below_one_leaves_room_for_the_gap():
     assert result.order_issues.empty and only_trade(result)["size"] == 791
 
 
-FUTURES = {"instrument": "future"}  # defaults: $2.50 per contract, 1 tick of 0.10, $50 per point, $7,500 margin
+# The symbol is ^RUT (no futures root): RTY's terms are given. Default costs: $2.50 per contract, 1 tick.
+FUTURES = {"instrument": "future", "multiplier": 50, "margin": 7500, "tick": 0.10}
 RTY_CLOSES = [c * 200.0 for c in CLOSES]  # 2,000 ... 2,600: E-mini Russell 2000 levels
 
 
@@ -116,7 +110,7 @@ def test_futures_whole_contracts_sized_by_notional():
     assert result.equity.iloc[-1] - 1_000_000 == pytest.approx(t.pnl_net)
     # Marked to bar 6's close 2,600 while open: 7 x 50 x (2,600 - 2,400.6) less the entry commission.
     assert result.equity.iloc[FILL_IN] == pytest.approx(1_000_000 + 7 * 50 * (2600 - 2400.6) - 17.5)
-    assert result.positions[cfg.data.symbol].iloc[FILL_IN] == pytest.approx(7 * 2600 * 50)
+    assert result.positions["notional"].iloc[FILL_IN] == pytest.approx(7 * 2600 * 50)
 
 
 def test_futures_margin_refusal():

@@ -405,22 +405,3 @@ def test_resume_reruns_a_damaged_store_entry_and_ends_with_the_same_table(tmp_pa
     tables = sorted((tmp_path / "results").glob("sweep-sweep/*/sweep.csv"))
     assert len(tables) == 2 and tables[0].read_bytes() == tables[1].read_bytes()
 
-
-@pytest.mark.parametrize("damage", ["manifest-list", "metrics-without-strategy", "returns-garbage"])
-def test_compare_runs_again_instead_of_reusing_a_damaged_stored_run(damage, tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    config = tmp_path / "one.yaml"
-    config.write_text(yaml.safe_dump(merge(BASE, {"output": {"dir": str(tmp_path / "results")}})))
-    first = run_cli(["-q", "run", config])
-    assert first.code == 0, first.stderr
-    stored = run_dirs(tmp_path / "results")[0]
-    if damage == "manifest-list":
-        (stored / "manifest.json").write_text(json.dumps([json.loads((stored / "manifest.json").read_text())]))
-    elif damage == "metrics-without-strategy":
-        (stored / "metrics.json").write_text(json.dumps({"costs": ""}))
-    else:
-        (stored / "returns.csv").write_text('date,returns\n"2020-01-02,\n')
-    out = run_cli(["-q", "compare", config, "--json"])
-    assert out.code == 0, out.stderr
-    (row,) = json.loads(out.stdout)["rows"]
-    assert row["source"].startswith("run now: ")

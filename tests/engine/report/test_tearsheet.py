@@ -171,7 +171,7 @@ def test_changed_data_is_refused(run, tmp_path):
     copy = tmp_path / "run"
     shutil.copytree(run.run_dir, copy)
     manifest = json.loads((copy / "manifest.json").read_text())
-    manifest["data"]["sha256"] = "0" * 64
+    manifest["inputs"][0]["data"][0]["sha256"] = "0" * 64
     (copy / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(ResultsError, match="not the ones the run used"):
         rerender(copy)

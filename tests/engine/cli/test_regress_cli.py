@@ -60,7 +60,7 @@ def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_ho
     report = Path(payload["report_dir"])
     if not report.is_absolute():
         report = project / report
-    assert {p.name for p in report.iterdir()} == {"report.md", "regress.json"}
+    assert {p.name for p in report.iterdir()} == {"report.md", "regress.json", "manifest.json"}
     assert "| configs/recent.yaml | ok" in (report / "report.md").read_text()
 
 

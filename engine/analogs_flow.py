@@ -1,0 +1,142 @@
+"""The `rtybt analogs` flow: symbol + date -> validated bars -> analogs, their outcomes and the method's score."""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from engine.analysis import analogs, analogs_score
+from engine.analysis.analogs import AnalogAnswer, AnalogSettings, find_analogs
+from engine.analysis.analogs_score import MethodScore, score, walk_forward
+from engine.analysis.snapshot import Snapshot, locate_bar
+from engine.data import Bars, load_bars, resolve_data_dir
+from engine.errors import UserError
+from engine.progress import Stage, announce
+from engine.snapshot_flow import data_provenance, take_snapshot
+
+DEFAULT_HISTORY = "^RUT"
+CACHE_DIR = ".cache"  # under results/analogs/: walk-forward rows per data checksum and parameters
+
+
+@dataclass(frozen=True)
+class AnalogsResult:
+    """Everything an analogs answer says; the CLI prints it, the page and the Python API read it."""
+
+    symbol: str
+    history: str
+    requested_date: date | None
+    snapshot: Snapshot  # the query's own table (readings, Final Call with its reasons)
+    answer: AnalogAnswer
+    score: MethodScore
+    score_source: str  # "computed" or "cache <file>"
+    data: dict  # provenance of the symbol's and the history's bars
+    run_dir: Path | None
+
+    @property
+    def bar_date(self) -> date:
+        return self.answer.bar_date
+
+    def to_dict(self) -> dict:
+        from engine.report.analogs_page import result_dict
+
+        return result_dict(self)
+
+
+def check_settings(k: int, horizon: int) -> None:
+    if k < 1:
+        raise UserError(f"--k {k}: the number of analogs must be at least 1")
+    if horizon < 1:
+        raise UserError(f"--horizon {horizon}: the forward window must be at least 1 session")
+
+
+def _method_fingerprint(s: AnalogSettings) -> str:
+    """Parameters and the source of the modules that compute the rows: a change in either is a new cache entry."""
+    from engine.analysis import indicators, target_first
+
+    digest = hashlib.sha256(json.dumps(asdict(s), sort_keys=True).encode())
+    for module in (analogs, analogs_score, indicators, target_first):
+        digest.update(inspect.getsource(module).encode())
+    return digest.hexdigest()[:16]
+
+
+def _read_rows(path: Path) -> pd.DataFrame:
+    rows = pd.read_csv(path)
+    for col in ("date", "up_known_on", "target_known_on"):
+        rows[col] = [date.fromisoformat(v) if isinstance(v, str) else None for v in rows[col]]
+    return rows
+
+
+def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tuple[pd.DataFrame, str]:
+    """The walk-forward rows of the whole history file, reused when its checksum and the method are unchanged.
+
+    Every row is computed from bars up to its month-end and its outcome window, so an answer for a date
+    keeps only the rows whose outcome was known before that date: the same rows a run on bars cut at the
+    date would give.
+    """
+    from engine.atomic import write_text_atomic
+
+    path = None
+    if cache_root is not None:
+        path = cache_root / f"walkforward-{history.sha256[:16]}-{_method_fingerprint(s)}.csv"
+        if path.is_file():
+            try:
+                return _read_rows(path), f"cache {path.name}"
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # an unreadable cache entry is recomputed and replaced, never trusted
+    rows = walk_forward(history.frame, s)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(path, rows.to_csv(index=False, float_format="%.17g"))
+        except OSError:
+            pass  # a cache that cannot be written only costs time next run
+        rows = _read_rows(path) if path.is_file() else rows
+    return rows, "computed"
+
+
+def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, history: str | None = None,
+                k: int = 20, horizon: int = 60, data_dir: str | None = None, results_dir: str | Path | None = "results",
+                write: bool = True, command_line: list[str] | None = None,
+                on_stage: Stage | None = None) -> AnalogsResult:
+    """The state of `symbol` at the close of `on`, its k nearest past states in `history`, what followed, the score.
+
+    Bars are loaded and validated as `rtybt snapshot` loads them. Nothing after the date is read by the
+    answer; the method's score keeps only month-ends whose outcome was known before the date. The
+    walk-forward rows are cached under `results_dir`/analogs/.cache (None: no cache); the page, JSON
+    and CSV are written only when `write`.
+    """
+    started = datetime.now(UTC)
+    check_settings(k, horizon)
+    history = history or DEFAULT_HISTORY
+    s = AnalogSettings(k=k, horizon=horizon)
+    snap, bars = take_snapshot(symbol, on, data_dir, peers="", on_stage=on_stage)
+    if history == symbol:
+        hist = bars
+    else:
+        from engine.config import ValidationPolicy
+
+        directory, source = resolve_data_dir(data_dir, symbol=history)
+        hist = load_bars(history, directory, ValidationPolicy(), source_hint=source, key="--history")
+    pos, _ = locate_bar(bars.frame.index, snap.bar_date, bars.path.name)
+    announce(on_stage, "nearest past states")
+    answer = find_analogs(hist.frame, bars.frame["close"].iloc[: pos + 1], s, source=bars.path.name)
+    cache = Path(results_dir) / "analogs" / CACHE_DIR if results_dir is not None else None
+    announce(on_stage, "walk-forward score")
+    rows, source = scored_rows(hist, s, cache)
+    method_score = score(rows, history, s, before=answer.bar_date)
+    data = {"symbol": data_provenance(bars), "history": data_provenance(hist)}
+    result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None)
+    if not write or results_dir is None:
+        return result
+    from engine.provenance import parameters_record
+    from engine.report.analogs_page import write_result
+
+    parameters = {"symbol": symbol, "date": str(answer.bar_date), "history": history, **asdict(s)}
+    inputs = [parameters_record("analogs", parameters, [("traded", bars), ("history", hist)])]
+    return replace(result, run_dir=write_result(result, Path(results_dir), started, command_line, inputs))

@@ -1,0 +1,104 @@
+"""analogs.html on the note's date: parses, self-contained, one PNG, every section, numbers those of the CSV and the bars."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from engine.analogs_flow import run_analogs
+from engine.report.analogs_page import SECTIONS
+from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
+from tests.engine.test_provenance import INPUT_KEYS, MANIFEST_KEYS
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory, snapshot_dir):
+    out = tmp_path_factory.mktemp("results")
+    return run_analogs("RTY=F", "2025-05-08", data_dir=str(snapshot_dir), results_dir=out)
+
+
+@pytest.fixture(scope="module")
+def page(result) -> tuple[str, Collector]:
+    text = (result.run_dir / "analogs.html").read_text(encoding="utf-8")
+    parser = Collector()
+    parser.feed(text)
+    parser.close()
+    return text, parser
+
+
+def test_run_folder_is_named_by_symbol_date_and_run_id(result):
+    assert result.run_dir.parent.name == "analogs"
+    assert re.fullmatch(r"RTY=F-2025-05-08-\d{8}T\d{6}-[0-9a-f]{8}-[0-9a-f]{6}", result.run_dir.name)
+    manifest = json.loads((result.run_dir / "manifest.json").read_text())
+    # The provenance record every command writes (engine/provenance.py), the history file among its data.
+    assert list(manifest) == MANIFEST_KEYS and list(manifest["inputs"][0]) == INPUT_KEYS
+    history = next(d for d in manifest["inputs"][0]["data"] if d["role"] == "history")
+    assert history["sha256"] == result.data["history"]["sha256"]
+    assert manifest["versions"]["numpy"] == np.__version__
+    assert set(manifest["files"]) == {"analogs.html", "analogs.json", "analogs.csv"}
+
+
+def test_every_section_in_order_answer_and_score_first(page):
+    text, parser = page
+    assert parser.section_ids == list(SECTIONS)
+    assert text.index('id="answer"') < text.index("How much such answers are worth") < text.index('id="state"')
+
+
+def test_self_contained_no_scripts_no_outside_links(page):
+    text, parser = page
+    names = {tag for tag, _ in parser.tags}
+    assert not names & {"script", "link", "iframe", "object", "embed"}
+    words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
+    assert "@import" not in words and "url(" not in words and "http" not in words
+    images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
+    assert len(images) == 1
+    payload = base64.b64decode(images[0].removeprefix("data:image/png;base64,"), validate=True)
+    assert payload.startswith(PNG_MAGIC)
+    with Image.open(io.BytesIO(payload)) as img:
+        img.verify()
+
+
+def test_no_raw_python_values_on_the_page(page):
+    text, _ = page
+    body = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).split("</style>", 1)[1]
+    for literal in ("None", "nan", "True", "False", "inf", "{", "}"):
+        assert literal not in body, literal
+
+
+def test_forward_returns_are_those_of_the_bars(result, snapshot_dir):
+    bars = pd.read_csv(snapshot_dir / "^RUT.csv", index_col="Date", parse_dates=True)["Close"]
+    table = pd.read_csv(result.run_dir / "analogs.csv")
+    for _, row in table.iterrows():
+        t = bars.index.get_loc(pd.Timestamp(row["date"]))
+        for h in (5, 20, 60):
+            assert row[f"fwd_{h}"] == pytest.approx(bars.iloc[t + h] / bars.iloc[t] - 1.0, rel=1e-9)
+    h20 = next(h for h in result.answer.study.horizons if h.horizon == 20)
+    assert h20.hit_rate == pytest.approx((table["fwd_20"] > 0).mean())
+    assert h20.mean == pytest.approx(table["fwd_20"].mean())
+
+
+def test_page_json_and_terminal_show_the_same_numbers(result, page):
+    import html
+
+    from engine.report.analogs_text import render_analogs
+
+    text, _ = page
+    data = json.loads((result.run_dir / "analogs.json").read_text())
+    lines = render_analogs(result)
+    assert data["answer"] in lines and data["score_sentence"] in lines
+    assert html.escape(data["answer"]) in text and html.escape(data["score_sentence"]) in text
+    for x in result.answer.analogs:
+        assert f"<td>{x.date}</td><td>{x.distance:.2f}</td>" in text
+
+
+def test_the_analogs_final_call_is_the_snapshots_rules(result):
+    # The same rules read on arrays (every analog) and by `rtybt snapshot` (the query) agree on the query's day.
+    assert result.answer.calls == [c.bias for c in result.snapshot.calls] == ["Bullish", "Cautiously Bullish",
+                                                                             "Neutral"]
