@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from engine.data import load as data_load
+from engine.data.load import sha256_file
 from tests.hardening.cli_harness import bars_csv, run_cli, run_dirs, tree_digest
 from tests.hardening.test_bad_inputs import (
     ABSOLUTE_2025,
@@ -57,11 +58,18 @@ def with_dates(dates: list[str]) -> str:
 
 
 # -- the run directory `rtybt report` reads, copied from the earlier run and then damaged --------------------
-def damaged_run(edit: Callable[[Path], None]):
+def damaged_run(edit: Callable[[Path], None], rehash: bool = True):
+    """A copy of the earlier run, damaged by `edit`. With `rehash` the manifest's checksums are made to agree
+    with the damaged files (as a buggy writer would have left them), so the checks behind the checksums run."""
     def prepare(tmp_path: Path, paths: dict) -> None:
         run = tmp_path / "run"
         shutil.copytree(run_dirs(paths["results"])[0], run)
         edit(run)
+        manifest_path = run / "manifest.json"
+        manifest = json.loads(manifest_path.read_text())
+        if rehash and isinstance(manifest, dict) and isinstance(manifest.get("files"), dict):
+            manifest["files"] = {name: sha256_file(run / name) for name in manifest["files"]}
+            manifest_path.write_text(json.dumps(manifest))
         paths["run"] = run
     return prepare
 
@@ -248,11 +256,16 @@ EDGES = [
                                            "0.1 oops")(r)), command=["regress", "{config}"]),
     Edge("regress-baseline-data-not-a-list", ("tests/regression/baselines/case.json: not a valid baseline", "data"), names="",
          prepare=baseline(set_in(["data"], "^RUT.csv")), command=["regress", "{config}"]),
-    Edge("report-manifest-is-a-list", ("manifest.json", "JSON object", "got a list"), names="run",
+    Edge("report-manifest-is-a-list", ("manifest.json", "not a provenance record"), names="run",
          prepare=damaged_run(rewrite_json("manifest.json", lambda m: [m])), command=["report", "{run}"]),
-    Edge("report-manifest-data-not-an-object", ("manifest.json", "data: expected an object"), names="run",
-         prepare=damaged_run(rewrite_json("manifest.json", lambda m: {**m, "data": "^RUT.csv"})),
+    Edge("report-manifest-inputs-not-a-list", ("manifest.json", "not a provenance record"), names="run",
+         prepare=damaged_run(rewrite_json("manifest.json", lambda m: {**m, "inputs": "^RUT.csv"})),
          command=["report", "{run}"]),
+    Edge("report-trades-cut-mid-line", ("trades.csv", "changed since the run wrote it"), names="run",
+         prepare=damaged_run(lambda run: (run / "trades.csv").write_bytes((run / "trades.csv").read_bytes()[:-20]),
+                             rehash=False), command=["report", "{run}"]),
+    Edge("report-metrics-is-a-list", ("metrics.json", "JSON object", "got a list"), names="run",
+         prepare=damaged_run(rewrite_json("metrics.json", lambda m: [m])), command=["report", "{run}"]),
     Edge("report-metrics-without-strategy", ("metrics.json", "strategy: missing"), names="run",
          prepare=damaged_run(rewrite_json("metrics.json", lambda m: drop(m, "strategy"))), command=["report", "{run}"]),
     Edge("report-metrics-not-json", ("metrics.json", "unreadable run file"), names="run",
