@@ -133,7 +133,8 @@ def check_plausible(frame: pd.DataFrame, lines: np.ndarray, source: str, today: 
     i = rows[0]
     where = f"line {lines[i]}" if bad_date[i] else f"line {lines[i]} ({dates[i].date()})"
     if bad_date[i]:
-        why = f"date {dates[i].date()} is outside {FIRST_DATE.date()} to {last.date()} (tomorrow)"
+        # str(), not .date(): a year pandas holds but Python's date cannot (0, 10000) must still be named
+        why = f"date {str(dates[i])[:10]} is outside {FIRST_DATE.date()} to {last.date()} (tomorrow)"
     elif huge[i].any():
         col = PRICES[int(np.argmax(huge[i]))]
         why = f"{col.capitalize()} {_fmt(prices[i][PRICES.index(col)])} is beyond {MAX_PRICE:g}: not a price"

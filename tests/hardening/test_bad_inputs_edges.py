@@ -172,6 +172,8 @@ EDGES = [
          csv=GOOD_CSV + "9999-01-04,100,101,99,100,1000\n", command=["data", "check", "TEST", "--data-dir", "{data_dir}"]),
     Edge("csv-year-1600", ("line 2", "1600-01-03", "outside"), names="csv",
          csv=csv_lines(set_line(1, "1600-01-03,100,101,99,100,1000"))),
+    Edge("csv-date-read-as-year-0", ("line 7", "date 0000-01-01 is outside"), names="csv",
+         csv=csv_lines(set_line(6, "/1,100,101,99,100,1000"))),
     Edge("csv-negative-zero-price", ("line 6", "prices <= 0", "Close=-0"), names="csv",
          csv=csv_lines(set_line(5, "2020-01-07,-0,101,99,100,1000"))),
     Edge("csv-day-month-ambiguous", ("line 2", "'01/02/2020'", "day-first or month-first"), names="csv",
