@@ -52,7 +52,9 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     assert pooled["setups"] == sum(m["setups"] for m in payload["markets"])
     assert pooled["clusters"] <= sum(m["clusters"] for m in payload["markets"])
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert set(manifest["data"]) == {"^RUT", "IWM", "SPY"} and manifest["regime_data"]["symbol"] == "^VIX"
+    assert manifest["command"] == "study" and set(manifest["files"]) >= {"study.html", "study.json"}
+    assert [i["data"][0]["symbol"] for i in manifest["inputs"]] == ["^RUT", "IWM", "SPY"]
+    assert manifest["details"]["regime_data"]["symbol"] == "^VIX"
 
 
 def test_each_market_is_the_run_command_on_that_symbol(small_study, study_config_path, tmp_path):
@@ -117,7 +119,7 @@ def test_a_look_back_longer_than_a_markets_bars_is_one_line(study_config_path, t
       "levels_valid_from: 2010-01-01, levels_valid_to: 2016-12-31}"],
      "strategy.params.breakout_level: absolute price level 700 does not transfer between instruments; "
      "a study needs relative levels"),
-    (["broker.instrument=future"],
+    (["broker.instrument=future", "broker.multiplier=50", "broker.tick=0.1", "broker.margin=7500"],
      "broker.instrument: 'future' contract terms do not transfer between instruments; "
      "a study needs instrument index or etf"),
     (["study.symbols=[../etc]"], "study.symbols: '../etc' must be a ticker like ^RUT or RTY=F, not a path (got ['../etc'])"),
