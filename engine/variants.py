@@ -44,10 +44,11 @@ def evaluate(frame: Frames, task: Task) -> VariantResult:
         result = run_backtest(task.config, bars, None)
     except IndexError:
         # As in `rtybt run`: Backtrader's indicators crash when a look-back outgrows the bars; say which did.
-        from engine.preflight import check_params_fit_bars
+        # A task without a source is named by its caller (a study names the market).
+        if task.source:
+            from engine.preflight import check_params_fit_bars
 
-        check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars,
-                              task.source or "sweep variant")
+            check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source)
         raise
     return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns, result.setups)
 
