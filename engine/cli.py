@@ -142,7 +142,7 @@ def analogs(
         result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]],
                              on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(result.to_dict(), ensure_ascii=False))
         return
     from engine.report.analogs_text import render_analogs
 
@@ -314,7 +314,7 @@ def study(
         outcome = execute_study(config, set_ or [], symbols, make_executor(workers, cluster), data_dir,
                                 resume=resume, on_progress=on_progress, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.study.summary import format_study_summary
 
