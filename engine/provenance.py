@@ -34,7 +34,7 @@ def strategy_source_sha(config) -> str:
     """sha256 of the source of the module that defines the config's strategy."""
     from strategies import get_strategy
 
-    cls = get_strategy(config.strategy.name)
+    cls = get_strategy(config.strategy.name, config.strategy.file)
     source = inspect.getsource(sys.modules[cls.__module__])
     return hashlib.sha256(source.encode()).hexdigest()
 
