@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -90,14 +91,19 @@ _DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(\s.*)?$")
 
 def read_bounded(path: Path) -> bytes:
     """The file's bytes, refused before parsing when too large, binary (NUL bytes) or with an overlong line."""
+    limit = f"{MAX_CSV_BYTES // 2**20} MiB" if MAX_CSV_BYTES % 2**20 == 0 else f"{MAX_CSV_BYTES:,} bytes"
+    too_large = DataError(f"{path}: larger than {limit} (the limit for a daily-bar CSV)")
     try:
         with path.open("rb") as fh:
+            # A regular file's size is known without reading it (a 2 GB file is refused at once); a device or
+            # a pipe is read up to the limit.
+            if os.fstat(fh.fileno()).st_size > MAX_CSV_BYTES:
+                raise too_large
             blob = fh.read(MAX_CSV_BYTES + 1)
     except OSError as exc:
         raise DataError(f"{path}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
     if len(blob) > MAX_CSV_BYTES:
-        limit = f"{MAX_CSV_BYTES // 2**20} MiB" if MAX_CSV_BYTES % 2**20 == 0 else f"{MAX_CSV_BYTES:,} bytes"
-        raise DataError(f"{path}: larger than {limit} (the limit for a daily-bar CSV)")
+        raise too_large
     nul = blob.find(b"\0")
     if nul >= 0:
         line = blob.count(b"\n", 0, nul) + 1

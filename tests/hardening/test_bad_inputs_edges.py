@@ -127,6 +127,11 @@ def set_in(path: list, value):
     return change
 
 
+def data_file_is_2_gib_of_nul_bytes(tmp_path: Path, paths: dict) -> None:
+    with paths["csv"].open("wb") as fh:
+        fh.truncate(2 * 1024**3)  # sparse: 2 GiB of NUL bytes to read, none on disk
+
+
 def data_file_is_dev_zero(tmp_path: Path, paths: dict) -> None:
     paths["csv"].unlink()
     paths["csv"].symlink_to("/dev/zero")
@@ -221,6 +226,7 @@ EDGES = [
          csv="Date,Close,High,Low,Open,Volume," + "Z" * 5000 + "\n" + GOOD_CSV.split("\n", 1)[1]),
     Edge("csv-file-over-the-size-limit", ("larger than 2,000 bytes",), names="csv", csv=GOOD_CSV,
          limits={"MAX_CSV_BYTES": 2000}),
+    Edge("csv-2-GiB-of-NUL-bytes", ("larger than 64 MiB",), names="csv", csv="", prepare=data_file_is_2_gib_of_nul_bytes),
     Edge("csv-is-dev-zero", ("not a regular file",), names="csv", csv=GOOD_CSV, prepare=data_file_is_dev_zero),
     Edge("param-value-100k-characters", ("strategy.params.ma_period", "whole number", "characters ...]"),
          patch={"strategy": {"params": {"ma_period": "9" * 50 + "x" * 100_000}}}),
