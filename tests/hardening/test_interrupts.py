@@ -123,3 +123,34 @@ def test_signal_during_a_pool_sweep_stops_at_once_and_resume_completes_the_grid(
     summary = json.loads(resumed.stdout)
     assert summary["reused"] >= stored_before and summary["reused"] + summary["computed"] == VARIANTS
     assert sweep_table(tmp_path) == uninterrupted
+
+
+def test_sigterm_while_a_run_writes_its_files_leaves_no_run_directory(tmp_path):
+    # The whole ^RUT history with its tearsheet: seconds of writing in the staging folder to land in.
+    config = tmp_path / "full.yaml"
+    root = tmp_path / "results"
+    config.write_text(yaml.safe_dump({"data": {"symbol": "^RUT"}, "strategy": {"name": "ma_reclaim"},
+                                      "output": {"dir": str(root)}}))
+    base = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "engine.cli"]
+    proc = subprocess.Popen([*base, "-q", "run", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and proc.poll() is None:
+            staging = root / ".staging"
+            if staging.is_dir() and any(p.is_file() for p in staging.rglob("*")):
+                break
+            time.sleep(0.02)
+        assert proc.poll() is None, "the run ended before it could be stopped"
+        sent = time.monotonic()
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 143 and stderr == "rtybt: terminated\n", (proc.returncode, stderr)
+    assert took <= EXIT_LIMIT
+    assert not list((root / ".staging").iterdir()), "a staged run was left behind"
+    assert [p.name for p in root.iterdir()] == [".staging"], "a run directory appeared"
