@@ -18,6 +18,7 @@ from engine.regress.record import (
     METRIC_KEYS,
     TRADE_COLUMNS,
 )
+from engine.safe_yaml import safe_load_unique
 
 BASELINES_DIR = Path("tests/regression/baselines")
 TOLERANCES_FILE = Path("tests/regression/tolerances.yaml")
@@ -195,7 +196,7 @@ def load_tolerances(path: Path | None) -> Tolerances:
     if path is None or not Path(path).is_file():
         return Tolerances()
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = safe_load_unique(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read tolerances ({exc.__class__.__name__})") from None
     try:
