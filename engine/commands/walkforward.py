@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.commands.sweep import sweep_settings
+from engine.commands.sweep import check_variant_levels, sweep_settings
 from engine.config import RunConfig, load_config
 from engine.config_sections import WalkForwardConfig
 from engine.progress import Stage, announce
@@ -54,8 +54,9 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
     ann = config.analysis
     executor = executor or SerialExecutor()
+    check_variant_levels(variants, bars.frame, source)
     result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
-                          store, resume, on_progress)
+                          store, resume, on_progress, source)
     announce(on_stage, "writing results")
     oos = result.oos_returns.to_numpy(dtype=float)
     summary = {
