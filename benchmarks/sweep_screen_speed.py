@@ -106,12 +106,12 @@ def vectorbt_grid(frame, periods, holds):
     import pandas as pd
     import vectorbt as vbt
 
-    from engine.twins.indicators import run_length, sma
+    from engine.analysis.indicators import exact_sma, run_length
 
     close = frame["close"].to_numpy()
     out = []
     for m in periods:
-        ma = sma(close, m)
+        ma = exact_sma(close, m)
         with np.errstate(invalid="ignore"):
             run = run_length(close > ma)
             below = close < ma

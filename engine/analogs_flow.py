@@ -17,6 +17,7 @@ from engine.analysis.analogs_score import MethodScore, score, walk_forward
 from engine.analysis.snapshot import Snapshot, locate_bar
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import UserError
+from engine.progress import Stage, announce
 from engine.snapshot_flow import data_provenance, take_snapshot
 
 DEFAULT_HISTORY = "^RUT"
@@ -101,7 +102,8 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
 
 def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, history: str | None = None,
                 k: int = 20, horizon: int = 60, data_dir: str | None = None, results_dir: str | Path | None = "results",
-                write: bool = True, command_line: list[str] | None = None) -> AnalogsResult:
+                write: bool = True, command_line: list[str] | None = None,
+                on_stage: Stage | None = None) -> AnalogsResult:
     """The state of `symbol` at the close of `on`, its k nearest past states in `history`, what followed, the score.
 
     Bars are loaded and validated as `rtybt snapshot` loads them. Nothing after the date is read by the
@@ -113,7 +115,7 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     check_settings(k, horizon)
     history = history or DEFAULT_HISTORY
     s = AnalogSettings(k=k, horizon=horizon)
-    snap, bars = take_snapshot(symbol, on, data_dir, peers="")
+    snap, bars = take_snapshot(symbol, on, data_dir, peers="", on_stage=on_stage)
     if history == symbol:
         hist = bars
     else:
@@ -122,8 +124,10 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
         directory, source = resolve_data_dir(data_dir, symbol=history)
         hist = load_bars(history, directory, ValidationPolicy(), source_hint=source, key="--history")
     pos, _ = locate_bar(bars.frame.index, snap.bar_date, bars.path.name)
+    announce(on_stage, "nearest past states")
     answer = find_analogs(hist.frame, bars.frame["close"].iloc[: pos + 1], s, source=bars.path.name)
     cache = Path(results_dir) / "analogs" / CACHE_DIR if results_dir is not None else None
+    announce(on_stage, "walk-forward score")
     rows, source = scored_rows(hist, s, cache)
     method_score = score(rows, history, s, before=answer.bar_date)
     data = {"symbol": data_provenance(bars), "history": data_provenance(hist)}

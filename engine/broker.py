@@ -61,11 +61,11 @@ def configure(cerebro: bt.Cerebro, broker: BrokerConfig, sizing: SizingConfig) -
     if broker.fill == "signal_close":
         cerebro.broker.set_coc(True)
     multiplier = broker.multiplier if broker.instrument == "future" else 1.0
-    if sizing.method == "fixed_units":
+    if sizing.fraction is None:
         cerebro.addsizer(bt.sizers.FixedSize, stake=sizing.units)
     else:
         unit = "contract" if broker.instrument == "future" else "unit"
-        cerebro.addsizer(EquityFractionSizer, fraction=sizing.equity_fraction, multiplier=multiplier, unit=unit)
+        cerebro.addsizer(EquityFractionSizer, fraction=sizing.fraction, multiplier=multiplier, unit=unit)
 
 
 def stated_costs(broker: BrokerConfig, symbol: str | None = None) -> str:

@@ -4,15 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from engine.cli_shared import add_everywhere, verbosity_options
 from engine.exit_codes import ExitCodeGroup
+
+
+class RtybtGroup(ExitCodeGroup):
+    """The command group; -q and -v work after any command's name as they do before it."""
+
+    def main(self, *args, **kwargs):
+        add_everywhere(self, verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP, VERBOSE_HELP))
+        return super().main(*args, **kwargs)
+
+
+QUIET_HELP = "Only errors and the final result (no status line or progress bar)."
+VERBOSE_HELP = "Also data-validation details."
 
 app = typer.Typer(
     name="rtybt",
-    cls=ExitCodeGroup,
+    cls=RtybtGroup,
     help="Backtest the signals of the Russell 2000 'ready to rally' note on real data.",
     no_args_is_help=True,
     add_completion=False,
@@ -44,10 +58,17 @@ def echo(text: str = "", level: int = 1) -> None:
         typer.echo(text)
 
 
+def status(description: str, json_out: bool = False):
+    """The status line or progress bar on stderr: on a terminal only, never with -q or --json."""
+    from engine.progress import progress_bar
+
+    return progress_bar(description, enabled=_state["verbosity"] > 0 and not json_out)
+
+
 @app.callback()
 def _main(
-    quiet: Annotated[bool, typer.Option("-q", "--quiet", help="Only errors and the final result.")] = False,
-    verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Also data-validation details.")] = False,
+    quiet: Annotated[bool, typer.Option("-q", "--quiet", help=QUIET_HELP)] = False,
+    verbose: Annotated[bool, typer.Option("-v", "--verbose", help=VERBOSE_HELP)] = False,
 ) -> None:
     _state["verbosity"] = 0 if quiet else 2 if verbose else 1
 
@@ -57,7 +78,9 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
     """Run one config end to end and write results/<name>/<run id>/."""
     from engine.pipeline import execute_run
 
-    outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]])
+    with status(f"run {Path(config).name}", json_out) as shown:
+        outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
+                              on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(outcome.summary, indent=2, default=str))
         return
@@ -87,7 +110,8 @@ def snapshot(
     """The note's table for one date: price, MAs, RSI, levels, bull/bear checklists, Final Call."""
     from engine.snapshot_flow import take_snapshot
 
-    snap, _ = take_snapshot(symbol, on, data_dir, peers=peers)
+    with status(f"snapshot {symbol}", json_out) as shown:
+        snap, _ = take_snapshot(symbol, on, data_dir, peers=peers, on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -113,7 +137,9 @@ def analogs(
     """The k past states nearest to a date's close, what happened next, and the method's walk-forward score."""
     from engine.analogs_flow import run_analogs
 
-    result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]])
+    with status(f"analogs {symbol}", json_out) as shown:
+        result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]],
+                             on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
         return
@@ -153,7 +179,9 @@ def regress(
     from engine.regress.render import format_table, to_json, write_report
     from engine.regress.runner import run_regress
 
-    report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs)
+    with status("regress: configs", json_out) as shown:
+        report = run_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs,
+                             on_progress=shown)
     report_dir = write_report(report, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
         typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
@@ -175,7 +203,9 @@ def report(
     """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
     from engine.report.rerender import rerender
 
-    echo(f"report: {rerender(run_dir, data_dir)}", 0)
+    with status(f"report {Path(run_dir).name}") as shown:
+        tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage)
+    echo(f"report: {tearsheet}", 0)
 
 
 GridOpt = Annotated[
@@ -204,12 +234,12 @@ def sweep(
     """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
     from engine.sweep.executors import make_executor
     from engine.sweep.pipeline import execute_sweep
-    from engine.sweep.progress import progress_bar
 
-    with progress_bar("sweep", enabled=_state["verbosity"] > 0) as on_progress:
+    with status(f"sweep {Path(config).name}", json_out) as shown:
         outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
-                                metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=on_progress,
-                                command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top)
+                                metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=shown,
+                                command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top,
+                                on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(outcome.summary, indent=2, default=str))
         return
@@ -230,16 +260,16 @@ def compare(
     """Compare configs side by side (reusing stored runs) and write results/compare/<run id>/."""
     from engine.compare.pipeline import execute_compare
 
-    outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
-                              command_line=["rtybt", *sys.argv[1:]])
+    with status("compare", json_out) as shown:
+        outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
+                                  command_line=["rtybt", *sys.argv[1:]], on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(outcome.summary, indent=2, default=str))
         return
-    for row in outcome.summary["rows"]:
-        flag = f"  [{row['flag']}]" if row.get("flag") else ""
-        sharpe = "-" if row.get("sharpe") is None else f"{row['sharpe']:.2f}"
-        echo(f"  {row['rank']:>2}. {row['label']:<28} {row['symbol']:<6} Sharpe {sharpe:>6}  {row['source']}{flag}")
-    echo(f"results: {outcome.run_dir}", 0)
+    from engine.compare.summary import format_compare_summary
+
+    for line in format_compare_summary(outcome.summary):
+        echo(line, 0 if line.startswith("results:") else 1)
 
 
 @app.command()
@@ -251,23 +281,44 @@ def walkforward(
 ) -> None:
     """In-sample windows pick the best variant; the next window trades it. Writes results/<name>-walkforward/."""
     from engine.sweep.executors import make_executor
-    from engine.sweep.progress import progress_bar
     from engine.sweep.walkforward_flow import execute_walkforward
 
-    with progress_bar("walk-forward", enabled=_state["verbosity"] > 0) as on_progress:
+    with status(f"walk-forward {Path(config).name}", json_out) as shown:
         run_dir, summary = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
                                                data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
-                                               on_progress=on_progress)
+                                               on_progress=shown, on_stage=shown.stage)
     if json_out:
         typer.echo(json.dumps(summary, indent=2, default=str))
         return
-    for row in summary["windows_table"]:
-        echo(f"  OOS {row['oos_start']}..{row['oos_end']}  chose {row['chosen']:<30} "
-             f"IS Sharpe {row['is_sharpe'] or 0:6.2f}  OOS Sharpe {row['oos_sharpe'] or 0:6.2f}  {row['flag']}")
-    echo(f"out-of-sample Sharpe {summary['oos_sharpe'] or 0:.2f}, total return {summary['oos_total_return']:.2%} "
-         f"(mean IS Sharpe {summary['mean_is_sharpe']:.2f} vs mean OOS {summary['mean_oos_sharpe']:.2f})")
-    echo(f"{summary['computed']} backtests run on {summary['executor']}, {summary['reused_from_store']} reused from the store")
-    echo(f"results: {run_dir}", 0)
+    from engine.sweep.summary import format_walkforward_summary
+
+    for line in format_walkforward_summary(summary):
+        echo(line, 0 if line.startswith("results:") else 1)
+
+
+@app.command()
+def study(
+    config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None,
+    symbols: Annotated[str | None, typer.Option("--symbols", help="Comma-separated symbols, e.g. ^RUT,IWM,SPY,QQQ (beats the config's study.symbols).")] = None,
+    workers: WorkersOpt = None, cluster: ClusterOpt = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Reuse market runs already stored by an earlier (interrupted) study.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Run the config's strategy on several symbols; per-market, pooled and regime event studies in results/<name>-study/."""
+    from engine.study.flow import execute_study
+    from engine.sweep.executors import make_executor
+    from engine.sweep.progress import progress_bar
+
+    with progress_bar("study", enabled=_state["verbosity"] > 0) as on_progress:
+        outcome = execute_study(config, set_ or [], symbols, make_executor(workers, cluster), data_dir,
+                                resume=resume, on_progress=on_progress, command_line=["rtybt", *sys.argv[1:]])
+    if json_out:
+        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        return
+    from engine.study.summary import format_study_summary
+
+    for line in format_study_summary(outcome.summary):
+        echo(line, 0 if line.startswith("results:") else 1)
 
 
 @data_app.command("check")
@@ -279,7 +330,8 @@ def data_check(
     """Print the validation report of a symbol's bars (every check set to report, none to stop)."""
     from engine.data.check import check_symbol
 
-    report, bars = check_symbol(symbol, data_dir)
+    with status("data check", json_out) as shown:
+        report, bars = check_symbol(symbol, data_dir, on_stage=shown.stage)
     if json_out:
         payload = report.to_dict() | {"sha256": bars.sha256, "checksum": bars.checksum_status}
         typer.echo(json.dumps(payload, indent=2, default=str))
@@ -297,7 +349,9 @@ def data_fetch(
     from engine.data.fetch import fetch_symbol
     from engine.data.locate import resolve_data_dir
 
-    path = fetch_symbol(symbol, resolve_data_dir(data_dir)[0])
+    with status(f"data fetch {symbol}") as shown:
+        shown.stage("downloading")
+        path = fetch_symbol(symbol, resolve_data_dir(data_dir)[0])
     echo(f"wrote {path}", 0)
 
 

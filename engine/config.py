@@ -20,9 +20,9 @@ from pydantic import (
     model_validator,
 )
 
+from engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
 from engine.errors import ConfigError, did_you_mean
 from engine.safe_yaml import safe_load_unique
-from engine.sweep.spec import SweepConfig, WalkForwardConfig
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -144,6 +144,12 @@ class SizingConfig(_Section):
             raise ValueError("fixed_units needs `units`")
         return self
 
+    @property
+    def fraction(self) -> float | None:
+        """percent_equity: the fraction of equity per entry; None with fixed units (the broker and the twins
+        both size from this)."""
+        return None if self.method == "fixed_units" else self.equity_fraction
+
 
 class BenchmarkConfig(_Section):
     enabled: bool = Field(True, description="run buy-and-hold on the benchmark symbol with the same costs")
@@ -230,6 +236,7 @@ class RunConfig(_Section):
     report: ReportConfig = ReportConfig()
     sweep: SweepConfig | None = Field(None, description="parameter grid for `rtybt sweep` (not part of a run)")
     walkforward: WalkForwardConfig | None = Field(None, description="windows for `rtybt walkforward`")
+    study: StudyConfig | None = Field(None, description="symbols and regimes for `rtybt study` (not part of a run)")
 
     @field_validator("name")
     @classmethod
@@ -243,7 +250,7 @@ class RunConfig(_Section):
         nor the sweep and walk-forward settings that generate variants)."""
         return self.model_dump(mode="json", exclude={
             "output": True, "name": True, "report": True, "event_study": True, "data": {"dir"},
-            "sweep": True, "walkforward": True,
+            "sweep": True, "walkforward": True, "study": True,
         })
 
     def config_hash(self) -> str:

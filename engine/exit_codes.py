@@ -37,9 +37,9 @@ class ExitCodeGroup(TyperGroup):
         except UserError as exc:
             return _fail(f"rtybt: error: {exc}", BAD_INPUT)
         except _cx.NoArgsIsHelpError as exc:
-            # `rtybt` or `rtybt data` alone: the help is the useful answer, not an error line.
-            exc.show()
-            return _fail(None, exc.exit_code)
+            # `rtybt` or `rtybt data` alone asks what there is: the help, on stdout, and success.
+            typer.echo(exc.ctx.get_help())
+            return _fail(None, 0)
         except _cx.UsageError as exc:
             hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
             return _fail(f"rtybt: error: {_one_line(exc.format_message())}{hint}", BAD_INPUT)

@@ -14,6 +14,7 @@ from engine.config import RunConfig, load_config
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import ResultsError
 from engine.preflight import check_levels_in_price_range, check_params_fit_bars
+from engine.progress import Stage, announce
 from engine.provenance import input_record, write_manifest
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.run import RunResult, run_backtest
@@ -74,7 +75,9 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
 
 
 def execute_run(config_path: str | Path, overrides: list[str] | None = None, data_dir: str | None = None,
-                results_dir: str | None = None, command_line: list[str] | None = None) -> RunOutcome:
+                results_dir: str | None = None, command_line: list[str] | None = None,
+                on_stage: Stage | None = None) -> RunOutcome:
+    """`on_stage(text)` is told each step (loading data, backtest, benchmark, results, report) for a status line."""
     started = datetime.now(UTC)
     config = load_config(config_path, overrides)
     root = Path(results_dir or config.output.dir)
@@ -83,10 +86,12 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     except ResultsError as exc:
         key = "results directory" if results_dir else "output.dir"
         raise ResultsError(f"{config_path}: {key}: {exc}") from None
+    announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
     check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+    announce(on_stage, "backtest")
     try:
-        result = run_backtest(config, bars.frame, bench.frame if bench else None)
+        result = run_backtest(config, bars.frame, bench.frame if bench else None, on_stage=on_stage)
     except IndexError:
         # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
         check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
@@ -94,7 +99,7 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
 
     writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
-        rendered = write_run_files(writer, config, result, bars, bench)
+        rendered = write_run_files(writer, config, result, bars, bench, on_stage)
         write_manifest(writer, "run", [input_record(config_path, config, bars, bench)], started, command_line,
                        {"rendered": rendered})
         run_dir = writer.commit()
@@ -104,14 +109,17 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars))
 
 
-def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None) -> list[str]:
+def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None,
+                    on_stage: Stage | None = None) -> list[str]:
     """Everything but the manifest; deterministic bytes for the same inputs. Returns the report's file names
     (the files `rtybt report` renders again)."""
     import pandas as pd
 
+    announce(on_stage, "writing results")
+
     # Optional sections a config does not use are left out rather than written as `null`; data.dir is the
     # folder the bars were read from (--data-dir, $RTYBT_DATA_DIR, ...), so config.yaml alone runs again.
-    unused = {key for key in ("sweep", "walkforward") if getattr(config, key) is None}
+    unused = {key for key in ("sweep", "walkforward", "study") if getattr(config, key) is None}
     resolved = config.model_dump(mode="json", exclude=unused)
     resolved["data"]["dir"] = str(bars.path.parent)
     writer.write_text("config.yaml", yaml.safe_dump(resolved, sort_keys=False))
@@ -156,6 +164,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
             bench_equity, f"buy & hold {result.benchmark_symbol}",
         )
     if config.output.tearsheet:
+        announce(on_stage, "report")
         from engine.report.inputs import from_result
         from engine.report.tearsheet import build_report
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import backtrader as bt
@@ -108,7 +109,8 @@ def _returns(equity: pd.Series, cash: float) -> pd.Series:
     return (equity / prev - 1.0).rename("returns")
 
 
-def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.DataFrame | None = None) -> RunResult:
+def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.DataFrame | None = None,
+                 on_stage: Callable[[str], None] | None = None) -> RunResult:
     """Run the configured strategy (and buy-and-hold on the benchmark) over validated bars."""
     strategy_cls = get_strategy(config.strategy.name)
     symbol = config.data.symbol
@@ -145,6 +147,8 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         from strategies.buy_and_hold import BuyAndHold
 
         bench_symbol = config.benchmark.symbol or symbol
+        if on_stage is not None:
+            on_stage("benchmark")
         bench = run_strategy(BuyAndHold, {}, benchmark_frame, config, bench_symbol)
         # On the strategy's calendar: a benchmark day missing there is carried into the next shared day.
         bench_equity = bench.equity.reindex(returns.index, method="ffill").fillna(cash0)

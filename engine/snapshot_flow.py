@@ -8,6 +8,7 @@ from datetime import date
 from engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
 from engine.data import Bars, load_bars, resolve_data_dir
 from engine.errors import DataError, UserError
+from engine.progress import Stage, announce
 
 
 def parse_date(text: str | date | None) -> date | None:
@@ -31,7 +32,7 @@ def parse_peers(text: str | None) -> list[str] | None:
 
 def take_snapshot(
     symbol: str, on: str | date | None = None, data_dir: str | None = None, settings: SnapshotSettings | None = None,
-    peers: str | list[str] | None = None,
+    peers: str | list[str] | None = None, on_stage: Stage | None = None,
 ) -> tuple[Snapshot, Bars]:
     """Bars are loaded whole, under the same default validation policy as `rtybt run`, then cut at `on`.
 
@@ -42,6 +43,7 @@ def take_snapshot(
     from engine.data.locate import symbol_file
 
     on = parse_date(on)
+    announce(on_stage, "loading data")
     directory, source = resolve_data_dir(data_dir, symbol=symbol)
     bars = load_bars(symbol, directory, ValidationPolicy(), source_hint=source, key="--symbol")
     locate_bar(bars.frame.index, on, bars.path.name)  # a date outside the data fails before peers are read
@@ -56,6 +58,7 @@ def take_snapshot(
             peer_frames[name] = load_bars(name, directory, ValidationPolicy(), source_hint=source, key="symbol").frame
         except DataError as exc:
             raise DataError(f"--peers {name}: {exc}") from None
+    announce(on_stage, "indicators, levels and checklists")
     snap = compute_snapshot(bars.frame, symbol, on, settings, source=bars.path.name, peer_frames=peer_frames)
     return replace(snap, data=data_provenance(bars)), bars
 

@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-ROWS = [
-    ("total return", "total_return", "pct"),
-    ("CAGR", "cagr", "pct"),
-    ("Sharpe", "sharpe", "num"),
-    ("Sortino", "sortino", "num"),
-    ("max drawdown", "max_drawdown", "pct"),
-    ("Calmar", "calmar", "num"),
-    ("exposure", "exposure", "pct"),
-    ("trades", "trades", "int"),
-    ("win rate", "win_rate", "pct"),
-    ("profit factor", "profit_factor", "num"),
-    ("avg trade", "avg_trade_return", "pct"),
-    ("avg bars held", "avg_bars_held", "num1"),
-    ("final equity", "final_equity", "usd"),
-]
+from engine.analysis.metric_keys import metric_rows
+from engine.numbers import fmt
 
-
-def fmt(value, kind: str) -> str:
-    if value is None:
-        return "-"
-    if kind == "pct":
-        return f"{value:.2%}"
-    if kind == "int":
-        return f"{int(value)}"
-    if kind == "usd":
-        return f"${value:,.0f}"
-    if kind == "num1":
-        return f"{value:.1f}"
-    return f"{value:.2f}"
+ROWS = metric_rows("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
+                   "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity")
 
 
 def format_summary(summary: dict) -> list[str]:

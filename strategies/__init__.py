@@ -1,30 +1,46 @@
-"""The strategy registry: an explicit name -> class mapping; strategies never import the engine."""
+"""The strategy registry: an explicit name -> class mapping; strategies never import the engine.
+
+The registry is built on first use (`STRATEGIES`, `get_strategy`), not when the package is imported: the
+strategies import Backtrader, and the Backtrader-free modules of this package (`strategies.zones`, the
+level detector's numpy core; `strategies.params`) must be importable by engine.analysis without it.
+"""
 
 from __future__ import annotations
 
-from strategies.base import NoteStrategy
-from strategies.breakout_confirmation import BreakoutConfirmation
-from strategies.buy_and_hold import BuyAndHold
-from strategies.golden_cross import GoldenCross
-from strategies.ma_reclaim import MaReclaim
-from strategies.macd_cross import MacdCross
-from strategies.ready_to_rally import ReadyToRally
-from strategies.resistance_rejection import ResistanceRejection
-from strategies.rsi_momentum import RsiMomentum
+from typing import TYPE_CHECKING
 
-STRATEGIES: dict[str, type[NoteStrategy]] = {
-    cls.name: cls
-    for cls in (
-        MaReclaim,
-        RsiMomentum,
-        BreakoutConfirmation,
-        ResistanceRejection,
-        ReadyToRally,
-        GoldenCross,
-        MacdCross,
-        BuyAndHold,
-    )
-}
+if TYPE_CHECKING:
+    from strategies.base import NoteStrategy
+
+_REGISTRY: dict[str, type[NoteStrategy]] | None = None
+
+
+def _registry() -> dict[str, type[NoteStrategy]]:
+    global _REGISTRY
+    if _REGISTRY is None:
+        from strategies.breakout_confirmation import BreakoutConfirmation
+        from strategies.buy_and_hold import BuyAndHold
+        from strategies.golden_cross import GoldenCross
+        from strategies.ma_reclaim import MaReclaim
+        from strategies.macd_cross import MacdCross
+        from strategies.ready_to_rally import ReadyToRally
+        from strategies.resistance_rejection import ResistanceRejection
+        from strategies.rsi_momentum import RsiMomentum
+
+        _REGISTRY = {
+            cls.name: cls
+            for cls in (
+                MaReclaim,
+                RsiMomentum,
+                BreakoutConfirmation,
+                ResistanceRejection,
+                ReadyToRally,
+                GoldenCross,
+                MacdCross,
+                BuyAndHold,
+            )
+        }
+    return _REGISTRY
 
 
 class UnknownStrategy(KeyError):
@@ -33,9 +49,20 @@ class UnknownStrategy(KeyError):
 
 def get_strategy(name: str) -> type[NoteStrategy]:
     try:
-        return STRATEGIES[name]
+        return _registry()[name]
     except KeyError:
         raise UnknownStrategy(name) from None
+
+
+def __getattr__(name: str):
+    # PEP 562: `from strategies import STRATEGIES` (or NoteStrategy) builds the registry on first use.
+    if name == "STRATEGIES":
+        return _registry()
+    if name == "NoteStrategy":
+        from strategies.base import NoteStrategy
+
+        return NoteStrategy
+    raise AttributeError(f"module 'strategies' has no attribute {name!r}")
 
 
 __all__ = ["STRATEGIES", "NoteStrategy", "UnknownStrategy", "get_strategy"]

@@ -35,3 +35,37 @@ def bars_frame(closes, opens=None, highs=None, lows=None, start="2020-01-01", vo
     return pd.DataFrame(
         {"open": opens, "high": highs, "low": lows, "close": closes, "volume": volume}, index=index, dtype=float
     )
+
+
+# -- the one config builder of the tests ------------------------------------------------------------
+FRICTIONLESS_BROKER = {"cash": 10_000, "commission_rate": 0.0, "slippage_rate": 0.0}
+
+
+def fixed_units(units: float = 10) -> dict:
+    return {"method": "fixed_units", "units": units}
+
+
+def make_config(strategy: str = "ma_reclaim", params: dict | None = None, *, broker: dict | None = None,
+                sizing: dict | None = None, benchmark: bool | str = False, source: str = "test", **sections):
+    """A validated RunConfig from the sections a test cares about; the rest keep the config's defaults.
+
+    The benchmark is off unless `benchmark` is True or names its symbol; other sections (data, analysis,
+    output, ...) pass through as given.
+    """
+    from engine.config import validate_config
+
+    raw: dict = {"strategy": {"name": strategy, "params": dict(params or {})}}
+    raw["benchmark"] = {"enabled": bool(benchmark)}
+    if isinstance(benchmark, str):
+        raw["benchmark"]["symbol"] = benchmark
+    if broker is not None:
+        raw["broker"] = broker
+    if sizing is not None:
+        raw["sizing"] = sizing
+    raw.update(sections)
+    return validate_config(raw, source)
+
+
+def frictionless(strategy: str = "ma_reclaim", params: dict | None = None, units: float = 10, **sections):
+    """No costs and a fixed size, so fills and P&L can be checked by hand."""
+    return make_config(strategy, params, broker=dict(FRICTIONLESS_BROKER), sizing=fixed_units(units), **sections)

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.analysis.price_range import price_range
+
 BULL_NOTE = {
     "reclaim_50": "Reclaim of 50-day MA",
     "bullish_candles": "strong bullish candles",
@@ -161,7 +163,7 @@ def overhead_rejection(c: BarContext, s) -> Item:
     status = gap_pct <= s.resistance_near_pct
     where = "inside it" if low <= close else f"{gap_pct:.1f}% below its lower edge"
     evidence = (
-        f"nearest resistance zone {low:,.1f}–{high:,.1f}; close {close:,.1f} is {where} "
+        f"nearest resistance zone {price_range(low, high)}; close {close:,.1f} is {where} "
         f"(near = within {s.resistance_near_pct:g}%)"
     )
     return Item("overhead_rejection", "bear", BEAR_NOTE["overhead_rejection"], status, evidence)

@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-COLUMNS = [("cagr", "CAGR", "pct"), ("sharpe", "Sharpe", "num"), ("sortino", "Sortino", "num"),
-           ("max_drawdown", "max drawdown", "pct"), ("calmar", "Calmar", "num"), ("exposure", "exposure", "pct"),
-           ("trades", "trades", "int"), ("win_rate", "win rate", "pct"), ("profit_factor", "profit factor", "num")]
+from engine.analysis.metric_keys import metric_rows
+
+COLUMNS = [(key, label, kind) for label, key, kind in metric_rows(
+    "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate", "profit_factor")]
 # The event-study edge: excess mean forward return of the setups over every bar of the period, with its interval.
 EDGE_COLUMNS = [("edge", "event-study edge", "pct"), ("edge_ci_low", "edge CI low", "pct"),
                 ("edge_ci_high", "edge CI high", "pct")]

@@ -6,7 +6,7 @@ Readings: close; simple 50- and 200-day MAs of closes and whether the close is a
 RSI(14) and its slope (RSI now minus RSI `rsi_slope_bars` bars ago); the golden-cross state (50-day MA
 above the 200-day MA) and the date of the last golden or death cross; the MACD(12, 26, 9) state
 (bullish when the MACD line is above its signal line).
-Key levels: zones of clustered swing pivots from strategies.levels (the same detector the strategies
+Key levels: zones of clustered swing pivots from strategies.zones (the same detector the strategies
 use) plus the moving averages as dynamic levels; the nearest `max_zones` of each side are listed.
 Checklists: engine.analysis.checklists (rules in its docstring). Final Call: engine.analysis.final_call
 (rules in its docstring). Peers (optional): engine.analysis.peers, year-to-date returns as evidence only.
@@ -23,7 +23,9 @@ import pandas as pd
 from engine.analysis import checklists, peers
 from engine.analysis.final_call import Call, CallFacts, final_call
 from engine.analysis.indicators import macd, sma, wilder_rsi
+from engine.analysis.price_range import price_range
 from engine.errors import DataError
+from strategies import zones as zones_core
 
 
 @dataclass(frozen=True)
@@ -211,17 +213,15 @@ def _distance_pct(low: float, high: float, close: float) -> float:
 
 def key_levels(frame: pd.DataFrame, s: SnapshotSettings) -> tuple[list[Level], list[Level], tuple | None]:
     """(resistance, support) nearest first, and the nearest pivot resistance zone (low, high) if any."""
-    from strategies import levels
-
     high = frame["high"].to_numpy(dtype=float)
     low = frame["low"].to_numpy(dtype=float)
     close = frame["close"].to_numpy(dtype=float)
     upto = len(close) - 1
     price = float(close[upto])
-    zones = levels.detect_zones(high, low, close, upto)
-    is_high, is_low = levels.find_pivots(high, low)
-    first = max(0, upto - levels.LOOKBACK_BARS)
-    known = upto - levels.PIVOT_RIGHT  # a pivot is known only `right` bars after it
+    zones = zones_core.detect_zones(high, low, close, upto)
+    is_high, is_low = zones_core.find_pivots(high, low)
+    first = max(0, upto - zones_core.LOOKBACK_BARS)
+    known = upto - zones_core.PIVOT_RIGHT  # a pivot is known only `right` bars after it
     highs = [(float(high[i]), int(i)) for i in np.flatnonzero(is_high) if first <= i <= known]
     lows = [(float(low[i]), int(i)) for i in np.flatnonzero(is_low) if first <= i <= known]
 
@@ -235,19 +235,15 @@ def key_levels(frame: pd.DataFrame, s: SnapshotSettings) -> tuple[list[Level], l
 
     pivots_r = sorted((z for z in zones if z.kind == "resistance"), key=lambda z: z.low)[: s.max_zones]
     pivots_s = sorted((z for z in zones if z.kind == "support"), key=lambda z: -z.high)[: s.max_zones]
-    mas = levels.moving_average_levels(close, upto, (s.fast_ma, s.slow_ma))
+    mas = zones_core.moving_average_levels(close, upto, (s.fast_ma, s.slow_ma))
     resistance = [as_level(z) for z in pivots_r + [m for m in mas if m.kind == "resistance"]]
     support = [as_level(z) for z in pivots_s + [m for m in mas if m.kind == "support"]]
     resistance.sort(key=lambda lv: lv.low)
     support.sort(key=lambda lv: -lv.high)
     # The strategies' own choice of "the resistance overhead", so the checklist and a rejection exit agree.
-    overhead = levels.nearest_resistance([z for z in zones if z.source == "pivots"], price)
+    overhead = zones_core.nearest_resistance([z for z in zones if z.source == "pivots"], price)
     nearest = (overhead.low, overhead.high) if overhead else None
     return resistance, support, nearest
-
-
-def _fmt_band(low: float, high: float) -> str:
-    return f"{low:,.0f}" if round(low) == round(high) else f"{low:,.0f}–{high:,.0f}"
 
 
 NOT_COMPUTABLE = [
@@ -287,7 +283,7 @@ def compute_snapshot(
     bull, bear = checklists.evaluate(context, s)
     overhead = [lv for lv in resistance if lv.type != "MA-based dynamic level"]
     confirm = " and ".join(
-        [f"{_fmt_band(lv.low, lv.high)} resistance" for lv in overhead[:1]]
+        [f"{price_range(lv.low, lv.high, decimals=0)} resistance" for lv in overhead[:1]]
         + ([f"the {s.slow_ma}-day MA ({readings.sma_slow:,.0f})"] if not readings.above_slow else [])
     )
     bar_date = cut.index[-1].date()
@@ -303,7 +299,7 @@ def compute_snapshot(
         rsi_rising=readings.rsi_slope > 0, golden_cross=readings.golden_cross,
         fast_label=f"{s.fast_ma}-MA", slow_label=f"{s.slow_ma}-MA",
         confirm_above=confirm or None,
-        support_below=f"{_fmt_band(below.low, below.high)} ({below.type})" if below else None,
+        support_below=f"{price_range(below.low, below.high, decimals=0)} ({below.type})" if below else None,
         peer_note=peer_note,
     )
     return Snapshot(

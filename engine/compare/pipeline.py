@@ -14,6 +14,7 @@ import pandas as pd
 from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
 from engine.config import load_config
 from engine.errors import ConfigError, ResultsError
+from engine.progress import Stage, announce, stage_of
 from engine.results import RunWriter, check_writable, new_run_id
 
 
@@ -56,7 +57,8 @@ def event_study_edge(run_dir: Path, horizon: int) -> dict:
 
 def execute_compare(config_paths: list[str], overrides: list[str] | None = None, data_dir: str | None = None,
                     results_dir: str | None = None, metric: str = "sharpe", rerun: bool = False,
-                    command_line: list[str] | None = None) -> CompareRun:
+                    command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
+    """`on_stage(text)` is told which config of N is at which step, for a status line."""
     from engine.pipeline import execute_run, load_run_bars
     from engine.provenance import input_record, write_manifest
     from engine.sweep.spec import RANKABLE
@@ -66,12 +68,13 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     if not config_paths:
         raise ConfigError("compare needs at least one config file")
     started = datetime.now(UTC)
-    entries, benchmarks, hashes = [], {}, []
+    entries, benchmarks, hashes, bench_rows = [], {}, [], {}
     root_for_output = None
     prepared = []
     # Every config, results folder and data file is checked before the first run: a bad input in the last
     # config must not leave the earlier ones' runs behind.
-    for path in config_paths:
+    for i, path in enumerate(config_paths, start=1):
+        announce(on_stage, f"config {i} of {len(config_paths)}: loading data")
         config = load_config(path, overrides)
         root = Path(results_dir or config.output.dir)
         root_for_output = root_for_output or root
@@ -79,15 +82,18 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         bars, bench = load_run_bars(config, data_dir)
         prepared.append((path, config, root, bars, bench))
     inputs = [input_record(path, config, bars, bench) for path, config, _, bars, bench in prepared]
-    for path, config, root, bars, _ in prepared:
+    for i, (path, config, root, bars, _) in enumerate(prepared, start=1):
+        step = stage_of(on_stage, f"config {i} of {len(prepared)} ({config.name})")
         config_hash = config.config_hash()
         hashes.append(config_hash)
         stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256)
         if stored is None:
-            stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line).run_dir
+            stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line,
+                                 on_stage=step).run_dir
             source = f"run now: {stored}"
         else:
             source = f"reused: {stored}"
+            announce(step, "reusing the stored run")
         metrics = json.loads((stored / "metrics.json").read_text(encoding="utf-8"))
         frame = pd.read_csv(stored / "returns.csv", index_col="date", parse_dates=["date"])
         entries.append(Entry(config.name, config.strategy.name, config.strategy.params, config.data.symbol,
@@ -96,6 +102,9 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         if "benchmark_returns" in frame and metrics.get("benchmark_symbol"):
             label = f"buy & hold {metrics['benchmark_symbol']}"
             benchmarks.setdefault(label, frame["benchmark_returns"])
+            period = (str(frame.index[0].date()), str(frame.index[-1].date()))
+            bench_rows.setdefault((config.data.symbol, *period, label), metrics.get("benchmark") or {})
+    announce(on_stage, "report")
     table = comparison_table(entries, metric)
     digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
     writer = RunWriter(root_for_output, "compare", new_run_id(digest, started))
@@ -116,5 +125,20 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         writer.abort()
         raise
     summary = {"run_dir": str(run_dir), "metric": metric,
-               "rows": json.loads(table.to_json(orient="records"))}
+               "rows": json.loads(table.to_json(orient="records")),
+               "benchmarks": benchmark_rows(table, bench_rows)}
     return CompareRun(run_dir, table, summary)
+
+
+def benchmark_rows(table: pd.DataFrame, bench_rows: dict) -> list[dict]:
+    """Buy-and-hold's metrics once per group of runs (same instrument and period), beside the ranked rows."""
+    from engine.analysis.comparison import COLUMNS
+
+    groups = {(r.symbol, r.start, r.end): r.group for r in table.itertuples()}
+    rows = []
+    for (symbol, start, end, label), metrics in bench_rows.items():
+        group = groups.get((symbol, start, end))
+        if group is not None:
+            rows.append({"group": group, "label": label, "symbol": symbol,
+                         **{key: metrics.get(key) for key, _, _ in COLUMNS}})
+    return rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import warnings
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,21 +19,27 @@ COLUMNS = ["Close", "High", "Low", "Open", "Volume"]
 
 
 def _yahoo_download(symbol: str) -> pd.DataFrame:
-    try:
-        import yfinance
-    except ImportError:
-        raise DataError(
-            f"{symbol}: downloading needs yfinance: pip install 'rtybt[download]'"
-        ) from None
-    # yfinance logs its failures over several lines of stderr; ours is the one-line error.
-    log = logging.getLogger("yfinance")
-    level = log.level
-    log.setLevel(logging.CRITICAL)
-    try:
-        # auto_adjust matches the snapshot: ETF prices adjusted for splits and distributions.
-        return yfinance.download(symbol, period="max", interval="1d", auto_adjust=True, progress=False)
-    finally:
-        log.setLevel(level)
+    # yfinance is imported only here, when a download is really attempted, and its own deprecation
+    # noise on this pandas (Pandas4Warning from yfinance/multi.py) is not the user's business.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module=r"yfinance(\..*)?$")
+        try:
+            import yfinance
+        except ImportError:
+            raise DataError(
+                f"{symbol}: downloading needs yfinance: pip install 'rtybt[download]'"
+            ) from None
+        # Again after the import: yfinance's __init__ puts its own "show DeprecationWarning" filter first.
+        warnings.filterwarnings("ignore", module=r"yfinance(\..*)?$")
+        # yfinance logs its failures over several lines of stderr; ours is the one-line error.
+        log = logging.getLogger("yfinance")
+        level = log.level
+        log.setLevel(logging.CRITICAL)
+        try:
+            # auto_adjust matches the snapshot: ETF prices adjusted for splits and distributions.
+            return yfinance.download(symbol, period="max", interval="1d", auto_adjust=True, progress=False)
+        finally:
+            log.setLevel(level)
 
 
 def _normalise(frame: pd.DataFrame, symbol: str) -> pd.DataFrame:

@@ -8,15 +8,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from engine.analysis.metric_keys import metric_keys
+
 SCHEMA = 1
 # 12 significant digits: a rounding error of at most 5e-12 relative, far inside the 1e-9 tolerance,
 # while a float64's last digits (which differ between equally correct builds) stay out of the file.
 RETURN_DIGITS = 12
-METRIC_KEYS = (
+METRIC_KEYS = metric_keys(
     "total_return", "cagr", "sharpe", "sortino", "max_drawdown", "exposure", "final_equity",
     "trades", "open_trades", "orders_refused", "bars",
 )
-BENCHMARK_KEYS = ("total_return", "cagr", "sharpe", "max_drawdown", "exposure", "final_equity")
+BENCHMARK_KEYS = metric_keys("total_return", "cagr", "sharpe", "max_drawdown", "exposure", "final_equity")
 # Counts and dates are compared exactly; everything else in a record under a tolerance.
 EXACT_METRICS = frozenset({"trades", "open_trades", "orders_refused", "bars"})
 TRADE_COLUMNS = (

@@ -6,6 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from engine.numbers import fmt
 from engine.provenance import write_manifest
 from engine.regress.compare import Moved
 from engine.regress.runner import RegressReport
@@ -15,24 +16,23 @@ COLUMNS = ("config", "status", "what moved", "baseline", "now", "diff", "toleran
 
 
 def _value(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.10g}"
-    return "-" if v is None else str(v)
+    # Raw values at ten significant digits (enough to see what moved); text and whole numbers as they are.
+    return fmt(v, "sig10") if isinstance(v, float) else fmt(v) if v is None else str(v)
 
 
 def _diff(m: Moved) -> str:
     if m.abs_diff is None:
         return ""
     if m.what == "returns.daily":  # many days moved: show the largest change of a day's return
-        return f"max {m.abs_diff:.3g}"
-    rel = f" ({m.rel_diff:.2e} rel)" if m.rel_diff is not None else ""
-    return f"{m.abs_diff:.3g}{rel}"
+        return f"max {fmt(m.abs_diff, 'sig3')}"
+    rel = f" ({fmt(m.rel_diff, 'sci2')} rel)" if m.rel_diff is not None else ""
+    return f"{fmt(m.abs_diff, 'sig3')}{rel}"
 
 
 def table_rows(report: RegressReport) -> list[tuple[str, ...]]:
     rows = []
     for v in report.verdicts:
-        secs = f" {v.seconds:.1f}s" if v.seconds is not None else ""
+        secs = f" {fmt(v.seconds, 'num1')}s" if v.seconds is not None else ""
         if not v.moved:
             rows.append((v.config, v.status + secs, "", "", "", "", "", v.message))
             continue
@@ -44,7 +44,7 @@ def table_rows(report: RegressReport) -> list[tuple[str, ...]]:
 
 def summary_line(report: RegressReport) -> str:
     counts = ", ".join(f"{n} {status}" for status, n in sorted(report.counts().items()))
-    return (f"{len(report.verdicts)} config(s): {counts}; suite run time {report.seconds:.1f} s "
+    return (f"{len(report.verdicts)} config(s): {counts}; suite run time {fmt(report.seconds, 'num1')} s "
             f"on {report.jobs} worker process(es)")
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.errors import ConfigError, UserError
+from engine.pool import make_pool
+from engine.progress import Progress
 from engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
@@ -168,24 +169,30 @@ def _in_parent_context(task: tuple[Job, dict, str]) -> Outcome:
     return run_job(job)
 
 
-def run_jobs(jobs: list[Job], workers: int) -> list[Outcome]:
+def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None) -> list[Outcome]:
     """In order of `jobs`; a pool of `workers` processes, each loading its own config's bars.
 
-    Workers come from a forkserver: a clean process with the engine preloaded, so they start fast
-    and never inherit a lock held by a thread of the parent (a plain fork of a pytest or Dask
-    process can copy one mid-lock and hang). The parent's environment and folder go with each job.
+    Workers come from engine.pool's forkserver with the engine preloaded, so they start fast; the
+    parent's environment and folder go with each job.
     """
+    def tick(done: int) -> None:
+        if on_progress is not None:
+            on_progress(done, len(jobs))
+
+    tick(0)
     if workers <= 1 or len(jobs) <= 1:
-        return [run_job(j) for j in jobs]
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["engine.run", "engine.pipeline", "engine.regress.record"])
-    else:
-        context = multiprocessing.get_context("spawn")
+        outcomes = []
+        for job in jobs:
+            outcomes.append(run_job(job))
+            tick(len(outcomes))
+        return outcomes
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_in_parent_context, tasks))
+    with make_pool(workers, preload=["engine.run", "engine.pipeline", "engine.regress.record"]) as pool:
+        futures = [pool.submit(_in_parent_context, task) for task in tasks]
+        for done, _ in enumerate(as_completed(futures), start=1):
+            tick(done)
+        return [f.result() for f in futures]  # in the order of `jobs`
 
 
 def run_regress(
@@ -197,8 +204,10 @@ def run_regress(
     overrides: list[str] | None = None,
     data_dir: str | None = None,
     jobs: int | None = None,
+    on_progress: Progress | None = None,
 ) -> RegressReport:
-    """Re-run configs and compare with their baselines; with `update`, write the baselines instead."""
+    """Re-run configs and compare with their baselines; with `update`, write the baselines instead.
+    `on_progress(done, total)` is told each config that finished, for a progress bar."""
     started = time.perf_counter()
     started_utc = datetime.now(UTC)
     if update and overrides:
@@ -229,7 +238,7 @@ def run_regress(
         todo.append(Job(p, tuple(overrides or ()), data_dir, expected))
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo)))
     written = []
-    for outcome in run_jobs(todo, workers):
+    for outcome in run_jobs(todo, workers, on_progress):
         p = outcome.job.config_path
         if outcome.provenance is not None:
             provenance[p] = outcome.provenance

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.atomic import write_text_atomic
 from engine.errors import ConfigError, ResultsError, did_you_mean
 from engine.regress.record import (
     BENCHMARK_KEYS,
@@ -57,12 +57,9 @@ def _returns_block(block: dict) -> str:
 def write_baseline(path: Path, record: dict) -> None:
     """Atomic: a baseline is never left half-written."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(dump_baseline(record), encoding="utf-8")
-        os.replace(tmp, path)
+        write_text_atomic(path, dump_baseline(record))
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ResultsError(f"{path}: cannot write baseline ({exc.strerror})") from None
 
 

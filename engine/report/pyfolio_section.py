@@ -76,9 +76,12 @@ def tables(returns: pd.Series, benchmark: pd.Series | None, trips: pd.DataFrame)
 
     rets, bench = utc_returns(returns, benchmark)
     with _quiet_pyfolio():
-        stats = timeseries.perf_stats(rets, factor_returns=bench).to_frame("strategy")
+        # A statistic with no finite value (0/0) is shown as "n/a" with its reason, not warned about.
+        warnings.filterwarnings("ignore", message="(invalid value|divide by zero) encountered",
+                                category=RuntimeWarning, module=r"empyrical\..*")
+        stats = explain_non_finite(timeseries.perf_stats(rets, factor_returns=bench), rets).to_frame("strategy")
         if bench is not None:
-            stats["benchmark"] = timeseries.perf_stats(bench).reindex(stats.index)
+            stats["benchmark"] = explain_non_finite(timeseries.perf_stats(bench), bench).reindex(stats.index)
         drawdowns = timeseries.gen_drawdown_table(rets, top=5)
         out = {"perf_stats": stats, "drawdowns": drawdowns, "monthly_returns": monthly_returns(rets)}
         if len(trips):
@@ -87,6 +90,35 @@ def tables(returns: pd.Series, benchmark: pd.Series | None, trips: pd.DataFrame)
                     out[f"round_trips_{name}"] = frame
     del pf
     return out
+
+
+def explain_non_finite(stats: pd.Series, rets: pd.Series) -> pd.Series:
+    """perf_stats with every non-finite value replaced by "n/a: <why>" (object dtype from then on)."""
+    import numpy as np
+
+    bad = [name for name, value in stats.items() if isinstance(value, float) and not np.isfinite(value)]
+    if not bad:
+        return stats
+    out = stats.astype(object)
+    for name in bad:
+        out[name] = "n/a: " + _non_finite_reason(name, rets)
+    return out
+
+
+def _non_finite_reason(stat: str, rets: pd.Series) -> str:
+    import numpy as np
+
+    if stat == "Tail ratio":
+        p95, p5 = np.percentile(rets, 95), np.percentile(rets, 5)
+        if p5 == 0:
+            # Tail ratio = |95th percentile| / |5th percentile| of daily returns.
+            return (f"the 5th percentile of daily returns is 0 (95th: {p95:.4%}): "
+                    "no position on more than 5% of days")
+    if stat == "Calmar ratio" and (rets >= 0).all():
+        return "no drawdown (max drawdown is 0)"
+    if stat in ("Sortino ratio", "Omega ratio") and (rets >= 0).all():
+        return "no losing day"
+    return "not a finite number on these returns"
 
 
 def monthly_returns(rets: pd.Series) -> pd.DataFrame:

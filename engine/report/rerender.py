@@ -6,18 +6,22 @@ import os
 from pathlib import Path
 
 from engine.errors import ResultsError
+from engine.progress import Stage, announce
 from engine.report.inputs import from_run_dir
 from engine.report.tearsheet import build_report
 
 
-def rerender(run_dir: str | Path, data_dir: str | None = None) -> Path:
+def rerender(run_dir: str | Path, data_dir: str | None = None, on_stage: Stage | None = None) -> Path:
     """Rebuild every report file of `run_dir` without re-running the backtest; returns the tearsheet's path.
 
     Each file is written under a temporary name in the run directory and renamed over the old one,
     so a reader sees either the old file or the new one, never a partial file.
     """
     run_dir = Path(run_dir)
-    files = build_report(from_run_dir(run_dir, data_dir))
+    announce(on_stage, "loading the run and its data")
+    inputs = from_run_dir(run_dir, data_dir)
+    announce(on_stage, "report")
+    files = build_report(inputs)
     temps = []
     try:
         for name, payload in files.items():

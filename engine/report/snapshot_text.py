@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.analysis.price_range import price_range
 from engine.analysis.snapshot import Level, Snapshot
 
 
@@ -10,9 +11,7 @@ def _mark(status: bool | None) -> str:
 
 
 def _band(level: Level) -> str:
-    if round(level.low, 1) == round(level.high, 1):
-        return f"{level.low:,.1f}"
-    return f"{level.low:,.1f}–{level.high:,.1f}"
+    return price_range(level.low, level.high)
 
 
 def _table(rows: list[list[str]]) -> list[str]:

@@ -10,10 +10,8 @@ import os
 from collections.abc import Iterator
 from typing import Protocol
 
-import pandas as pd
-
 from engine.errors import UserError
-from engine.sweep.evaluate import Task, VariantResult, evaluate
+from engine.variants import Frames, Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
@@ -23,13 +21,13 @@ class ClusterError(UserError):
 class Executor(Protocol):
     name: str
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]: ...
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]: ...
 
 
 class SerialExecutor:
     name = "serial"
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         for task in tasks:
             yield evaluate(frame, task)
 
@@ -41,28 +39,15 @@ class PoolExecutor:
         self.workers = max(1, workers or os.cpu_count() or 1)
         self.name = f"pool ({self.workers} worker{'s' if self.workers > 1 else ''})"
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor, as_completed
-
-        from engine.sweep.evaluate import evaluate_in_worker, init_worker
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
+        from engine.pool import as_finished, make_pool
+        from engine.variants import evaluate_in_worker, init_worker
 
         if not tasks:
             return
-        # forkserver: safe even when this process already runs threads (a Dask client, rich's refresh).
-        context = multiprocessing.get_context("forkserver")
-        pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(tasks)), mp_context=context,
-            initializer=init_worker, initargs=(frame,),
-        )
-        try:
-            futures = [pool.submit(evaluate_in_worker, task) for task in tasks]
-            for future in as_completed(futures):
-                yield future.result()
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
-        pool.shutdown(wait=True)
+        # forkserver workers: safe even when this process already runs threads (a Dask client, rich's refresh).
+        pool = make_pool(min(self.workers, len(tasks)), init_worker, (frame,))
+        yield from as_finished(pool, evaluate_in_worker, tasks)
 
 
 # Dask's housekeeping that competes with the backtests for the GIL and the cores, measured on a 2-core machine:
@@ -113,7 +98,7 @@ class DaskExecutor:
         except (OSError, TimeoutError, ValueError) as exc:
             raise ClusterError(f"--cluster {self.address}: cannot connect to a Dask scheduler ({exc})") from None
 
-    def run(self, frame: pd.DataFrame, tasks: list[Task]) -> Iterator[VariantResult]:
+    def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         from dask.distributed import as_completed
 
         if not tasks:

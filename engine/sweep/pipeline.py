@@ -10,13 +10,15 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
+from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig, load_config
+from engine.config_sections import SweepConfig
 from engine.errors import ConfigError
+from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import Variant, expand_grid, parse_grid_options
 from engine.sweep.runner import Progress, SweepOutcome, run_variants
-from engine.sweep.spec import SweepConfig
 from engine.sweep.store import VariantStore
 
 
@@ -70,7 +72,8 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   executor: Executor | None = None, data_dir: str | None = None, results_dir: str | None = None,
                   metric: str | None = None, top: int | None = None, heatmap: str | None = None,
                   resume: bool = False, on_progress: Progress | None = None,
-                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5) -> SweepRun:
+                  command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5,
+                  on_stage: Stage | None = None) -> SweepRun:
     from engine.pipeline import load_run_bars
     from engine.provenance import input_record, write_manifest
     from engine.run import run_backtest
@@ -83,18 +86,21 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     variants = expand_grid(config, settings.grid, source)
     root = Path(results_dir or config.output.dir)
     check_writable(root)
+    announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
     inputs = [input_record(config_path, config, bars, bench)]
+    announce(on_stage, f"{len(variants)} variants")
     store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
     executor = executor or SerialExecutor()
     screen_report = None
-    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/twins/confirm.py)
-        from engine.twins.confirm import screened_sweep
+    if screen:  # the twins screen the grid, Backtrader confirms the top (engine/sweep/screen.py)
+        from engine.sweep.screen import screened_sweep
 
         outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
                                                 store, resume, on_progress)
     else:
         outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress)
+    announce(on_stage, "statistics and report")
     statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
 
     digest = hashlib.sha256("".join(v.config_hash for v in variants).encode()).hexdigest()
@@ -138,7 +144,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     return SweepRun(run_dir, config, outcome, statistics, summary)
 
 
-RANKABLE_SHOWN = ["cagr", "sharpe", "max_drawdown", "trades"]
+RANKABLE_SHOWN = metric_keys("cagr", "sharpe", "max_drawdown", "trades")
 
 
 def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tuple[str, str] | None:

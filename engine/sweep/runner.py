@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from engine.sweep.evaluate import Task, VariantResult
+from engine.analysis.metric_keys import metric_keys
+from engine.config_sections import RANKABLE
+from engine.progress import Progress
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
-from engine.sweep.spec import RANKABLE
 from engine.sweep.store import VariantStore
+from engine.variants import Task, VariantResult
 
-TABLE_METRICS = ["cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
-                 "profit_factor", "total_return", "avg_trade_return", "annual_volatility", "final_equity"]
-
-Progress = Callable[[int, int], None]
+TABLE_METRICS = metric_keys("cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
+                            "profit_factor", "total_return", "avg_trade_return", "annual_volatility", "final_equity")
 
 
 @dataclass

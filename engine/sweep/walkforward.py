@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from engine.analysis.metrics import sharpe
-from engine.sweep.evaluate import Task
+from engine.config_sections import WalkForwardConfig
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
 from engine.sweep.runner import Progress, rank_by, run_tasks, task_key
-from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.store import VariantStore
+from engine.variants import Task
 
 
 @dataclass

@@ -8,12 +8,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.config import load_config
+from engine.config_sections import WalkForwardConfig
+from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
 from engine.sweep.pipeline import sweep_settings
 from engine.sweep.runner import Progress
-from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.store import VariantStore
 from engine.sweep.walkforward import walk_forward
 
@@ -22,7 +23,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
                         grid_options: list[str] | None = None, executor: Executor | None = None,
                         data_dir: str | None = None, results_dir: str | None = None,
                         command_line: list[str] | None = None, resume: bool = False,
-                        on_progress: Progress | None = None) -> tuple[Path, dict]:
+                        on_progress: Progress | None = None, on_stage: Stage | None = None) -> tuple[Path, dict]:
     from engine.analysis.metrics import sharpe
     from engine.pipeline import load_run_bars
     from engine.provenance import input_record, write_manifest
@@ -35,7 +36,9 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     variants = expand_grid(config, grid, source)
     root = Path(results_dir or config.output.dir)
     check_writable(root)
+    announce(on_stage, "loading data")
     bars, _ = load_run_bars(config, data_dir)
+    announce(on_stage, "in-sample and out-of-sample backtests")
     # The benchmark is not traded in a walk-forward: only the traded symbol's data is an input.
     inputs = [input_record(config_path, config, bars)]
     store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
@@ -43,6 +46,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     executor = executor or SerialExecutor()
     result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
                           store, resume, on_progress)
+    announce(on_stage, "writing results")
     oos = result.oos_returns.to_numpy(dtype=float)
     summary = {
         "windows": len(result.windows), "variants": len(variants), "metric": settings.metric,

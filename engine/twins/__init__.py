@@ -1,8 +1,9 @@
 """Twins stage: vectorised twins of the strategies, held to Backtrader trade for trade (tests/engine/twins).
 
 The registry maps a strategy name to its twin's planner: `planner(bars).plan(params) -> Plan`, which may
-share work across the variants of a grid (one SMA per period, reused by every other parameter). A strategy
-missing here is screened by Backtrader itself, with a note saying so.
+share work across the variants of a grid (one SMA per period, reused by every other parameter). Each planner
+declares the strategy parameters it reproduces (engine/twins/params.py); a variant setting any other one,
+and a strategy missing here, are screened by Backtrader itself, with a note saying so.
 """
 
 from __future__ import annotations
@@ -19,15 +20,20 @@ from engine.twins import (
     rsi_momentum,
 )
 from engine.twins.bars import BarArrays
+from engine.twins.params import twin_params
 
+# Keyed by the strategy each twin declares (engine/twins/params.py checks it against the registry).
 TWINS: dict[str, Callable[[BarArrays], object]] = {
-    "ma_reclaim": ma_reclaim.Planner,
-    "golden_cross": golden_cross.Planner,
-    "macd_cross": macd_cross.Planner,
-    "rsi_momentum": rsi_momentum.Planner,
-    "breakout_confirmation": breakout_confirmation.Planner,
-    "resistance_rejection": resistance_rejection.Planner,
-    "ready_to_rally": ready_to_rally.Planner,
+    planner.strategy: planner
+    for planner in (
+        ma_reclaim.Planner,
+        golden_cross.Planner,
+        macd_cross.Planner,
+        rsi_momentum.Planner,
+        breakout_confirmation.Planner,
+        resistance_rejection.Planner,
+        ready_to_rally.Planner,
+    )
 }
 
 
@@ -40,7 +46,7 @@ def get_twin(name: str):
     planner = TWINS.get(name)
     if planner is None:
         return None
-    return lambda bars, params: planner(bars).plan(params)
+    return lambda bars, params: planner(bars).plan(twin_params(planner, params))
 
 
 __all__ = ["TWINS", "get_planner", "get_twin"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import sma
+from engine.twins.params import LEVEL_INERT, TwinParams
 from engine.twins.simulate import Plan
 
 
@@ -19,30 +20,37 @@ def rolling_max(values: np.ndarray, period: int) -> np.ndarray:
 
 
 class Planner:
+    strategy = "breakout_confirmation"
+    reads = (
+        "level_mode", "breakout_level", "zone_low", "lookback_bars", "margin_pct", "consolidate_bars",
+        "exit_ma_period",
+    )
+    inert = LEVEL_INERT
+
     def __init__(self, bars: BarArrays):
         self.bars = bars
 
     @staticmethod
-    def unsupported(params: dict) -> str | None:
-        if params.get("level_mode") == "zone":
+    def declines(p: TwinParams) -> str | None:
+        if p.level_mode == "zone":
             return "level_mode zone (pivot-detected resistance) has no vectorised twin"
         return None
 
-    def plan(self, params: dict) -> Plan:
+    def plan(self, p: TwinParams) -> Plan:
         close, n = self.bars.close, self.bars.n
-        margin = 1.0 + float(params["margin_pct"]) / 100.0
-        consolidate = int(params["consolidate_bars"])
-        exit_ma = int(params["exit_ma_period"])
-        if params["level_mode"] == "highest":
-            lookback = int(params["lookback_bars"])
+        margin = 1.0 + float(p.margin_pct) / 100.0
+        consolidate = int(p.consolidate_bars)
+        exit_ma = int(p.exit_ma_period)
+        if p.level_mode == "highest":
+            lookback = int(p.lookback_bars)
             level = np.full(n, np.nan)
             level[1:] = rolling_max(self.bars.high, lookback)[:-1]  # the level standing over the previous close
             valid_from = lookback
             consolidated = np.ones(n, dtype=bool)  # no zone edge to hold above in this mode
         else:
-            level = np.full(n, float(params["breakout_level"]))
+            level = np.full(n, float(p.breakout_level))
             valid_from = 0
-            edge = params["zone_low"] if params["zone_low"] is not None else params["breakout_level"]
+            edge = p.zone_low if p.zone_low is not None else p.breakout_level
             above = close > float(edge)
             consolidated = np.ones(n, dtype=bool)
             for k in range(1, consolidate + 1):
@@ -55,7 +63,7 @@ class Planner:
             before[1:] = broke[:-1]
             before[: valid_from + 1] = True
             entries = broke & ~before & consolidated
-            exits = close < sma(close, exit_ma)
+            exits = close < exact_sma(close, exit_ma)
         return Plan(
             first_bar=max(valid_from, consolidate, exit_ma - 1),
             entry_bars=np.flatnonzero(entries),

@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from engine.analysis.metric_keys import metric_keys
 from engine.twins.parity import result_differences
 from engine.twins.run import run_twin
 
-CONFIRMED_METRICS = ("sharpe", "cagr", "max_drawdown", "total_return", "trades", "win_rate", "exposure")
+CONFIRMED_METRICS = metric_keys("sharpe", "cagr", "max_drawdown", "total_return", "trades", "win_rate", "exposure")
 
 
 @dataclass
@@ -46,46 +47,3 @@ def confirm_top(outcome, frame: pd.DataFrame, top: int, screened: set[str]) -> C
             conf.diverged.append(f"{variant.label}: twin differs from Backtrader: {diffs[0]}")
         conf.rows.append(entry)
     return conf
-
-
-def screened_sweep(variants, frame: pd.DataFrame, executor, metric: str, confirm: int, store=None,
-                   resume: bool = False, on_progress=None):
-    """`rtybt sweep --screen`: the whole grid through the twins, the top `confirm` re-run in Backtrader.
-
-    Returns the outcome whose numbers the sweep reports and a JSON-ready account of where each came from.
-    Screened numbers never enter the variant store (it holds Backtrader's). If any confirmed twin diverges
-    from Backtrader, the screen is thrown away and the whole grid runs on `executor` (Backtrader), saying so.
-    """
-    from engine.sweep.runner import run_variants
-    from engine.twins.executor import TwinExecutor
-
-    twins = TwinExecutor(executor)
-    outcome = run_variants(variants, frame, twins, None, False, metric, on_progress)
-    conf = confirm_top(outcome, frame, confirm, twins.screened)
-    report = {
-        "numbers": "screened",
-        "screened_by_twin": len(twins.screened),
-        "screened_by_backtrader": len(variants) - len(twins.screened),
-        "confirm_top": confirm,
-        "notes": list(twins.notes),
-        "diverged": conf.diverged,
-        "confirmed": conf.rows,
-    }
-    if conf.diverged:
-        report["numbers"] = "backtrader"
-        report["notes"].append(
-            "a twin diverged from Backtrader on a confirmed variant: the screen was discarded and every "
-            "variant re-run in Backtrader"
-        )
-        outcome = run_variants(variants, frame, executor, store, resume, metric, on_progress)
-        outcome.table["numbers"] = "Backtrader"
-    else:
-        outcome.table["numbers"] = [
-            "twin screen" if h in twins.screened else "Backtrader (no twin)" for h in outcome.table["config_hash"]
-        ]
-    confirmed = {row["label"]: row for row in conf.rows}
-    for key in ("sharpe", "cagr", "max_drawdown", "trades"):
-        outcome.table[f"confirmed_{key}"] = [
-            confirmed[label][f"confirmed_{key}"] if label in confirmed else None for label in outcome.table["label"]
-        ]
-    return outcome, report

@@ -76,11 +76,11 @@ def unsupported_reason(config: RunConfig) -> str | None:
 
 def cost_model(config: RunConfig) -> CostModel:
     broker, sizing = config.broker, config.sizing
-    fixed = sizing.method == "fixed_units"
+    fraction = sizing.fraction  # the broker's sizer reads the same property (engine/broker.py)
     return CostModel(
         cash=float(broker.cash),
         commission_rate=float(broker.commission_rate or 0.0),
         slippage_rate=float(broker.slippage_rate or 0.0),
-        fraction=None if fixed else float(sizing.equity_fraction),
-        units=float(sizing.units) if fixed else None,
+        fraction=None if fraction is None else float(fraction),
+        units=float(sizing.units) if fraction is None else None,
     )

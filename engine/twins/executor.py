@@ -1,9 +1,10 @@
 """Twins stage: a sweep executor that screens variants with the twins, handing the rest to Backtrader.
 
-Same contract as engine.sweep.executors (bars once, tasks in, VariantResults out), so the sweep's table,
-deflated Sharpe, PBO and walk-forward consume screened numbers without knowing where they came from. A
-variant whose strategy has no twin, or whose broker the twins cannot reproduce, runs on the fallback
-executor, and `notes` says which and why: never a silent difference.
+The twins' plug-in point: engine.sweep.screen wraps the sweep's executor in one and calls it; the twins
+never import the sweep. Same contract as engine.sweep.executors (bars once, tasks in, VariantResults out),
+so the sweep's table, deflated Sharpe, PBO and walk-forward consume screened numbers without knowing where
+they came from. A variant whose strategy has no twin, or whose broker the twins cannot reproduce, runs on
+the fallback executor, and `notes` says which and why: never a silent difference.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from engine.sweep.evaluate import Task, VariantResult
 from engine.twins import get_planner
 from engine.twins.bars import BarArrays
+from engine.twins.confirm import Confirmation, confirm_top
 from engine.twins.run import run_twin, twin_reason
+from engine.variants import Task, VariantResult
 
 
 class TwinExecutor:
@@ -45,3 +47,7 @@ class TwinExecutor:
             yield VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns)
         if fallback:
             yield from self.fallback.run(frame, fallback)
+
+    def confirm(self, outcome, frame: pd.DataFrame, top: int) -> Confirmation:
+        """Backtrader re-runs of the outcome's `top` best variants, each twin-screened one held to parity."""
+        return confirm_top(outcome, frame, top, self.screened)

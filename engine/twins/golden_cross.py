@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, cross_below, exact_at, exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, cross_below, exact_at, sma
+from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
 
 class Planner:
+    strategy = "golden_cross"
+    reads = ("fast_period", "slow_period")
+    inert: dict[str, str] = {}
+
     def __init__(self, bars: BarArrays):
         self.bars = bars
         self._sma: dict[int, np.ndarray] = {}
 
     def _ma(self, period: int) -> np.ndarray:
         if period not in self._sma:
-            self._sma[period] = sma(self.bars.close, period)
+            self._sma[period] = exact_sma(self.bars.close, period)
         return self._sma[period]
 
-    def plan(self, params: dict) -> Plan:
-        fast_p, slow_p = int(params["fast_period"]), int(params["slow_period"])
+    def plan(self, p: TwinParams) -> Plan:
+        fast_p, slow_p = int(p.fast_period), int(p.slow_period)
         close = self.bars.close
         fast, slow = self._ma(fast_p).copy(), self._ma(slow_p).copy()
         # Two rounded means a hair apart could compare the other way round than Backtrader's exact sums.

@@ -6,8 +6,9 @@ from bisect import bisect_left
 
 import numpy as np
 
+from engine.analysis.indicators import exact_sma, run_length
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import run_length, sma
+from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
 
@@ -40,7 +41,7 @@ class MaReclaimLines:
     def __init__(self, bars: BarArrays, ma_period: int):
         self.bars = bars
         self.ma_period = ma_period
-        ma = sma(bars.close, ma_period)
+        ma = exact_sma(bars.close, ma_period)
         with np.errstate(invalid="ignore"):
             self.run = run_length(bars.close > ma)
             below = bars.close < ma
@@ -52,7 +53,7 @@ class MaReclaimLines:
         entries = self.run == hold_bars
         if below_ma_period:
             with np.errstate(invalid="ignore"):
-                entries &= self.bars.close < sma(self.bars.close, below_ma_period)
+                entries &= self.bars.close < exact_sma(self.bars.close, below_ma_period)
         rule = stop_exit(self.bars.close, self.below_bars, stop_pct) if stop_pct is not None else None
         return Plan(
             first_bar=first_bar(self.ma_period, hold_bars, below_ma_period),
@@ -65,13 +66,17 @@ class MaReclaimLines:
 class Planner:
     """Plans for many variants over the same bars: one MaReclaimLines per ma_period."""
 
+    strategy = "ma_reclaim"
+    reads = ("ma_period", "hold_bars", "below_ma_period", "stop_pct")
+    inert: dict[str, str] = {}
+
     def __init__(self, bars: BarArrays):
         self.bars = bars
         self._lines: dict[int, MaReclaimLines] = {}
 
-    def plan(self, params: dict) -> Plan:
-        period = int(params["ma_period"])
+    def plan(self, p: TwinParams) -> Plan:
+        period = int(p.ma_period)
         lines = self._lines.get(period)
         if lines is None:
             lines = self._lines[period] = MaReclaimLines(self.bars, period)
-        return lines.plan(int(params["hold_bars"]), params.get("below_ma_period"), params.get("stop_pct"))
+        return lines.plan(int(p.hold_bars), p.below_ma_period, p.stop_pct)

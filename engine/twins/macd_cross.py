@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, cross_below, exact_macd
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, cross_below, macd
+from engine.twins.params import TwinParams
 from engine.twins.simulate import Plan
 
 
 class Planner:
+    strategy = "macd_cross"
+    reads = ("fast_period", "slow_period", "signal_period", "below_zero_only")
+    inert: dict[str, str] = {}
+
     def __init__(self, bars: BarArrays):
         self.bars = bars
 
-    def plan(self, params: dict) -> Plan:
-        fast, slow, signal = int(params["fast_period"]), int(params["slow_period"]), int(params["signal_period"])
-        line, sig = macd(self.bars.close, fast, slow, signal)
+    def plan(self, p: TwinParams) -> Plan:
+        fast, slow, signal = int(p.fast_period), int(p.slow_period), int(p.signal_period)
+        line, sig = exact_macd(self.bars.close, fast, slow, signal)
         entries = cross_above(line, sig)
-        if params.get("below_zero_only"):
+        if p.below_zero_only:
             entries &= line < 0
         # The signal EMA exists from bar slow + signal - 2; the crossover reads one bar further back.
         return Plan(

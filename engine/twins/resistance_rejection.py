@@ -5,33 +5,44 @@ from __future__ import annotations
 
 import numpy as np
 
+from engine.analysis.indicators import cross_above, cross_below, exact_sma
 from engine.twins.bars import BarArrays
-from engine.twins.indicators import cross_above, cross_below, sma
+from engine.twins.params import LEVEL_INERT, TwinParams
 from engine.twins.simulate import Plan
 
 
 class Planner:
+    strategy = "resistance_rejection"
+    reads = (
+        "side", "zone_mode", "zone_low", "reject_pct", "reversal", "ma_period",
+    )
+    inert = {
+        **LEVEL_INERT,
+        "zone_high": "only the short side's cover reads the upper edge, and the short side is declined",
+        "max_hold_bars": "only the short side reads it, and the short side is declined",
+    }
+
     def __init__(self, bars: BarArrays):
         self.bars = bars
 
     @staticmethod
-    def unsupported(params: dict) -> str | None:
-        if params.get("side") == "short":
+    def declines(p: TwinParams) -> str | None:
+        if p.side == "short":
             return "side short (short positions) has no vectorised twin"
-        if params.get("zone_mode") == "zone":
+        if p.zone_mode == "zone":
             return "zone_mode zone (pivot-detected resistance) has no vectorised twin"
         return None
 
-    def plan(self, params: dict) -> Plan:
+    def plan(self, p: TwinParams) -> Plan:
         b = self.bars
-        period = int(params["ma_period"])
-        ma = sma(b.close, period)
-        edge = float(params["zone_low"])
+        period = int(p.ma_period)
+        ma = exact_sma(b.close, period)
+        edge = float(p.zone_low)
         # signals.Rejection: the high reaches the lower edge and the close ends reject_pct below it, or with
         # `reversal` a bearish bar that reaches it and closes below it.
         reached = b.high >= edge
-        rejection = reached & (b.close <= edge * (1.0 - float(params["reject_pct"]) / 100.0))
-        if params.get("reversal"):
+        rejection = reached & (b.close <= edge * (1.0 - float(p.reject_pct) / 100.0))
+        if p.reversal:
             rejection |= reached & (b.close < b.open) & (b.close < edge)
         # CrossAbove/CrossBelow read the SMA one bar back: next() first runs on bar ma_period.
         return Plan(

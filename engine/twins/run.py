@@ -13,6 +13,7 @@ from engine.trades import TRADE_COLUMNS
 from engine.twins import get_planner, get_twin
 from engine.twins.bars import BarArrays
 from engine.twins.costs import cost_model, unsupported_reason
+from engine.twins.params import decline_reason, twin_params
 from engine.twins.simulate import TwinRun, equity_curve, simulate
 
 
@@ -35,9 +36,7 @@ def twin_reason(config: RunConfig) -> str | None:
     planner = get_planner(name)
     if planner is None:
         return f"{name} has no vectorised twin: screened by Backtrader"
-    unsupported = getattr(planner, "unsupported", None)
-    reason = unsupported(config.strategy.params) if unsupported else None
-    reason = reason or unsupported_reason(config)
+    reason = decline_reason(planner, config.strategy.params) or unsupported_reason(config)
     return f"{name}: {reason}: screened by Backtrader" if reason else None
 
 
@@ -48,7 +47,8 @@ def simulate_config(config: RunConfig, bars: BarArrays, planner=None) -> tuple[T
     if reason:
         raise NoTwin(reason)
     costs = cost_model(config)
-    plan = planner.plan(config.strategy.params) if planner else get_twin(config.strategy.name)(bars, config.strategy.params)
+    params = config.strategy.params
+    plan = planner.plan(twin_params(type(planner), params)) if planner else get_twin(config.strategy.name)(bars, params)
     run = simulate(bars, plan, costs)
     return run, equity_curve(bars, run, costs)
 

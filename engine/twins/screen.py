@@ -6,14 +6,17 @@ import math
 
 import numpy as np
 
+from engine.analysis.metric_keys import metric_keys
 from engine.config import RunConfig
 from engine.twins import get_planner
 from engine.twins.bars import BarArrays
 from engine.twins.costs import cost_model
+from engine.twins.params import twin_params
 from engine.twins.simulate import TwinRun, equity_curve, simulate
 
 # The numbers a screen reports per variant (the same formulas as engine.analysis.metrics.compute_metrics).
-SCREEN_METRICS = ("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "exposure", "trades", "win_rate")
+SCREEN_METRICS = metric_keys("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "exposure", "trades",
+                             "win_rate")
 
 
 def variant_metrics(run: TwinRun, equity: np.ndarray, cash0: float, risk_free_rate: float,
@@ -58,12 +61,13 @@ def screen(config: RunConfig, bars: BarArrays, variants: list[dict]) -> list[dic
 
     The caller has checked twin_reason(config) is None (a twin exists and the broker is reproducible).
     """
-    planner = get_planner(config.strategy.name)(bars)
+    planner_type = get_planner(config.strategy.name)
+    planner = planner_type(bars)
     costs = cost_model(config)
     ann = config.analysis
     out = []
     for params in variants:
-        run = simulate(bars, planner.plan(params), costs)
+        run = simulate(bars, planner.plan(twin_params(planner_type, params)), costs)
         equity = equity_curve(bars, run, costs)
         out.append(variant_metrics(run, equity, costs.cash, ann.risk_free_rate, ann.periods_per_year))
     return out

@@ -6,25 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import validate_config
 from engine.pipeline import load_run_bars
 from engine.run import run_backtest, run_strategy
 from strategies.buy_and_hold import BuyAndHold
-from tests.conftest import bars_frame
+from tests.conftest import FRICTIONLESS_BROKER, bars_frame, fixed_units, make_config
 
 
 def frictionless(symbol="AAA", bench="BBB", **extra):
-    return validate_config(
-        {
-            "data": {"symbol": symbol},
-            "strategy": {"name": "buy_and_hold"},
-            "broker": {"cash": 10_000, "commission_rate": 0.0, "slippage_rate": 0.0},
-            "sizing": {"method": "fixed_units", "units": 10},
-            "benchmark": {"enabled": True, "symbol": bench},
-            **extra,
-        },
-        "test",
-    )
+    sections = {"data": {"symbol": symbol}, **extra}
+    return make_config("buy_and_hold", broker=dict(FRICTIONLESS_BROKER), sizing=fixed_units(10), benchmark=bench,
+                       **sections)
 
 
 def table(dates, closes, opens):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import validate_config
 from engine.run import run_backtest
-from tests.conftest import bars_frame
+from tests.conftest import bars_frame, fixed_units, make_config
 
 # ma_reclaim(ma_period=3, hold_bars=2) on these closes (same table as tests/strategies/test_ma_reclaim.py):
 #   bar:    0   1   2   3   4   5   6   7   8   9   10  11
@@ -17,15 +16,9 @@ SIGNAL_IN, FILL_IN, SIGNAL_OUT, FILL_OUT = 5, 6, 7, 8
 
 
 def config(broker=None, sizing=None, params=None):
-    return validate_config(
-        {
-            "strategy": {"name": "ma_reclaim", "params": params or {"ma_period": 3, "hold_bars": 2}},
-            "broker": {"cash": 10_000, **(broker or {"commission_rate": 0.0, "slippage_rate": 0.0})},
-            "sizing": sizing or {"method": "fixed_units", "units": 10},
-            "benchmark": {"enabled": False},
-        },
-        "test",
-    )
+    return make_config("ma_reclaim", params or {"ma_period": 3, "hold_bars": 2},
+                       broker={"cash": 10_000, **(broker or {"commission_rate": 0.0, "slippage_rate": 0.0})},
+                       sizing=sizing or fixed_units(10))
 
 
 def only_trade(result):

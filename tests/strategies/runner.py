@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from engine.config import validate_config
 from engine.run import RunResult, run_backtest
+from tests import conftest
 
 
 def frictionless(name: str, units: float = 10, data: dict | None = None, **params):
     """A validated config with no costs and fixed size, so fills and P&L can be checked by hand."""
-    raw = {
-        "strategy": {"name": name, "params": params},
-        "broker": {"cash": 10_000, "commission_rate": 0.0, "slippage_rate": 0.0},
-        "sizing": {"method": "fixed_units", "units": units},
-        "benchmark": {"enabled": False},
-    }
-    if data:
-        raw["data"] = data
-    return validate_config(raw, "test")
+    return conftest.frictionless(name, params, units, **({"data": data} if data else {}))
 
 
 def run(name: str, frame, data: dict | None = None, **params) -> RunResult:

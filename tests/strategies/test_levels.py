@@ -7,10 +7,8 @@ import numpy as np
 import pytest
 
 from engine.feed import make_feed
-from strategies.levels import (
-    ResistanceZone,
-    SupportZone,
-    SwingLow,
+from strategies.levels import ResistanceZone, SupportZone, SwingLow
+from strategies.zones import (
     Zone,
     cluster_zones,
     detect_zones,

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import validate_config
 from engine.run import run_backtest
+from tests import conftest
 from tests.conftest import bars_frame
 
 
 def frictionless(**params):
-    return validate_config(
-        {
-            "strategy": {"name": "ma_reclaim", "params": params},
-            "broker": {"cash": 10_000, "commission_rate": 0.0, "slippage_rate": 0.0},
-            "sizing": {"method": "fixed_units", "units": 10},
-            "benchmark": {"enabled": False},
-        },
-        "test",
-    )
+    return conftest.frictionless("ma_reclaim", params)
 
 
 # SMA(3); closes: bar 3 (9) is below its SMA 9.67, bars 4 and 5 close above -> hold_bars=2 signal on bar 5.

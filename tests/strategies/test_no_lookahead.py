@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from engine.config import validate_config
 from engine.data import load_bars
 from strategies import STRATEGIES
 from strategies.base import NoteStrategy
+from tests.conftest import make_config
 from tests.strategies.lookahead import cut_positions, lookahead_differences, synthetic_bars
 
 # 20 cut dates on ^RUT and 10 on the synthetic series. A cut run costs its length, so the series are
@@ -27,8 +27,7 @@ def cases():
 
 def config_for(name: str, params: dict):
     # Default costs and percent-of-equity sizing: sizing from the signal bar's equity is checked too.
-    return validate_config({"strategy": {"name": name, "params": params}, "benchmark": {"enabled": False}},
-                           "lookahead")
+    return make_config(name, params, source="lookahead")
 
 
 @pytest.fixture(scope="module")

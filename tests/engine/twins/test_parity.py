@@ -18,6 +18,7 @@ from engine.run import run_backtest
 from engine.twins import TWINS
 from engine.twins.parity import result_differences
 from engine.twins.run import run_twin
+from tests.conftest import make_config
 from tests.engine.twins.synthetic import random_bars
 
 # strategy -> a small grid of parameters (each a dict) to hold the twin to
@@ -70,16 +71,7 @@ BROKERS = {
 
 def config(strategy: str, params: dict, broker: str = "index", symbol: str = "^RUT"):
     b, s = BROKERS[broker]
-    return validate_config(
-        {
-            "data": {"symbol": symbol},
-            "strategy": {"name": strategy, "params": params},
-            "broker": b,
-            "sizing": s,
-            "benchmark": {"enabled": False},
-        },
-        "test",
-    )
+    return make_config(strategy, params, broker=b, sizing=s, data={"symbol": symbol})
 
 
 @pytest.fixture(scope="module")

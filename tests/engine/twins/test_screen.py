@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import validate_config
 from engine.run import run_backtest
 from engine.twins.bars import BarArrays
 from engine.twins.run import run_twin
 from engine.twins.screen import SCREEN_METRICS, screen
+from tests.conftest import make_config
 from tests.engine.twins.synthetic import random_bars
 
 
 def test_screen_metrics_equal_the_full_runs():
     frame = random_bars(7, n=600)
-    cfg = validate_config({"strategy": {"name": "ma_reclaim"}, "benchmark": {"enabled": False}}, "test")
+    cfg = make_config("ma_reclaim")
     variants = [
         {"ma_period": 10, "hold_bars": 1, "below_ma_period": None, "stop_pct": None},
         {"ma_period": 10, "hold_bars": 3, "below_ma_period": None, "stop_pct": None},  # shares SMA(10)

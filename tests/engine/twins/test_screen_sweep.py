@@ -14,9 +14,9 @@ from engine.sweep.executors import SerialExecutor
 from engine.sweep.grid import expand_grid
 from engine.sweep.pipeline import overfitting_statistics
 from engine.sweep.runner import run_variants
+from engine.sweep.screen import screened_sweep
 from engine.sweep.summary import format_sweep_summary
 from engine.twins import TWINS, ma_reclaim
-from engine.twins.confirm import screened_sweep
 
 YAML = """
 data: {symbol: ^RUT, start: 2014-01-01, end: 2016-12-31}
@@ -99,14 +99,11 @@ def test_variants_without_a_twin_are_screened_by_backtrader_with_a_note(tmp_path
     assert report["confirmed"][0]["screened_by"] == "Backtrader (no twin)"
 
 
-class _OneBarLate:
+class _OneBarLate(ma_reclaim.Planner):
     """A deliberately wrong twin: every entry one bar late."""
 
-    def __init__(self, bars):
-        self.inner = ma_reclaim.Planner(bars)
-
-    def plan(self, params):
-        plan = self.inner.plan(params)
+    def plan(self, p):
+        plan = super().plan(p)
         plan.entry_bars = plan.entry_bars + 1
         return plan
 
@@ -124,8 +121,8 @@ def test_a_diverging_twin_discards_the_screen(small, backtrader_outcome, monkeyp
 
 def test_twin_executor_on_window_slices_equals_backtrader(small):
     """Walk-forward windows arrive as tasks over rows lo:hi of the bars: the twin must agree there too."""
-    from engine.sweep.evaluate import Task
     from engine.twins.executor import TwinExecutor
+    from engine.variants import Task
 
     _, variants, frame = small
     tasks = [Task(v.config, v.config_hash, lo, hi) for v in variants[:2] for lo, hi in ((0, 400), (300, None))]

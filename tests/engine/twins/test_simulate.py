@@ -6,7 +6,7 @@ import pytest
 
 from engine.config import validate_config
 from engine.twins.run import NoTwin, run_twin, twin_reason
-from tests.conftest import bars_frame
+from tests.conftest import FRICTIONLESS_BROKER, bars_frame, fixed_units, make_config
 
 # The table of tests/strategies/test_ma_reclaim.py: SMA(3), hold_bars=2 -> signal on bar 5, exit signal bar 7.
 #   bar:    0   1   2   3   4   5   6   7   8   9   10  11
@@ -14,15 +14,8 @@ CLOSES = [10, 10, 10, 9, 11, 12, 13, 12, 8, 7, 8, 9]
 
 
 def cfg(broker=None, sizing=None, **params):
-    return validate_config(
-        {
-            "strategy": {"name": "ma_reclaim", "params": params or {"ma_period": 3, "hold_bars": 2}},
-            "broker": broker or {"cash": 10_000, "commission_rate": 0.0, "slippage_rate": 0.0},
-            "sizing": sizing or {"method": "fixed_units", "units": 10},
-            "benchmark": {"enabled": False},
-        },
-        "test",
-    )
+    return make_config("ma_reclaim", params or {"ma_period": 3, "hold_bars": 2},
+                       broker=broker or dict(FRICTIONLESS_BROKER), sizing=sizing or fixed_units(10))
 
 
 def test_frictionless_trade_by_hand():

@@ -6,7 +6,7 @@ import pytest
 
 from engine.analysis.snapshot import compute_snapshot
 from tests.conftest import bars_frame
-from tests.engine.test_final_call import CASES, SMALL
+from tests.engine.analysis.test_final_call import CASES, SMALL
 
 
 def items(frame):

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 from engine.config import load_config
+from engine.config_sections import WalkForwardConfig
 from engine.pipeline import load_run_bars
 from engine.sweep.executors import SerialExecutor
 from engine.sweep.grid import expand_grid
-from engine.sweep.spec import WalkForwardConfig
 from engine.sweep.walkforward import make_windows, walk_forward
 
 YAML = """

@@ -1,12 +1,15 @@
-"""Sweep stage: one variant on a slice of preloaded bars -> its metrics and daily returns (sweep-mode engine)."""
+"""Run stage: one variant task (a config on rows lo:hi of preloaded bars) -> its metrics and daily returns; the contract every executor honours."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from engine.config import RunConfig
+
+# What every worker holds: one symbol's bars (sweeps, walk-forward), or {symbol: bars} (a study across markets).
+Frames = pd.DataFrame | dict[str, pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,7 @@ class Task:
     config_hash: str
     lo: int = 0
     hi: int | None = None
+    frame_key: str | None = None  # a study hands workers {symbol: bars}: the symbol this task runs on
 
 
 @dataclass
@@ -26,23 +30,24 @@ class VariantResult:
     hi: int | None
     metrics: dict
     returns: pd.Series
+    setups: list = field(default_factory=list)  # dates whose close met the entry condition
 
 
-def evaluate(frame: pd.DataFrame, task: Task) -> VariantResult:
+def evaluate(frame: Frames, task: Task) -> VariantResult:
     """The same engine call as `rtybt run` (so a sweep row equals that run's metrics), minus what the
     table does not need: no benchmark pass, no plots, no files; Cerebro runs with stdstats=False."""
     from engine.run import run_backtest
 
-    bars = frame.iloc[task.lo : task.hi]
+    bars = (frame if task.frame_key is None else frame[task.frame_key]).iloc[task.lo : task.hi]
     result = run_backtest(task.config, bars, None)
-    return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns)
+    return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns, result.setups)
 
 
 # -- process-pool workers: the bars arrive once per worker, through the pool initializer --
-_WORKER_FRAME: pd.DataFrame | None = None
+_WORKER_FRAME: Frames | None = None
 
 
-def init_worker(frame: pd.DataFrame) -> None:
+def init_worker(frame: Frames) -> None:
     import signal
 
     global _WORKER_FRAME

@@ -1,0 +1,92 @@
+"""Analysis stage: one setup on several markets -> per-market event studies, the pooled study, regime splits, verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from engine.analysis.bootstrap import METHOD
+from engine.analysis.cross_market import PooledHorizon, pooled_horizon, setup_table, shared_calendar
+from engine.analysis.event_study import EventStudy, event_study
+from engine.analysis.regimes import label_setups, regime_splits
+from engine.analysis.study_verdict import regime_sentence, study_verdict
+
+CLUSTERS_NOTE = ("pooled clusters: setups on any market whose forward windows overlap in calendar time (the "
+                 "window runs from the setup's close to the close h sessions later on its own market) form one "
+                 "cluster; whole clusters are resampled")
+BASELINE_NOTE = ("each setup's excess is over its own market's baseline (every forward window of that market's "
+                 "period); the pooled baseline is those baselines averaged over the setups")
+
+
+REGIME_COLUMNS = ["scope", "regime", "level", "horizon", "setups", "days", "clusters", "excess_mean", "excess_ci",
+                  "p_value", "rest_setups", "rest_clusters", "difference", "difference_ci", "difference_p_value"]
+
+
+@dataclass(frozen=True)
+class RegimeSpec:
+    by: list[str] = field(default_factory=lambda: ["vix", "trend", "decade"])
+    vix_threshold: float = 20.0
+    trend_ma_period: int = 200
+
+
+@dataclass(frozen=True)
+class StudyAnalysis:
+    traded: str
+    symbols: list[str]
+    markets: dict[str, EventStudy]
+    pooled: list[PooledHorizon]
+    regimes: pd.DataFrame  # scope (pooled: every horizon; a symbol: the verdict horizon), regime, level, counts, ...
+    setups: pd.DataFrame  # one row per setup with a full window at the verdict horizon: labels, fwd, excess
+    verdict_horizon: int
+    verdict_kind: str
+    verdict: str
+    regime_verdicts: dict[str, str]  # scope (pooled, the traded symbol) -> one sentence about its regime splits
+    confidence: float
+    method: str
+    notes: list[str]
+
+    def pooled_at(self, horizon: int) -> PooledHorizon:
+        return next(p for p in self.pooled if p.horizon == horizon)
+
+
+def analyse_study(closes: dict[str, pd.Series], setups: dict[str, list], traded: str, vix: pd.Series | None,
+                  regimes: RegimeSpec, horizons=(5, 10, 20, 60), verdict_horizon: int = 20, n_boot: int = 2000,
+                  seed: int = 0, confidence: float = 0.95) -> StudyAnalysis:
+    """`closes` and `setups` by symbol (the traded symbol among them); `vix` labels the vix regime."""
+    horizons = sorted(set(int(h) for h in horizons))
+    if verdict_horizon not in horizons:
+        raise ValueError(f"verdict_horizon {verdict_horizon} is not one of horizons {horizons}")
+    markets = {s: event_study(closes[s], setups.get(s, []), horizons, n_boot, seed, confidence) for s in closes}
+    calendar = shared_calendar(closes)
+    tables = {h: setup_table(closes, setups, h, calendar) for h in horizons}
+    pooled = [pooled_horizon(tables[h], traded, h, n_boot, seed, confidence) for h in horizons]
+    notes = [CLUSTERS_NOTE, BASELINE_NOTE]
+    by = list(regimes.by)
+    if "vix" in by and vix is None:
+        by.remove("vix")
+        notes.append("no VIX bars were found, so the vix split was left out")
+    rows = []
+    labelled = {}
+    for h in horizons:
+        labelled[h] = label_setups(tables[h], closes, vix, by, regimes.vix_threshold, regimes.trend_ma_period)
+        # Every horizon for the pool; each market alone at the verdict horizon (what the page shows).
+        scopes = {"pooled": labelled[h]}
+        if h == verdict_horizon:
+            scopes |= {s: labelled[h][labelled[h]["symbol"] == s] for s in closes}
+        for scope, table in scopes.items():
+            rows += [{"scope": scope, **row} for row in regime_splits(table, by, h, n_boot, seed, confidence)]
+    kind, sentence = study_verdict({s: m.horizon(verdict_horizon) for s, m in markets.items()},
+                                   next(p for p in pooled if p.horizon == verdict_horizon), verdict_horizon,
+                                   confidence)
+    regime_frame = pd.DataFrame(rows, columns=REGIME_COLUMNS, dtype=object)
+    regime_verdicts = {}
+    for scope, where in (("pooled", "all markets pooled"), (traded, f"{traded} alone")):
+        at = [r for r in rows if r["scope"] == scope and r["horizon"] == verdict_horizon]
+        regime_verdicts[scope] = regime_sentence(at, where, verdict_horizon, confidence)
+    return StudyAnalysis(
+        traded=traded, symbols=list(closes), markets=markets, pooled=pooled, regimes=regime_frame,
+        setups=labelled[verdict_horizon].drop(columns=["start", "end"]), verdict_horizon=verdict_horizon,
+        verdict_kind=kind, verdict=sentence, regime_verdicts=regime_verdicts, confidence=confidence,
+        method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence), notes=notes,
+    )

@@ -1,0 +1,193 @@
+"""Report stage: the study page (verdict, forest plot, markets, pooled, regimes) and one page per market."""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import quote
+
+from engine.analysis.bootstrap import MIN_CLUSTERS
+from engine.analysis.event_study import EventStudy
+from engine.analysis.study import StudyAnalysis
+from engine.analysis.study_verdict import pct
+from engine.report import html as h
+from engine.report.figures import fit, pyplot, to_png
+
+QUESTION = "Is it small caps, or every market? The same setup, with the same rules, on every instrument and regime."
+FOREST_DPI = 150
+
+
+def fmt(value, kind: str) -> str:
+    """Every number on the study pages: pct (CAGR, drawdown), signed (returns, excess), num (Sharpe), p, int."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):  # a table's missing cell
+        return "-"
+    return {"pct": lambda v: f"{v:.2%}", "signed": pct, "num": lambda v: f"{v:.2f}", "p": lambda v: f"{v:.3f}",
+            "int": lambda v: f"{int(v)}"}[kind](value)
+
+
+def ci_cell(ci) -> str:
+    low, high = ci
+    return f"no interval (< {MIN_CLUSTERS} clusters)" if low is None or high is None else \
+        f"{fmt(low, 'signed')} to {fmt(high, 'signed')}"
+
+
+def market_link(symbol: str) -> str:
+    return f"markets/{quote(symbol, safe='')}/market.html"
+
+
+def forest_png(analysis: StudyAnalysis) -> bytes:
+    return to_png(forest_figure(analysis), dpi=FOREST_DPI)
+
+
+def forest_figure(analysis: StudyAnalysis):
+    """Excess mean forward return at the verdict horizon per market and pooled, with intervals where judged."""
+    plt = pyplot()
+    h_ = analysis.verdict_horizon
+    pooled = analysis.pooled_at(h_)
+    rows = [(s, m.horizon(h_).excess_mean, m.horizon(h_).excess_ci, m.horizon(h_).events, m.horizon(h_).clusters)
+            for s, m in analysis.markets.items()]
+    rows.append((f"pooled ({len(analysis.markets)} markets)", pooled.excess.estimate, pooled.excess.ci,
+                 pooled.setups, pooled.excess.clusters))
+    height = 0.55 * len(rows) + 1.0
+    fig, ax = plt.subplots(figsize=(8, height))
+    for i, (_, estimate, ci, events, clusters) in enumerate(rows):
+        y = len(rows) - 1 - i
+        is_pooled = i == len(rows) - 1
+        if ci[0] is not None and ci[1] is not None:
+            ax.plot([ci[0] * 100, ci[1] * 100], [y, y], color="#1f5fa8", lw=2.2 if is_pooled else 1.6)
+        if estimate is not None:
+            ax.plot(estimate * 100, y, marker="D" if is_pooled else "o", ms=8 if is_pooled else 6,
+                    color="#b03a2e" if is_pooled else "#1f5fa8")
+        note = f"{events} setups, {clusters} clusters" + ("" if ci[0] is not None else ", no interval")
+        ax.annotate(note, xy=(1.01, y), xycoords=("axes fraction", "data"), va="center", fontsize=8, color="#555")
+    ax.axvline(0, color="#444", lw=0.8, ls="--")
+    ax.set_yticks(range(len(rows)), [r[0] for r in reversed(rows)])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel(f"excess mean {h_}-session forward return over the baseline, % ({analysis.confidence:.0%} interval)")
+    ax.grid(axis="x", alpha=0.3)
+    fit(fig, left=0.22, right=0.74, top=1 - 0.15 / height, bottom=0.6 / height)
+    return fig
+
+
+def _markets_table(analysis: StudyAnalysis, summary_rows: list[dict]) -> str:
+    conf = f"{analysis.confidence:.0%}"
+    header = ["market", "period", "CAGR", "Sharpe", "max drawdown", "buy & hold CAGR", "buy & hold Sharpe",
+              "buy & hold max drawdown", "setups", "clusters", "excess mean", f"excess {conf} CI", "p-value",
+              "beats baseline"]
+    rows = [[r["symbol"], f"{r['period'][0]} to {r['period'][1]}", fmt(r["cagr"], "pct"), fmt(r["sharpe"], "num"),
+             fmt(r["max_drawdown"], "pct"), fmt(r["buy_hold_cagr"], "pct"), fmt(r["buy_hold_sharpe"], "num"),
+             fmt(r["buy_hold_max_drawdown"], "pct"), r["setups"], r["clusters"], fmt(r["excess_mean"], "signed"),
+             ci_cell(r["excess_ci"]), fmt(r["p_value"], "p"), "yes" if r["beats_baseline"] else "no"]
+            for r in summary_rows]
+    return h.table(header, rows)
+
+
+def _pooled_table(analysis: StudyAnalysis) -> str:
+    conf = f"{analysis.confidence:.0%}"
+    header = ["horizon (sessions)", "setups", "days", "clusters", "mean", "pooled baseline", "excess mean",
+              f"excess {conf} CI", "p-value", f"{analysis.traded} excess", "others' excess",
+              f"{analysis.traded} minus others", f"difference {conf} CI", "difference p-value"]
+    rows = [[p.horizon, p.setups, p.days, p.excess.clusters, fmt(p.mean, "signed"), fmt(p.baseline_mean, "signed"),
+             fmt(p.excess.estimate, "signed"), ci_cell(p.excess.ci), fmt(p.excess.p_value, "p"),
+             fmt(p.traded_excess, "signed"), fmt(p.others_excess, "signed"), fmt(p.difference.estimate, "signed"),
+             ci_cell(p.difference.ci), fmt(p.difference.p_value, "p")] for p in analysis.pooled]
+    return h.table(header, rows)
+
+
+def _horizons_table(analysis: StudyAnalysis) -> str:
+    conf = f"{analysis.confidence:.0%}"
+    header = ["market", "horizon (sessions)", "setups", "clusters", "mean", "baseline mean", "excess mean",
+              f"excess {conf} CI", "p-value"]
+    rows = [[symbol, s.horizon, s.events, s.clusters, fmt(s.mean, "signed"), fmt(s.baseline_mean, "signed"),
+             fmt(s.excess_mean, "signed"), ci_cell(s.excess_ci), fmt(s.p_value, "p")]
+            for symbol, study in analysis.markets.items() for s in study.horizons]
+    return h.table(header, rows)
+
+
+def regime_table(analysis: StudyAnalysis, scope: str) -> str:
+    conf = f"{analysis.confidence:.0%}"
+    frame = analysis.regimes
+    frame = frame[(frame["scope"] == scope) & (frame["horizon"] == analysis.verdict_horizon)]
+    header = ["regime", "level", "setups", "days", "clusters", "excess mean", f"excess {conf} CI", "p-value",
+              "minus the rest", f"difference {conf} CI", "difference p-value"]
+    rows = []
+    for r in frame.to_dict("records"):
+        unlabelled = r["level"] == "no label"
+        rows.append([r["regime"], r["level"], r["setups"], r["days"], "-" if unlabelled else fmt(r["clusters"], "int"),
+                     fmt(r["excess_mean"], "signed"), "-" if unlabelled else ci_cell(r["excess_ci"]),
+                     fmt(r["p_value"], "p"), fmt(r["difference"], "signed"),
+                     "-" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p")])
+    return h.table(header, rows)
+
+
+def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str]) -> str:
+    hv, conf = analysis.verdict_horizon, f"{analysis.confidence:.0%}"
+    links = "".join(f'<li><a href="{h.esc(market_link(s))}">{h.esc(s)}</a>: strategy, buy &amp; hold and event '
+                    f'study</li>' for s in analysis.markets)
+    regimes = summary["regimes"]
+    parts = [
+        f"<h1>{h.esc(title)}</h1>",
+        f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
+        f'<p class="muted">Strategy <code>{h.esc(summary["strategy"])}</code> '
+        f'({h.esc(", ".join(f"{k}={h.fmt_cell(v)}" for k, v in summary["params"].items() if v is not None))}) on '
+        f'{h.esc(", ".join(analysis.symbols))}, with the config\'s broker, costs and sizing on every market; traded '
+        f'symbol {h.esc(analysis.traded)}.</p></section>',
+        f'<section id="verdict"><h2 class="first">Verdict</h2><p class="verdict">{h.esc(analysis.verdict)}</p>',
+        f'<p class="muted">Derived from the intervals below: a market "beats the baseline" when the whole {conf} '
+        f'interval of its excess mean {hv}-session forward return lies above zero; no interval and no verdict '
+        f'with fewer than {MIN_CLUSTERS} clusters.</p></section>',
+        '<section id="forest"><h2>Excess return after the setup, market by market</h2>',
+        h.figure(forest, f"forest plot of the {hv}-session excess per market and pooled",
+                 "Dots: excess mean forward return over the market's baseline; bars: its interval (none drawn where "
+                 "the table refuses one); diamond: all markets pooled."),
+        "</section>",
+        f'<section id="markets"><h2>Markets at {hv} sessions</h2>', _markets_table(analysis, summary["markets"]),
+        '<p class="muted">Backtest headline after costs against each market\'s own buy-and-hold; event study '
+        'of the setup days against that market\'s unconditional baseline.</p>',
+        f"<ul>{links}</ul></section>",
+        '<section id="pooled"><h2>All markets pooled</h2>', _pooled_table(analysis),
+        "".join(f'<p class="muted">{h.esc(n)}.</p>' for n in analysis.notes),
+        "</section>",
+        f'<section id="regimes"><h2>Regimes at {hv} sessions (all markets pooled)</h2>',
+        f'<p>Labels known at the setup\'s close: the {h.esc(regimes["vix_symbol"])} close against '
+        f'{regimes["vix_threshold"]:g}, the market\'s close against its {regimes["trend_ma_period"]}-day moving '
+        'average, and the decade. "Minus the rest": the level\'s excess minus that of the other labelled '
+        'setups, on the same clusters.</p>',
+        f'<p class="verdict">{h.esc(analysis.regime_verdicts["pooled"])}</p>',
+        regime_table(analysis, "pooled"),
+        f"<h3>{h.esc(analysis.traded)} alone</h3>",
+        f'<p class="verdict">{h.esc(analysis.regime_verdicts[analysis.traded])}</p>',
+        regime_table(analysis, analysis.traded),
+        f'<p class="muted">Many splits are shown: at {conf} about one interval in {round(1 / (1 - analysis.confidence))} '
+        'excludes zero by chance alone; read a lone one as a description of the sample, not a discovery.</p>',
+        "</section>",
+        '<section id="horizons"><h2>Every horizon, market by market</h2>', _horizons_table(analysis), "</section>",
+        f'<section id="method"><h2>Method</h2><p class="muted">Uncertainty: {h.esc(analysis.method)}.</p>',
+        f'<p class="muted">Files beside this page: {h.esc(", ".join(files))}.</p></section>',
+    ]
+    return h.page(title, "\n".join(parts))
+
+
+def market_html(title: str, symbol: str, row: dict, study: EventStudy) -> str:
+    conf = f"{study.confidence:.0%}"
+    headline = h.table(["", "strategy", "buy & hold"], [
+        ["CAGR", fmt(row["cagr"], "pct"), fmt(row["buy_hold_cagr"], "pct")],
+        ["Sharpe", fmt(row["sharpe"], "num"), fmt(row["buy_hold_sharpe"], "num")],
+        ["max drawdown", fmt(row["max_drawdown"], "pct"), fmt(row["buy_hold_max_drawdown"], "pct")],
+        ["trades", fmt(row["trades"], "int"), "-"],
+    ])
+    events = h.table(
+        ["horizon (sessions)", "setups", "clusters", "mean", "baseline mean", "excess mean", f"excess {conf} CI",
+         "p-value", "beats baseline"],
+        [[s.horizon, s.events, s.clusters, fmt(s.mean, "signed"), fmt(s.baseline_mean, "signed"),
+          fmt(s.excess_mean, "signed"), ci_cell(s.excess_ci), fmt(s.p_value, "p"), "yes" if s.beats_baseline else "no"]
+         for s in study.horizons])
+    body = "\n".join([
+        f"<h1>{h.esc(title)}</h1>",
+        f'<p class="muted">{h.esc(symbol)}, {row["period"][0]} to {row["period"][1]}. '
+        '<a href="../../study.html">Back to the study</a>.</p>',
+        '<section id="metrics"><h2 class="first">Backtest against its own buy-and-hold</h2>', headline, "</section>",
+        f'<section id="event-study"><h2>Event study of the {study.setups} setups</h2>', events,
+        f'<p class="muted">Uncertainty: {h.esc(study.method)}. Setups: setups.csv; metrics: metrics.json.</p>',
+        "</section>",
+    ])
+    return h.page(title, body)

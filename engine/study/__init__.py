@@ -1,0 +1,1 @@
+"""Study stage: one strategy's setup across several instruments and market regimes."""

@@ -1,0 +1,294 @@
+"""Architecture: the allowed import directions between the stages (ARCHITECTURE.md), read from the source.
+
+Every `import` and `from ... import` of every module under engine/ and strategies/ counts, including the
+ones inside functions: a lazy import still ties two stages together, it only hides the tie. The checker
+runs on a directory, so the last tests plant violations in a copy and watch it catch each one.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("engine", "strategies")
+
+# The stages in import order: a unit may import its own modules and the units of earlier stages, never later
+# ones. A unit is a folder under engine/ (engine.sweep), a loose module (engine.run) or all of `strategies`.
+# Import order is not quite run order: `strategies` imports no engine module at all, so the config may check
+# a strategy's parameters against its spec; `analysis` is the pure-function library (metrics, event study,
+# statistics) that the run, the twins, the sweep and the report all call.
+STAGES: list[tuple[str, tuple[str, ...]]] = [
+    ("strategies", ("strategies",)),
+    ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic",
+                    "engine.pool", "engine.numbers", "engine.progress")),
+    ("config", ("engine.config", "engine.config_sections", "engine.contracts")),
+    ("data", ("engine.data",)),
+    ("analysis", ("engine.analysis",)),
+    ("run", ("engine.feed", "engine.broker", "engine.trades", "engine.run", "engine.variants", "engine.preflight",
+             "engine.ledger")),
+    ("twins", ("engine.twins",)),
+    ("sweep", ("engine.sweep",)),
+    ("report", ("engine.report", "engine.results", "engine.summary", "engine.provenance")),
+    ("flows", ("engine.pipeline", "engine.snapshot_flow", "engine.compare", "engine.regress", "engine.catalog",
+               "engine.analogs_flow", "engine.study")),
+    ("cli", ("engine.cli", "engine.cli_shared")),
+]
+# Modules that sit in a folder of an earlier stage but are flows (they load, run and write): the commands
+# layer will move them; until then they rank with the flows.
+STAGE_OF_MODULE = {
+    "engine.sweep.pipeline": "flows",
+    "engine.sweep.walkforward_flow": "flows",
+    "engine.sweep.spec": "config",  # re-exports engine.config_sections for old imports
+}
+# The twins are a plug-in executor: the sweep reaches them through this one door, and they never import it.
+TWINS_PLUGIN = "engine.twins.executor"
+TWINS_DOOR = "engine.sweep.screen"
+
+
+@dataclass(frozen=True)
+class Import:
+    source: str  # importing module
+    target: str  # imported module (the deepest known module the statement names)
+    line: int
+    top_level: bool  # runs when the importing module is imported (not inside a function)
+
+
+def modules(root: Path) -> dict[str, Path]:
+    """Dotted module name -> file, for every .py under the packages."""
+    found = {}
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            parts = list(path.relative_to(root).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts.pop()
+            found[".".join(parts)] = path
+    return found
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def imports(root: Path) -> list[Import]:
+    """Every import statement of every module, resolved to module names (relative imports included)."""
+    known = modules(root)
+    found: list[Import] = []
+    for name, path in known.items():
+        is_package = path.name == "__init__.py"
+
+        def visit(node, top_level: bool, name=name, is_package=is_package):
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.Import):
+                    for alias in child.names:
+                        found.append(Import(name, alias.name, child.lineno, top_level))
+                elif isinstance(child, ast.ImportFrom):
+                    base = child.module or ""
+                    if child.level:
+                        anchor = name.split(".")[: len(name.split(".")) - child.level + (1 if is_package else 0)]
+                        base = ".".join(anchor + ([base] if base else []))
+                    for alias in child.names:
+                        sub = f"{base}.{alias.name}"
+                        found.append(Import(name, sub if sub in known else base, child.lineno, top_level))
+                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                    visit(child, False)
+                elif isinstance(child, ast.If) and _is_type_checking(child):
+                    visit(child, False)  # a dependency all the same, but nothing runs on import
+                else:
+                    visit(child, top_level)
+
+        visit(ast.parse(path.read_text(), str(path)), True)
+    return found
+
+
+def unit_of(module: str) -> str:
+    """The folder (or loose module) a module belongs to: engine.sweep.grid -> engine.sweep."""
+    parts = module.split(".")
+    if parts[0] == "strategies":
+        return "strategies"
+    for unit in (".".join(parts[:2]), module):
+        if any(unit in units for _, units in STAGES):
+            return unit
+    return ".".join(parts[:2])
+
+
+def stage_of(module: str) -> str | None:
+    if module in STAGE_OF_MODULE:
+        return STAGE_OF_MODULE[module]
+    unit = unit_of(module)
+    return next((stage for stage, units in STAGES if unit in units), None)
+
+
+def _loads_backtrader(known: set[str], found: list[Import]) -> set[str]:
+    """Modules that import Backtrader when they are imported: directly, through a module-level import, or
+    through the package __init__ that Python runs first."""
+    edges: dict[str, set[str]] = {m: set() for m in known}
+    for imp in found:
+        if imp.top_level:
+            edges[imp.source].add(imp.target)
+    for m in known:
+        parent = m.rpartition(".")[0]
+        while parent:
+            edges[m].add(parent)
+            parent = parent.rpartition(".")[0]
+    tainted = {m for m in known if "backtrader" in {t.split(".")[0] for t in edges[m]}}
+    changed = True
+    while changed:
+        changed = False
+        for m in known - tainted:
+            if edges[m] & tainted:
+                tainted.add(m)
+                changed = True
+    return tainted
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one node (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    out: list[list[str]] = []
+
+    def connect(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                connect(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                out.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            connect(v)
+    return out
+
+
+def violations(root: Path) -> list[str]:
+    """Every broken rule of ARCHITECTURE.md in the tree at `root`, one line each (empty: the tree is sound)."""
+    known = modules(root)
+    found = imports(root)
+    order = {stage: rank for rank, (stage, _) in enumerate(STAGES)}
+    tainted = _loads_backtrader(set(known), found)
+    problems: list[str] = []
+    for module in known:
+        if stage_of(module) is None:
+            problems.append(f"{module}: no stage: add its folder or module to STAGES in tests/test_architecture.py "
+                            "(and ARCHITECTURE.md)")
+    graph: dict[str, set[str]] = {}
+    for imp in found:
+        where = f"{known[imp.source].relative_to(root)}:{imp.line}"
+        source_stage = stage_of(imp.source)
+        if imp.source.startswith("engine.analysis") and (
+            imp.target.split(".")[0] == "backtrader" or imp.target in tainted
+        ):
+            problems.append(f"{where}: analysis imports {imp.target}, which loads Backtrader")
+        top = imp.target.split(".")[0]
+        if top not in PACKAGES:
+            continue
+        if imp.source.startswith("strategies") and top == "engine":
+            problems.append(f"{where}: strategies import the engine ({imp.target})")
+        if imp.source.startswith("engine.twins") and imp.target.startswith("engine.sweep"):
+            problems.append(f"{where}: the twins import the sweep ({imp.target}); the sweep calls them")
+        if imp.target.startswith("engine.twins") and not imp.source.startswith("engine.twins") and (
+            imp.source != TWINS_DOOR or imp.target != TWINS_PLUGIN
+        ):
+            problems.append(f"{where}: {imp.target} imported from outside the twins; only {TWINS_DOOR} "
+                            f"may import them, and only {TWINS_PLUGIN}")
+        target_stage = stage_of(imp.target)
+        source_unit, target_unit = unit_of(imp.source), unit_of(imp.target)
+        if source_unit == target_unit or source_stage is None or target_stage is None:
+            continue
+        graph.setdefault(source_unit, set()).add(target_unit)
+        if order[target_stage] > order[source_stage]:
+            problems.append(f"{where}: {imp.source} ({source_stage}) imports {imp.target} ({target_stage}): "
+                            "a later stage")
+    for cycle in _cycles(graph):
+        problems.append(f"import cycle between folders: {' <-> '.join(cycle)}")
+    return problems
+
+
+def test_the_tree_keeps_the_allowed_import_directions():
+    assert violations(ROOT) == []
+
+
+def test_analysis_runs_without_backtrader():
+    """Beyond the static check: importing every analysis module in a fresh interpreter loads no Backtrader."""
+    names = sorted(m for m in modules(ROOT) if m.startswith("engine.analysis"))
+    code = ("import importlib, sys\n"
+            f"for name in {names!r}: importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'backtrader'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert len(names) > 5  # the analysis modules were found
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    """A copy of engine/ and strategies/ to plant violations in."""
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
+    assert violations(tmp_path) == []
+    return tmp_path
+
+
+def _plant(root: Path, relative: str, code: str) -> None:
+    path = root / relative
+    path.write_text(path.read_text() + "\n\n" + code + "\n")
+
+
+PLANTS = {
+    "upward import": ("engine/config.py", "from engine.sweep.runner import rank_by",
+                      "engine.config (config) imports engine.sweep.runner (sweep): a later stage"),
+    "lazy upward import": ("engine/data/load.py", "def _late():\n    from engine.report import html",
+                           "engine.data.load (data) imports engine.report.html (report): a later stage"),
+    "twins import the sweep": ("engine/twins/confirm.py", "def _late():\n    from engine.sweep.runner import run_variants",
+                               "the twins import the sweep (engine.sweep.runner)"),
+    "sweep bypasses the plug-in": ("engine/sweep/runner.py", "def _late():\n    from engine.twins.run import run_twin",
+                                   "engine.twins.run imported from outside the twins"),
+    "analysis loads Backtrader": ("engine/analysis/metrics.py", "def _late():\n    from strategies import levels",
+                                  "analysis imports strategies.levels, which loads Backtrader"),
+    "analysis imports backtrader": ("engine/analysis/bootstrap.py", "import backtrader",
+                                    "analysis imports backtrader, which loads Backtrader"),
+    "strategies import the engine": ("strategies/signals.py", "from engine.errors import ConfigError",
+                                     "strategies import the engine (engine.errors)"),
+    # Two flows may import each other's stage, never each other: engine.compare already imports engine.pipeline.
+    "cycle between folders": ("engine/pipeline.py", "def _late():\n    from engine.compare import pipeline",
+                              "import cycle between folders: engine.compare <-> engine.pipeline"),
+}
+
+
+@pytest.mark.parametrize("plant", sorted(PLANTS))
+def test_a_planted_violation_is_caught(tree: Path, plant: str):
+    relative, code, expected = PLANTS[plant]
+    _plant(tree, relative, code)
+    found = violations(tree)
+    assert any(expected in problem for problem in found), found
+
+
+def test_a_module_without_a_stage_is_caught(tree: Path):
+    (tree / "engine" / "grab_bag.py").write_text('"""Nowhere."""\n')
+    assert violations(tree) == ["engine.grab_bag: no stage: add its folder or module to STAGES in "
+                                "tests/test_architecture.py (and ARCHITECTURE.md)"]
