@@ -68,8 +68,9 @@ def _data(files: list[tuple[str, Bars | None]]) -> list[dict]:
     return out
 
 
-def input_record(config_path, config, bars=None, bench=None) -> dict:
-    """One config as run: its file, hash, strategy source, the folder its data came from and the data files.
+def input_record(config_path, config, bars=None, bench=None, others: tuple = ()) -> dict:
+    """One config as run: its file, hash, strategy source, the folder its data came from and the data files
+    (`others`: more (role, bars) it read, e.g. the study's regime series).
 
     `bars` is None only for a config whose data was never read (`rtybt regress` refusing a changed file)."""
     return {
@@ -79,7 +80,7 @@ def input_record(config_path, config, bars=None, bench=None) -> dict:
         "strategy": config.strategy.name,
         "strategy_source_sha256": strategy_source_sha(config),
         "data_dir": str(bars.path.parent) if bars is not None else None,
-        "data": _data([("traded", bars), ("benchmark", bench)]),
+        "data": _data([("traded", bars), ("benchmark", bench), *others]),
     }
 
 

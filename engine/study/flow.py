@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,7 +93,7 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
                   command_line: list[str] | None = None) -> StudyRun:
     """Run the config's strategy with the same rules on every symbol, study its setups per market, pooled
     and by regime, and write results/<name>-study/<run id>/. One call, no printing."""
-    from engine.pipeline import _data_manifest, library_versions, strategy_source_sha
+    from engine.provenance import input_record, strategy_source_sha, write_manifest
     from engine.study.write import write_study
 
     started = datetime.now(UTC)
@@ -131,16 +130,12 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
     writer = RunWriter(root, f"{config.name}-study", new_run_id(digest, started))
     try:
         summary = write_study(writer, config, settings, runs, bars, analysis, executor.name, computed, reused)
-        writer.write_json("manifest.json", {
-            "run_id": writer.run_id, "config_path": source, "config_hash": config.config_hash(),
-            "market_config_hashes": {s: c.config_hash() for s, c in configs.items()},
-            "strategy_source_sha256": shas, "command_line": command_line or sys.argv,
-            "started_utc": started.isoformat(timespec="seconds"),
-            "finished_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-            "versions": library_versions(),
-            "data": {s: _data_manifest(b) for s, b in bars.items()},
-            "regime_data": _data_manifest(vix) if vix is not None else None,
-        })
+        # One input per market (the same rules on its symbol); the regime series rides with the first.
+        regime = (("regime", vix),) if vix is not None else ()
+        inputs = [input_record(source, c, bars[s], others=regime if i == 0 else ())
+                  for i, (s, c) in enumerate(configs.items())]
+        write_manifest(writer, "study", inputs, started, command_line,
+                       {"strategy_source_sha256": shas, "regimes": regimes.model_dump(mode="json")})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()

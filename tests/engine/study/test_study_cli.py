@@ -52,7 +52,10 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     assert pooled["setups"] == sum(m["setups"] for m in payload["markets"])
     assert pooled["clusters"] <= sum(m["clusters"] for m in payload["markets"])
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    assert set(manifest["data"]) == {"^RUT", "IWM", "SPY"} and manifest["regime_data"]["symbol"] == "^VIX"
+    # The provenance record of every command (engine/provenance.py): one input per market, the VIX with the first.
+    assert manifest["command"] == "study" and [i["data"][0]["symbol"] for i in manifest["inputs"]] == ["^RUT", "IWM", "SPY"]
+    assert [(d["role"], d["symbol"]) for d in manifest["inputs"][0]["data"]][-1] == ("regime", "^VIX")
+    assert set(manifest["files"]) >= {"study.json", "markets.csv", "forest.png"} and "manifest.json" not in manifest["files"]
 
 
 def test_each_market_is_the_run_command_on_that_symbol(small_study, study_config_path, tmp_path):
