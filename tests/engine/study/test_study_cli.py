@@ -120,7 +120,8 @@ def test_a_look_back_longer_than_a_markets_bars_is_one_line(study_config_path, t
       "levels_valid_from: 2010-01-01, levels_valid_to: 2016-12-31}"],
      "strategy.params.breakout_level: absolute price level 700 does not transfer between instruments; "
      "a study needs relative levels"),
-    (["broker.instrument=future"],
+    # ^RUT is no futures root: its terms are given, so that the study's own refusal is what answers.
+    (["broker.instrument=future", "broker.multiplier=50", "broker.tick=0.1", "broker.margin=7500"],
      "broker.instrument: 'future' contract terms do not transfer between instruments; "
      "a study needs instrument index or etf"),
     (["study.symbols=[../etc]"], "study.symbols: '../etc' must be a ticker like ^RUT or RTY=F, not a path (got ['../etc'])"),
