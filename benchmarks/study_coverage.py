@@ -3,7 +3,7 @@
 Usage: python benchmarks/study_coverage.py [--reps 500] [--boot 1000] [--seed 15]
 
 Each repetition draws four correlated synthetic markets (return correlation 0.7) whose setups cluster on the
-same days and predict nothing (tests/analysis/synthetic_markets.py), runs the pooled event study at 20
+same days and predict nothing (tests/engine/analysis/synthetic_markets.py), runs the pooled event study at 20
 sessions and records whether the 95% interval of the pooled excess covers zero. Side by side: the same data
 with every setup its own cluster (what resampling single events would give). Two designs:
 - sparse: the setups' forward windows add up to ~8% of each market's sessions. Target: the cross-market clusters
@@ -25,9 +25,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
-from tests.analysis.synthetic_markets import correlated_markets  # noqa: E402
 
 from engine.analysis.cross_market import clustered_excess, pooled_horizon, setup_table  # noqa: E402
+from tests.engine.analysis.synthetic_markets import correlated_markets  # noqa: E402
 
 SYMBOLS = ["^RUT", "IWM", "SPY", "QQQ"]
 HORIZON = 20

@@ -78,7 +78,8 @@ def stated_costs(broker: BrokerConfig, symbol: str | None = None) -> str:
             f" {contract_root(symbol)} (terms from the config)" if symbol else "")
         return (
             f"futures{named}: ${broker.commission_per_contract:g} per contract per side, "
-            f"{broker.slippage_ticks} tick(s) of {broker.tick:g} slippage, ${broker.multiplier:g}/point, "
+            f"{broker.slippage_ticks} tick{'' if broker.slippage_ticks == 1 else 's'} of {broker.tick:g} slippage, "
+            f"${broker.multiplier:g}/point, "
             f"${broker.margin:,.0f} margin"
         )
     return (

@@ -165,6 +165,22 @@ def strategies_(
         typer.echo(line)
 
 
+@app.command("check-strategy")
+def check_strategy(
+    file: Annotated[str, typer.Argument(help="Your strategy file, e.g. my_strategies/pullback.py", show_default=False)],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Run the no-look-ahead harness on every strategy of a file: one line per check; exit 1 if one fails."""
+    from engine.lookahead import check_strategy_file
+
+    with status(f"check-strategy {Path(file).name}") as shown:
+        lines = check_strategy_file(file, data_dir, on_stage=shown.stage)
+    for line in lines:
+        echo(line.line(), 0)
+    if not all(line.passed for line in lines):
+        sys.exit(1)
+
+
 @app.command()
 def regress(
     configs: Annotated[list[str] | None, typer.Argument(help="configs to check (default: configs/*.yaml)", show_default=False)] = None,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -17,6 +19,7 @@ from pydantic import (
     ValidationError,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 
@@ -72,7 +75,18 @@ class DataConfig(_Section):
 
 
 class StrategyConfig(_Section):
-    name: str = Field(..., description="registered strategy name (see `rtybt strategies`)")
+    name: str = Field(..., description="registered strategy name (see `rtybt strategies`), or a strategy's name "
+                      "in `file`")
+    file: str | None = Field(None, description="a Python file of your own NoteStrategy subclasses; relative paths "
+                             "are relative to this config file")
+
+    @model_serializer(mode="wrap")
+    def _omit_unused_file(self, handler):
+        # A registry strategy dumps as before (no `file: null`): config hashes and config.yaml stay unchanged.
+        data = handler(self)
+        if data.get("file") is None:
+            data.pop("file", None)
+        return data
     params: dict[str, Any] = Field(default_factory=dict, description="strategy parameters; missing ones take defaults")
 
 
@@ -215,6 +229,14 @@ class EventStudyConfig(_Section):
 
 class ReportConfig(_Section):
     zoom_months: int = Field(12, ge=1, le=600, description="the note's chart zoomed on the last N months of data")
+    zoom: tuple[date, date] | None = Field(None, description="the note's chart zoomed on [start, end] instead "
+                                           "(default: the last zoom_months months, moved to hold the note's date)")
+
+    @model_validator(mode="after")
+    def _zoom_ordered(self):
+        if self.zoom is not None and self.zoom[0] >= self.zoom[1]:
+            raise ValueError(f"zoom: start {self.zoom[0]} must be before end {self.zoom[1]}")
+        return self
 
 
 class OutputConfig(_Section):
@@ -383,9 +405,7 @@ def _resolve_contract(config: RunConfig, source: str) -> None:
 
 def _check_strategy_dates(config: RunConfig, source: str) -> None:
     """A strategy with absolute price levels checks the run's dates against the window those levels hold in."""
-    from strategies import STRATEGIES
-
-    check = getattr(STRATEGIES[config.strategy.name], "check_data_window", None)
+    check = getattr(strategy_class(config.strategy, source), "check_data_window", None)
     if check is None:
         return
     try:
@@ -394,18 +414,31 @@ def _check_strategy_dates(config: RunConfig, source: str) -> None:
         raise ConfigError(f"{source}: data: {exc}") from None
 
 
-def resolve_strategy_params(strategy: StrategyConfig, source: str) -> dict[str, Any]:
-    """Check params against the strategy's declared spec; return every param (defaults filled in)."""
+def strategy_class(strategy: StrategyConfig, source: str) -> type:
+    """The registered strategy, or the user's from `strategy.file`; a bad name or file is a ConfigError."""
     from strategies import (
         STRATEGIES,  # the registry imports Backtrader: only when a config is validated
     )
 
+    if strategy.file is not None:
+        from strategies.files import StrategyFileError, load_strategy_file
+
+        try:
+            return load_strategy_file(strategy.file, strategy.name)
+        except StrategyFileError as exc:
+            raise ConfigError(f"{source}: strategy.file: {strategy.file}: {exc}") from None
     cls = STRATEGIES.get(strategy.name)
     if cls is None:
         hint = did_you_mean(strategy.name, STRATEGIES)
         raise ConfigError(
             f"{source}: strategy.name: unknown strategy {strategy.name!r}{hint}; known: {', '.join(sorted(STRATEGIES))}"
         )
+    return cls
+
+
+def resolve_strategy_params(strategy: StrategyConfig, source: str) -> dict[str, Any]:
+    """Check params against the strategy's declared spec; return every param (defaults filled in)."""
+    cls = strategy_class(strategy, source)
     spec = {p.name: p for p in cls.spec}
     resolved: dict[str, Any] = {}
     for key, value in strategy.params.items():
@@ -430,18 +463,46 @@ def resolve_strategy_params(strategy: StrategyConfig, source: str) -> dict[str, 
     return resolved
 
 
-def load_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
-    """Read, override, validate. Relative data.dir is made absolute against the config's folder."""
-    path = Path(path)
-    raw = read_yaml(path)
-    raw = apply_overrides(raw, overrides or [], str(path))
-    config = validate_config(raw, str(path))
+class InlineConfig(dict):
+    """A config given as a Python mapping (the Python API): validated exactly like a file. Relative paths
+    (data.dir, strategy.file) are relative to `base_dir` (default: the working directory); errors and
+    manifests name it by `label`; the run's name defaults to the strategy's."""
+
+    def __init__(self, mapping: Mapping, base_dir: str | Path | None = None, label: str = "config dict"):
+        super().__init__(copy.deepcopy(dict(mapping)))
+        self.base_dir = Path(base_dir) if base_dir is not None else Path.cwd()
+        self.label = label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _resolve_strategy_file(raw: dict, base: Path) -> None:
+    """strategy.file relative to the config's folder, before validation loads it."""
+    strategy = raw.get("strategy")
+    if isinstance(strategy, dict) and isinstance(strategy.get("file"), str) and strategy["file"].strip():
+        file = Path(strategy["file"]).expanduser()
+        strategy["file"] = str(file if file.is_absolute() else (base / file).resolve())
+
+
+def load_config(path: str | Path | InlineConfig, overrides: list[str] | None = None) -> RunConfig:
+    """Read (or take the InlineConfig), override, validate. Relative data.dir and strategy.file are made
+    absolute against the config's folder."""
+    if isinstance(path, InlineConfig):
+        raw, base, source = copy.deepcopy(dict(path)), path.base_dir, str(path)
+        stem = raw["strategy"].get("name") if isinstance(raw.get("strategy"), dict) else None
+    else:
+        path = Path(path)
+        raw, base, source, stem = read_yaml(path), path.parent, str(path), path.stem
+    raw = apply_overrides(raw, overrides or [], source)
+    _resolve_strategy_file(raw, base)
+    config = validate_config(raw, source)
     if config.name is None:
-        config.name = path.stem if RUN_NAME.match(path.stem) else "run"
+        config.name = stem if isinstance(stem, str) and RUN_NAME.match(stem) else "run"
     if config.data.dir is not None:
         data_dir = Path(config.data.dir).expanduser()
         if not data_dir.is_absolute():
-            data_dir = (path.parent / data_dir).resolve()
+            data_dir = (base / data_dir).resolve()
         config.data.dir = str(data_dir)
     return config
 

@@ -88,13 +88,15 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
         raise ResultsError(f"{config_path}: {key}: {exc}") from None
     announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
-    check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+    check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path),
+                                config.strategy.file)
     announce(on_stage, "backtest")
     try:
         result = run_backtest(config, bars.frame, bench.frame if bench else None, on_stage=on_stage)
     except IndexError:
         # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
-        check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path))
+        check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path),
+                              config.strategy.file)
         raise
 
     writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))

@@ -7,7 +7,8 @@ import pandas as pd
 from engine.errors import ConfigError
 
 
-def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame, source: str) -> None:
+def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame, source: str,
+                          file: str | None = None) -> None:
     """Name the look-back (in bars) longer than the data: called when Backtrader crashed on it (IndexError).
 
     Not checked up front: a parameter unused in the configured mode (e.g. a zone look-back with an
@@ -18,7 +19,7 @@ def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame,
     rows = len(frame)
     span = f"{frame.index[0].date()} to {frame.index[-1].date()}" if rows else "the range"
     lookbacks = {}
-    for param in get_strategy(strategy_name).spec:
+    for param in get_strategy(strategy_name, file).spec:
         value = params.get(param.name)
         if param.unit == "bars" and isinstance(value, int | float) and not isinstance(value, bool):
             lookbacks[param.name] = value
@@ -40,7 +41,8 @@ def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame,
 LEVEL_SLACK = 1.5
 
 
-def check_levels_in_price_range(strategy_name: str, params: dict, frame: pd.DataFrame, source: str) -> None:
+def check_levels_in_price_range(strategy_name: str, params: dict, frame: pd.DataFrame, source: str,
+                                file: str | None = None) -> None:
     """An absolute price level that no bar of the run comes near is a level from another era or instrument.
 
     A 2,100 ^RUT level on IWM (~200) or a typo (21000) would silently give zero trades: refuse it instead.
@@ -48,7 +50,7 @@ def check_levels_in_price_range(strategy_name: str, params: dict, frame: pd.Data
     from strategies import get_strategy
 
     low, high = float(frame["low"].min()), float(frame["high"].max())
-    for param in get_strategy(strategy_name).spec:
+    for param in get_strategy(strategy_name, file).spec:
         value = params.get(param.name)
         if param.unit != "price" or not isinstance(value, int | float) or isinstance(value, bool):
             continue

@@ -38,7 +38,7 @@ def strategy_source_sha(config) -> str:
     """sha256 of the source of the module that defines the config's strategy."""
     from strategies import get_strategy
 
-    cls = get_strategy(config.strategy.name)
+    cls = get_strategy(config.strategy.name, config.strategy.file)
     source = inspect.getsource(sys.modules[cls.__module__])
     return hashlib.sha256(source.encode()).hexdigest()
 
@@ -68,9 +68,8 @@ def _data(files: list[tuple[str, Bars | None]]) -> list[dict]:
     return out
 
 
-def input_record(config_path, config, bars=None, bench=None, others: tuple = ()) -> dict:
-    """One config as run: its file, hash, strategy source, the folder its data came from and the data files
-    (`others`: more (role, bars) it read, e.g. the study's regime series).
+def input_record(config_path, config, bars=None, bench=None) -> dict:
+    """One config as run: its file, hash, strategy source, the folder its data came from and the data files.
 
     `bars` is None only for a config whose data was never read (`rtybt regress` refusing a changed file)."""
     return {
@@ -80,7 +79,7 @@ def input_record(config_path, config, bars=None, bench=None, others: tuple = ())
         "strategy": config.strategy.name,
         "strategy_source_sha256": strategy_source_sha(config),
         "data_dir": str(bars.path.parent) if bars is not None else None,
-        "data": _data([("traded", bars), ("benchmark", bench), *others]),
+        "data": _data([("traded", bars), ("benchmark", bench)]),
     }
 
 

@@ -112,7 +112,7 @@ def _returns(equity: pd.Series, cash: float) -> pd.Series:
 def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.DataFrame | None = None,
                  on_stage: Callable[[str], None] | None = None) -> RunResult:
     """Run the configured strategy (and buy-and-hold on the benchmark) over validated bars."""
-    strategy_cls = get_strategy(config.strategy.name)
+    strategy_cls = get_strategy(config.strategy.name, config.strategy.file)
     symbol = config.data.symbol
     run = run_strategy(strategy_cls, config.strategy.params, frame, config, symbol)
     multiplier = config.broker.multiplier if config.broker.instrument == "future" else 1.0

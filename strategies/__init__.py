@@ -47,7 +47,13 @@ class UnknownStrategy(KeyError):
     """Raised by get_strategy for a name that is not registered."""
 
 
-def get_strategy(name: str) -> type[NoteStrategy]:
+def get_strategy(name: str, file: str | None = None) -> type[NoteStrategy]:
+    """The registered strategy `name`, or with `file` the one of that name in a user's strategy file
+    (strategies.files: a StrategyFileError says why it cannot be loaded)."""
+    if file is not None:
+        from strategies.files import load_strategy_file
+
+        return load_strategy_file(file, name)
     try:
         return _registry()[name]
     except KeyError:

@@ -39,6 +39,7 @@ class Entry:
     returns: pd.Series
     source: str = ""  # where it came from: a run directory, "computed", a sweep variant
     extra: dict = field(default_factory=dict)  # more columns (e.g. event-study edge and its interval)
+    run_dir: str | None = None  # the stored run (its tearsheet is linked from the comparison page)
 
     @property
     def period(self) -> tuple[str, str]:

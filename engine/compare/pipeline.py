@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,9 +26,10 @@ class CompareRun:
     summary: dict
 
 
-def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | None:
-    """The newest run under results/<name>/ whose manifest has this config hash and data checksum; its files
-    are verified against the manifest (a changed or truncated one is refused, never read)."""
+def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_sha256: str | None = None) -> Path | None:
+    """The newest run under results/<name>/ whose manifest has this config hash and data checksum (and, when
+    given, this strategy source: an edited strategy file is run again); its files are verified against the
+    manifest (a changed or truncated one is refused, never read)."""
     from engine.provenance import read_manifest, traded_data, verify_files
 
     if not parent.is_dir():
@@ -38,7 +40,8 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str) -> Path | 
         except ResultsError:
             continue  # not a run this version wrote: never reused
         same = manifest["inputs"][0].get("config_hash") == config_hash \
-            and traded_data(manifest).get("sha256") == data_sha256
+            and traded_data(manifest).get("sha256") == data_sha256 \
+            and strategy_sha256 in (None, manifest["inputs"][0].get("strategy_source_sha256"))
         if same and manifest.get("command") == "run":
             try:
                 verify_files(manifest_path.parent, manifest)
@@ -55,12 +58,19 @@ def event_study_edge(run_dir: Path, horizon: int) -> dict:
     return edge_at(study.get("horizons", []), horizon)
 
 
+def tearsheet_link(run_dir: str | None, page_dir: Path) -> str | None:
+    """The run's tearsheet relative to the comparison page (results move as one tree), if it has one."""
+    if not run_dir or not (Path(run_dir) / "tearsheet.html").is_file():
+        return None
+    return Path(os.path.relpath(Path(run_dir) / "tearsheet.html", page_dir)).as_posix()
+
+
 def execute_compare(config_paths: list[str], overrides: list[str] | None = None, data_dir: str | None = None,
                     results_dir: str | None = None, metric: str = "sharpe", rerun: bool = False,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
     """`on_stage(text)` is told which config of N is at which step, for a status line."""
     from engine.pipeline import execute_run, load_run_bars
-    from engine.provenance import input_record, write_manifest
+    from engine.provenance import input_record, strategy_source_sha, write_manifest
     from engine.sweep.spec import RANKABLE
 
     if metric not in RANKABLE:
@@ -68,7 +78,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     if not config_paths:
         raise ConfigError("compare needs at least one config file")
     started = datetime.now(UTC)
-    entries, benchmarks, hashes, bench_rows = [], {}, [], {}
+    entries, benchmarks, hashes, bench_rows, bench_metrics = [], {}, [], {}, {}
     root_for_output = None
     prepared = []
     # Every config, results folder and data file is checked before the first run: a bad input in the last
@@ -86,7 +96,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         step = stage_of(on_stage, f"config {i} of {len(prepared)} ({config.name})")
         config_hash = config.config_hash()
         hashes.append(config_hash)
-        stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256)
+        stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256,
+                                                    strategy_source_sha(config))
         if stored is None:
             stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line,
                                  on_stage=step).run_dir
@@ -98,10 +109,11 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         frame = pd.read_csv(stored / "returns.csv", index_col="date", parse_dates=["date"])
         entries.append(Entry(config.name, config.strategy.name, config.strategy.params, config.data.symbol,
                              metrics["strategy"], frame["returns"], source,
-                             event_study_edge(stored, config.event_study.verdict_horizon)))
+                             event_study_edge(stored, config.event_study.verdict_horizon), str(stored)))
         if "benchmark_returns" in frame and metrics.get("benchmark_symbol"):
             label = f"buy & hold {metrics['benchmark_symbol']}"
             benchmarks.setdefault(label, frame["benchmark_returns"])
+            bench_metrics.setdefault(label, metrics.get("benchmark"))
             period = (str(frame.index[0].date()), str(frame.index[-1].date()))
             bench_rows.setdefault((config.data.symbol, *period, label), metrics.get("benchmark") or {})
     announce(on_stage, "report")
@@ -115,9 +127,11 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         notes = [EDGE_NOTE]
         if len(benchmarks) > 1:
             notes.append(f"benchmarks differ; the chart shows {label}.")
+        final = writer.final_parent / writer.run_id
+        links = {e.label: tearsheet_link(e.run_dir, final) for e in entries}
         write_comparison(writer, entries, table, f"compare: {', '.join(e.label for e in entries)}", metric,
                          (label, bench) if bench is not None else None, notes, stem="comparison",
-                         extra_columns=EDGE_COLUMNS)
+                         extra_columns=EDGE_COLUMNS, benchmark_metrics=bench_metrics.get(label), links=links)
         write_manifest(writer, "compare", inputs, started, command_line,
                        {"metric": metric, "sources": [e.source for e in entries]})
         run_dir = writer.commit()

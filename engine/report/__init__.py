@@ -1,1 +1,1 @@
-"""Report stage: the only place that imports matplotlib/pyfolio; writes figures and documents."""
+"""Report stage: the only place that imports matplotlib; writes figures and documents."""

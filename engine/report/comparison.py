@@ -1,106 +1,280 @@
-"""Report stage: the comparison report — ranked table, overlaid equity and drawdown curves — as HTML, JSON and CSV."""
+"""Report stage: the comparison report (compare and sweep pages): a generated summary, the ranked table with a
+buy-and-hold row and links to each run's tearsheet, overfitting in words, the heatmap and the curves."""
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import json
 import math
 
 import pandas as pd
 
 from engine.analysis.comparison import COLUMNS, Entry
+from engine.report import html as h
+
+CURVES_ALT = "equity and drawdown"
+VARIANTS_SHOWN = 200  # a longer sweep table is cut to its best rows; sweep.csv holds every variant
 
 
 def _fmt(value, kind: str) -> str:
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "-"
-    if kind == "pct":
-        return f"{value:.2%}"
-    if kind == "int":
-        return f"{int(value)}"
+    if kind == "text":
+        return "–" if value is None else str(value)
     if kind == "num":
-        return f"{value:.2f}"
-    return html.escape(str(value))
+        kind = "ratio"
+    return h.fmt(value, kind)
+
+
+def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0):
+    """Equity (log) and drawdown of every entry, overlaid, with the benchmark dashed in grey."""
+    from engine.report.figures import fit, pyplot
+
+    plt = pyplot()
+    fig, (ax, ax_dd) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    series = [(e.label, e.returns, None) for e in entries]
+    if benchmark is not None:
+        series.append((benchmark[0], benchmark[1], "#888888"))
+    for label, returns, color in series:
+        wealth = cash * (1.0 + returns.fillna(0.0)).cumprod()
+        dd = wealth / wealth.cummax() - 1.0
+        style = {"color": color, "lw": 1.6, "ls": "--"} if color else {"lw": 1.1}
+        ax.plot(wealth.index, wealth.to_numpy(), label=label, **style)
+        ax_dd.plot(dd.index, dd.to_numpy() * 100, **style)
+    ax.set_yscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylabel("growth of 1 (log)")
+    ax.set_title("Growth of 1 after costs, and drawdown from the peak")
+    ax.legend(loc="upper left", fontsize=8.5, ncol=2 if len(series) > 4 else 1)
+    ax_dd.set_ylabel("drawdown, %")
+    fit(fig, left=0.09, top=0.93, bottom=0.07, hspace=0.08)
+    return fig
 
 
 def curves_png(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> bytes:
-    """Equity (log) and drawdown of every entry, overlaid, with the benchmark in grey."""
-    import matplotlib
+    from engine.report.figures import to_png
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, (ax, ax_dd) = plt.subplots(2, 1, figsize=(11, 7), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
-    try:
-        series = [(e.label, e.returns, None) for e in entries]
-        if benchmark is not None:
-            series.append((benchmark[0], benchmark[1], "#888888"))
-        for label, returns, color in series:
-            wealth = cash * (1.0 + returns.fillna(0.0)).cumprod()
-            dd = wealth / wealth.cummax() - 1.0
-            style = {"color": color, "lw": 1.6, "ls": "--"} if color else {"lw": 1.0}
-            ax.plot(wealth.index, wealth.to_numpy(), label=label, **style)
-            ax_dd.plot(dd.index, dd.to_numpy() * 100, **style)
-        ax.set_yscale("log")
-        ax.set_ylabel("growth of 1 (log)")
-        ax.legend(loc="upper left", fontsize=7)
-        ax.grid(alpha=0.3)
-        ax_dd.set_ylabel("drawdown, %")
-        ax_dd.grid(alpha=0.3)
-        fig.tight_layout()
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=90, metadata={"Software": None})
-        return buf.getvalue()
-    finally:
-        plt.close(fig)
+    return to_png(curves_figure(entries, benchmark, cash))
 
 
-def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = ()) -> str:
-    columns = [("rank", "rank", "int"), ("label", "variant", "text"), ("strategy", "strategy", "text"),
-               ("params", "params", "text"), ("symbol", "symbol", "text"), ("start", "from", "text"),
-               ("end", "to", "text"), *COLUMNS, *extra_columns]
+def _distinct_digits(values: list, kind: str) -> str:
+    """The format of the ranking column: enough decimals that different ranks never print the same value."""
+    finite = [float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))]
+    base = 2
+    for digits in range(base, 6):
+        scale = 100 if kind == "pct" else 1
+        shown = [round(v * scale, digits) for v in finite]
+        if len(set(shown)) == len(set(finite)):
+            return str(digits)
+    return "5"
+
+
+def _fmt_ranked(value, kind: str, digits: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if kind == "pct":
+        return f"{value * 100:.{digits}f}%".replace("-", h.MINUS)
+    if kind in ("num", "ratio"):
+        return f"{value:,.{int(digits)}f}".replace("-", h.MINUS)
+    return _fmt(value, kind)
+
+
+def summary_sentence(table: pd.DataFrame, metric: str, metric_title: str, bench_label: str | None,
+                     bench_metrics: dict | None, kind: str = "ratio", digits: str | None = None,
+                     population: pd.DataFrame | None = None) -> str:
+    """Who ranks first, by how much, and how many rows beat buy-and-hold on the ranking metric and on CAGR
+    (the ranking metric printed with the table's digits); `population` is every variant when the table shows
+    only the best ones."""
+    every = population if population is not None else table
+    digits = digits or _distinct_digits(list(table[metric]), kind)
+
+    def shown(value) -> str:
+        return _fmt_ranked(value, kind, digits)
+
+    ranked = table[table["rank"] == 1]
+    groups = table["group"].nunique() if "group" in table else 1
+    best = ranked.iloc[0]
+    parts = [f"Ranked by {metric_title}, {best['label']} comes first"
+             + (" in its group" if groups > 1 else f" of {len(every)}")
+             + f" ({metric_title} {shown(best.get(metric))}, CAGR {_fmt(best.get('cagr'), 'pct')}, worst drawdown "
+               f"{_fmt(best.get('max_drawdown'), 'pct')})."]
+    if bench_metrics and groups == 1:
+        b_val, b_cagr = bench_metrics.get(metric), bench_metrics.get("cagr")
+        if b_val is not None and b_cagr is not None:
+            on_metric = int((pd.to_numeric(every[metric], errors="coerce") > b_val).sum())
+            on_cagr = int((pd.to_numeric(every["cagr"], errors="coerce") > b_cagr).sum())
+            parts.append(f"{bench_label[:1].upper() + bench_label[1:]} had {metric_title} {shown(b_val)} and CAGR "
+                         f"{_fmt(b_cagr, 'pct')}: {on_metric} of {len(every)} beat it on {metric_title}, {on_cagr} on CAGR.")
+    return " ".join(parts)
+
+
+def overfitting_words(dsr: dict | None, pbo: dict | None) -> str:
+    """Deflated Sharpe and PBO in words next to their numbers."""
+    parts = []
+    if dsr:
+        value = dsr.get("deflated_sharpe")
+        trials = dsr.get("trials")
+        if value is not None:
+            strength = ("strong evidence" if value >= 0.95 else "some evidence" if value >= 0.8
+                        else "no real evidence")
+            parts.append(
+                f"<p><b>Deflated Sharpe ratio {value:.3f}</b>: the probability that the best variant's true Sharpe is "
+                f"above what the best of {trials} zero-skill variants would show by luck, allowing for its returns' "
+                f"skew and fat tails. {strength.capitalize()} that the best variant is more than luck (0.95 or more is the usual "
+                "bar).</p>")
+    if pbo:
+        value = pbo.get("pbo")
+        if value is not None:
+            verdict = ("the ranking does not carry over" if value >= 0.5 else
+                       "the ranking carries over only partly" if value >= 0.2 else "the ranking mostly carries over")
+            parts.append(
+                f"<p><b>Probability of backtest overfitting {value:.3f}</b>: the history was cut into "
+                f"{pbo.get('blocks')} blocks and split {h.fmt(pbo.get('splits'), 'int')} ways into halves; in that "
+                f"share of splits the variant that ranked best on one half ranked in the bottom half on the other. "
+                f"{verdict.capitalize()} out of sample (0.5 is a coin toss).</p>")
+    if (dsr and pbo and dsr.get("deflated_sharpe") is not None and pbo.get("pbo") is not None
+            and dsr["deflated_sharpe"] >= 0.95 and pbo["pbo"] >= 0.2):
+        parts.append("<p>Together: the strategy family has an edge over zero skill, but which parameter set is best "
+                         "is largely noise; do not trust the winner's exact parameters.</p>")
+    return "".join(parts)
+
+
+def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = (), metric: str | None = None,
+               links: dict[str, str] | None = None, bench: tuple[str, dict] | None = None,
+               params: dict[str, str] | None = None, digits: str | None = None) -> str:
+    """The ranked table; `links` maps a label to its tearsheet (relative path); `bench` adds buy-and-hold last."""
+    groups = table["group"].nunique() if "group" in table else 1
+    redundant = "strategy" in table and (table["strategy"].nunique() == 1 or (table["strategy"] == table["label"]).all())
+    columns = [("rank", "rank", "int"), ("label", "variant", "text")]
+    if not redundant:
+        columns.append(("strategy", "strategy", "text"))
+    if groups > 1:
+        columns += [("symbol", "symbol", "text"), ("start", "from", "text"), ("end", "to", "text")]
+    columns += [*COLUMNS, *extra_columns]
+    if "params" in table and not (table["params"] == table["label"]).all():
+        columns.append(("params", "parameters", "prose"))  # last: the numbers come first on a narrow screen
     columns = [c for c in columns if c[0] in table.columns]
-    head = "".join(f"<th>{html.escape(title)}</th>" for _, title, _ in columns)
+    if {"edge_ci_low", "edge_ci_high"} <= {c[0] for c in columns}:  # one interval column, "low to high"
+        columns = [c for c in columns if c[0] != "edge_ci_high"]
+        columns = [("edge_ci_low", "edge interval", "interval") if c[0] == "edge_ci_low" else c for c in columns]
+    kinds = {key: kind for key, _, kind in columns}
+    if digits is None:
+        digits = _distinct_digits(list(table[metric]), kinds.get(metric, "num")) if metric in kinds else "2"
+    head = "".join(f'<th class="text">{h.esc(title)}</th>' if kind in ("text", "prose") else f"<th>{h.esc(title)}</th>"
+                   for _, title, kind in columns)
     body = []
     for row in table.to_dict("records"):
-        cells = "".join(f"<td>{_fmt(row.get(key), kind)}</td>" for key, _, kind in columns)
+        cells = []
+        for key, _, kind in columns:
+            value = row.get(key)
+            if key == metric:
+                text = _fmt_ranked(value, kind, digits)
+                cells.append(f"<td><b>{h.esc(text)}</b></td>")
+            elif kind == "interval":
+                low, high = row.get("edge_ci_low"), row.get("edge_ci_high")
+                text = "–" if low is None or high is None else f"{h.fmt(low, 'spct')} to {h.fmt(high, 'spct')}"
+                cells.append(f"<td>{h.esc(text)}</td>")
+            elif key == "params":
+                text = (params or {}).get(row.get("label")) or _fmt(value, "text")
+                cells.append(f'<td class="prose">{h.esc(text)}</td>')
+            elif key == "label" and links and links.get(value):
+                cells.append(f'<td class="text"><a href="{h.esc(links[value])}">{h.esc(value)}</a></td>')
+            else:
+                css = ' class="text"' if kind == "text" else ""
+                cells.append(f"<td{css}>{h.esc(_fmt(value, kind))}</td>")
         flag = row.get("flag") or ""
-        body.append(f"<tr title='{html.escape(flag)}'>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+        body.append(f"<tr title='{h.esc(flag)}'>{''.join(cells)}</tr>" if flag else f"<tr>{''.join(cells)}</tr>")
+    if bench is not None:
+        label, metrics = bench
+        cells = []
+        for key, _, kind in columns:
+            if key == "rank":
+                cells.append("<td>–</td>")
+            elif key == "label":
+                cells.append(f'<td class="text">{h.esc(label)}</td>')
+            elif key == metric:
+                cells.append(f"<td>{h.esc(_fmt_ranked(metrics.get(key), kind, digits))}</td>")
+            elif key in metrics:
+                cells.append(f"<td>{h.esc(_fmt(metrics.get(key) if key != 'trades' else None, kind))}</td>")
+            else:
+                cells.append('<td class="text"></td>' if kind in ("text", "prose") else "<td>–</td>")
+        body.append(f'<tr class="bench">{"".join(cells)}</tr>')
+    return h.scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def variants_table(variants: pd.DataFrame, params: list[str], metric: str, csv_name: str = "sweep.csv",
+                   digits: str = "2") -> str:
+    """Every variant of the grid (its best `VARIANTS_SHOWN` when there are more), ranked, with the CSV linked."""
+    shown = variants.sort_values("rank", kind="stable").head(VARIANTS_SHOWN)
+    cols = [("rank", "rank", "int"), *[(p, p, "text") for p in params if p in shown], *COLUMNS]
+    cols = [c for c in cols if c[0] in shown.columns]
+    rows = []
+    for row in shown.to_dict("records"):
+        cells = []
+        for key, _, kind in cols:
+            text = _fmt(row.get(key), kind)
+            if key == metric:
+                text = _fmt_ranked(row.get(key), kind, digits)
+                cells.append(h.Cell(f"<b>{h.esc(text)}</b>", raw=True))
+            else:
+                cells.append(h.Cell(text, "text" if kind == "text" else ""))
+        rows.append(cells)
+    more = (f"the best {len(shown)} of {len(variants)} shown; " if len(variants) > len(shown) else "")
+    return (h.table([title for _, title, _ in cols], rows)
+            + f'<p class="note">Every variant of the grid, ranked by {h.esc(metric)} ({more}all of them, with every '
+              f'metric, in <a href="{csv_name}">{csv_name}</a>).</p>')
 
 
 def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: str, metric: str,
                      benchmark: tuple[str, pd.Series] | None = None, notes: list[str] = (),
                      sections: dict[str, dict] | None = None, stem: str = "comparison",
-                     extra_columns: list[tuple[str, str, str]] = ()) -> None:
+                     extra_columns: list[tuple[str, str, str]] = (), benchmark_metrics: dict | None = None,
+                     links: dict[str, str] | None = None, heatmap_png: bytes | None = None,
+                     variants: pd.DataFrame | None = None, variant_params: list[str] = (),
+                     intro: str = "") -> None:
     """comparison.csv, comparison.json and a self-contained comparison.html (charts inlined as PNG)."""
     table.to_csv(writer.path(f"{stem}.csv"), index=False)
     writer.write_json(f"{stem}.json", {"title": title, "ranked_by": metric, "notes": list(notes),
                                        "rows": json.loads(table.to_json(orient="records")),
                                        **(sections or {})})
-    png = base64.b64encode(curves_png(entries, benchmark)).decode("ascii")
+    png = curves_png(entries, benchmark)
     flags = sorted({f for f in table.get("flag", pd.Series(dtype=str)) if f})
-    parts = [
-        "<!doctype html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;margin:2em}}"
-        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 7px;"
-        "text-align:right}th{background:#eee}.warn{color:#a33}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>",
-        f"<p>Ranked by {html.escape(metric)} (1 = best).</p>",
-    ]
+    titles = {key: (title_, kind) for key, title_, kind in [*COLUMNS, *extra_columns]}
+    metric_title, metric_kind = titles.get(metric, (metric, "num"))
+    bench_label = benchmark[0] if benchmark else None
+    parts = [f"<h1>{h.esc(title)}</h1>"]
+    ranked_values = list((variants if variants is not None else table)[metric])
+    digits = _distinct_digits(ranked_values, metric_kind)
+    summary = summary_sentence(table, metric, metric_title, bench_label, benchmark_metrics, metric_kind, digits,
+                               variants)
+    parts.append(f'<div class="card"><p class="says">{h.esc(summary)}</p>')
+    if sections:
+        dsr = sections.get("deflated Sharpe ratio")
+        pbo = sections.get("probability of backtest overfitting")
+        parts.append(overfitting_words(dsr, pbo))
+    parts.append("</div>")
+    if intro:
+        parts.append(f'<p class="muted">{h.esc(intro)}</p>')
     if flags:
-        parts.append("<p class='warn'>Runs on different instruments or periods are not ranked together:</p><ul>")
-        parts += [f"<li class='warn'>{html.escape(f)}</li>" for f in flags]
+        parts.append('<p class="muted">Runs on different instruments or periods are not ranked together:</p><ul>')
+        parts += [f"<li class='muted'>{h.esc(f)}</li>" for f in flags]
         parts.append("</ul>")
-    parts.append(table_html(table, list(extra_columns)))
+    parts.append(f"<h2>Ranked by {h.esc(metric_title)} (1 = best)</h2>")
+    bench_row = (bench_label, benchmark_metrics) if bench_label and benchmark_metrics else None
+    from engine.report.prose import param_value
+
+    params = {e.label: ", ".join(f"{k} {param_value(v)}" for k, v in e.params.items()) for e in entries}
+    parts.append(table_html(table, list(extra_columns), metric, links, bench_row, params, digits))
+    if links:
+        parts.append('<p class="note">Each variant links to its own tearsheet.</p>')
     for note in notes:
-        parts.append(f"<p>{html.escape(note)}</p>")
-    for name, payload in (sections or {}).items():
-        rows = "".join(f"<tr><th>{html.escape(str(k))}</th><td>{_fmt(v, 'num' if isinstance(v, float) else 'text')}</td></tr>"
-                       for k, v in payload.items() if not isinstance(v, list | dict))
-        parts.append(f"<h2>{html.escape(name)}</h2><table>{rows}</table>")
-    parts.append(f"<h2>Equity and drawdown</h2><img alt='equity and drawdown' src='data:image/png;base64,{png}'>")
-    parts.append("</body></html>")
-    writer.write_text(f"{stem}.html", "\n".join(parts) + "\n")
+        parts.append(f'<p class="note">{h.esc(note)}</p>')
+    if heatmap_png is not None:
+        parts.append("<h2>Heatmap</h2>")
+        parts.append(h.figure(heatmap_png, "heatmap of the ranking metric over two swept parameters"))
+    if variants is not None:
+        parts.append("<h2>Every variant</h2>")
+        parts.append(variants_table(variants, list(variant_params), metric, digits=digits))
+    parts.append("<h2>Equity and drawdown</h2>")
+    parts.append(h.figure(png, CURVES_ALT))
+    writer.write_text(f"{stem}.html", h.page(title, "\n".join(parts)))

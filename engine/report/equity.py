@@ -9,6 +9,18 @@ import pandas as pd
 
 def plot_equity(path: Path, equity: pd.Series, title: str, benchmark_equity: pd.Series | None = None,
                 benchmark_label: str = "benchmark") -> None:
+    import matplotlib.pyplot as plt
+
+    fig = equity_figure(equity, title, benchmark_equity, benchmark_label)
+    try:
+        fig.savefig(path, dpi=100)
+    finally:
+        plt.close(fig)
+
+
+def equity_figure(equity: pd.Series, title: str, benchmark_equity: pd.Series | None = None,
+                  benchmark_label: str = "benchmark"):
+    """The figure of equity.png as a matplotlib Figure (log equity over drawdown)."""
     import matplotlib
 
     matplotlib.use("Agg")  # headless: Backtrader's own plot forces TkAgg
@@ -30,6 +42,7 @@ def plot_equity(path: Path, equity: pd.Series, title: str, benchmark_equity: pd.
         ax_dd.set_ylabel("drawdown, %")
         ax_dd.grid(alpha=0.3)
         fig.tight_layout()
-        fig.savefig(path, dpi=100)
-    finally:
+    except BaseException:
         plt.close(fig)
+        raise
+    return fig

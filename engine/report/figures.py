@@ -1,4 +1,8 @@
-"""Report stage: the event-study figures (mean forward path with its band; distribution of outcomes)."""
+"""Report stage: the tearsheet's figures. Each builder returns a matplotlib Figure; `to_png` encodes it.
+
+Builders never draw more than their table says: below the bootstrap's cluster threshold there is no band;
+counts name setup days and the separate episodes they form; every drawn line is in its legend.
+"""
 
 from __future__ import annotations
 
@@ -6,69 +10,179 @@ import io
 
 import numpy as np
 
+DPI = 150  # sharp on 2x screens at the page's width
+STRATEGY_COLOR, BENCH_COLOR, BASE_COLOR = "#1f5fa8", "#8a8f98", "#c0392b"
+
 
 def pyplot():
-    """matplotlib.pyplot under the headless Agg backend (imported only when a figure is drawn)."""
+    """matplotlib.pyplot under the headless Agg backend, with the reports' one style (imported when drawn)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    matplotlib.rcParams.update({
+        "font.size": 10.5, "axes.titlesize": 11.5, "axes.labelsize": 10.5, "legend.fontsize": 9.5,
+        "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "axes.spines.top": False, "axes.spines.right": False,
+        "axes.grid": True, "grid.alpha": 0.3, "legend.frameon": False, "figure.dpi": 100,
+        "axes.titlelocation": "left", "axes.titleweight": "bold", "path.simplify": True,
+    })
     return plt
 
 
 def fit(fig, **margins) -> None:
     """Fixed margins instead of tight_layout, which draws the whole figure once more just to measure it."""
-    fig.subplots_adjust(**({"left": 0.08, "right": 0.98, "top": 0.92, "bottom": 0.1, "hspace": 0.3, "wspace": 0.25}
+    fig.subplots_adjust(**({"left": 0.08, "right": 0.98, "top": 0.9, "bottom": 0.12, "hspace": 0.3, "wspace": 0.25}
                            | margins))
 
 
-def to_png(fig, dpi: int = 90) -> bytes:
-    """PNG bytes without a software/version stamp, so the same figure gives the same bytes."""
+def to_png(fig, dpi: int = DPI) -> bytes:
+    """PNG bytes without a software/version stamp, so the same figure gives the same bytes; closes the figure."""
     plt = pyplot()
     buffer = io.BytesIO()
     try:
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        # Fast zlib level: drawing, not squeezing bytes, is what a report should spend its time on.
+        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     finally:
         plt.close(fig)
     return buffer.getvalue()
 
 
-def event_path_png(path, confidence: float, label: str) -> bytes:
-    """Mean cumulative return after a setup with its bootstrap band, against the unconditional path."""
+def plain_price_axis(ax) -> None:
+    """Log axis with plain tick labels (1,000, 2,000) instead of 10^3 notation."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 10 else f"{v:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def episodes_text(days: int, episodes: int) -> str:
+    return f"{days} setup day{'s' if days != 1 else ''} in {episodes} episode{'s' if episodes != 1 else ''}"
+
+
+def event_path_figure(path, confidence: float, label: str, episodes: int, min_episodes: int, days: int):
+    """Mean cumulative return after a setup against the every-day path; the band only when it can be judged."""
     plt = pyplot()
-    fig, ax = plt.subplots(figsize=(10, 4.5))
+    fig, ax = plt.subplots(figsize=(9, 3.8))
     s = path["session"].to_numpy()
-    ax.axhline(0, color="#999", lw=0.8)
-    ax.fill_between(s, path["setup_ci_low"] * 100, path["setup_ci_high"] * 100, color="#1f5fa8", alpha=0.2,
-                    label=f"{confidence:.0%} band (cluster bootstrap)")
-    ax.plot(s, path["setup_mean"] * 100, color="#1f5fa8", lw=1.8, label=f"mean after {label}")
-    ax.plot(s, path["baseline_mean"] * 100, color="#c0392b", lw=1.4, ls="--", label="unconditional (every day)")
+    ax.axhline(0, color="#999", lw=0.8, label="zero")
+    judged = episodes >= min_episodes
+    if judged:
+        ax.fill_between(s, path["setup_ci_low"] * 100, path["setup_ci_high"] * 100, color=STRATEGY_COLOR, alpha=0.18,
+                        lw=0, label=f"{confidence:.0%} interval (cluster bootstrap, {episodes} episodes)")
+    ax.plot(s, path["setup_mean"] * 100, color=STRATEGY_COLOR, lw=2, label=f"mean after the {label}")
+    ax.plot(s, path["baseline_mean"] * 100, color=BASE_COLOR, lw=1.5, ls="--", label="mean after every day")
     ax.set_xlabel("sessions after the setup's close")
     ax.set_ylabel("cumulative return, %")
-    ax.set_title("Mean forward path after the setup vs the baseline")
+    title = f"Mean path after the setup ({episodes_text(days, episodes)})"
+    if not judged:
+        title += f"\nno interval drawn: too few episodes ({min_episodes} needed)"
+    ax.set_title(title)
     ax.legend(loc="upper left")
-    ax.grid(alpha=0.3)
-    fit(fig, bottom=0.12)
-    return to_png(fig)
+    fit(fig, bottom=0.14, top=0.88)
+    return fig
 
 
-def outcome_distribution_png(outcomes, horizons: list[int]) -> bytes:
-    """Histogram of forward returns after the setups, one panel per horizon."""
+def event_path_png(path, confidence: float, label: str, episodes: int | None = None, min_episodes: int = 0,
+                   days: int = 0) -> bytes:
+    episodes = len(path) if episodes is None else episodes
+    return to_png(event_path_figure(path, confidence, label, episodes, min_episodes, days))
+
+
+def outcome_distribution_figure(outcomes, horizons: list[int], episodes: dict[int, int] | None = None):
+    """Forward returns after the setup days, one row per horizon: the middle half (thick), 5th to 95th percentile
+    (thin), median (white dot) and mean (black diamond); each row says its setup days and episodes."""
     plt = pyplot()
-    fig, axes = plt.subplots(1, len(horizons), figsize=(3.2 * len(horizons) + 1, 3.4), squeeze=False)
-    for ax, h in zip(axes[0], horizons, strict=True):
-        values = outcomes[f"fwd_{h}"].dropna().to_numpy() * 100
-        if len(values):
-            ax.hist(values, bins=min(30, max(5, len(values) // 3)), color="#1f5fa8", alpha=0.75)
-            ax.axvline(float(np.mean(values)), color="#111", lw=1.2, label="mean")
-            ax.axvline(0, color="#c0392b", lw=1.0, ls="--")
-        else:
-            ax.text(0.5, 0.5, "no setups", ha="center", va="center", transform=ax.transAxes)
-        ax.set_title(f"{h} sessions (n={len(values)})")
-        ax.set_xlabel("forward return, %")
-        ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("setups")
-    fig.suptitle("Distribution of outcomes after the setup")
-    fit(fig, left=0.06, top=0.8, bottom=0.17)
-    return to_png(fig)
+    fig, ax = plt.subplots(figsize=(9, 0.55 * len(horizons) + 1.3))
+    labels = []
+    for row, h in enumerate(horizons):
+        values = outcomes[f"fwd_{h}"].dropna().to_numpy() * 100 if f"fwd_{h}" in outcomes else np.array([])
+        n_ep = (episodes or {}).get(h)
+        labels.append(f"{h} sessions: {len(values)} days" + (f", {n_ep} episodes" if n_ep is not None else ""))
+        if not len(values):
+            continue
+        p5, p25, p50, p75, p95 = np.percentile(values, [5, 25, 50, 75, 95])
+        ax.hlines(row, p5, p95, color=STRATEGY_COLOR, lw=1.4, label="5th to 95th percentile" if row == 0 else None)
+        ax.hlines(row, p25, p75, color=STRATEGY_COLOR, lw=9, alpha=0.55, label="middle half" if row == 0 else None)
+        ax.plot([p50], [row], "o", color="white", mec=STRATEGY_COLOR, ms=6, label="median" if row == 0 else None)
+        ax.plot([float(np.mean(values))], [row], "D", color="#111", ms=5, label="mean" if row == 0 else None)
+    ax.axvline(0, color=BASE_COLOR, lw=1.0, ls="--", label="zero")
+    ax.set_yticks(range(len(horizons)), labels)
+    ax.set_ylim(len(horizons) - 0.4, -0.6)
+    ax.set_xlabel("forward return after the setup day, %")
+    ax.set_title("Distribution of outcomes after the setup")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22 - 0.1 / max(len(horizons), 1)), ncol=5, fontsize=8.5)
+    fit(fig, left=0.3, right=0.97, top=0.86, bottom=0.36 if len(horizons) <= 4 else 0.25)
+    return fig
+
+
+def outcome_distribution_png(outcomes, horizons: list[int], episodes: dict[int, int] | None = None) -> bytes:
+    return to_png(outcome_distribution_figure(outcomes, horizons, episodes))
+
+
+ROLLING = 252  # sessions in the rolling window: one trading year
+
+
+def rolling_sharpe(returns, window: int = ROLLING, periods_per_year: int = 252):
+    """Annualised Sharpe (risk-free 0) over the trailing `window` sessions; NaN until the window is full."""
+    r = returns.fillna(0.0)
+    mean = r.rolling(window).mean()
+    std = r.rolling(window).std(ddof=1)
+    return (mean / std.where(std > 0)) * np.sqrt(periods_per_year)
+
+
+def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
+    """Growth of 1 (log axis, plain ticks) strategy vs benchmark, both drawdowns (time under water), and the
+    rolling one-year Sharpe of each."""
+    plt = pyplot()
+    fig, (ax, ax_dd, ax_sh) = plt.subplots(3, 1, figsize=(9, 6.6), sharex=True,
+                                           gridspec_kw={"height_ratios": [2.2, 1, 1]})
+    series = [("strategy", returns, STRATEGY_COLOR, 1.6)]
+    if benchmark is not None:
+        series.append((benchmark_label, benchmark, BENCH_COLOR, 1.2))
+    for label, r, color, lw in series:
+        w = (1.0 + r.fillna(0.0)).cumprod()
+        ax.plot(w.index, w.to_numpy(), color=color, lw=lw, label=label)
+        dd = w / np.maximum(w.cummax(), 1.0) - 1.0
+        ax_dd.plot(dd.index, dd.to_numpy() * 100, color=color, lw=0.9, label=label)
+        sh = rolling_sharpe(r)
+        ax_sh.plot(sh.index, sh.to_numpy(), color=color, lw=0.9, label=label)
+    ax.set_yscale("log")
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylabel("growth of 1 (log)")
+    ax.set_title("Growth of 1 after costs; drawdown from the running peak; rolling 1-year Sharpe")
+    ax.legend(loc="upper left")
+    ax_dd.set_ylabel("drawdown, %")
+    ax_dd.legend(loc="lower left", ncol=2, fontsize=8.5)
+    ax_sh.axhline(0, color="#444", lw=0.8, label="zero")
+    ax_sh.set_ylabel("1-year Sharpe")
+    ax_sh.legend(loc="lower left", ncol=3, fontsize=8.5)
+    fit(fig, left=0.09, top=0.94, bottom=0.05, hspace=0.08)
+    return fig
+
+
+def annual_returns_figure(annual, benchmark_label: str = "buy & hold"):
+    """Calendar-year returns, strategy and benchmark side by side."""
+    plt = pyplot()
+    years = annual.index.to_numpy()
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    has_b = "benchmark" in annual
+    width = 0.42 if has_b else 0.8
+    # Bars as thick vertical lines: one collection instead of a patch per bar.
+    lw = max(1.5, min(14.0, 300.0 / max(len(years), 1) * (0.45 if has_b else 0.9)))
+    ax.vlines(years - (width / 2 if has_b else 0), 0, annual["strategy"].to_numpy() * 100, color=STRATEGY_COLOR,
+              lw=lw, label="strategy")
+    if has_b:
+        ax.vlines(years + width / 2, 0, annual["benchmark"].to_numpy() * 100, color=BENCH_COLOR, lw=lw,
+                  label=benchmark_label)
+    ax.axhline(0, color="#444", lw=0.8)
+    ax.set_ylabel("return, %")
+    ax.set_title("Calendar-year returns")
+    ax.legend(loc="upper left", ncol=2)
+    fit(fig, left=0.09, bottom=0.12, top=0.88)
+    return fig

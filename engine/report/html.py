@@ -1,32 +1,93 @@
-"""Report stage: self-contained HTML pieces (inline CSS, images as data URIs, no scripts or outside links)."""
+"""Report stage: the page shell every report shares (inline CSS, images as data URIs, no scripts or outside links).
+
+One font, one style, one way to format a number: the tearsheet, the comparison and sweep pages and any
+new page (study, analogs) build on `page`, `table`, `figure` and `fmt` so they read and print the same.
+Tables sit in a box that scrolls horizontally on a narrow screen; figures never exceed the page width.
+"""
 
 from __future__ import annotations
 
 import base64
 import html
+import math
 from collections.abc import Iterable
 
+MINUS = "\u2212"  # a real minus sign: "-0.5" and "−0.5" must not both appear on one page
+
 CSS = """
-body { font-family: Georgia, 'Times New Roman', serif; color: #1d1d1d; max-width: 1100px; margin: 2em auto;
-       padding: 0 1.2em; line-height: 1.45; }
-h1 { font-size: 1.6em; margin-bottom: 0.2em; } h2 { border-bottom: 2px solid #1f5fa8; padding-bottom: 0.15em;
-     margin-top: 2em; } h3 { margin-bottom: 0.3em; }
-.question { font-size: 1.15em; font-style: italic; color: #444; }
-.verdict { font-size: 1.15em; background: #eef3fa; border-left: 5px solid #1f5fa8; padding: 0.8em 1em; }
-.muted { color: #666; font-size: 0.9em; }
-table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.88em; }
-th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
-thead th { background: #f2f2f2; }
-img { max-width: 100%; height: auto; display: block; margin: 0.6em 0; }
-figure { margin: 0.8em 0; } figcaption { font-size: 0.85em; color: #555; }
-code { font-family: 'Courier New', monospace; font-size: 0.92em; }
-section { page-break-inside: auto; }
+:root { --ink: #1b1f24; --muted: #5b6470; --line: #d8dde3; --accent: #1f5fa8; --good: #1a7f37; --bad: #b42318;
+        --warn: #9a6700; --soft: #f5f7fa; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
+       color: var(--ink); max-width: 1120px; margin: 0 auto; padding: 1.2em 1.2em 3em; line-height: 1.5;
+       font-size: 16px; overflow-wrap: break-word; }
+h1 { font-size: 1.55em; line-height: 1.25; margin: 0.2em 0 0.3em; }
+h2 { font-size: 1.25em; border-bottom: 2px solid var(--accent); padding-bottom: 0.15em; margin-top: 2em; }
+h3 { font-size: 1.05em; margin: 1.4em 0 0.3em; }
+p { margin: 0.5em 0; }
+.question { font-size: 1.05em; font-style: italic; color: var(--muted); margin: 0 0 0.6em; }
+.muted { color: var(--muted); font-size: 0.9em; }
+.note { color: var(--muted); font-size: 0.88em; margin-top: -0.4em; }
+.scroll { overflow-x: auto; max-width: 100%; margin: 0.5em 0 1.1em; -webkit-overflow-scrolling: touch; }
+table { border-collapse: collapse; font-size: 0.9em; font-variant-numeric: tabular-nums; }
+caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.2em 0; }
+th, td { border-bottom: 1px solid var(--line); padding: 0.3em 0.65em; text-align: right; white-space: nowrap; }
+th { font-weight: 600; }
+thead th { background: var(--soft); border-bottom: 2px solid var(--line); vertical-align: bottom; }
+th:first-child, td:first-child, td.text, th.text { text-align: left; }
+td.prose { text-align: left; white-space: normal; min-width: 16em; }
+td.good { color: var(--good); } td.bad { color: var(--bad); }
+td.out { color: #9aa3ad; background: repeating-linear-gradient(135deg, #fff, #fff 4px, #f1f3f5 4px, #f1f3f5 8px); }
+tr.bench td { color: var(--muted); font-style: italic; }
+img { max-width: 100%; height: auto; display: block; }
+figure { margin: 0.8em 0 1.2em; max-width: 100%; }
+figcaption { font-size: 0.88em; color: var(--muted); margin-top: 0.2em; }
+code { font-family: ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace; font-size: 0.9em;
+       background: var(--soft); padding: 0 0.25em; border-radius: 3px; }
+a { color: var(--accent); }
+ul.rules { padding-left: 1.3em; margin: 0.4em 0; } ul.rules li { margin: 0.2em 0; }
+.verdict { font-size: 1.05em; background: #fbfcfe; border-left: 5px solid var(--accent); padding: 0.8em 1em; }
+.card { border: 1px solid var(--line); border-left: 6px solid var(--accent); border-radius: 6px;
+        padding: 0.9em 1.1em 0.8em; margin: 0.6em 0 1.2em; background: #fbfcfe; }
+.card.paid-off { border-left-color: var(--good); } .card.did-not-pay-off { border-left-color: var(--bad); }
+.card.mixed, .card.not-enough-evidence { border-left-color: var(--warn); }
+.status { display: inline-block; font-weight: 700; font-size: 0.95em; letter-spacing: 0.02em; padding: 0.15em 0.6em;
+          border-radius: 999px; color: #fff; background: var(--accent); text-transform: uppercase; }
+.paid-off .status { background: var(--good); } .did-not-pay-off .status { background: var(--bad); }
+.mixed .status, .not-enough-evidence .status { background: var(--warn); }
+.card p.says { font-size: 1.05em; margin: 0.55em 0; }
+.tiles { display: flex; flex-wrap: wrap; gap: 0.5em; margin: 0.7em 0 0.3em; }
+.tile { flex: 1 1 9.5em; border: 1px solid var(--line); border-radius: 5px; padding: 0.4em 0.6em; background: #fff; }
+.tile .k { font-size: 0.78em; color: var(--muted); text-transform: uppercase; letter-spacing: 0.03em; }
+.tile .v { font-size: 1.3em; font-weight: 650; font-variant-numeric: tabular-nums; }
+.tile .b { font-size: 0.82em; color: var(--muted); }
+.tile.good .v { color: var(--good); } .tile.bad .v { color: var(--bad); }
+.track { display: inline-flex; width: 14em; height: 0.8em; vertical-align: middle; margin-right: 0.5em;
+         print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+.track > span { flex: 1; display: flex; } .track > span.neg { justify-content: flex-end; border-right: 1px solid #888; }
+.track i { display: block; height: 100%; } .track .neg i { background: var(--bad); } .track .pos i { background: var(--good); }
+.track.muted .neg i, .track.muted .pos i { background: #9aa3ad; }
+nav.toc { font-size: 0.88em; color: var(--muted); margin: 0.3em 0 0.8em; }
+nav.toc a { margin-right: 0.8em; white-space: nowrap; }
+section { break-inside: auto; }
+@media (max-width: 600px) {
+  body { font-size: 15px; padding: 0.8em 0.8em 2em; }
+  h1 { font-size: 1.3em; }
+  .tile { flex-basis: 8em; }
+  .track { width: 6em; }
+  /* A chart keeps readable text on a phone: it scrolls sideways inside its own box instead of shrinking. */
+  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  figure img { min-width: 640px; }
+  figure img.narrow { min-width: 0; }
+}
 @media print {
-  body { max-width: none; margin: 0; font-size: 10pt; }
-  h2 { page-break-before: always; } h2.first { page-break-before: avoid; }
-  figure, table { page-break-inside: avoid; }
-  .verdict { background: none; }
+  body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
+  h2 { break-before: page; } h2.first { break-before: avoid; }
+  figure, table, .card { break-inside: avoid; }
+  .scroll { overflow: visible; }
+  nav.toc { display: none; }
+  .card, .tile, .verdict { background: none; }
 }
 """
 
@@ -39,16 +100,126 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure(png: bytes, alt: str, caption: str = "") -> str:
+def figure(png: bytes, alt: str, caption: str = "", width: int | None = None) -> str:
+    """An embedded PNG; `width` (CSS px) caps its displayed width (it never exceeds the page either)."""
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f'<figure><img src="{png_data_uri(png)}" alt="{esc(alt)}">{cap}</figure>'
+    style = f' style="width:{int(width)}px"' if width else ""
+    return f'<figure><img src="{png_data_uri(png)}" alt="{esc(alt)}"{style}>{cap}</figure>'
 
 
-def table(header: Iterable, rows: Iterable[Iterable], caption: str = "") -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+def scroll(inner: str) -> str:
+    """A box that scrolls horizontally when its content is wider than the screen."""
+    return f'<div class="scroll">{inner}</div>'
+
+
+def _numeric(value) -> bool:
+    """Does a cell read as a number (1,234 / −5.2% / $300 / +0.11% / 2025-05-08 / – / n/a)?"""
+    text = str(value).strip().replace(MINUS, "-")
+    if text in ("", "-", "–", "n/a") or text.startswith("n/a"):
+        return True
+    core = text.replace(",", "").replace("%", "").replace("$", "").replace("+", "").replace("×", "").strip()
+    for part in core.split(" to "):
+        part = part.strip()
+        try:
+            float(part)
+            continue
+        except ValueError:
+            pass
+        if len(part) == 10 and part[4] == "-" and part[7] == "-" and part.replace("-", "").isdigit():
+            continue
+        return False
+    return True
+
+
+def _cell(value, css: str = "") -> str:
+    if isinstance(value, Cell):
+        return value.html()
+    return f'<td class="{css}">{esc(value)}</td>' if css else f"<td>{esc(value)}</td>"
+
+
+class Cell:
+    """A table cell with a CSS class (text, prose, good, bad, out) and optional raw (already escaped) HTML."""
+
+    def __init__(self, text, css: str = "", raw: bool = False, title: str = "", colspan: int = 1):
+        self.text, self.css, self.raw, self.title, self.colspan = text, css, raw, title, colspan
+
+    def html(self) -> str:
+        body = self.text if self.raw else esc(self.text)
+        attrs = (f' class="{self.css}"' if self.css else "") + (f' title="{esc(self.title)}"' if self.title else "")
+        attrs += f' colspan="{self.colspan}"' if self.colspan > 1 else ""
+        return f"<td{attrs}>{body}</td>"
+
+
+def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_classes: Iterable[str] | None = None) -> str:
+    """A table in a horizontal scroll box; a cell is a value (escaped) or a `Cell`."""
+    rows = [list(r) for r in rows]
+    # A column of words is left-aligned, header included: cells marked text/prose, or plain cells none of
+    # which reads as a number (numbers, percentages, amounts and dates stay right-aligned).
+    width = max((len(r) for r in rows), default=0)
+    words = []
+    for i in range(width):
+        column = [r[i] for r in rows if i < len(r)]
+        marked = [c for c in column if isinstance(c, Cell)]
+        plain = [c for c in column if not isinstance(c, Cell) and str(c).strip()]
+        words.append(bool(column) and (any(c.css in ("text", "prose") for c in marked)
+                                       or (bool(plain) and not marked and not any(_numeric(c) for c in plain))))
+    head = "".join(f'<th class="text">{esc(h)}</th>' if i < width and words[i] else f"<th>{esc(h)}</th>"
+                   for i, h in enumerate(header))
+    classes = list(row_classes) if row_classes is not None else None
+    body = []
+    for i, row in enumerate(rows):
+        tr = f'<tr class="{classes[i]}">' if classes and classes[i] else "<tr>"
+        body.append(tr + "".join(_cell(c, "text" if j < width and words[j] else "") for j, c in enumerate(row))
+                    + "</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return scroll(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+
+
+def fmt(value, kind: str = "ratio") -> str:
+    """A number for people, by its unit: pct (12.34%), spct (+1.23%), ratio (0.51), num1 (8.5), int (1,234),
+    days (45 days), usd ($1,234), price (2,050.0), date (2026-02-20); None/NaN is an en dash."""
+    if value is None:
+        return "–"
+    if hasattr(value, "strftime"):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(x):
+        return "–"
+    if math.isinf(x):
+        return "∞" if x > 0 else MINUS + "∞"
+    if kind == "pct":
+        text = f"{x:.2%}"
+    elif kind == "spct":
+        text = f"{x:+.2%}"
+    elif kind == "pct1":
+        text = f"{x:.1%}"
+    elif kind == "int":
+        text = f"{round(x):,}"
+    elif kind == "days":
+        text = f"{round(x):,} day" + ("" if round(x) == 1 else "s")
+    elif kind == "usd":
+        text = f"${x:,.0f}" if x >= 0 else f"-${-x:,.0f}"
+    elif kind in ("num1", "price"):
+        text = f"{x:,.1f}"
+    else:
+        text = f"{x:,.2f}"
+    if text.startswith("-") and set(text) <= set("-0.,%$"):
+        text = text[1:]  # "-0.00%" is zero
+    return text.replace("-", MINUS)
+
+
+def fmt_cell(value) -> str:
+    """A raw value of unknown unit (kept for old callers): dates, booleans, counts, two-decimal numbers."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fmt(value, "int")
+    return fmt(value, "ratio")
 
 
 def frame_table(frame, caption: str = "", index_label: str = "") -> str:
@@ -58,47 +229,53 @@ def frame_table(frame, caption: str = "", index_label: str = "") -> str:
     return table(header, rows, caption)
 
 
-def fmt_cell(value) -> str:
-    import math
-
-    import pandas as pd
-
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
-        return "-"
-    if hasattr(value, "strftime"):
-        return value.strftime("%Y-%m-%d")
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "-"
-        return f"{value:,.4f}" if abs(value) < 1000 else f"{value:,.0f}"
-    return str(value)
-
-
-def page(title: str, body: str) -> str:
+def page(title: str, body: str, subtitle: str = "") -> str:
+    """The whole HTML document around `body`: viewport, one stylesheet, no script."""
+    sub = f'<meta name="description" content="{esc(subtitle)}">' if subtitle else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"{sub}<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
     )
 
 
-def heat_table(frame, caption: str = "") -> str:
-    """A table of returns, each cell shaded green (gain) or red (loss) by size; values shown in %."""
-    import math
+def shade(value: float | None, full: float = 0.10) -> str:
+    """A calm green/red background for a return, full strength at `full` (10%)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    strength = min(abs(value) / full, 1.0)
+    base = (26, 127, 55) if value >= 0 else (180, 35, 24)
+    alpha = round(0.08 + 0.32 * strength, 2)
+    return f"background:rgba({base[0]},{base[1]},{base[2]},{alpha})"
 
-    def cell(v) -> str:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
-            return "<td>-</td>"
-        strength = min(abs(v) / 0.10, 1.0)  # full colour at a 10% month
-        rgb = (255, round(255 - 140 * strength), round(255 - 140 * strength)) if v < 0 else \
-            (round(255 - 140 * strength), 255, round(255 - 140 * strength))
-        return f'<td style="background:rgb{rgb}">{v * 100:.1f}</td>'
 
+def heat_table(frame, caption: str = "", out_of_market=None, kind: str = "pct1") -> str:
+    """A table of returns shaded green (gain) or red (loss) by size; `out_of_market` (same shape, bool)
+    marks cells where the strategy held no position at all (hatched, labelled)."""
     head = "".join(f"<th>{esc(c)}</th>" for c in [frame.index.name or "", *frame.columns])
-    body = "".join(
-        f"<tr><td>{esc(i)}</td>" + "".join(cell(float(v)) for v in row) + "</tr>"
-        for i, row in zip(frame.index, frame.to_numpy(), strict=True)
-    )
+    rows = []
+    mask = out_of_market.to_numpy() if out_of_market is not None else None
+    for r, (i, row) in enumerate(zip(frame.index, frame.to_numpy(), strict=True)):
+        cells = []
+        for c, v in enumerate(row):
+            v = None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
+            if v is not None and mask is not None and bool(mask[r, c]):
+                cells.append('<td class="out" title="no position this month">out</td>')
+            elif v is None:
+                cells.append("<td></td>")
+            else:
+                cells.append(f'<td style="{shade(v)}">{fmt(v, kind)}</td>')
+        rows.append(f"<tr><td>{esc(i)}</td>{''.join(cells)}</tr>")
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return scroll(f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def bar_cell(value: float | None, scale: float, kind: str = "pct1", muted: bool = False) -> Cell:
+    """A value with a horizontal bar around a zero line (left: loss, right: gain), full width at `scale`."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or not scale:
+        return Cell("–")
+    width = f"{min(abs(value) / scale, 1.0) * 100:.1f}%"
+    neg, pos = (width, "0%") if value < 0 else ("0%", width)
+    track = (f'<span class="track{" muted" if muted else ""}" aria-hidden="true"><span class="neg"><i style="width:{neg}">'
+             f'</i></span><span class="pos"><i style="width:{pos}"></i></span></span>')
+    return Cell(f"{track}{esc(fmt(value, kind))}", "text", raw=True)

@@ -1,59 +1,268 @@
-"""Report stage: the note's chart: price with the 50/200-day MAs, RSI(14) with the 55 line, zones, entries/exits."""
+"""Report stage: the note's chart: candles or close with the 50/200-day MAs, RSI(14) with the 55 line, the zones
+as they stood on each date, the config's absolute levels, and the trades (thinned on long spans)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
 import pandas as pd
 
 from engine.analysis.indicators import sma, wilder_rsi
-from engine.report.figures import fit, pyplot, to_png
+from engine.report.figures import fit, plain_price_axis, pyplot, to_png
 
 RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone"
+NOTE_DATE = date(2025, 5, 8)  # the day data/note/rty-ready-to-rally.txt was written
+ZONE_STEP = 5  # zones are re-detected every this many bars (a week) across the zoom window
+MAX_ZONES = 3  # per side, the nearest ones, as `rtybt snapshot` lists them
+MARKER_LIMIT = 60  # more trades than this in view: shade the time in the market instead of drawing markers
+RES_COLOR, SUP_COLOR = "#c0392b", "#1a7f37"
+LABEL_BOX = {"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1.0}
+# The note's own absolute bands, drawn when the strategy trades the note's absolute levels.
+NOTE_BANDS = ((2150.0, 2200.0, "note: upside target 2,150–2,200"), (1850.0, 1880.0, "note: April low 1,850–1,880"))
+LEVEL_ROLES = {"confirm_level": "confirm", "breakout_level": "breakout", "target_level": "target",
+               "stop_level": "stop", "resistance_low": "resistance", "resistance_high": "resistance top",
+               "support_level": "support"}
 
 
-def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
-                   zone_bars: int = 250) -> bytes:
-    """The chart from `start` (default: the first bar); MAs and RSI are computed on the whole history first."""
+@dataclass(frozen=True)
+class Level:
+    price: float
+    label: str
+
+
+def config_levels(params: dict, units: dict[str, str]) -> list[Level]:
+    """The absolute price levels a strategy's parameters set (unit 'price', not None), labelled by role."""
+    out = []
+    for name, value in params.items():
+        if units.get(name) == "price" and value is not None and not isinstance(value, bool):
+            role = LEVEL_ROLES.get(name, name.replace("_", " "))
+            out.append(Level(float(value), f"{role} {float(value):,.0f}"))
+    return out
+
+
+def zoom_window(index: pd.DatetimeIndex, months: int, chosen: tuple | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """`chosen` (report.zoom) if given; else the last `months` months, moved back to hold the note's date
+    when the data covers that date but the last months do not."""
+    last = index[-1]
+    if chosen:
+        return pd.Timestamp(chosen[0]), pd.Timestamp(chosen[1])
+    start = last - pd.DateOffset(months=months)
+    note = pd.Timestamp(NOTE_DATE)
+    if index[0] <= note < start:
+        start = note - pd.DateOffset(months=3)
+        return start, start + pd.DateOffset(months=months)
+    return start, last
+
+
+def zone_history(bars: pd.DataFrame, first: int, last: int, step: int = ZONE_STEP):
+    """[(from_bar, to_bar, zone)] : the nearest zones on each side as detected on bar `i` (no later bar used),
+    held until the next re-detection.
+
+    Same zones as `detect_zones(..., upto=i)` on every step (tested), with the pivots found once: a pivot at
+    bar j is the same on the whole series as on one cut after j + right (strategies/levels.py).
+    """
+    from strategies.levels import (
+        LOOKBACK_BARS,
+        PIVOT_RIGHT,
+        TOLERANCE_PCT,
+        cluster_zones,
+        find_pivots,
+    )
+
+    high, low, close = (bars[c].to_numpy(dtype=float) for c in ("high", "low", "close"))
+    is_high, is_low = find_pivots(high, low)
+    highs, lows = np.flatnonzero(is_high), np.flatnonzero(is_low)
+    spans = []
+    for i in range(first, last + 1, step):
+        lo_bar = max(0, i - LOOKBACK_BARS)
+        h_idx = highs[(highs >= lo_bar) & (highs + PIVOT_RIGHT <= i)]
+        l_idx = lows[(lows >= lo_bar) & (lows + PIVOT_RIGHT <= i)]
+        pivots = [(float(high[j]), int(j + PIVOT_RIGHT)) for j in h_idx]
+        pivots += [(float(low[j]), int(j + PIVOT_RIGHT)) for j in l_idx]
+        zones = cluster_zones(pivots, float(close[i]), TOLERANCE_PCT)
+        res = sorted((z for z in zones if z.kind == "resistance"), key=lambda z: z.low)[:MAX_ZONES]
+        sup = sorted((z for z in zones if z.kind == "support"), key=lambda z: -z.high)[:MAX_ZONES]
+        for z in res + sup:
+            spans.append((i, min(i + step, last), z))
+    return spans
+
+
+def _candles(ax, frame: pd.DataFrame) -> None:
+    """Wicks and bodies as two line collections (hundreds of bar patches cost seconds to draw)."""
+    x = frame.index.to_numpy()
+    o, h, lo, c = (frame[k].to_numpy(dtype=float) for k in ("open", "high", "low", "close"))
+    color = np.where(c >= o, "#1a7f37", "#b42318")
+    ax.vlines(x, lo, h, colors=color, lw=0.7)
+    top = np.maximum(o, c)
+    bottom = np.minimum(o, c)
+    flat = top - bottom < (h - lo) * 0.02  # a doji still shows a body
+    bottom = np.where(flat, bottom - (h - lo) * 0.01, bottom)
+    top = np.where(flat, top + (h - lo) * 0.01, top)
+    width = max(1.0, min(4.0, 520.0 / max(len(frame), 1)))  # points: about a session's width on a 9-inch axis
+    ax.vlines(x, bottom, top, colors=color, lw=width)
+
+
+def _zone_rectangles(ax, idx: pd.DatetimeIndex, spans) -> set[str]:
+    """The zones' spans merged where a zone held unchanged, drawn as one collection per kind."""
+    import matplotlib.dates as mdates
+    from matplotlib.collections import PolyCollection
+
+    merged: dict[tuple, list[int]] = {}
+    order = []
+    for a, b, z in spans:
+        key = (z.kind, z.low, z.high)
+        if key in merged and merged[key][1] >= a:
+            merged[key][1] = b
+        else:
+            if key in merged:
+                order.append((key, tuple(merged[key])))
+            merged[key] = [a, b]
+    order += [(key, tuple(v)) for key, v in merged.items()]
+    x = mdates.date2num(idx.to_pydatetime())
+    kinds = set()
+    for kind, color in (("resistance", RES_COLOR), ("support", SUP_COLOR)):
+        verts = []
+        for (k, low, high), (a, b) in order:
+            if k != kind:
+                continue
+            mid = (low + high) / 2
+            pad = max(0.0, 0.0015 * mid - (high - low)) / 2  # a one-pivot zone is still visible
+            verts.append([(x[a], low - pad), (x[b], low - pad), (x[b], high + pad), (x[a], high + pad)])
+        if verts:
+            ax.add_collection(PolyCollection(verts, facecolors=color, alpha=0.22, linewidths=0))
+            kinds.add(kind)
+    return kinds
+
+
+def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, start=None, end=None,
+                      levels: list[Level] = (), note_bands: bool = False, candles: bool | None = None,
+                      zones: bool = True):
+    """The chart from `start` to `end` (default: every bar); MAs and RSI are computed on the whole history first.
+
+    A window of up to ~2 years is drawn with candles, every zone as it stood on each date and each trade's
+    entry and exit; a longer one with the close on a log axis (plain ticks), the time in the market shaded,
+    and the RSI's monthly range.
+    """
     plt = pyplot()
     close = bars["close"]
     values = close.to_numpy(dtype=float)
     ma50 = pd.Series(sma(values, 50), index=close.index)
     ma200 = pd.Series(sma(values, 200), index=close.index)
     rsi = pd.Series(wilder_rsi(values, 14), index=close.index)
-    window = slice(pd.Timestamp(start), None) if start is not None else slice(None)
+    window = slice(pd.Timestamp(start) if start is not None else None, pd.Timestamp(end) if end is not None else None)
+    frame = bars.loc[window]
     c, m50, m200, r = close.loc[window], ma50.loc[window], ma200.loc[window], rsi.loc[window]
-    fig, (ax, ax_rsi) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
-    ax.plot(c.index, c.to_numpy(), color="#222", lw=0.9, label="close")
-    ax.plot(m50.index, m50.to_numpy(), color="#1f77b4", lw=1.1, label="50-day MA")
-    ax.plot(m200.index, m200.to_numpy(), color="#d62728", lw=1.1, label="200-day MA")
-    # Zones are detected from the pivots of the last `zone_bars` bars: drawn over those bars only.
-    zone_span = close.index[[max(0, len(close) - 1 - zone_bars), len(close) - 1]]
-    for zone in zones:
-        color = "#c0392b" if zone.kind == "resistance" else "#27ae60"
-        pad = max(0.0, 0.002 * zone.mid - (zone.high - zone.low)) / 2  # a one-pivot zone is still visible
-        ax.fill_between(zone_span, zone.low - pad, zone.high + pad, color=color, alpha=0.25, lw=0)
-    for kind, color in (("resistance", "#c0392b"), ("support", "#27ae60")):
-        if any(z.kind == kind for z in zones):
-            ax.plot([], [], color=color, alpha=0.3, lw=6, label=f"{kind} zone")
-    first = c.index[0] if len(c) else None
-    if len(trades) and first is not None:
-        entries = trades[pd.to_datetime(trades["entry_date"]) >= first]
-        exits = trades[trades["exit_date"].notna()]
-        exits = exits[pd.to_datetime(exits["exit_date"]) >= first]
-        ax.scatter(pd.to_datetime(entries["entry_date"]), entries["entry_price"], marker="^", color="#27ae60",
-                   s=28, zorder=5, label=f"entry ({len(entries)})")
-        ax.scatter(pd.to_datetime(exits["exit_date"]), exits["exit_price"], marker="v", color="#c0392b",
-                   s=28, zorder=5, label=f"exit ({len(exits)})")
-    if start is None:
+    long_span = len(frame) > 520
+    candles = (not long_span) if candles is None else candles
+    fig, (ax, ax_rsi) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    if len(frame) == 0:
+        ax.text(0.5, 0.5, "no bars in this window", transform=ax.transAxes, ha="center")
+        return fig
+    if candles:
+        _candles(ax, frame)
+        ax.plot([], [], color="#1a7f37", lw=4, label="daily candle (green: up, red: down)")
+    else:
+        ax.plot(c.index, c.to_numpy(), color="#222", lw=0.8, label="close")
+    ax.plot(m50.index, m50.to_numpy(), color="#1f77b4", lw=1.3, label="50-day MA")
+    ax.plot(m200.index, m200.to_numpy(), color="#e67e22", lw=1.3, label="200-day MA")
+
+    idx = bars.index
+    first, last = idx.get_indexer([frame.index[0]])[0], idx.get_indexer([frame.index[-1]])[0]
+    if zones and not long_span:
+        drawn = _zone_rectangles(ax, idx, zone_history(bars, first, last))
+        for kind, color in (("resistance", RES_COLOR), ("support", SUP_COLOR)):
+            if kind in drawn:
+                ax.plot([], [], color=color, alpha=0.35, lw=7, label=f"{kind} zone as detected that week")
+    lo_view, hi_view = float(frame["low"].min()), float(frame["high"].max())
+    span = hi_view - lo_view
+    if note_bands and not long_span:
+        for lo_b, hi_b, label in NOTE_BANDS:
+            if lo_view - 0.3 * span <= hi_b and lo_b <= hi_view + 0.3 * span:
+                ax.axhspan(lo_b, hi_b, color="#6f42c1", alpha=0.10, lw=0)
+                ax.text(frame.index[0], hi_b, " " + label, color="#6f42c1", fontsize=8.5, va="bottom", bbox=LABEL_BOX)
+    shown_levels = [lv for lv in levels if lo_view - 0.3 * span <= lv.price <= hi_view + 0.3 * span]
+    for lv in shown_levels:
+        ax.axhline(lv.price, color="#6f42c1", lw=1.1, ls=(0, (4, 3)))
+        ax.text(frame.index[-1], lv.price, lv.label + " ", color="#6f42c1", fontsize=8.5, ha="right", va="bottom",
+                bbox=LABEL_BOX)
+    if shown_levels:
+        ax.plot([], [], color="#6f42c1", lw=1.1, ls=(0, (4, 3)), label="the config's absolute levels")
+    note = pd.Timestamp(NOTE_DATE)
+    if not long_span and frame.index[0] <= note <= frame.index[-1]:
+        ax.axvline(note, color="#555", lw=1.0, ls=":", label=f"the note ({NOTE_DATE:%Y-%m-%d})")
+        ax_rsi.axvline(note, color="#555", lw=1.0, ls=":")
+
+    if len(trades):
+        t = trades.copy()
+        t["entry_ts"] = pd.to_datetime(t["entry_date"])
+        t["exit_ts"] = pd.to_datetime(t["exit_date"])
+        in_view = t[(t["entry_ts"] <= frame.index[-1]) & (t["exit_ts"].isna() | (t["exit_ts"] >= frame.index[0]))]
+        if len(in_view) > MARKER_LIMIT or long_span:
+            held = np.zeros(len(frame), dtype=bool)
+            for e, x in zip(in_view["entry_ts"], in_view["exit_ts"], strict=True):
+                lo_i = frame.index.searchsorted(e)
+                hi_i = len(frame) if pd.isna(x) else frame.index.searchsorted(x, "right")
+                held[lo_i:hi_i] = True
+            ax.fill_between(frame.index, 0, 1, where=held, transform=ax.get_xaxis_transform(), color="#1f5fa8",
+                            alpha=0.12, lw=0, step="mid", label=f"in the market ({len(in_view)} trades)")
+        else:
+            entries = in_view[in_view["entry_ts"] >= frame.index[0]]
+            exits = in_view[in_view["exit_ts"].notna() & (in_view["exit_ts"] <= frame.index[-1])]
+            ax.scatter(entries["entry_ts"], entries["entry_price"], marker="^", color="#1a7f37", edgecolor="#0b3d1a",
+                       s=46, zorder=5, label=f"entry ({len(entries)})")
+            ax.scatter(exits["exit_ts"], exits["exit_price"], marker="v", color="#b42318", edgecolor="#5c110b",
+                       s=46, zorder=5, label=f"exit ({len(exits)})")
+    if long_span:
         ax.set_yscale("log")
-    ax.set_ylabel("index points" + (" (log)" if start is None else ""))
+        plain_price_axis(ax)
+    else:
+        from matplotlib.ticker import FuncFormatter
+
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.set_ylim(lo_view - 0.04 * span if not long_span else None, hi_view + 0.06 * span if not long_span else None)
+    ax.set_ylabel("price" + (" (log)" if long_span else ""))
     ax.set_title(title)
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
-    ax.grid(alpha=0.3)
-    ax_rsi.plot(r.index, r.to_numpy(), color="#8e44ad", lw=0.8)
+    ax.legend(loc="upper left", ncol=2, fontsize=8.5)
+
+    if long_span:
+        monthly = r.dropna().resample("ME")
+        lo_r, hi_r, last_r = monthly.min(), monthly.max(), monthly.last()
+        ax_rsi.fill_between(lo_r.index, lo_r.to_numpy(), hi_r.to_numpy(), color="#8e44ad", alpha=0.2, lw=0,
+                            label="RSI(14) monthly range")
+        ax_rsi.plot(last_r.index, last_r.to_numpy(), color="#8e44ad", lw=0.9, label="RSI(14) at month end")
+    else:
+        ax_rsi.plot(r.index, r.to_numpy(), color="#8e44ad", lw=1.0, label="RSI(14)")
     ax_rsi.axhline(RSI_LINE, color="#e67e22", lw=1.0, ls="--", label=f"RSI {RSI_LINE:g}")
     ax_rsi.set_ylim(0, 100)
+    ax_rsi.set_yticks([30, 55, 70])
     ax_rsi.set_ylabel("RSI(14)")
-    ax_rsi.legend(loc="upper left", fontsize=8)
-    ax_rsi.grid(alpha=0.3)
-    fit(fig, top=0.94, bottom=0.06, hspace=0.08)
-    return to_png(fig)
+    ax_rsi.legend(loc="lower left", fontsize=8, ncol=3)
+    fit(fig, left=0.085, top=0.93, bottom=0.06, hspace=0.06)
+    return fig
+
+
+def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = True):
+    """The tearsheet's note chart for a run's config: the zoom window (report.zoom, else the last
+    report.zoom_months) with the config's absolute levels, or the whole history."""
+    from strategies import get_strategy
+
+    cls = get_strategy(config.strategy.name, config.strategy.file)
+    params = config.strategy.params
+    absolute = config_levels(params, {p.name: p.unit for p in cls.spec})
+    uses_absolute = bool(absolute) and params.get("levels_valid_from") is not None
+    title = f"{config.data.symbol}: {config.strategy.name}"
+    if not zoom:
+        return note_chart_figure(bars, trades, f"{title}, whole history", levels=absolute if uses_absolute else [])
+    start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))
+    return note_chart_figure(bars, trades, f"{title}, {start:%Y-%m-%d} to {end:%Y-%m-%d}", start=start, end=end,
+                             levels=absolute, note_bands=uses_absolute)
+
+
+def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,
+                   zone_bars: int = 250, **kwargs) -> bytes:
+    """PNG of `note_chart_figure` (the `zones`/`zone_bars` arguments of the old chart are ignored: zones are
+    now re-detected on every week of the window)."""
+    del zones, zone_bars
+    return to_png(note_chart_figure(bars, trades, title, start=start, **kwargs))

@@ -1,4 +1,5 @@
-"""Report stage: the tearsheet: verdict, metrics, event study, target-first, pyfolio, the note's chart.
+"""Report stage: the tearsheet: the answer first (verdict card), then the setup, the note's chart, the metrics,
+the event study, target-first, returns, drawdowns and trades.
 
 `build_report` returns every file as bytes (HTML, PNG, JSON, CSV); the caller decides where they are
 written (the run's RunWriter, or an atomic re-render of a stored run), so nothing is half-written.
@@ -6,36 +7,21 @@ written (the run's RunWriter, or an atomic re-render of a stored run), so nothin
 
 from __future__ import annotations
 
-import inspect
 import json
 
 import pandas as pd
 
+from engine.analysis.bootstrap import MIN_CLUSTERS
 from engine.analysis.event_study import EventStudy, event_study
 from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.analysis.target_first import LevelRule, TargetFirst, target_first
-from engine.analysis.verdict import verdict
+from engine.analysis.verdict import Verdict, judge, verdict
 from engine.report import html as h
+from engine.report import sections as sec
 from engine.report.inputs import ReportInputs
 
 QUESTION = "This setup looks ready to rally — did it ever actually pay off?"
-SECTIONS = ("question", "setup", "verdict", "metrics", "event-study", "target-first", "pyfolio", "chart")
-
-METRIC_ROWS = [
-    ("total return", "total_return", "pct"), ("CAGR", "cagr", "pct"), ("Sharpe", "sharpe", "num"),
-    ("Sortino", "sortino", "num"), ("max drawdown", "max_drawdown", "pct"), ("Calmar", "calmar", "num"),
-    ("annual volatility", "annual_volatility", "pct"), ("exposure", "exposure", "pct"), ("trades", "trades", "int"),
-    ("win rate", "win_rate", "pct"), ("profit factor", "profit_factor", "num"),
-    ("average trade", "avg_trade_return", "pct"), ("average bars held", "avg_bars_held", "num"),
-    ("final equity", "final_equity", "usd"),
-]
-
-
-def _fmt(value, kind: str) -> str:
-    if value is None:
-        return "-"
-    return {"pct": f"{value:.2%}", "int": f"{int(value)}", "usd": f"${value:,.0f}"}.get(kind, f"{value:.2f}")
-
+SECTIONS = ("verdict", "setup", "chart", "metrics", "event-study", "target-first", "returns", "drawdowns", "trades")
 
 def _rule(cfg) -> LevelRule:
     return LevelRule(cfg.kind, period=cfg.period, pct=cfg.pct, price=cfg.price)
@@ -45,16 +31,19 @@ def _json(payload) -> bytes:
     return (json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n").encode()
 
 
-def _zones(bars: pd.DataFrame):
-    """Support/resistance zones as of the last bar, from the one shared detector (strategies/levels.py).
+def _clean_json(value):
+    """NaN/inf as null, numpy scalars as Python numbers (report.json is strict JSON)."""
+    import math
 
-    Drawn: zones touched at least twice (the note's congestion zones), or every zone if none is.
-    """
-    from strategies.levels import detect_zones
-
-    zones = detect_zones(bars["high"].to_numpy(), bars["low"].to_numpy(), bars["close"].to_numpy(), len(bars) - 1)
-    repeated = [z for z in zones if z.touches >= 2]
-    return repeated or zones
+    if isinstance(value, dict):
+        return {str(k): _clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean_json(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def analyse(inputs: ReportInputs) -> tuple[EventStudy, TargetFirst, str]:
@@ -68,29 +57,44 @@ def analyse(inputs: ReportInputs) -> tuple[EventStudy, TargetFirst, str]:
     return study, tf, sentence
 
 
+def judge_inputs(inputs: ReportInputs, study: EventStudy) -> Verdict:
+    m = inputs.metrics
+    return judge(inputs.config.strategy.name, inputs.config.data.symbol, m["start"], m["end"], m,
+                 inputs.benchmark_metrics, inputs.benchmark_symbol, study, inputs.config.event_study.verdict_horizon)
+
+
+def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
+    """Every figure of the tearsheet as a matplotlib Figure, by file name (the Python API can show them)."""
+    from engine.report import figures, note_chart
+
+    config = inputs.config
+    bench_label = f"buy & hold {inputs.benchmark_symbol}" if inputs.benchmark_symbol else "buy & hold"
+    last_h = study.horizons[-1] if study.horizons else None
+    episodes = {s.horizon: s.clusters for s in study.horizons}
+    bench = inputs.benchmark_returns
+    figs = {
+        "chart_zoom.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=True),
+        "chart_full.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=False),
+        "event_path.png": figures.event_path_figure(
+            study.path, study.confidence, "setups", last_h.clusters if last_h else 0, MIN_CLUSTERS,
+            last_h.events if last_h else 0),
+        "event_distribution.png": figures.outcome_distribution_figure(study.outcomes, config.event_study.horizons,
+                                                                      episodes),
+        "growth.png": figures.growth_figure(inputs.returns, bench, bench_label),
+    }
+    return figs
+
+
 def build_report(inputs: ReportInputs) -> dict[str, bytes]:
     """Every file of the report, by name."""
-    from engine.report import figures, note_chart, pyfolio_section
+    from engine.report import figures, tables
     from strategies import get_strategy
 
     config = inputs.config
-    study, tf, sentence = analyse(inputs)
-    files: dict[str, bytes] = {}
-
-    trips = pyfolio_section.round_trips(inputs.trades, inputs.equity, config.data.symbol)
-    pf_tables = pyfolio_section.tables(inputs.returns, inputs.benchmark_returns, trips)
-    files.update(pyfolio_section.figures(inputs.returns, inputs.benchmark_returns))
-
-    last = inputs.bars.index[-1]
-    zoom_start = last - pd.DateOffset(months=config.report.zoom_months)
-    title = f"{config.data.symbol}: {config.strategy.name}"
-    zones = _zones(inputs.bars)
-    files["chart_full.png"] = note_chart.note_chart_png(inputs.bars, inputs.trades, f"{title}, whole history",
-                                                        zones)
-    files["chart_zoom.png"] = note_chart.note_chart_png(
-        inputs.bars, inputs.trades, f"{title}, last {config.report.zoom_months} months", zones, start=zoom_start)
-    files["event_path.png"] = figures.event_path_png(study.path, study.confidence, "setups")
-    files["event_distribution.png"] = figures.outcome_distribution_png(study.outcomes, config.event_study.horizons)
+    study, tf, _ = analyse(inputs)
+    answer = judge_inputs(inputs, study)
+    files: dict[str, bytes] = {name: figures.to_png(fig) for name, fig in build_figures(inputs, study).items()}
+    stats = people_tables(inputs)
 
     outcomes = study.outcomes.merge(tf.outcomes, on="date", how="left")
     files["event_outcomes.csv"] = outcomes.to_csv(index=False, float_format="%.10g").encode()
@@ -99,7 +103,8 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
     files["event_study.json"] = _json(study.to_dict() | {"target_first": tf.summary()})
     report = {
         "question": QUESTION,
-        "verdict": sentence,
+        "verdict": answer.text,
+        "verdict_detail": answer.to_dict(),
         "strategy": config.strategy.name,
         "params": config.strategy.params,
         "symbol": config.data.symbol,
@@ -108,121 +113,131 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
         "contract": inputs.contract,
         "warnings": inputs.warnings,
         "sharpe_convention": convention,
+        "average_trade": tables.AVERAGE_TRADE,
         "setups": study.setups,
         "strategy_metrics": inputs.metrics,
         "benchmark_symbol": inputs.benchmark_symbol,
         "benchmark_metrics": inputs.benchmark_metrics,
-        "pyfolio": {name: json.loads(frame.to_json(orient="split", date_format="iso", default_handler=str))
-                    for name, frame in pf_tables.items()},
+        "tables": {name: json.loads(frame.to_json(orient="split", date_format="iso", default_handler=str))
+                   for name, frame in stats.items() if isinstance(frame, pd.DataFrame)},
     }
-    files["report.json"] = _json(report)
+    files["report.json"] = _json(_clean_json(report))
 
-    cls = get_strategy(config.strategy.name)
-    files["tearsheet.html"] = render_html(inputs, cls, study, tf, sentence, convention, pf_tables, files).encode()
+    cls = get_strategy(config.strategy.name, config.strategy.file)
+    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files).encode()
     return files
 
 
-def _metrics_table(inputs: ReportInputs, setups: int) -> str:
-    b = inputs.benchmark_metrics
-    header = ["", "strategy"] + ([f"buy & hold {inputs.benchmark_symbol}"] if b else [])
-    rows = [["setups (entry condition met)", str(setups)] + (["-"] if b else [])]
-    for label, key, kind in METRIC_ROWS:
-        rows.append([label, _fmt(inputs.metrics.get(key), kind)] + ([_fmt(b.get(key), kind)] if b else []))
-    return h.table(header, rows)
+def people_tables(inputs: ReportInputs) -> dict:
+    from engine.report import tables
+
+    r, b = inputs.returns, inputs.benchmark_returns
+    held = tables.in_market_days(r.index, inputs.trades)
+    monthly, flat = tables.monthly_table(r, held)
+    trailing = tables.trailing_returns(r, b)
+    # The whole-period row is the headline's CAGR (its own annualisation), so the two tables never disagree.
+    trailing.loc[trailing.index[-1], "strategy"] = inputs.metrics.get("cagr")
+    if b is not None and inputs.benchmark_metrics:
+        trailing.loc[trailing.index[-1], "benchmark"] = inputs.benchmark_metrics.get("cagr")
+    return {
+        "drawdowns": tables.worst_drawdowns(r), "benchmark_drawdowns": tables.worst_drawdowns(b) if b is not None else None,
+        "under_water": tables.time_under_water(r),
+        "benchmark_under_water": tables.time_under_water(b) if b is not None else None,
+        "trailing": trailing, "decades": tables.decade_returns(r, b),
+        "annual": tables.annual_returns(r, b), "monthly_returns": monthly, "months_out": flat,
+        "trade_stats": tables.trade_statistics(inputs.trades),
+        "risk": tables.risk_statistics(r, b, inputs.config.analysis.periods_per_year),
+    }
 
 
-def _event_table(study: EventStudy) -> str:
-    conf = f"{study.confidence:.0%}"
-    header = ["horizon (sessions)", "setups", "clusters", "mean", f"{conf} CI", "median", "hit rate",
-              "baseline mean", "baseline median", "baseline hit rate", "excess mean", f"excess {conf} CI", "p-value",
-              "beats baseline"]
-    rows = []
-    for s in study.horizons:
-        rows.append([
-            s.horizon, s.events, s.clusters, _fmt(s.mean, "pct"),
-            f"{_fmt(s.mean_ci[0], 'pct')} to {_fmt(s.mean_ci[1], 'pct')}", _fmt(s.median, "pct"),
-            _fmt(s.hit_rate, "pct"), _fmt(s.baseline_mean, "pct"), _fmt(s.baseline_median, "pct"),
-            _fmt(s.baseline_hit_rate, "pct"), _fmt(s.excess_mean, "pct"),
-            f"{_fmt(s.excess_ci[0], 'pct')} to {_fmt(s.excess_ci[1], 'pct')}",
-            "-" if s.p_value is None else f"{s.p_value:.3f}", "yes" if s.beats_baseline else "no",
-        ])
-    return h.table(header, rows)
+# ---------------------------------------------------------------------------------------------------------------
+def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
+                stats: dict, files: dict) -> str:
+    from engine.report import prose
 
-
-def _target_table(tf: TargetFirst) -> str:
-    s = tf.summary()
-    rows = [
-        ["target first", s["target_first"], _fmt(s["target_first_rate"], "pct"), _fmt(s["median_sessions_to_target"], "num")],
-        ["stop first", s["stop_first"], _fmt(s["stop_first_rate"], "pct"), _fmt(s["median_sessions_to_stop"], "num")],
-        ["neither", s["neither"], _fmt(s["neither_rate"], "pct"), "-"],
-        ["already at or above the target at the setup (left out)", s["above_target_at_setup"], "-", "-"],
-    ]
-    return h.table(["outcome", "setups", f"share of the {s['judged']} judged", "median sessions"], rows)
-
-
-def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, sentence: str, convention: str,
-                pf_tables: dict, files: dict) -> str:
     config = inputs.config
-    spec = {p.name: p for p in cls.spec}
-    params = [[name, value, spec[name].unit if name in spec else "", spec[name].help if name in spec else ""]
-              for name, value in config.strategy.params.items()]
-    doc = inspect.getdoc(cls) or ""
     m = inputs.metrics
     es = config.event_study
     tfs = tf.summary()
+    b_sym = inputs.benchmark_symbol
+    under = stats["under_water"]
+    b_under = stats["benchmark_under_water"]
+    under_text = (f"Under water (below a previous peak) {h.fmt(under['share'], 'pct1')} of the days; longest "
+                  f"stretch {h.fmt(under['longest_days'], 'days')}")
+    if b_under:
+        under_text += (f" (buy &amp; hold: {h.fmt(b_under['share'], 'pct1')}, longest "
+                       f"{h.fmt(b_under['longest_days'], 'days')})")
+    toc = " ".join(f'<a href="#{s}">{s.replace("-", " ")}</a>' for s in SECTIONS[1:])
     parts = [
         f'<h1>{h.esc(config.name)}: did the setup pay off?</h1>',
-        f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
-        f'<p class="muted">{h.esc(config.data.symbol)}, {m["start"]} to {m["end"]} ({m["bars"]} daily bars); '
-        f'costs: {h.esc(inputs.costs)}; fills at the next bar\'s open.</p>',
-        "".join(f'<p class="muted">warning: {h.esc(w)}</p>' for w in inputs.warnings) + "</section>",
-        '<section id="setup"><h2 class="first">The setup</h2>',
+        f'<p class="question">{h.esc(QUESTION)}</p>',
+        f'<section id="verdict"><h2 class="first" hidden>Verdict</h2>'
+        f'{sec.verdict_card(answer, b_sym, es.verdict_horizon, study.confidence)}',
+        f'<p class="muted" id="period">{h.esc(config.data.symbol)}, {m["start"]} to {m["end"]} '
+        f'({h.fmt(m["bars"], "int")} daily bars). Signals on the close, fills at the next bar\'s open.</p>',
+        f'<p class="muted" id="costs">Costs: {h.esc(inputs.costs)}.</p>',
+        "".join(f'<p class="muted warn">warning: {h.esc(w)}</p>' for w in inputs.warnings),
+        f'<nav class="toc">{toc}</nav></section>',
+        '<section id="setup"><h2>The setup</h2>',
         f'<p>The note: <q>{h.esc(cls.note)}</q></p>',
-        f'<p>Strategy <code>{h.esc(config.strategy.name)}</code>: '
-        + "<br>".join(h.esc(line) for line in doc.splitlines() if line.strip()) + "</p>",
-        h.table(["parameter", "value", "unit", "meaning"], params) if params else "<p>No parameters.</p>",
+        f'<p>Strategy <code>{h.esc(config.strategy.name)}</code>, as coded (parameter values in place):</p>',
+        prose.rules_html(cls, config.strategy.params),
+        "<h3>Parameters</h3>",
+        prose.params_table(cls, config.strategy.params) if config.strategy.params else "<p>No parameters.</p>",
         "</section>",
-        f'<section id="verdict"><h2>Verdict</h2><p class="verdict">{h.esc(sentence)}</p>',
-        f'<p class="muted">Derived from the numbers below. "Beat the baseline" means the {study.confidence:.0%} '
-        f'interval of the excess mean forward return at {es.verdict_horizon} sessions lies above zero. '
-        f'Sharpe convention: {h.esc(convention)}.</p></section>',
-        '<section id="metrics"><h2>Key metrics: strategy vs benchmark</h2>', _metrics_table(inputs, study.setups),
-        f'<p class="muted">Both after the same costs. Sharpe and Sortino: {h.esc(convention)}; '
-        'Sortino uses the root mean square of negative excess returns.</p></section>',
+        '<section id="chart"><h2>The note\'s chart</h2>',
+        h.figure(files["chart_zoom.png"], "candles, moving averages, zones as they stood, levels, trades: zoom",
+                 "Zoom: daily candles; support (green) and resistance (red) zones as the detector saw them each week, "
+                 "with no later bar; dashed purple lines are the config's absolute levels."),
+        h.figure(files["chart_full.png"], "close, moving averages, RSI and time in the market: whole history",
+                 "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
+                 "which move with price, are drawn on the zoom)."),
+        "</section>",
+        '<section id="metrics"><h2>Key metrics: strategy vs buy-and-hold</h2>', sec.metrics_table(inputs, study.setups),
+        f'<p class="note">Both after the same costs. Sharpe and Sortino: {h.esc(convention)}; Sortino uses the root '
+        f'mean square of negative excess returns. Average trade: {h.esc(_avg_trade_words())}.</p>',
+        "<h3>Other risk statistics</h3>",
+        sec.risk_table(stats["risk"], b_sym is not None, b_sym),
+        "</section>",
         '<section id="event-study"><h2>Event study of the setup</h2>',
-        f'<p>Forward return from the close of each of the {study.setups} setup days (every close where the entry '
-        'condition held, in or out of a position) to the close h sessions later, against the same statistic '
-        'over every day of the period (the unconditional baseline).</p>',
-        _event_table(study),
-        f'<p class="muted">Uncertainty: {h.esc(study.method)}.</p>',
-        h.figure(files["event_path.png"], "mean forward path after the setup with its band, against the baseline"),
-        h.figure(files["event_distribution.png"], "distribution of forward returns after the setups"),
+        f'<p>Return from the close of each of the {h.fmt(study.setups, "int")} setup days (every close where the '
+        'entry condition held, in or out of a position) to the close h sessions later, against the same statistic '
+        'over every day of the period. Setup days whose windows overlap form one <em>episode</em>; intervals and '
+        f'p-values need at least {MIN_CLUSTERS} episodes.</p>',
+        sec.event_table(study),
+        f'<p class="note">Uncertainty: {h.esc(study.method)}.</p>',
+        h.figure(files["event_path.png"], "mean forward path after the setup against every day"),
+        h.figure(files["event_distribution.png"], "distribution of forward returns after the setup days"),
         "</section>",
         '<section id="target-first"><h2>Target before stop?</h2>',
         f'<p>{h.esc(tfs["target_rule"])}; {h.esc(tfs["stop_rule"])}; searched for {tfs["max_sessions"]} sessions '
-        f'after each setup; {h.esc(tfs["tie_rule"])}.</p>',
-        _target_table(tf), "</section>",
-        '<section id="pyfolio"><h2>pyfolio-reloaded tearsheet</h2>',
-        '<h3>Performance statistics</h3>', h.frame_table(pf_tables["perf_stats"]),
-        h.figure(files["pf_cumulative_returns.png"], "cumulative returns vs benchmark"),
-        '<h3>Worst drawdown periods</h3>', h.frame_table(pf_tables["drawdowns"], index_label="rank"),
-        h.figure(files["pf_drawdowns.png"], "drawdown periods and underwater chart"),
-        '<h3>Monthly and annual returns, %</h3>', h.heat_table(pf_tables["monthly_returns"]),
-        '<h3>Rolling Sharpe and volatility</h3>', h.figure(files["pf_rolling_risk.png"], "rolling Sharpe and volatility"),
-        '<h3>Round trips</h3>',
+        f'after each setup day; {h.esc(tfs["tie_rule"])}.</p>',
+        sec.target_table(tf), "</section>",
+        '<section id="returns"><h2>Returns</h2>',
+        h.figure(files["growth.png"], "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
+                 "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised."),
+        sec.returns_tables(stats, b_sym),
+        "<h3>Calendar-year returns</h3>", sec.annual_bars(stats["annual"], b_sym),
+        "<h3>Monthly returns</h3>",
+        h.heat_table(stats["monthly_returns"], out_of_market=stats["months_out"]),
+        '<p class="note">Compounded daily returns per month and per year (total). <em>out</em>: no position '
+        'at any time that month (the strategy sat in cash).</p>',
+        "</section>",
+        '<section id="drawdowns"><h2>Drawdowns</h2>',
+        f"<p>{under_text}.</p>",
+        "<h3>The five worst, strategy</h3>", sec.drawdown_table(stats["drawdowns"]),
     ]
-    trip_tables = [name for name in pf_tables if name.startswith("round_trips_")]
-    if trip_tables:
-        parts.append('<p class="muted">Built from the run\'s own closed trades, P&amp;L net of costs.</p>')
-        parts += [h.frame_table(pf_tables[name], caption=name.removeprefix("round_trips_")) for name in trip_tables]
-    else:
-        parts.append("<p>No closed trades.</p>")
+    if stats["benchmark_drawdowns"] is not None:
+        parts += [f"<h3>The five worst, buy &amp; hold {h.esc(b_sym)}</h3>", sec.drawdown_table(stats["benchmark_drawdowns"])]
     parts += [
+        '<p class="note">Depth from the peak to the lowest close; durations in calendar days.</p>',
         "</section>",
-        '<section id="chart"><h2>The note\'s chart</h2>',
-        h.figure(files["chart_zoom.png"], "price, moving averages, RSI, zones, trades: zoom",
-                 f"last {config.report.zoom_months} months"),
-        h.figure(files["chart_full.png"], "price, moving averages, RSI, zones, trades: whole history", "whole history"),
-        "</section>",
+        '<section id="trades"><h2>Trades</h2>', sec.trade_tables(inputs, stats), "</section>",
     ]
     return h.page(f"{config.name}: tearsheet", "\n".join(parts))
+
+
+def _avg_trade_words() -> str:
+    from engine.report.tables import AVERAGE_TRADE
+
+    return AVERAGE_TRADE.removeprefix("average trade = ")

@@ -93,7 +93,7 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
                   command_line: list[str] | None = None) -> StudyRun:
     """Run the config's strategy with the same rules on every symbol, study its setups per market, pooled
     and by regime, and write results/<name>-study/<run id>/. One call, no printing."""
-    from engine.provenance import input_record, strategy_source_sha, write_manifest
+    from engine.provenance import data_record, input_record, strategy_source_sha, write_manifest
     from engine.study.write import write_study
 
     started = datetime.now(UTC)
@@ -130,12 +130,10 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
     writer = RunWriter(root, f"{config.name}-study", new_run_id(digest, started))
     try:
         summary = write_study(writer, config, settings, runs, bars, analysis, executor.name, computed, reused)
-        # One input per market (the same rules on its symbol); the regime series rides with the first.
-        regime = (("regime", vix),) if vix is not None else ()
-        inputs = [input_record(source, c, bars[s], others=regime if i == 0 else ())
-                  for i, (s, c) in enumerate(configs.items())]
+        # One input per market (each market's config differs only in its symbol); ^VIX labels regimes only.
+        inputs = [input_record(source, configs[s], bars[s]) for s in settings.symbols]
         write_manifest(writer, "study", inputs, started, command_line,
-                       {"strategy_source_sha256": shas, "regimes": regimes.model_dump(mode="json")})
+                       {"regime_data": data_record(vix, "regime") if vix is not None else None})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from engine.config import RunConfig, StrategyConfig, resolve_strategy_params
+from engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
 from engine.errors import ConfigError, did_you_mean
 
 
@@ -45,9 +45,7 @@ def expand_grid(config: RunConfig, grid: dict[str, list[Any]], source: str) -> l
 
     Each variant goes through resolve_strategy_params exactly like a single run's config does.
     """
-    from strategies import STRATEGIES
-
-    spec = {p.name for p in STRATEGIES[config.strategy.name].spec}
+    spec = {p.name for p in strategy_class(config.strategy, source).spec}
     for key, values in grid.items():
         if key not in spec:
             hint = did_you_mean(key, spec)
@@ -62,7 +60,8 @@ def expand_grid(config: RunConfig, grid: dict[str, list[Any]], source: str) -> l
     seen: set[str] = set()
     for combo in itertools.product(*(grid[k] for k in keys)):
         swept = dict(zip(keys, combo, strict=True))
-        strategy = StrategyConfig(name=config.strategy.name, params={**config.strategy.params, **swept})
+        strategy = StrategyConfig(name=config.strategy.name, file=config.strategy.file,
+                                  params={**config.strategy.params, **swept})
         params = resolve_strategy_params(strategy, f"{source} (sweep variant {_label(swept)})")
         variant_config = config.model_copy(deep=True)
         variant_config.strategy.params = params

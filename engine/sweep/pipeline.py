@@ -124,7 +124,9 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
             title = f"{config.name}: {settings.metric}" + (f" (best over {', '.join(others)})" if others else "")
             plot_heatmap(writer.path(f"heatmap_{axes[0]}_{axes[1]}.png"), outcome.table, axes[0], axes[1],
                          settings.metric, title)
-        _write_best_report(writer, config, outcome, best, settings.metric, statistics, bars, bench, run_backtest)
+        heatmap = writer.path(f"heatmap_{axes[0]}_{axes[1]}.png").read_bytes() if axes else None
+        _write_best_report(writer, config, outcome, best, settings.metric, statistics, bars, bench, run_backtest,
+                           heatmap, table, list(settings.grid))
         write_manifest(writer, "sweep", inputs, started, command_line,
                        {"variant_config_hashes": [v.config_hash for v in variants]})
         run_dir = writer.commit()
@@ -159,19 +161,21 @@ def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tu
     return axes[0], axes[1]
 
 
-def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest):
+def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest,
+                       heatmap: bytes | None = None, all_variants=None, swept: list[str] = ()):
     from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
     from engine.analysis.event_study import event_study
     from engine.report.comparison import write_comparison
 
     # The table's variants ran in sweep mode (metrics only); the few shown in the report run once more for their
     # setups, so each gets its event-study edge as in `rtybt compare`. The first pass also gives the benchmark.
-    entries, benchmark = [], None
+    entries, benchmark, bench_metrics = [], None, None
     study_cfg = config.event_study
     for i, v in enumerate(best):
         run = run_backtest(v.config, bars.frame, bench.frame if (i == 0 and bench is not None) else None)
         if i == 0 and run.benchmark_returns is not None:
             benchmark = (f"buy & hold {run.benchmark_symbol}", run.benchmark_returns)
+            bench_metrics = run.benchmark_metrics
         study = event_study(bars.frame["close"], run.setups, study_cfg.horizons, study_cfg.bootstrap_samples,
                             study_cfg.seed, study_cfg.confidence).to_dict()
         entries.append(Entry(v.label, config.strategy.name, v.swept, config.data.symbol,
@@ -190,4 +194,7 @@ def _write_best_report(writer, config, outcome, best: list[Variant], metric, sta
         sections["probability of backtest overfitting"] = pbo
     write_comparison(writer, entries, comparison_table(entries, metric),
                      f"{config.name}: best {len(best)} of {len(outcome.variants)} variants", metric,
-                     benchmark, notes, sections, extra_columns=EDGE_COLUMNS)
+                     benchmark, notes, sections, extra_columns=EDGE_COLUMNS, benchmark_metrics=bench_metrics,
+                     heatmap_png=heatmap, variants=all_variants, variant_params=swept,
+                     intro="Sweep variants have no tearsheet each: run the config with --set "
+                           "strategy.params.NAME=VALUE for one.")

@@ -33,6 +33,8 @@ class TwinResult:
 def twin_reason(config: RunConfig) -> str | None:
     """None if a twin reproduces this config; otherwise the note to show before falling back."""
     name = config.strategy.name
+    if config.strategy.file is not None:
+        return f"{name} is a strategy from a file ({config.strategy.file}) with no vectorised twin: screened by Backtrader"
     planner = get_planner(name)
     if planner is None:
         return f"{name} has no vectorised twin: screened by Backtrader"

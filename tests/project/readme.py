@@ -63,6 +63,6 @@ def reference_rows(text: str | None = None) -> dict[str, set[str]]:
         if len(cells) != 2 or not cells[0].startswith("`rtybt "):
             continue
         words = cells[0].strip("`").split()[1:]
-        name = " ".join(w for w in words[:2] if w.islower() and w.isalpha())
+        name = " ".join(w for w in words[:2] if w.islower() and w.replace("-", "").isalpha())  # check-strategy
         rows[name] = set(re.findall(r"`(--?[A-Za-z][\w-]*)`", cells[1]))
     return rows

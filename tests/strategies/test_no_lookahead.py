@@ -7,14 +7,13 @@ from datetime import date
 import pytest
 
 from engine.data import load_bars
+from engine.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
 from strategies import STRATEGIES
 from strategies.base import NoteStrategy
 from tests.conftest import make_config
-from tests.strategies.lookahead import cut_positions, lookahead_differences, synthetic_bars
 
-# 20 cut dates on ^RUT and 10 on the synthetic series. A cut run costs its length, so the series are
+# CUTS: 20 cut dates on ^RUT and 10 on the synthetic series. A cut run costs its length, so the series are
 # only as long as needed: the warm-up (260 bars) plus six years of cuts.
-CUTS = {"rut": 20, "synthetic": 10}
 
 
 def cases():

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from engine.analysis.study import RegimeSpec, analyse_study
+from tests.conftest import REPO
 from tests.engine.analysis.synthetic_markets import correlated_markets
 
 SYMBOLS = ["^RUT", "IWM", "SPY", "QQQ"]
@@ -60,7 +60,7 @@ def test_edge_everywhere_is_shared_and_no_edge_is_absent():
 
 def test_pooled_interval_covers_zero_at_the_stated_rate_small_version():
     # The full check (500 repetitions, within 3 points) is benchmarks/study_coverage.py; this is its small version.
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+    sys.path.insert(0, str(REPO / "benchmarks"))
     from study_coverage import coverage
 
     result = coverage(reps=160, n_boot=400, seed=15, design="sparse")

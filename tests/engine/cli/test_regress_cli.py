@@ -25,9 +25,8 @@ def rtybt(cwd: Path, *args: str, env_data: Path | None = None) -> subprocess.Com
                           capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, snapshot_dir):
-    root = tmp_path_factory.mktemp("project")
+def new_project(root: Path) -> Path:
+    """A project folder with one short config and no baselines yet."""
     raw = yaml.safe_load((REPO / "configs" / "ma_reclaim.yaml").read_text())
     raw["data"]["start"] = "2020-01-01"
     (root / "configs").mkdir()
@@ -35,7 +34,15 @@ def project(tmp_path_factory, snapshot_dir):
     return root
 
 
-def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_holds(project, monkeypatch):
+@pytest.fixture(scope="module")
+def project(tmp_path_factory, snapshot_dir):
+    """Shared by the tests below; each makes the baseline it needs if an earlier test has not."""
+    return new_project(tmp_path_factory.mktemp("project"))
+
+
+def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_holds(tmp_path, snapshot_dir,
+                                                                                     monkeypatch):
+    project = new_project(tmp_path)  # its own folder: no baseline whatever ran before
     missing = rtybt(project, "regress")
     assert missing.returncode == 1, missing.stderr
     assert "no baseline tests/regression/baselines/recent.json" in missing.stdout

@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
+from engine.analysis.verdict import STATUSES
 from engine.errors import ResultsError
 from engine.pipeline import execute_run
 from engine.report.rerender import rerender
@@ -23,6 +24,7 @@ from engine.report.tearsheet import SECTIONS
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+FIGURES = ("chart_zoom.png", "chart_full.png", "event_path.png", "event_distribution.png", "growth.png")
 
 
 class Collector(HTMLParser):
@@ -78,7 +80,8 @@ def test_self_contained_no_scripts_no_outside_links(page):
     for tag, attrs in parser.tags:
         for key in ("src", "href"):
             value = attrs.get(key)
-            assert value is None or value.startswith("data:image/png;base64,"), (tag, key, value[:40])
+            # only embedded images and links to the page's own sections
+            assert value is None or value.startswith(("data:image/png;base64,", "#")), (tag, key, value[:40])
     # Outside the embedded images (base64 can spell anything), no URL of any kind.
     words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
     assert "@import" not in words and "url(" not in words and "http" not in words and "//" not in words
@@ -87,7 +90,7 @@ def test_self_contained_no_scripts_no_outside_links(page):
 def test_every_image_decodes_to_a_png(page):
     _, parser = page
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
-    assert len(images) >= 7
+    assert len(images) == len(FIGURES)
     for src in images:
         payload = base64.b64decode(src.removeprefix("data:image/png;base64,"), validate=True)
         assert payload.startswith(PNG_MAGIC)
@@ -97,21 +100,23 @@ def test_every_image_decodes_to_a_png(page):
 
 def test_figures_and_statistics_are_files_too(run):
     d = run.run_dir
-    for name in ("chart_full.png", "chart_zoom.png", "event_path.png", "event_distribution.png",
-                 "pf_cumulative_returns.png", "pf_drawdowns.png", "pf_rolling_risk.png"):
+    for name in FIGURES:
         assert (d / name).read_bytes().startswith(PNG_MAGIC), name
     report = json.loads((d / "report.json").read_text())
     study = json.loads((d / "event_study.json").read_text())
     assert [s["horizon"] for s in study["horizons"]] == [5, 10, 20, 60]
     assert report["setups"] == study["setups"] == len(run.result.setups) > 0
-    assert report["verdict"].startswith("On ^RUT from 1987-09-10")
-    assert {"perf_stats", "drawdowns", "monthly_returns", "round_trips_summary"} <= set(report["pyfolio"])
+    assert report["verdict"].split(": ", 1)[1].startswith("On ^RUT from 1987-09-10")
+    assert report["verdict_detail"]["status"] in STATUSES
+    assert {"drawdowns", "monthly_returns", "trailing", "decades", "annual"} <= set(report["tables"])
+    assert report["tables"]["drawdowns"]["index"][0] == 1  # ranked from 1
 
 
 def test_verdict_and_sharpe_convention_stated(run, page):
     text, _ = page
     report = json.loads((run.run_dir / "report.json").read_text())
-    assert report["verdict"].replace("&", "&amp;") in text
+    for sentence in report["verdict_detail"]["sentences"]:
+        assert sentence.replace("&", "&amp;") in text
     assert "Sharpe = mean(r - rf/252) / std(r - rf/252, ddof=1) x sqrt(252)" in text
     assert "annual risk-free rate 0.00%" in text
 
@@ -192,3 +197,14 @@ def test_help_does_not_import_plotting():
     code = "import sys, engine.cli; bad = {'matplotlib', 'pyfolio', 'backtrader'} & set(sys.modules); print(bad)"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert proc.stdout.strip() == "set()", proc.stdout + proc.stderr
+
+
+def test_no_raw_literals_or_typos_on_the_page(page):
+    text, _ = page
+    visible = re.sub(r"<style>.*?</style>", "", text, flags=re.S)
+    visible = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", visible)
+    visible = re.sub(r"<[^>]+>", " ", visible)
+    for bad in (" None", " nan", " True", " False", "(s)", "((", "))", "-0.0%", "1e-", "seconds"):
+        assert bad not in visible, bad
+    # ranked from 1, durations in days, months by name
+    assert "<th>rank</th>" in text and " days</td>" in text and "<th>Jan</th>" in text

@@ -52,10 +52,9 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     assert pooled["setups"] == sum(m["setups"] for m in payload["markets"])
     assert pooled["clusters"] <= sum(m["clusters"] for m in payload["markets"])
     manifest = json.loads((run_dir / "manifest.json").read_text())
-    # The provenance record of every command (engine/provenance.py): one input per market, the VIX with the first.
-    assert manifest["command"] == "study" and [i["data"][0]["symbol"] for i in manifest["inputs"]] == ["^RUT", "IWM", "SPY"]
-    assert [(d["role"], d["symbol"]) for d in manifest["inputs"][0]["data"]][-1] == ("regime", "^VIX")
-    assert set(manifest["files"]) >= {"study.json", "markets.csv", "forest.png"} and "manifest.json" not in manifest["files"]
+    assert manifest["command"] == "study" and set(manifest["files"]) >= {"study.html", "study.json"}
+    assert [i["data"][0]["symbol"] for i in manifest["inputs"]] == ["^RUT", "IWM", "SPY"]
+    assert manifest["details"]["regime_data"]["symbol"] == "^VIX"
 
 
 def test_each_market_is_the_run_command_on_that_symbol(small_study, study_config_path, tmp_path):
@@ -120,7 +119,6 @@ def test_a_look_back_longer_than_a_markets_bars_is_one_line(study_config_path, t
       "levels_valid_from: 2010-01-01, levels_valid_to: 2016-12-31}"],
      "strategy.params.breakout_level: absolute price level 700 does not transfer between instruments; "
      "a study needs relative levels"),
-    # ^RUT is no futures root: its terms are given, so that the study's own refusal is what answers.
     (["broker.instrument=future", "broker.multiplier=50", "broker.tick=0.1", "broker.margin=7500"],
      "broker.instrument: 'future' contract terms do not transfer between instruments; "
      "a study needs instrument index or etf"),

@@ -1,4 +1,5 @@
-"""The no-look-ahead harness: a strategy run on data cut at a date must repeat the full run up to that date."""
+"""Checks stage: the no-look-ahead harness: a strategy run on data cut at a date must repeat the full run up to
+that date (used by tests/strategies/test_no_lookahead.py and `rtybt check-strategy`)."""
 
 from __future__ import annotations
 
@@ -101,3 +102,63 @@ def synthetic_bars(n: int, seed: int) -> pd.DataFrame:
     low = np.minimum(open_, close) * (1 - np.abs(rng.normal(0, 0.006, n)))
     index = pd.bdate_range("2000-01-03", periods=n)
     return pd.DataFrame({"open": open_, "high": high, "low": low, "close": close, "volume": 1e6}, index=index)
+
+
+@dataclass
+class CheckLine:
+    """One check of `check_strategy_file`: what was run on what, and whether it held."""
+
+    strategy: str
+    check: str
+    passed: bool
+    detail: str = ""
+
+    def line(self) -> str:
+        verdict = "PASS" if self.passed else "FAIL"
+        return f"{verdict}  {self.strategy}: {self.check}" + (f": {self.detail}" if self.detail else "")
+
+
+# The same series and cut counts as tests/strategies/test_no_lookahead.py.
+RUT_WINDOW = ("2013-01-01", "2018-12-31")
+CUTS = {"rut": 20, "synthetic": 10}
+SYNTHETIC_SEED = 20250508
+
+
+def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -> list[CheckLine]:
+    """Run the harness on every strategy of a user's file (defaults plus its `variants`), on ^RUT 2013-2018
+    cut at 20 dates and a seeded synthetic series cut at 10. A bad file is a ConfigError (exit 2).
+    `on_stage(text)` is told which check runs, for a status line."""
+    from datetime import date
+    from pathlib import Path
+
+    from engine.config import validate_config
+    from engine.data import load_bars, resolve_data_dir
+    from engine.errors import ConfigError
+    from engine.progress import announce
+    from strategies.files import StrategyFileError, strategies_in_file
+
+    file = str(Path(path).expanduser().resolve())
+    try:
+        found = strategies_in_file(file)
+    except StrategyFileError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    folder, source = resolve_data_dir(data_dir, symbol="^RUT")
+    start, end = (date.fromisoformat(d) for d in RUT_WINDOW)
+    series = {
+        f"^RUT {start.year}-{end.year}, {CUTS['rut']} cuts": ("rut", load_bars("^RUT", folder, None, start, end,
+                                                                               source).frame),
+        f"seeded synthetic series, {CUTS['synthetic']} cuts": ("synthetic", synthetic_bars(600, SYNTHETIC_SEED)),
+    }
+    lines = []
+    for name, cls in sorted(found.items()):
+        for variant in ({}, *getattr(cls, "variants", ())):
+            label = name + "".join(f" {k}={v}" for k, v in variant.items())
+            config = validate_config({"strategy": {"name": name, "file": file, "params": variant},
+                                      "benchmark": {"enabled": False}}, f"{path} ({label})")
+            for what, (kind, frame) in series.items():
+                announce(on_stage, f"{label}: {what}")
+                problems = lookahead_differences(cls, config.strategy.params, frame, config,
+                                                 cut_positions(len(frame), CUTS[kind]))
+                detail = f"{len(problems)} cut(s) differ; first: {problems[0]}" if problems else ""
+                lines.append(CheckLine(label, f"no look-ahead on {what}", not problems, detail))
+    return lines

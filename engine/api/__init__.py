@@ -1,0 +1,257 @@
+"""Python API stage: the CLI's commands as typed functions returning result objects (re-exported as `rtybt`).
+
+Each function calls the same flow as its CLI command (engine.pipeline, engine.compare.pipeline,
+engine.sweep.pipeline, engine.sweep.walkforward_flow, engine.snapshot_flow) and writes the same files.
+Bad input raises engine.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
+one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
+the CLI's status line or progress bar (on stderr).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date as Date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from engine.api.results import (
+    BacktestResult,
+    CompareResult,
+    SnapshotResult,
+    SweepResult,
+    WalkForwardResult,
+)
+from engine.errors import ConfigError, DataError, ResultsError, StrategyError, UserError
+
+ConfigLike = str | Path | Mapping[str, Any]
+Overrides = Mapping[str, Any] | Sequence[str] | None
+
+
+def _config_source(config: ConfigLike):
+    """A path as given, or a mapping as an InlineConfig (validated exactly like a file by engine.config)."""
+    from engine.config import InlineConfig
+
+    if isinstance(config, Mapping):
+        return config if isinstance(config, InlineConfig) else InlineConfig(config)
+    if isinstance(config, str | Path):
+        return config
+    raise ConfigError(f"config: expected a path to a YAML file or a mapping, got a {type(config).__name__}")
+
+
+def _value_text(value: Any) -> str:
+    """A Python value as the YAML text `--set` and `--grid` read back to the same value."""
+    if isinstance(value, Date):
+        return value.isoformat()
+    return json.dumps(value, default=str)
+
+
+def _overrides(overrides: Overrides) -> list[str]:
+    """{'strategy.params.ma_period': 40} or ['strategy.params.ma_period=40'] -> the CLI's --set strings."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, Mapping):
+        return [f"{key}={_value_text(value)}" for key, value in overrides.items()]
+    if isinstance(overrides, str):
+        return [overrides]
+    return [str(text) for text in overrides]
+
+
+def _grid(grid: Mapping[str, Sequence[Any]] | Sequence[str] | None) -> list[str]:
+    """{'ma_period': [20, 30]} or ['ma_period=20,30'] -> the CLI's --grid strings."""
+    if grid is None:
+        return []
+    if isinstance(grid, Mapping):
+        out = []
+        for key, values in grid.items():
+            values = [values] if isinstance(values, str) or not isinstance(values, Sequence) else values
+            out.append(f"{key}=" + ",".join(_value_text(v) for v in values))
+        return out
+    return [grid] if isinstance(grid, str) else [str(text) for text in grid]
+
+
+@contextmanager
+def _progress(description: str, enabled: bool) -> Iterator:
+    """The CLI's status line and progress bar (engine.progress.Status), shown only when asked for."""
+    from engine.progress import Status
+
+    status = Status(description, enabled)
+    # Asked for explicitly: shown even where stderr is no terminal (a notebook renders rich's bar itself).
+    status.enabled = enabled
+    try:
+        yield status
+    finally:
+        status.stop()
+
+
+def _command_line(name: str, *args: Any) -> list[str]:
+    """What the manifest records as the command: the API call, its config and its overrides."""
+    return [f"rtybt.{name}", *(str(a) for a in args)]
+
+
+def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str | Path | None = None,
+        progress: bool = False, results_dir: str | Path | None = None) -> BacktestResult:
+    """Run one config end to end, as `rtybt run`, and return its BacktestResult.
+
+    `config_or_path`: a YAML file, or a mapping with the same sections (relative paths in it are relative to
+    the working directory). `overrides`: {"strategy.params.ma_period": 40} (or "KEY=VALUE" strings, as
+    `--set`). `data_dir`: as `--data-dir`. `results_dir`: instead of the config's `output.dir`.
+    `progress=True` shows the CLI's status line (loading data, backtest, report) on stderr.
+    Writes results/<name>/<run id>/ exactly as the CLI does. Raises UserError on bad input.
+    """
+    from engine.pipeline import execute_run
+    from engine.report.inputs import from_result
+
+    source, sets = _config_source(config_or_path), _overrides(overrides)
+    with _progress(f"run {source}", progress) as shown:
+        outcome = execute_run(source, sets, _opt(data_dir), _opt(results_dir),
+                              command_line=_command_line("run", source, *sets), on_stage=shown.stage)
+    return BacktestResult.from_inputs(outcome.run_dir, from_result(outcome.config, outcome.result, outcome.bars.frame))
+
+
+def load_run(run_dir: str | Path, data_dir: str | Path | None = None) -> BacktestResult:
+    """A stored run directory (results/<name>/<run id>/) as a BacktestResult, without re-running it.
+
+    The bars are re-read from the data file its manifest pins (refused if their checksum differs), as
+    `rtybt report` does. Raises ResultsError for a missing or incomplete run directory.
+    """
+    from engine.report.inputs import from_run_dir
+
+    return BacktestResult.from_inputs(Path(run_dir), from_run_dir(Path(run_dir), _opt(data_dir)))
+
+
+def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir: str | Path | None = None,
+            metric: str = "sharpe", rerun: bool = False, progress: bool = False,
+            results_dir: str | Path | None = None) -> CompareResult:
+    """Compare configs side by side, as `rtybt compare` (reusing stored runs unless `rerun`), and return the
+    ranked table. Each config is a path or a mapping (give mappings distinct `name`s: the name labels the row).
+    `progress=True` shows the CLI's status line on stderr.
+    """
+    from engine.compare.pipeline import execute_compare
+
+    if isinstance(configs, str | Path | Mapping):
+        raise ConfigError("compare: expected a list of configs (paths or mappings), e.g. [a.yaml, b.yaml]")
+    sources, sets = [_config_source(c) for c in configs], _overrides(overrides)
+    with _progress("compare", progress) as shown:
+        outcome = execute_compare(sources, sets, _opt(data_dir), _opt(results_dir), metric=metric, rerun=rerun,
+                                  command_line=_command_line("compare", *sources, *sets), on_stage=shown.stage)
+    return CompareResult(outcome.run_dir, metric, outcome.table, outcome.summary)
+
+
+def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequence[str] | None = None,
+          overrides: Overrides = None, data_dir: str | Path | None = None, metric: str | None = None,
+          top: int | None = None, heatmap: str | None = None, workers: int | None = None,
+          cluster: str | None = None, screen: bool = False, confirm_top: int = 5, resume: bool = False,
+          progress: bool = False, results_dir: str | Path | None = None) -> SweepResult:
+    """Run every combination of a parameter grid, as `rtybt sweep`, and return the ranked variants.
+
+    `grid`: {"ma_period": [20, 30, 40]} (beats the config's `sweep.grid` key by key). `workers`, `cluster`,
+    `screen`, `confirm_top`, `resume`, `heatmap` ("X,Y"), `metric` and `top` are the CLI's options
+    (`workers=1` runs in this process). `progress=True` shows a progress bar on stderr.
+    """
+    from engine.sweep.executors import make_executor
+    from engine.sweep.pipeline import execute_sweep
+
+    source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
+    with _progress(f"sweep {source}", progress) as shown:
+        outcome = execute_sweep(source, sets, grid_options, make_executor(workers, cluster), _opt(data_dir),
+                                _opt(results_dir), metric=metric, top=top, heatmap=heatmap, resume=resume,
+                                on_progress=shown, screen=screen, confirm_top=confirm_top,
+                                command_line=_command_line("sweep", source, *sets, *grid_options),
+                                on_stage=shown.stage)
+    metric = outcome.summary["metric"]
+    table = outcome.outcome.table.sort_values("rank", kind="stable").reset_index(drop=True)
+    swept = list(outcome.outcome.variants[0].swept) if outcome.outcome.variants else []
+    return SweepResult(outcome.run_dir, outcome.config.name, metric, swept, table, outcome.outcome.returns,
+                       outcome.statistics, outcome.summary.get("screen"), outcome.summary)
+
+
+def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequence[str] | None = None,
+                overrides: Overrides = None, data_dir: str | Path | None = None, workers: int | None = None,
+                cluster: str | None = None, resume: bool = False, progress: bool = False,
+                results_dir: str | Path | None = None) -> WalkForwardResult:
+    """Walk forward, as `rtybt walkforward`: each in-sample window picks the best variant of `grid`, the next
+    window trades it. Returns the windows and the stitched out-of-sample returns."""
+    from engine.sweep.executors import make_executor
+    from engine.sweep.walkforward_flow import execute_walkforward
+
+    source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
+    with _progress(f"walk-forward {source}", progress) as shown:
+        run_dir, summary = execute_walkforward(source, sets, grid_options, make_executor(workers, cluster),
+                                               _opt(data_dir), _opt(results_dir), resume=resume,
+                                               on_progress=shown, on_stage=shown.stage,
+                                               command_line=_command_line("walkforward", source, *sets, *grid_options))
+    oos = pd.read_csv(run_dir / "oos_returns.csv", index_col="date", parse_dates=["date"])
+    name = run_dir.parent.name.removesuffix("-walkforward")  # the flow writes results/<name>-walkforward/<run id>/
+    return WalkForwardResult(run_dir, name, pd.DataFrame(summary["windows_table"]), oos.iloc[:, 0], oos["equity"],
+                             summary)
+
+
+def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str | Path | None = None,
+             peers: str | Sequence[str] | None = None, progress: bool = False) -> SnapshotResult:
+    """The note's table for one date, as `rtybt snapshot`: readings, key levels, checklists, Final Call.
+
+    `date` defaults to the last bar (a non-trading day uses the bar before it); `peers` as `--peers`.
+    """
+    from engine.report.snapshot_text import render_snapshot
+    from engine.snapshot_flow import take_snapshot
+
+    with _progress(f"snapshot {symbol}", progress) as shown:
+        snap, _ = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
+                                else list(peers), on_stage=shown.stage)
+    return SnapshotResult(snap, snap.to_dict(), render_snapshot(snap))
+
+
+def strategies(name: str | None = None, file: str | Path | None = None) -> pd.DataFrame:
+    """Every registered strategy's parameters as a table (as `rtybt strategies`), or only `name`'s; with `file`,
+    the strategies of your own strategy file. One row per parameter: default, unit, allowed range, meaning."""
+    from engine.catalog import describe, strategy_catalog
+
+    if file is not None:
+        from strategies.files import StrategyFileError, strategies_in_file
+
+        try:
+            found = strategies_in_file(file)
+        except StrategyFileError as exc:
+            raise StrategyError(f"{file}: {exc}") from None
+        entries = [describe(found[n]) for n in sorted(found) if name is None or n == name]
+        if not entries:
+            raise StrategyError(f"{file}: no strategy named {name!r}; defined: {', '.join(sorted(found))}")
+    else:
+        entries = strategy_catalog(name)
+    rows = []
+    for entry in entries:
+        for p in entry["params"] or [{"name": None, "default": None, "unit": None, "range": None, "help": None}]:
+            rows.append({"strategy": entry["name"], "parameter": p["name"], "default": p["default"],
+                         "unit": p["unit"], "allowed": p["range"], "meaning": p["help"], "note": entry["note"]})
+    return pd.DataFrame(rows).set_index(["strategy", "parameter"])
+
+
+def _opt(path: str | Path | None) -> str | None:
+    return None if path is None else str(path)
+
+
+# `study` and `analogs` join here once their commands exist: a function calling the command's flow, returning a
+# result object from engine/api/results.py, and a line in __all__ (the docstring test covers them).
+__all__ = [
+    "BacktestResult",
+    "CompareResult",
+    "ConfigError",
+    "DataError",
+    "ResultsError",
+    "SnapshotResult",
+    "StrategyError",
+    "SweepResult",
+    "UserError",
+    "WalkForwardResult",
+    "compare",
+    "load_run",
+    "run",
+    "snapshot",
+    "strategies",
+    "sweep",
+    "walkforward",
+]

@@ -1,0 +1,198 @@
+"""Report stage: the tearsheet's sections as HTML (verdict card, metrics, event study, target-first, returns,
+drawdowns, trades), every number through `html.fmt`."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from engine.analysis.bootstrap import MIN_CLUSTERS
+from engine.analysis.event_study import EventStudy
+from engine.analysis.target_first import TargetFirst
+from engine.analysis.verdict import RULES, Verdict
+from engine.report import html as h
+from engine.report.inputs import ReportInputs
+
+METRIC_ROWS = [
+    ("total return", "total_return", "pct"), ("CAGR", "cagr", "pct"), ("Sharpe", "sharpe", "ratio"),
+    ("Sortino", "sortino", "ratio"), ("worst drawdown", "max_drawdown", "pct"), ("Calmar", "calmar", "ratio"),
+    ("annual volatility", "annual_volatility", "pct"), ("time in the market", "exposure", "pct"),
+    ("trades", "trades", "int"), ("win rate", "win_rate", "pct"), ("profit factor", "profit_factor", "ratio"),
+    ("average trade", "avg_trade_return", "spct"), ("average bars held", "avg_bars_held", "ratio"),
+    ("final equity", "final_equity", "usd"),
+]
+TRADE_LIST_COLUMNS = [("direction", "side", "text"), ("entry_date", "entry", "date"), ("entry_price", "entry price", "price"),
+                      ("exit_date", "exit", "date"), ("exit_price", "exit price", "price"), ("bars_held", "bars", "int"),
+                      ("return_pct", "return", "spct"), ("pnl_net", "P&L after costs", "usd")]
+
+
+def status_class(status: str) -> str:
+    return status.replace(" ", "-")
+
+
+def verdict_card(answer: Verdict, bench_symbol: str | None, horizon: int, confidence: float) -> str:
+    tiles = []
+    for item in answer.headline:
+        css = {True: " good", False: " bad"}.get(item.better, "")
+        bench = f"buy &amp; hold: {h.esc(h.fmt(item.benchmark, item.kind))}" if bench_symbol and item.benchmark is not None \
+            else ""
+        tiles.append(f'<div class="tile{css}"><div class="k">{h.esc(item.label)}</div>'
+                     f'<div class="v">{h.esc(h.fmt(item.strategy, item.kind))}</div><div class="b">{bench}</div></div>')
+    e = answer.edge
+    if e is not None:
+        if e.judged:
+            css = " good" if e.beats else " bad" if e.falls_short else ""
+            sub = f"{confidence:.0%}: {h.fmt(e.ci[0], 'spct')} to {h.fmt(e.ci[1], 'spct')}"
+            value = h.fmt(e.excess, "spct")
+        else:
+            css, value = "", "not judged"
+            sub = f"{e.episodes} episode{'s' if e.episodes != 1 else ''}, {MIN_CLUSTERS} needed"
+        tiles.append(f'<div class="tile{css}"><div class="k">setup edge, {horizon} sessions</div>'
+                     f'<div class="v">{h.esc(value)}</div><div class="b">{h.esc(sub)}</div></div>')
+    says = "".join(f'<p class="says">{h.esc(s)}</p>' for s in answer.sentences)
+    return (f'<div class="card {status_class(answer.status)}"><span class="status">{h.esc(answer.status)}</span>'
+            f'{says}<div class="tiles">{"".join(tiles)}</div>'
+            f'<p class="muted">Large: the strategy; below: buy-and-hold; green better, red worse than buy-and-hold.</p>'
+            f'<details class="muted"><summary>How the status is decided</summary>{h.esc(RULES)}</details></div>')
+
+
+def metrics_table(inputs: ReportInputs, setups: int) -> str:
+    b = inputs.benchmark_metrics
+    header = ["", "strategy"] + ([f"buy & hold {inputs.benchmark_symbol}"] if b else [])
+    rows = [["setup days (entry condition met)", h.fmt(setups, "int")] + (["–"] if b else [])]
+    for label, key, kind in METRIC_ROWS:
+        rows.append([label, _metric(inputs.metrics, key, kind)] + ([_metric(b, key, kind)] if b else []))
+    return h.table(header, rows)
+
+
+def not_finite_reason(metrics: dict, key: str) -> str | None:
+    """Why a ratio has no finite value on these returns, in words (None when it has one or no reason is known)."""
+    if metrics.get(key) is not None:
+        return None
+    if key == "calmar" and metrics.get("max_drawdown") == 0:
+        return "n/a: no drawdown (max drawdown is 0)"
+    if key == "sortino" and metrics.get("max_drawdown") == 0:
+        return "n/a: no losing day"
+    if key == "profit_factor" and metrics.get("trades"):
+        return "n/a: no losing trade"
+    return None
+
+
+def _metric(metrics: dict, key: str, kind: str) -> str:
+    return not_finite_reason(metrics, key) or h.fmt(metrics.get(key), kind)
+
+
+def risk_table(rows, bench: bool, bench_symbol) -> str:
+    header = ["", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else [])
+    out = [[label, h.fmt(s, kind)] + ([h.fmt(b, kind)] if bench else []) for label, s, b, kind in rows]
+    return h.table(header, out)
+
+
+def event_table(study: EventStudy) -> str:
+    conf = f"{study.confidence:.0%}"
+    header = ["horizon", "setup days", "episodes", "mean", f"{conf} interval", "median", "hit rate",
+              "every-day mean", "every-day hit rate", "edge (excess mean)", f"edge {conf} interval", "p-value",
+              "beats every day"]
+    rows = []
+    for s in study.horizons:
+        judged = s.p_value is not None
+        no = f"– (under {MIN_CLUSTERS} episodes)"
+        rows.append([
+            f"{s.horizon} sessions", h.fmt(s.events, "int"), h.fmt(s.clusters, "int"), h.fmt(s.mean, "spct"),
+            f"{h.fmt(s.mean_ci[0], 'spct')} to {h.fmt(s.mean_ci[1], 'spct')}" if judged else no,
+            h.fmt(s.median, "spct"), h.fmt(s.hit_rate, "pct"), h.fmt(s.baseline_mean, "spct"),
+            h.fmt(s.baseline_hit_rate, "pct"), h.fmt(s.excess_mean, "spct"),
+            f"{h.fmt(s.excess_ci[0], 'spct')} to {h.fmt(s.excess_ci[1], 'spct')}" if judged else no,
+            f"{s.p_value:.3f}" if judged else "–", ("yes" if s.beats_baseline else "no") if judged else "not judged",
+        ])
+    return h.table(header, rows)
+
+
+def target_table(tf: TargetFirst) -> str:
+    s = tf.summary()
+    rows = [
+        ["target first", h.fmt(s["target_first"], "int"), h.fmt(s["target_first_rate"], "pct"),
+         h.fmt(s["median_sessions_to_target"], "num1")],
+        ["stop first", h.fmt(s["stop_first"], "int"), h.fmt(s["stop_first_rate"], "pct"),
+         h.fmt(s["median_sessions_to_stop"], "num1")],
+        ["neither", h.fmt(s["neither"], "int"), h.fmt(s["neither_rate"], "pct"), "–"],
+        ["already at or above the target (left out)", h.fmt(s["above_target_at_setup"], "int"), "–", "–"],
+    ]
+    return h.table(["outcome", "setup days", f"share of the {s['judged']} judged", "median sessions"], rows)
+
+
+def drawdown_table(frame: pd.DataFrame) -> str:
+    if frame is None or frame.empty:
+        return "<p>Never below a previous peak.</p>"
+    rows = [[h.fmt(rank, "int"), h.fmt(r.depth, "pct"), h.fmt(r.peak), h.fmt(r.valley),
+             h.fmt(r.recovery) if r.recovery is not None else "not yet", h.fmt(r.peak_to_valley_days, "days"),
+             h.fmt(r.valley_to_recovery_days, "days") if r.recovery is not None else "–",
+             h.fmt(r.duration_days, "days") + ("" if r.recovery is not None else " so far")]
+            for rank, r in zip(frame.index, frame.itertuples(), strict=True)]
+    return h.table(["rank", "depth", "peak", "valley", "recovered", "peak to valley", "valley to recovery",
+                    "under water"], rows)
+
+
+def returns_tables(stats: dict, bench_symbol) -> str:
+    bench = "benchmark" in stats["trailing"]
+    bh = f"buy & hold {bench_symbol}"
+    trailing = [[r["period"], h.fmt(r["strategy"], "pct")] + ([h.fmt(r["benchmark"], "pct")] if bench else [])
+                for r in stats["trailing"].to_dict("records")]
+    decades = [[r["decade"], f"{h.fmt(r['from'])} to {h.fmt(r['to'])}", h.fmt(r["strategy"], "pct"),
+                h.fmt(r["strategy_cagr"], "pct")]
+               + ([h.fmt(r["benchmark"], "pct"), h.fmt(r["benchmark_cagr"], "pct")] if bench else [])
+               for r in stats["decades"].to_dict("records")]
+    return (
+        "<h3>Trailing returns, a year</h3>"
+        + h.table(["period", "strategy"] + ([bh] if bench else []), trailing)
+        + '<p class="note">Annualised (compounded) return over the last N calendar years to the last bar; the '
+        '1-year value is the plain return.</p>'
+        + "<h3>Returns by decade</h3>"
+        + h.table(["decade", "bars from / to", "strategy, total", "strategy, a year"]
+                  + ([f"{bh}, total", f"{bh}, a year"] if bench else []), decades)
+    )
+
+
+def annual_bars(annual: pd.DataFrame, bench_symbol) -> str:
+    """Calendar-year returns as a table of bars (drawn by the browser: sharp at any size, nothing to encode)."""
+    bench = "benchmark" in annual
+    scale = float(annual.abs().max().max()) if len(annual) else 0.0
+    rows = [[str(year), h.bar_cell(r["strategy"], scale)] + ([h.bar_cell(r["benchmark"], scale, muted=True)] if bench else [])
+            for year, r in zip(annual.index, annual.to_dict("records"), strict=True)]
+    return h.table(["year", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else []), rows)
+
+
+def trade_tables(inputs: ReportInputs, stats: dict) -> str:
+    from engine.report import tables
+
+    trades = inputs.trades
+    stat_rows = [[label, h.fmt(value, kind)] for label, value, kind in stats["trade_stats"]]
+    parts = [h.table(["closed trades", "value"], stat_rows),
+             f'<p class="note">One definition throughout: {h.esc(tables.AVERAGE_TRADE)}.</p>']
+    if len(trades) == 0:
+        return "".join(parts) + "<p>No trades.</p>"
+    shown, hidden = tables.trade_list(trades)
+    rows, classes = [], []
+    for number, t in zip(shown.index, shown.to_dict("records"), strict=True):
+        cells = [h.fmt(number, "int")]
+        for key, _, kind in TRADE_LIST_COLUMNS:
+            value = t.get(key)
+            if kind == "text":
+                cells.append(h.Cell(value, "text"))
+            elif kind == "date":
+                cells.append(h.fmt(value) if value is not None and not pd.isna(value) else "open")
+            else:
+                css = ""
+                if kind in ("spct", "usd") and value is not None and not pd.isna(value):
+                    css = "good" if value > 0 else "bad" if value < 0 else ""
+                cells.append(h.Cell(h.fmt(value, kind), css))
+        rows.append(cells)
+        classes.append("")
+        if hidden and number == shown.index[len(shown) // 2 - 1]:
+            rows.append([h.Cell(f"… {hidden} more trades in trades.csv …", "text", colspan=len(TRADE_LIST_COLUMNS) + 1)])
+            classes.append("")
+    parts.append("<h3>Trade list</h3>")
+    parts.append(h.table(["#"] + [title for _, title, _ in TRADE_LIST_COLUMNS], rows, row_classes=classes))
+    note = f"All {len(trades)} trades" if not hidden else f"The first and last trades of {len(trades)}; all are"
+    parts.append(f'<p class="note">{note} in <code>trades.csv</code> beside this page. Prices are fills (next '
+                 'open after the signal); return and P&amp;L are after commission and slippage.</p>')
+    return "".join(parts)

@@ -1,0 +1,94 @@
+"""The three report pages in a real browser (headless Chromium over the DevTools protocol): the answer is on the
+first screen, nothing overflows a phone's width outside a scroll box, every image decodes, no console error.
+
+Screenshots of each page's first screen (1440x900, and 390 px wide at 2x) go to the test's temp dir.
+Run alone with: pytest tests/engine/report/browser
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.compare.pipeline import execute_compare
+from engine.pipeline import execute_run
+from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
+
+REPO = Path(__file__).resolve().parents[4]
+FAST = ["event_study.bootstrap_samples=300"]
+CARD_JS = "(() => { const r = document.querySelector('.card').getBoundingClientRect(); return [r.top, r.bottom]; })()"
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
+    """A tearsheet, a comparison of two runs with tearsheets, and a sweep page with its heatmap."""
+    from typer.testing import CliRunner
+
+    from engine.cli import app
+
+    out = tmp_path_factory.mktemp("pages")
+    data = str(snapshot_dir)
+    run = execute_run(REPO / "configs" / "ready_to_rally_2025.yaml", FAST, data_dir=data, results_dir=str(out))
+    other = [*FAST, "data.start=2012-01-01"]
+    compare = execute_compare([str(REPO / "configs" / "ma_reclaim.yaml"), str(REPO / "configs" / "rsi_momentum.yaml")],
+                              other, data_dir=data, results_dir=str(out))
+    result = CliRunner().invoke(app, ["sweep", str(REPO / "configs" / "ma_reclaim.yaml"), "--workers", "1",
+                                      "--grid", "ma_period=30,50", "--grid", "hold_bars=1,3",
+                                      "--heatmap", "ma_period,hold_bars", "--data-dir", data,
+                                      "--set", f"output.dir={out}", *[f"--set={o}" for o in other]])
+    assert result.exit_code == 0, result.output
+    (sweep_dir,) = list((out / "ma_reclaim-sweep").iterdir())
+    return {"tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
+            "sweep": sweep_dir / "comparison.html"}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        pytest.fail("chromium is not installed: apt-get install chromium (see README, 'The tearsheet')")
+    with Browser() as b:
+        yield b
+
+
+@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep"])
+def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
+    page = pages[name]
+    browser.console_errors.clear()
+
+    browser.open(page, 1440, 900)
+    top, bottom = browser.eval(CARD_JS)
+    assert top >= 0 and bottom <= 900, f"{name}: the answer card spans {top:.0f}-{bottom:.0f} px, not the first screen"
+    images = browser.eval(IMAGES_JS)
+    assert images and all(i["complete"] and i["w"] > 0 for i in images), images
+    shot = browser.screenshot(tmp_path / f"{name}_1440.png")
+    assert shot.stat().st_size > 10_000
+    words = browser.eval("document.body.innerText")
+    for bad in ("None", "NaN", " nan", "True", "False", "(s)", "((", "))"):
+        assert bad not in words, f"{name}: {bad!r} on the page"
+    pdf = browser.call("Page.printToPDF", printBackground=False)["data"]
+    assert len(pdf) > 10_000  # it prints
+
+    browser.open(page, 390, 844, scale=2)
+    layout = browser.eval(OVERFLOW_JS)
+    assert layout["viewport"] == 390
+    assert layout["bad"] == [] and layout["scrollWidth"] <= 390, layout
+    assert browser.eval(CARD_JS)[0] < 844  # the answer starts on a phone's first screen too
+    browser.screenshot(tmp_path / f"{name}_390.png")
+    assert browser.console_errors == [], browser.console_errors
+
+
+def test_the_overflow_check_catches_a_wide_element(tmp_path, browser):
+    # The check must be able to fail: a 900 px block outside any scroll box on a 390 px screen.
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head><body>'
+                   '<div class="card">x</div><div style="width:900px">wide</div>'
+                   '<div style="overflow-x:auto"><table><tr><td style="width:900px">boxed</td></tr></table></div>'
+                   '<img src="data:image/png;base64,AAAA" alt="broken"><script>console.error("boom")</script>'
+                   "</body></html>")
+    browser.console_errors.clear()
+    browser.open(bad, 390, 844)
+    layout = browser.eval(OVERFLOW_JS)
+    assert [b for b in layout["bad"] if b.startswith("DIV")] and not [b for b in layout["bad"] if b.startswith("TD")]
+    assert [i for i in browser.eval(IMAGES_JS) if i["w"] == 0]
+    assert any("boom" in e for e in browser.console_errors)

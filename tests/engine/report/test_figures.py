@@ -1,0 +1,117 @@
+"""Figures say no more than their tables: no band below the cluster threshold, every line in a legend,
+the note's absolute levels drawn and labelled, zones as they stood on each date."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import PolyCollection
+
+from engine.analysis.bootstrap import MIN_CLUSTERS
+from engine.analysis.event_study import event_study
+from engine.report import figures, note_chart
+
+
+def _path_study(n_setups: int, spacing: int):
+    rng = np.random.default_rng(0)
+    close = pd.Series(100 * np.cumprod(1 + rng.normal(0, 0.01, 900)), index=pd.bdate_range("2010-01-04", periods=900))
+    setups = close.index[50 : 50 + n_setups * spacing : spacing]
+    return event_study(close, setups, horizons=(5, 20), n_boot=200, seed=1)
+
+
+def _legend_labels(ax) -> set[str]:
+    legend = ax.get_legend() or (ax.figure.legends[0] if ax.figure.legends else None)
+    return {t.get_text() for t in legend.get_texts()} if legend else set()
+
+
+def test_event_path_has_no_band_below_the_cluster_threshold():
+    few = _path_study(3, 2)  # 3 setup days, 1 episode
+    s = few.horizon(20)
+    fig = figures.event_path_figure(few.path, 0.95, "setups", s.clusters, MIN_CLUSTERS, s.events)
+    ax = fig.axes[0]
+    assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert "too few episodes" in ax.get_title("left") and "1 episode" in ax.get_title("left")
+    labels = _legend_labels(ax)
+    assert all(line.get_label() in labels for line in ax.lines)
+
+    many = _path_study(40, 21)
+    s = many.horizon(20)
+    assert s.clusters >= MIN_CLUSTERS
+    fig = figures.event_path_figure(many.path, 0.95, "setups", s.clusters, MIN_CLUSTERS, s.events)
+    assert [c for c in fig.axes[0].collections if isinstance(c, PolyCollection)]
+    assert any("interval" in label for label in _legend_labels(fig.axes[0]))
+
+
+def test_distribution_rows_count_days_and_episodes():
+    study = _path_study(6, 2)
+    fig = figures.outcome_distribution_figure(study.outcomes, [5, 20], {h.horizon: h.clusters for h in study.horizons})
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert rows[0] == f"5 sessions: 6 days, {study.horizon(5).clusters} episodes"
+    assert {"mean", "median", "middle half", "zero"} <= _legend_labels(fig.axes[0])
+
+
+def _bars(n=400, start="2024-06-03", level=2000.0):
+    rng = np.random.default_rng(5)
+    close = level * np.cumprod(1 + rng.normal(0, 0.01, n))
+    idx = pd.bdate_range(start, periods=n)
+    return pd.DataFrame({"open": close * (1 + rng.normal(0, 0.002, n)), "high": close * 1.01, "low": close * 0.99,
+                         "close": close}, index=idx)
+
+
+def test_config_levels_are_drawn_and_labelled():
+    params = {"confirm_level": 2050, "target_level": 2150, "stop_level": 1850, "resistance_low": 2100,
+              "ma_stop": True, "rsi_min": 55.0}
+    units = {"confirm_level": "price", "target_level": "price", "stop_level": "price", "resistance_low": "price",
+             "ma_stop": "", "rsi_min": "RSI points"}
+    levels = note_chart.config_levels(params, units)
+    assert [lv.label for lv in levels] == ["confirm 2,050", "target 2,150", "stop 1,850", "resistance 2,100"]
+    bars = _bars()
+    trades = pd.DataFrame({"entry_date": [bars.index[100].date()], "entry_price": [2000.0],
+                           "exit_date": [bars.index[110].date()], "exit_price": [2010.0]})
+    fig = note_chart.note_chart_figure(bars, trades, "t", start=bars.index[200], levels=levels, note_bands=True)
+    texts = {t.get_text().strip() for t in fig.axes[0].texts}
+    view = bars.loc[bars.index[200]:]
+    lo, hi = view["low"].min(), view["high"].max()
+    expected = {lv.label for lv in levels if lo - 0.3 * (hi - lo) <= lv.price <= hi + 0.3 * (hi - lo)}
+    assert expected and expected <= texts
+    labels = _legend_labels(fig.axes[0])
+    assert "the config's absolute levels" in labels and any("zone as detected" in label for label in labels)
+
+
+def test_zones_are_those_known_on_each_date():
+    from strategies.levels import detect_zones
+
+    bars = _bars()
+    spans = note_chart.zone_history(bars, 300, 399)
+    assert spans and all(a <= b for a, b, _ in spans)
+    h, lo, c = (bars[k].to_numpy() for k in ("high", "low", "close"))
+    for a, _, zone in spans:
+        assert zone in detect_zones(h[: a + 1], lo[: a + 1], c[: a + 1], a)  # nothing after bar a
+    # and every zone the detector lists (nearest three a side) is drawn
+    known = detect_zones(h[:301], lo[:301], c[:301], 300)
+    near = sorted((z for z in known if z.kind == "resistance"), key=lambda z: z.low)[:3]
+    assert near and all(z in [s[2] for s in spans if s[0] == 300] for z in near)
+
+
+def test_zoom_window_holds_the_note_date():
+    idx = pd.bdate_range("2021-01-04", "2026-02-20")
+    start, end = note_chart.zoom_window(idx, 6)
+    assert start <= pd.Timestamp(note_chart.NOTE_DATE) <= end
+    assert note_chart.zoom_window(idx, 6, (date(2022, 1, 3), date(2022, 6, 30)))[0] == pd.Timestamp("2022-01-03")
+    late = pd.bdate_range("2025-01-02", "2026-02-20")
+    assert note_chart.zoom_window(late, 12)[1] == late[-1]
+
+
+def test_rolling_sharpe_matches_a_direct_window():
+    rng = np.random.default_rng(3)
+    r = pd.Series(rng.normal(0.0005, 0.01, 600), index=pd.bdate_range("2020-01-01", periods=600))
+    sh = figures.rolling_sharpe(r)
+    window = r.iloc[100:352]
+    assert np.isnan(sh.iloc[250]) and sh.iloc[351] == pytest.approx(window.mean() / window.std() * np.sqrt(252))
+    fig = figures.growth_figure(r, r * 0.5, "buy & hold X")
+    for ax in fig.axes:
+        labels = _legend_labels(ax)
+        assert all(line.get_label() in labels for line in ax.lines if not line.get_label().startswith("_"))
