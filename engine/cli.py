@@ -11,6 +11,7 @@ import typer
 
 from engine.cli_shared import add_everywhere, verbosity_options
 from engine.exit_codes import ExitCodeGroup
+from engine.json_text import json_text
 
 
 class RtybtGroup(ExitCodeGroup):
@@ -82,7 +83,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
                               on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.summary import format_summary
 
@@ -113,7 +114,7 @@ def snapshot(
     with status(f"snapshot {symbol}", json_out) as shown:
         snap, _ = take_snapshot(symbol, on, data_dir, peers=peers, on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(snap.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(snap.to_dict(), ensure_ascii=False))
         return
     from engine.report.snapshot_text import render_snapshot
 
@@ -141,7 +142,7 @@ def analogs(
         result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]],
                              on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+        typer.echo(json_text(result.to_dict(), ensure_ascii=False))
         return
     from engine.report.analogs_text import render_analogs
 
@@ -159,7 +160,7 @@ def strategies_(
 
     entries = strategy_catalog(name)
     if json_out:
-        typer.echo(json.dumps(entries if name is None else entries[0], indent=2, ensure_ascii=False))
+        typer.echo(json_text(entries if name is None else entries[0], ensure_ascii=False))
         return
     for line in render_catalog(entries, full=name is not None):
         typer.echo(line)
@@ -187,7 +188,7 @@ def regress(
     update: Annotated[bool, typer.Option("--update", help="Write the baselines instead of comparing (review the diff, commit it).")] = False,
     set_: SetOpt = None,
     data_dir: DataDirOpt = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: one per core).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
@@ -200,7 +201,7 @@ def regress(
                              on_progress=shown)
     report_dir = write_report(report, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
-        typer.echo(json.dumps(to_json(report, report_dir), indent=2, default=str))
+        typer.echo(json_text(to_json(report, report_dir), default=str))
     else:
         for line in format_table(report):
             echo(line, 0)
@@ -257,7 +258,7 @@ def sweep(
                                 command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top,
                                 on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.sweep.summary import format_sweep_summary
 
@@ -280,7 +281,7 @@ def compare(
         outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
                                   command_line=["rtybt", *sys.argv[1:]], on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.compare.summary import format_compare_summary
 
@@ -304,7 +305,7 @@ def walkforward(
                                                data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
                                                on_progress=shown, on_stage=shown.stage)
     if json_out:
-        typer.echo(json.dumps(summary, indent=2, default=str))
+        typer.echo(json_text(summary, default=str))
         return
     from engine.sweep.summary import format_walkforward_summary
 
@@ -329,7 +330,7 @@ def study(
         outcome = execute_study(config, set_ or [], symbols, make_executor(workers, cluster), data_dir,
                                 resume=resume, on_progress=on_progress, command_line=["rtybt", *sys.argv[1:]])
     if json_out:
-        typer.echo(json.dumps(outcome.summary, indent=2, default=str))
+        typer.echo(json_text(outcome.summary, default=str))
         return
     from engine.study.summary import format_study_summary
 
@@ -350,7 +351,7 @@ def data_check(
         report, bars = check_symbol(symbol, data_dir, on_stage=shown.stage)
     if json_out:
         payload = report.to_dict() | {"sha256": bars.sha256, "checksum": bars.checksum_status}
-        typer.echo(json.dumps(payload, indent=2, default=str))
+        typer.echo(json_text(payload, default=str))
         return
     typer.echo(report.to_text(max_rows=10 if _state["verbosity"] < 2 else 1000))
     typer.echo(f"  sha256 {bars.sha256} ({bars.checksum_status})")

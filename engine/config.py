@@ -14,7 +14,6 @@ from typing import Any, Literal, get_args
 import yaml
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -25,20 +24,23 @@ from pydantic import (
 
 from engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
 from engine.errors import ConfigError, did_you_mean
-from engine.safe_yaml import safe_load_unique
+from engine.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
+from engine.section import Section
+from engine.symbols import symbol_problem
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 def _check_symbol(value: str) -> str:
-    # A symbol names a file in the data directory: it must not reach outside it.
-    if "/" in value or "\\" in value or value.startswith(".") or not value.strip():
-        raise ValueError("must be a ticker like ^RUT or RTY=F, not a path")
+    # A symbol names a file in the data directory: it must not reach outside it, nor overflow a file name.
+    problem = symbol_problem(value)
+    if problem:
+        raise ValueError(problem)
     return value
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+class _Section(Section):
+    pass
 
 
 class ValidationPolicy(_Section):
@@ -289,7 +291,7 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     if not sep or not all(path):
         raise ConfigError(f"--set {text!r}: expected KEY.PATH=VALUE, e.g. strategy.params.ma_period=40")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = safe_load_unique(raw) if raw.strip() else None
     except yaml.YAMLError:
         value = raw
     return path, value
@@ -317,7 +319,13 @@ def apply_overrides(raw: dict, overrides: list[str], source: str) -> dict:
 def read_yaml(path: Path) -> dict:
     """Safe-load a YAML mapping; any problem becomes a one-line ConfigError naming the file."""
     try:
-        text = path.read_text(encoding="utf-8")
+        # Bounded before parsing: `rtybt run /dev/zero` or a huge file must not be read whole.
+        with path.open("rb") as fh:
+            blob = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(blob) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: config is larger than {MAX_CONFIG_BYTES // 1024} KiB (the limit); "
+                              "is this the right file?")
+        text = blob.decode("utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found") from None
     except IsADirectoryError:
@@ -355,6 +363,12 @@ def _check_keys(raw: Any, model: type[BaseModel], where: list[str], source: str)
             _check_keys(value, annotation, [*where, key], source)
 
 
+def short_repr(value: Any, limit: int = 60) -> str:
+    """repr() cut to `limit` characters: a message echoes the bad value, never a whole pasted file."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
 def _format_validation_error(exc: ValidationError, raw: dict, source: str) -> str:
     err = exc.errors()[0]
     loc = [str(p) for p in err["loc"]]
@@ -366,7 +380,7 @@ def _format_validation_error(exc: ValidationError, raw: dict, source: str) -> st
         msg = "must be a mapping of key: value entries"
     got = ""
     if err["type"] not in ("missing",) and "input" in err and not isinstance(err["input"], dict):
-        got = f" (got {err['input']!r})"
+        got = f" (got {short_repr(err['input'])})"
     return f"{source}: {path}: {msg}{got}"
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
+
+from engine.section import Section
 
 # Metrics a sweep can rank by, and whether larger is better.
 RANKABLE = {
@@ -14,8 +16,8 @@ RANKABLE = {
 }
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+class _Section(Section):
+    pass
 
 
 class _RankedSection(_Section):

@@ -5,13 +5,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+MAX_MESSAGE_CHARS = 600
+
 
 class UserError(Exception):
     """A problem with what the user gave us (config, data, arguments): one line, exit code 2."""
 
     def __init__(self, message: str):
-        # A message must stay on one line: the CLI prints it as is, with no traceback.
-        super().__init__(" ".join(str(message).split()))
+        # A message must stay on one line: the CLI prints it as is, with no traceback. A bad value echoed
+        # in it (a pasted file, a header of NUL bytes) is cut in the middle: the file and the hint stay.
+        text = " ".join(str(message).split())
+        if len(text) > MAX_MESSAGE_CHARS:
+            cut = len(text) - MAX_MESSAGE_CHARS
+            text = f"{text[:380]} [... {cut:,} characters ...] {text[-160:]}"  # under the limit: idempotent
+        super().__init__(text)
 
 
 class ConfigError(UserError):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 
 import typer
 from typer.core import TyperGroup
@@ -18,6 +21,29 @@ from engine.errors import UserError
 
 BAD_INPUT = 2
 INTERRUPTED = 130
+TERMINATED = 128 + signal.SIGTERM  # 143, as a shell reports a process ended by SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that every `finally` and `except BaseException` runs: staging
+    folders removed, pool workers stopped, the variant store left resumable."""
+
+
+def _raise_terminated(signum, frame):
+    raise Terminated()
+
+
+@contextmanager
+def sigterm_raises():
+    """SIGTERM raises Terminated while the command runs (main thread only; the old handler comes back)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _one_line(text: str) -> str:
@@ -33,7 +59,10 @@ class ExitCodeGroup(TyperGroup):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         try:
-            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+            with sigterm_raises():
+                rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except Terminated:
+            return _fail("rtybt: terminated", TERMINATED)
         except UserError as exc:
             return _fail(f"rtybt: error: {exc}", BAD_INPUT)
         except _cx.NoArgsIsHelpError as exc:

@@ -21,6 +21,7 @@ class Task:
     lo: int = 0
     hi: int | None = None
     frame_key: str | None = None  # a study hands workers {symbol: bars}: the symbol this task runs on
+    source: str = ""  # what an error names: the config file and the variant or window
 
 
 @dataclass
@@ -39,7 +40,16 @@ def evaluate(frame: Frames, task: Task) -> VariantResult:
     from engine.run import run_backtest
 
     bars = (frame if task.frame_key is None else frame[task.frame_key]).iloc[task.lo : task.hi]
-    result = run_backtest(task.config, bars, None)
+    try:
+        result = run_backtest(task.config, bars, None)
+    except IndexError:
+        # As in `rtybt run`: Backtrader's indicators crash when a look-back outgrows the bars; say which did.
+        # A task without a source is named by its caller (a study names the market).
+        if task.source:
+            from engine.preflight import check_params_fit_bars
+
+            check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source)
+        raise
     return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns, result.setups)
 
 

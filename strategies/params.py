@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -59,6 +60,8 @@ class Param:
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ValueError(f"must be a number (got {value!r})")
             value = float(value)
+            if not math.isfinite(value):  # YAML's .nan / .inf: every comparison with them is False
+                raise ValueError(f"must be a finite number (got {value!r})")
         elif kind is str and not isinstance(value, str):
             raise ValueError(f"must be text (got {value!r})")
         elif kind is date:

@@ -27,7 +27,8 @@ PACKAGES = ("engine", "strategies")
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("strategies", ("strategies",)),
     ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic",
-                    "engine.pool", "engine.numbers", "engine.progress")),
+                    "engine.pool", "engine.numbers", "engine.progress", "engine.section", "engine.symbols",
+                    "engine.json_text")),
     ("config", ("engine.config", "engine.config_sections", "engine.contracts")),
     ("data", ("engine.data",)),
     ("analysis", ("engine.analysis",)),

@@ -54,8 +54,12 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_s
 def event_study_edge(run_dir: Path, horizon: int) -> dict:
     """Excess forward return of the setups over the baseline at `horizon`, with its interval, when the run has one."""
     path = run_dir / "event_study.json"
-    study = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return edge_at(study.get("horizons", []), horizon)
+    try:
+        study = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    except (OSError, ValueError):
+        study = {}
+    horizons = study.get("horizons") if isinstance(study, dict) else None
+    return edge_at(horizons if isinstance(horizons, list) else [], horizon)
 
 
 def tearsheet_link(run_dir: str | None, page_dir: Path) -> str | None:

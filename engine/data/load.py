@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -13,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from engine.data.locate import offline, resolve_data_dir, symbol_file
-from engine.data.validate import ValidationReport, apply_policy, find_problems
+from engine.data.validate import ValidationReport, apply_policy, check_plausible, find_problems
 from engine.errors import DataError
 
 REQUIRED = ["date", "open", "high", "low", "close", "volume"]
@@ -76,55 +78,136 @@ def _as_of_date(path: Path) -> date | None:
     return None
 
 
-def _line_numbers(path: Path, rows: int) -> np.ndarray:
+# Bounds checked on the bytes before pandas sees them (a daily-bar file of a century is ~3 MB with ~60-byte rows):
+# a file of NUL bytes, /dev/zero behind a symlink or a pasted binary ends in one line, not in MemoryError.
+MAX_CSV_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = 4096
+# An offset after a time of day: "2020-03-09 00:00:00-04:00", "2020-03-09T00:00:00Z". Daily bars keep the
+# calendar date as written; offsets that change with daylight saving would otherwise be "mixed time zones".
+_ZONE = re.compile(r"^(.*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|UTC|GMT|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+# Numeric dates with the day and the month in either order: 03/04/2020, 13.01.2020, 1-2-20.
+_DMY = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{2}|\d{4})(\s.*)?$")
+
+
+def read_bounded(path: Path) -> bytes:
+    """The file's bytes, refused before parsing when too large, binary (NUL bytes) or with an overlong line."""
+    limit = f"{MAX_CSV_BYTES // 2**20} MiB" if MAX_CSV_BYTES % 2**20 == 0 else f"{MAX_CSV_BYTES:,} bytes"
+    too_large = DataError(f"{path}: larger than {limit} (the limit for a daily-bar CSV)")
+    try:
+        with path.open("rb") as fh:
+            # A regular file's size is known without reading it (a 2 GB file is refused at once); a device or
+            # a pipe is read up to the limit.
+            if os.fstat(fh.fileno()).st_size > MAX_CSV_BYTES:
+                raise too_large
+            blob = fh.read(MAX_CSV_BYTES + 1)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror or exc.__class__.__name__})") from None
+    if len(blob) > MAX_CSV_BYTES:
+        raise too_large
+    nul = blob.find(b"\0")
+    if nul >= 0:
+        line = blob.count(b"\n", 0, nul) + 1
+        raise DataError(f"{path}: line {line}: NUL byte: a binary file, not a CSV of bars")
+    lines = blob.split(b"\n")
+    if max(map(len, lines)) > MAX_LINE_BYTES:
+        first = next(i for i, line in enumerate(lines, start=1) if len(line) > MAX_LINE_BYTES)
+        raise DataError(f"{path}: line {first}: longer than {MAX_LINE_BYTES} bytes (the limit for a row of bars)")
+    return blob
+
+
+def _line_numbers(blob: bytes, rows: int) -> np.ndarray:
     """Each row's line as a user sees it in an editor (the header is line 1; blank lines count).
 
     pandas skips blank lines, so a row's position is not its line once the file has one.
     """
-    with path.open("rb") as fh:
-        filled = [n for n, line in enumerate(fh, start=1) if line.strip()]
+    filled = [n for n, line in enumerate(blob.split(b"\n"), start=1) if line.strip()]
     if len(filled) - 1 == rows:
         return np.array(filled[1:], dtype=np.int64)
     return np.arange(2, rows + 2)  # quoted line breaks or the like: fall back to row order
 
 
+def _day_month_order(texts: pd.Series, lines: np.ndarray, path: Path, column: str) -> pd.Series:
+    """Numeric day/month dates rewritten as ISO once the file itself shows the order (a day above 12);
+    a file that never shows it, or shows both, is refused: pandas would read 03/04 as March and 13/04 as
+    April 13th in the same column without a word."""
+    parts = texts.str.extract(_DMY)
+    found = parts[0].notna().to_numpy()
+    if not found.any():
+        return texts
+    rows = np.flatnonzero(found)
+    first, second, year = (parts[k].to_numpy()[rows] for k in (0, 2, 3))
+    short = [i for i, y in zip(rows, year, strict=True) if len(y) == 2]
+    if short:
+        i = short[0]
+        raise DataError(f"{path}: line {lines[i]}: date {texts.iloc[i]!r} in column {column} has a two-digit "
+                        "year; write dates as YYYY-MM-DD")
+    day_first = [i for i, a in zip(rows, first, strict=True) if int(a) > 12]
+    month_first = [i for i, b in zip(rows, second, strict=True) if int(b) > 12]
+    if day_first and month_first:
+        i, j = sorted([day_first[0], month_first[0]])
+        raise DataError(f"{path}: line {lines[j]}: date {texts.iloc[j]!r} in column {column} puts the day and "
+                        f"month in the other order than line {lines[i]} ({texts.iloc[i]!r}); "
+                        "write dates as YYYY-MM-DD")
+    if not day_first and not month_first:
+        i = rows[0]
+        raise DataError(f"{path}: line {lines[i]}: date {texts.iloc[i]!r} in column {column} could be day-first "
+                        "or month-first (no day above 12 in the file tells); write dates as YYYY-MM-DD")
+    day, month = (parts[0], parts[2]) if day_first else (parts[2], parts[0])
+    iso = parts[3] + "-" + month.str.zfill(2) + "-" + day.str.zfill(2) + parts[4].fillna("")
+    return texts.where(~found, iso)
+
+
+def parse_dates(texts: pd.Series, lines: np.ndarray, path: Path, column: str) -> pd.DatetimeIndex:
+    """Calendar dates of a bars file: time-zone offsets dropped (the date as written), the day/month order
+    read from the file, and anything unreadable refused with its CSV line."""
+    texts = texts.str.strip()
+    texts = texts.str.replace(_ZONE, r"\1", regex=True)
+    texts = _day_month_order(texts, lines, path, column)
+    try:
+        dates = pd.to_datetime(texts, errors="coerce", format="mixed")
+    except (ValueError, OverflowError, TypeError) as exc:  # mixed zones pandas cannot coerce, and the like
+        raise DataError(f"{path}: column {column}: cannot read the dates ({str(exc).splitlines()[0]})") from None
+    bad = np.flatnonzero(dates.isna().to_numpy())
+    if len(bad):
+        i = bad[0]
+        raise DataError(f"{path}: line {lines[i]}: cannot read date {texts.iloc[i]!r} in column {column}")
+    index = pd.DatetimeIndex(dates)
+    if index.tz is not None:
+        # Daily bars: drop the zone, keep the calendar date (Backtrader would shift it to UTC).
+        index = index.tz_localize(None)
+    return index.normalize()
+
+
 def read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Parse a bars CSV -> (numeric frame, raw text frame, CSV line numbers); structural problems raise."""
+    blob = read_bounded(path)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=True)
+        raw = pd.read_csv(io.BytesIO(blob), dtype=str, keep_default_na=False, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: file is empty (expected a header Date,Open,High,Low,Close,Volume and rows)") from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else exc.__class__.__name__
         raise DataError(f"{path}: not a readable CSV ({first})") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror})") from None
     by_name = {str(c).strip().lower(): c for c in raw.columns}
     date_col = next((by_name[a] for a in DATE_ALIASES if a in by_name), None)
     missing = [c for c in REQUIRED[1:] if c not in by_name]
     if date_col is None:
         missing.insert(0, "date")
     if missing:
-        have = ", ".join(str(c) for c in raw.columns) or "none"
-        raise DataError(f"{path}: missing column(s) {', '.join(m.capitalize() for m in missing)} (columns found: {have})")
+        names = [str(c) if len(str(c)) <= 30 else str(c)[:30] + "..." for c in raw.columns[:12]]
+        have = ", ".join(names) + (f" and {len(raw.columns) - 12} more" if len(raw.columns) > 12 else "")
+        raise DataError(f"{path}: missing column(s) {', '.join(m.capitalize() for m in missing)} "
+                        f"(columns found: {have or 'none'})")
     if len(raw) == 0:
         raise DataError(f"{path}: header only, no rows of bars")
     text = raw[[by_name[c] for c in REQUIRED[1:]]].copy()
     text.columns = REQUIRED[1:]
-    lines = _line_numbers(path, len(raw))
-    dates = pd.to_datetime(raw[date_col].str.strip(), errors="coerce", format="mixed")
-    bad = np.flatnonzero(dates.isna().to_numpy())
-    if len(bad):
-        i = bad[0]
-        raise DataError(f"{path}: line {lines[i]}: cannot read date {raw[date_col].iloc[i]!r} in column {date_col}")
-    index = pd.DatetimeIndex(dates)
-    if index.tz is not None:
-        # Daily bars: drop the zone, keep the calendar date (Backtrader would shift it to UTC).
-        index = index.tz_localize(None)
-    index = index.normalize()
+    lines = _line_numbers(blob, len(raw))
+    index = parse_dates(raw[date_col], lines, path, date_col)
     numeric = text.apply(lambda s: pd.to_numeric(s.str.strip(), errors="coerce")).astype("float64")
     numeric.index = index
     numeric.index.name = "date"
+    check_plausible(numeric, lines, str(path))
     return numeric, text, lines
 
 
@@ -147,6 +230,8 @@ def load_bars(
         path = symbol_file(data_dir, symbol)
     except ValueError as exc:
         raise DataError(f"{key}: {exc}") from None
+    if path.exists() and not path.is_file():  # a folder, a device (/dev/zero behind a symlink), a FIFO
+        raise DataError(f"{path}: not a regular file ({key} {symbol})")
     if not path.is_file():
         path = _obtain(symbol, data_dir, path, allow_download, source_hint, key)
     frame, text, lines = read_csv(path)

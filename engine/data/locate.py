@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from engine.symbols import symbol_problem
+
 ENV_DATA_DIR = "RTYBT_DATA_DIR"
 ENV_OFFLINE = "RTYBT_OFFLINE"
 
@@ -21,7 +23,7 @@ BUNDLED_SNAPSHOT = Path(__file__).resolve().parents[2] / "data" / "snapshot"
 
 
 def bundled_snapshot_has(symbol: str | None) -> bool:
-    if not symbol or "/" in symbol or "\\" in symbol or symbol.startswith("."):
+    if not symbol or symbol_problem(symbol):
         return False
     return (BUNDLED_SNAPSHOT / f"{symbol}.csv").is_file()
 
@@ -45,8 +47,9 @@ def resolve_data_dir(
 
 def symbol_file(data_dir: Path, symbol: str) -> Path:
     """Yahoo symbols name their files as they are: ^RUT -> ^RUT.csv, RTY=F -> RTY=F.csv."""
-    if not symbol or "/" in symbol or "\\" in symbol or symbol.startswith("."):
-        raise ValueError(f"not a valid symbol: {symbol!r}")
+    problem = symbol_problem(symbol)
+    if problem:
+        raise ValueError(f"not a valid symbol: {symbol[:40]!r}{'...' if len(symbol) > 40 else ''} ({problem})")
     return data_dir / f"{symbol}.csv"
 
 

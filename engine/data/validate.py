@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import numpy as np
 import pandas as pd
@@ -108,6 +108,43 @@ def _fmt(value: float) -> str:
     return f"{value:.6g}"
 
 
+# Values no daily bar can hold, refused whatever the policy (they are not quirks of a source but a broken file):
+# beyond these, products of price, size and multiplier overflow or lose every cent of precision.
+MAX_PRICE = 1e12
+MAX_VOLUME = 1e15
+FIRST_DATE = pd.Timestamp("1700-01-01")
+
+
+def check_plausible(frame: pd.DataFrame, lines: np.ndarray, source: str, today: date | None = None) -> None:
+    """Raise on the first row with an absurd price or volume, a negative volume, or a date before 1700 or
+    after tomorrow (a bar from the future is a typo or a corrupt file, not data)."""
+    today = today or datetime.now(UTC).date()
+    last = pd.Timestamp(today) + pd.Timedelta(days=1)
+    prices = frame[PRICES].to_numpy(dtype=float)
+    volume = frame["volume"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        huge = (np.abs(prices) > MAX_PRICE) & np.isfinite(prices)
+        bad_volume = ((volume < 0) | (volume > MAX_VOLUME)) & np.isfinite(volume)
+    dates = frame.index
+    bad_date = np.asarray((dates < FIRST_DATE) | (dates > last))
+    rows = np.flatnonzero(huge.any(axis=1) | bad_volume | bad_date)
+    if not len(rows):
+        return
+    i = rows[0]
+    where = f"line {lines[i]}" if bad_date[i] else f"line {lines[i]} ({dates[i].date()})"
+    if bad_date[i]:
+        # str(), not .date(): a year pandas holds but Python's date cannot (0, 10000) must still be named
+        why = f"date {str(dates[i])[:10]} is outside {FIRST_DATE.date()} to {last.date()} (tomorrow)"
+    elif huge[i].any():
+        col = PRICES[int(np.argmax(huge[i]))]
+        why = f"{col.capitalize()} {_fmt(prices[i][PRICES.index(col)])} is beyond {MAX_PRICE:g}: not a price"
+    else:
+        why = (f"Volume {_fmt(volume[i])} is negative" if volume[i] < 0
+               else f"Volume {_fmt(volume[i])} is beyond {MAX_VOLUME:g}")
+    more = f" ({len(rows)} rows in all)" if len(rows) > 1 else ""
+    raise DataError(f"{source}: {where}: {why}{more}; no validation policy keeps such a row")
+
+
 def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame | None, max_gap_days: int,
                   as_of: date | None, all_zero_volume: bool) -> dict[str, list[Finding]]:
     """Pure detection over a parsed frame (index = dates in file order, `lines` = CSV line numbers)."""
@@ -124,19 +161,23 @@ def find_problems(frame: pd.DataFrame, lines: np.ndarray, raw_text: pd.DataFrame
         out["unsorted"].append(Finding(int(lines[i]), dstr[i], f"comes after {dstr[i - 1]}"))
 
     cols = [*PRICES, "volume"]
-    isnan = frame[cols].isna().to_numpy()
+    isnan = ~np.isfinite(frame[cols].to_numpy(dtype=float))  # inf too: pandas reads "inf" as a number
     for i in np.flatnonzero(isnan.any(axis=1)):
         bad = [c for c, flag in zip(cols, isnan[i], strict=True) if flag]
         parts = []
         for c in bad:
             text = None if raw_text is None else raw_text.iloc[i][c]
-            parts.append(f"{c.capitalize()} is non-numeric {text!r}" if isinstance(text, str) and text.strip()
-                         and text.strip().lower() != "nan" else f"{c.capitalize()} is missing")
+            if not (isinstance(text, str) and text.strip()) or text.strip().lower() == "nan":
+                parts.append(f"{c.capitalize()} is missing")
+            elif np.isinf(frame[c].iloc[i]):
+                parts.append(f"{c.capitalize()} is not a finite number {text.strip()!r}")
+            else:
+                parts.append(f"{c.capitalize()} is non-numeric {text!r}")
         out["nan"].append(Finding(int(lines[i]), dstr[i], "; ".join(parts)))
 
     prices = frame[PRICES].to_numpy(dtype=float)
     with np.errstate(invalid="ignore"):
-        nonpos = (prices <= 0).any(axis=1)
+        nonpos = ((prices <= 0) & np.isfinite(prices)).any(axis=1)  # -inf is the nan check's
     for i in np.flatnonzero(nonpos):
         bad = [f"{c.capitalize()}={_fmt(v)}" for c, v in zip(PRICES, prices[i], strict=True) if v <= 0]
         out["non_positive"].append(Finding(int(lines[i]), dstr[i], ", ".join(bad)))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 import time
-from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from engine.errors import ConfigError, UserError
-from engine.pool import make_pool
+from engine.pool import as_finished, ignore_ctrl_c, make_pool
 from engine.progress import Progress
 from engine.regress.compare import (
     DATA_CHANGED,
@@ -143,6 +142,8 @@ def discover_configs(configs: list[str] | None) -> list[str]:
         if not paths:
             raise ConfigError(f"no configs match {CONFIGS_GLOB} in {Path.cwd()}: name the configs to check")
     for p in paths:
+        if Path(p).exists() and not Path(p).is_file():
+            raise ConfigError(f"{p}: not a regular file, expected a YAML config file")
         if not Path(p).is_file():
             raise ConfigError(f"{p}: config file not found")
     stems: dict[str, str] = {}
@@ -188,11 +189,18 @@ def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None)
         return outcomes
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    with make_pool(workers, preload=["engine.run", "engine.pipeline", "engine.regress.record"]) as pool:
-        futures = [pool.submit(_in_parent_context, task) for task in tasks]
-        for done, _ in enumerate(as_completed(futures), start=1):
-            tick(done)
-        return [f.result() for f in futures]  # in the order of `jobs`
+    pool = make_pool(workers, ignore_ctrl_c, preload=["engine.run", "engine.pipeline", "engine.regress.record"])
+    outcomes: dict[int, Outcome] = {}
+    # as_finished stops the workers at once on Ctrl-C, SIGTERM or an error, not after every queued config.
+    for i, outcome in as_finished(pool, _numbered, list(enumerate(tasks))):
+        outcomes[i] = outcome
+        tick(len(outcomes))
+    return [outcomes[i] for i in range(len(tasks))]  # in the order of `jobs`
+
+
+def _numbered(item: tuple[int, tuple[Job, dict, str]]) -> tuple[int, Outcome]:
+    i, task = item
+    return i, _in_parent_context(task)
 
 
 def run_regress(

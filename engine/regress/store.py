@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from engine.atomic import write_text_atomic
 from engine.errors import ConfigError, ResultsError, did_you_mean
@@ -17,6 +18,7 @@ from engine.regress.record import (
     METRIC_KEYS,
     TRADE_COLUMNS,
 )
+from engine.safe_yaml import safe_load_unique
 
 BASELINES_DIR = Path("tests/regression/baselines")
 TOLERANCES_FILE = Path("tests/regression/tolerances.yaml")
@@ -72,7 +74,78 @@ def read_baseline(path: Path) -> dict:
         raise ResultsError(f"{path}: cannot read baseline ({exc.strerror})") from None
     if not isinstance(record, dict) or "schema" not in record:
         raise ResultsError(f"{path}: not a baseline (no schema key)")
+    try:
+        _Baseline.model_validate(record)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        # pydantic names the union member tried (metrics.sharpe.float): the key path is what a reader needs.
+        where = ".".join(str(p) for p in err["loc"] if p not in _UNION_MEMBERS) or "(top level)"
+        raise ResultsError(f"{path}: not a valid baseline: {where}: {err['msg'].removeprefix('Value error, ')}; "
+                           "restore it from git or re-create it with `rtybt regress --update`") from None
     return record
+
+
+# --- the shape of a baseline, checked on read: a hand-edited or damaged file is refused in one line ------------
+_Number = float | int | None
+_UNION_MEMBERS = {"float", "int", "none", "str", "_Benchmark"}
+
+
+class _Shape(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True)
+
+
+class _Year(_Shape):
+    first: str
+    last: str
+    bars: int
+    compound: _Number
+    values: str
+
+    @field_validator("values")
+    @classmethod
+    def _numbers(cls, text: str) -> str:
+        for token in text.split():
+            try:
+                float(token)
+            except ValueError:
+                raise ValueError(f"{token[:20]!r} is not a number") from None
+        return text
+
+
+class _Returns(_Shape):
+    first: str
+    last: str
+    bars: int
+    years: dict[str, _Year]
+
+
+class _DataFile(_Shape):
+    file: str
+    sha256: str
+
+
+class _Benchmark(_Shape):
+    metrics: dict[str, _Number]
+
+
+class _Baseline(_Shape):
+    config: str
+    config_hash: str
+    resolved_config: dict
+    versions: dict
+    data: list[_DataFile]
+    metrics: dict[str, _Number]
+    benchmark: _Benchmark | None
+    trade_columns: list[str]
+    trades: list[list[Any]]
+    returns: _Returns
+
+    @model_validator(mode="after")
+    def _rows_fit_columns(self):
+        for i, row in enumerate(self.trades):
+            if len(row) != len(self.trade_columns):
+                raise ValueError(f"trades row {i + 1} has {len(row)} values for {len(self.trade_columns)} columns")
+        return self
 
 
 # --- tolerances -------------------------------------------------------------------------------
@@ -123,7 +196,7 @@ def load_tolerances(path: Path | None) -> Tolerances:
     if path is None or not Path(path).is_file():
         return Tolerances()
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        raw = safe_load_unique(Path(path).read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: cannot read tolerances ({exc.__class__.__name__})") from None
     try:

@@ -12,6 +12,7 @@ import yaml
 
 from engine.config import RunConfig, validate_config
 from engine.errors import DataError, ResultsError
+from engine.safe_yaml import safe_load_unique
 
 STORED = ("config.yaml", "manifest.json", "metrics.json", "returns.csv", "trades.csv", "transactions.csv",
           "positions.csv", "setups.csv")
@@ -57,13 +58,39 @@ def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
         raise ResultsError(f"{path}: cannot read ({exc.__class__.__name__}: {str(exc).splitlines()[0]})") from None
 
 
+def _require_columns(frame: pd.DataFrame, columns: tuple[str, ...], path: Path) -> None:
+    missing = [c for c in columns if c not in frame]
+    if missing:
+        raise ResultsError(f"{path}: missing column(s) {', '.join(missing)}")
+
+
+def _stored_dates(values: pd.Series, path: Path, column: str, empty_ok: bool = False) -> pd.Series:
+    """ISO dates as the run wrote them; anything else names its CSV line (header = line 1)."""
+    dates = pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+    bad = dates.isna() & ~(values.isna() if empty_ok else False)
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise ResultsError(f"{path}: line {i + 2}: {column}: cannot read date {str(values.iloc[i])[:40]!r}")
+    return dates
+
+
+def _stored_numbers(values: pd.Series, path: Path, column: str) -> pd.Series:
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = numbers.isna() & values.notna()
+    if bad.any():
+        i = int(bad.to_numpy().argmax())
+        raise ResultsError(f"{path}: line {i + 2}: {column}: not a number {str(values.iloc[i])[:40]!r}")
+    return numbers.astype(float)
+
+
 def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     """Stored results + the run's bars re-read from the data file the manifest pins (checksum verified)."""
     from engine.data import load_bars, resolve_data_dir
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
-        raise ResultsError(f"{run_dir}: not a run directory (does not exist)")
+        why = "not a folder" if run_dir.exists() else "does not exist"
+        raise ResultsError(f"{run_dir}: not a run directory ({why})")
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
@@ -72,13 +99,24 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     manifest = read_manifest(run_dir)
     # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.
     verify_files(run_dir, manifest, skip=set(manifest["details"].get("rendered") or []))
-    try:
-        raw = yaml.safe_load((run_dir / "config.yaml").read_text(encoding="utf-8"))
-        metrics = json.loads((run_dir / "metrics.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ResultsError(f"{run_dir}: unreadable run file ({exc.__class__.__name__})") from None
+    loaded = {}
+    for name, parse in (("config.yaml", safe_load_unique), ("metrics.json", json.loads)):
+        try:
+            loaded[name] = parse((run_dir / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError, yaml.YAMLError) as exc:
+            problem = getattr(exc, "problem", None) or exc.__class__.__name__
+            raise ResultsError(f"{run_dir / name}: unreadable run file ({problem})") from None
+    raw, metrics = loaded["config.yaml"], loaded["metrics.json"]
     if not isinstance(raw, dict):
         raise ResultsError(f"{run_dir / 'config.yaml'}: not a config mapping")
+    if not isinstance(metrics, dict):
+        raise ResultsError(f"{run_dir / 'metrics.json'}: expected a JSON object, got a {type(metrics).__name__}")
+    for key in ("strategy",):
+        if not isinstance(metrics.get(key), dict):
+            raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: missing or not an object of metrics")
+    for key in ("benchmark",):
+        if metrics.get(key) is not None and not isinstance(metrics[key], dict):
+            raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: not an object of metrics")
     config = validate_config(raw, str(run_dir / "config.yaml"))
 
     pinned = traded_data(manifest)
@@ -94,23 +132,29 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
             f"!= {pinned['sha256'][:12]} in manifest.json)"
         )
 
-    rets = _read_csv(run_dir / "returns.csv", index_col="date", parse_dates=["date"])
+    rets = _read_csv(run_dir / "returns.csv")
+    _require_columns(rets, ("date", "returns", "equity"), run_dir / "returns.csv")
+    rets.index = pd.DatetimeIndex(_stored_dates(rets["date"], run_dir / "returns.csv", "date"), name="date")
+    rets = rets.drop(columns="date")
+    for col in rets.columns:
+        rets[col] = _stored_numbers(rets[col], run_dir / "returns.csv", col)
     if not rets.index.equals(bars.frame.index[: len(rets)]) or len(rets) != len(bars.frame):
         raise ResultsError(f"{run_dir / 'returns.csv'}: dates do not match the run's bars")
     trades = _read_csv(run_dir / "trades.csv")
     for col in ("entry_signal_date", "entry_date", "exit_signal_date", "exit_date"):
         if col in trades:
-            trades[col] = pd.to_datetime(trades[col]).dt.date
+            trades[col] = _stored_dates(trades[col], run_dir / "trades.csv", col, empty_ok=True).dt.date
     transactions = _read_csv(run_dir / "transactions.csv")
     setups = _read_csv(run_dir / "setups.csv")
     if "date" not in setups:
         raise ResultsError(f"{run_dir / 'setups.csv'}: no `date` column")
+    setup_dates = _stored_dates(setups["date"].astype(str), run_dir / "setups.csv", "date")
     bench = rets.get("benchmark_returns")
     return ReportInputs(
         config=config, bars=bars.frame, returns=rets["returns"], equity=rets["equity"],
         benchmark_returns=bench, benchmark_symbol=metrics.get("benchmark_symbol"),
         metrics=metrics["strategy"], benchmark_metrics=metrics.get("benchmark"), costs=metrics.get("costs", ""),
         trades=trades, transactions=transactions,
-        setups=[date.fromisoformat(s) for s in setups["date"].astype(str)],
+        setups=[d.date() for d in setup_dates],
         warnings=list(metrics.get("warnings") or []), contract=metrics.get("contract"),
     )

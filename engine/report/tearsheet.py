@@ -120,6 +120,8 @@ def build_report(inputs: ReportInputs) -> dict[str, bytes]:
         "benchmark_metrics": inputs.benchmark_metrics,
         "tables": {name: json.loads(frame.to_json(orient="split", date_format="iso", default_handler=str))
                    for name, frame in stats.items() if isinstance(frame, pd.DataFrame)},
+        # The risk rows as shown (a statistic with no finite value is "n/a: <why>", never a bare NaN).
+        "risk": {name: {"strategy": s, "benchmark": b} for name, s, b, _ in stats["risk"]},
     }
     files["report.json"] = _json(_clean_json(report))
 

@@ -10,6 +10,7 @@ import yaml
 
 from engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
 from engine.errors import ConfigError, did_you_mean
+from engine.safe_yaml import safe_load_unique
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,12 @@ def parse_grid_options(texts: list[str]) -> dict[str, list[Any]]:
         values = [part.strip() for part in raw.split(",") if part.strip()]
         if not values:
             raise ConfigError(f"--grid {key}: empty list of values (give at least one, e.g. {key}=20,30)")
-        grid[key] = [yaml.safe_load(v) for v in values]
+        try:
+            grid[key] = [safe_load_unique(v) for v in values]
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or exc.__class__.__name__
+            raise ConfigError(f"--grid {key}: cannot read the values {raw[:60]!r} ({problem}); "
+                              f"expected plain values, e.g. {key}=20,30") from None
     return grid
 
 

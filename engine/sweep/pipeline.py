@@ -47,6 +47,15 @@ def sweep_settings(config: RunConfig, grid_options: list[str], metric: str | Non
         raise ConfigError(f"{source}: sweep.{where}: {err['msg'].removeprefix('Value error, ')}") from None
 
 
+def check_variant_levels(variants: list[Variant], frame, source: str) -> None:
+    """As `rtybt run` does: an absolute level no bar comes near is refused, not run to zero trades."""
+    from engine.preflight import check_levels_in_price_range
+    from engine.sweep.runner import variant_source
+
+    for v in variants:
+        check_levels_in_price_range(v.config.strategy.name, v.config.strategy.params, frame, variant_source(source, v))
+
+
 def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int) -> dict:
     """Deflated Sharpe of the best variant by Sharpe and PBO (CSCV, 16 blocks) over all K variants."""
     from engine.analysis.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
@@ -88,6 +97,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     check_writable(root)
     announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
+    check_variant_levels(variants, bars.frame, source)
     inputs = [input_record(config_path, config, bars, bench)]
     announce(on_stage, f"{len(variants)} variants")
     store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
@@ -99,7 +109,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
         outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
                                                 store, resume, on_progress)
     else:
-        outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress)
+        outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress, source)
     announce(on_stage, "statistics and report")
     statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +31,11 @@ class SweepOutcome:
     executor: str
 
 
+def variant_source(source: str, variant: Variant) -> str:
+    """How an error about one variant names it: the config file and the swept values."""
+    return f"{source} (sweep variant {variant.label})" if source else f"sweep variant {variant.label}"
+
+
 def task_key(task: Task | VariantResult) -> str:
     """The store key of a task: its config hash, plus its row window when it runs on a slice (walk-forward)."""
     whole = task.lo == 0 and task.hi is None
@@ -53,21 +59,24 @@ def run_tasks(tasks: list[Task], frame: pd.DataFrame, executor: Executor, store:
     reused = len(found)
     if on_progress:
         on_progress(done_before + reused, total)
-    for result in executor.run(frame, [t for key, t in unique.items() if key not in found]):
-        key = task_key(result)
-        found[key] = (result.metrics, result.returns)
-        if store is not None:
-            store.save(key, unique[key].config.strategy.params, result.metrics, result.returns)
-        if on_progress:
-            on_progress(done_before + len(found), total)
+    # closing(): an error or Ctrl-C raised here, outside the executor's generator, must stop its workers now,
+    # not when the generator is garbage-collected at exit (after the pool waited for every queued variant).
+    with closing(executor.run(frame, [t for key, t in unique.items() if key not in found])) as results:
+        for result in results:
+            key = task_key(result)
+            found[key] = (result.metrics, result.returns)
+            if store is not None:
+                store.save(key, unique[key].config.strategy.params, result.metrics, result.returns)
+            if on_progress:
+                on_progress(done_before + len(found), total)
     return found, reused
 
 
 def run_variants(variants: list[Variant], frame: pd.DataFrame, executor: Executor,
                  store: VariantStore | None = None, resume: bool = False, metric: str = "sharpe",
-                 on_progress: Progress | None = None) -> SweepOutcome:
+                 on_progress: Progress | None = None, source: str = "") -> SweepOutcome:
     """Run every variant over the whole of `frame` (see `run_tasks` for the store and resume)."""
-    tasks = [Task(v.config, v.config_hash) for v in variants]
+    tasks = [Task(v.config, v.config_hash, source=variant_source(source, v)) for v in variants]
     found, reused = run_tasks(tasks, frame, executor, store, resume, on_progress)
     metrics = {v.config_hash: found[v.config_hash][0] for v in variants}
     table = build_table(variants, metrics, metric)

@@ -44,13 +44,26 @@ class VariantStore:
         write_text_atomic(target, json.dumps(payload, default=str))
 
     def load(self, key: str) -> tuple[dict, pd.Series] | None:
-        """The stored metrics and returns, or None when absent, unreadable or from other strategy code."""
+        """The stored metrics and returns, or None when absent, unreadable, damaged or from other strategy code:
+        a variant that cannot be read back is run again (--resume never trusts nor crashes on a bad entry)."""
         path = self.path(key)
         try:
             payload = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(payload, dict) or payload.get("key") != key:
+            return None
         if payload.get("strategy_source_sha256") != self.source_sha256 or payload.get("data_sha256") != self.data_sha256:
             return None
-        returns = pd.Series(payload["returns"], index=pd.DatetimeIndex(payload["dates"], name=payload.get("index_name")), name="returns", dtype=float)
-        return payload["metrics"], returns
+        metrics, dates, values = payload.get("metrics"), payload.get("dates"), payload.get("returns")
+        if not isinstance(metrics, dict) or not isinstance(dates, list) or not isinstance(values, list):
+            return None
+        if len(dates) != len(values) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+            return None
+        try:
+            index = pd.DatetimeIndex(pd.to_datetime(dates, format="%Y-%m-%d"), name=payload.get("index_name"))
+        except (ValueError, TypeError):
+            return None
+        if not index.is_monotonic_increasing or index.has_duplicates:
+            return None
+        return metrics, pd.Series(values, index=index, name="returns", dtype=float)

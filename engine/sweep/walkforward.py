@@ -11,7 +11,7 @@ from engine.analysis.metrics import sharpe
 from engine.config_sections import WalkForwardConfig
 from engine.sweep.executors import Executor
 from engine.sweep.grid import Variant
-from engine.sweep.runner import Progress, rank_by, run_tasks, task_key
+from engine.sweep.runner import Progress, rank_by, run_tasks, task_key, variant_source
 from engine.sweep.store import VariantStore
 from engine.variants import Task
 
@@ -43,7 +43,7 @@ def make_windows(n_bars: int, settings: WalkForwardConfig) -> list[Window]:
 
 def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executor, settings: WalkForwardConfig,
                  periods_per_year: int = 252, risk_free_rate: float = 0.0, store: VariantStore | None = None,
-                 resume: bool = False, on_progress: Progress | None = None) -> WalkForwardResult:
+                 resume: bool = False, on_progress: Progress | None = None, source: str = "") -> WalkForwardResult:
     """In-sample choices see rows is_lo:is_hi only; the out-of-sample run sees rows up to its window's end,
     and only its out-of-sample dates are kept (the earlier rows warm its indicators up). Every backtest is
     stored as it finishes, keyed by config hash and row window, so `resume` redoes only what is missing."""
@@ -51,9 +51,14 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
     if not windows:
         from engine.errors import ConfigError
 
-        raise ConfigError(f"walkforward: {len(frame)} bars are fewer than train_bars + test_bars "
-                          f"({settings.train_bars} + {settings.test_bars})")
-    tasks = [Task(v.config, v.config_hash, w.is_lo, w.is_hi) for w in windows for v in variants]
+        where = f"{source}: " if source else ""
+        raise ConfigError(f"{where}walkforward.train_bars + walkforward.test_bars: {len(frame)} bars are fewer "
+                          f"than {settings.train_bars} + {settings.test_bars}; shorten the windows or widen "
+                          "data.start/data.end")
+    window = f"walk-forward in-sample window, walkforward.train_bars={settings.train_bars}"
+    is_source = {v.config_hash: f"{variant_source(source, v)[:-1]}, {window})" for v in variants}
+    tasks = [Task(v.config, v.config_hash, w.is_lo, w.is_hi, source=is_source[v.config_hash])
+             for w in windows for v in variants]
     # One progress bar over both phases: every in-sample backtest, then one out-of-sample run per window.
     total = len(tasks) + len(windows)
     found, reused = run_tasks(tasks, frame, executor, store, resume, on_progress, 0, total)
@@ -63,7 +68,7 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
         table = pd.DataFrame([found[task_key(t)][0] for t in in_sample])
         best = int(np.argmin(rank_by(table, settings.metric)))
         chosen.append((w, variants[best], found[task_key(in_sample[best])][0]))
-    oos_tasks = [Task(v.config, v.config_hash, w.is_lo, w.oos_hi) for w, v, _ in chosen]
+    oos_tasks = [Task(v.config, v.config_hash, w.is_lo, w.oos_hi, source=variant_source(source, v)) for w, v, _ in chosen]
     oos, oos_reused = run_tasks(oos_tasks, frame, executor, store, resume, on_progress, len(tasks), total)
     rows, pieces = [], []
     for (w, v, is_metrics), task in zip(chosen, oos_tasks, strict=True):

@@ -13,7 +13,7 @@ from engine.progress import Stage, announce
 from engine.results import RunWriter, check_writable, new_run_id
 from engine.sweep.executors import Executor, SerialExecutor
 from engine.sweep.grid import expand_grid
-from engine.sweep.pipeline import sweep_settings
+from engine.sweep.pipeline import check_variant_levels, sweep_settings
 from engine.sweep.runner import Progress
 from engine.sweep.store import VariantStore
 from engine.sweep.walkforward import walk_forward
@@ -44,8 +44,9 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     store = VariantStore(root, bars.sha256, inputs[0]["strategy_source_sha256"])
     ann = config.analysis
     executor = executor or SerialExecutor()
+    check_variant_levels(variants, bars.frame, source)
     result = walk_forward(variants, bars.frame, executor, settings, ann.periods_per_year, ann.risk_free_rate,
-                          store, resume, on_progress)
+                          store, resume, on_progress, source)
     announce(on_stage, "writing results")
     oos = result.oos_returns.to_numpy(dtype=float)
     summary = {

@@ -1,0 +1,26 @@
+"""Output stage helper: payloads as strict JSON text (NaN and infinities become null: `Infinity` is not JSON)."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+
+def finite(value: Any) -> Any:
+    """A copy of `value` with every non-finite float (also numpy's) replaced by None."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == () and value.dtype.kind == "f":
+        return finite(float(value))
+    return value
+
+
+def json_text(payload: Any, **options) -> str:
+    """json.dumps with allow_nan=False over `finite(payload)` (indent 2 unless told otherwise)."""
+    options.setdefault("indent", 2)
+    return json.dumps(finite(payload), allow_nan=False, **options)
