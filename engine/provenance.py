@@ -10,10 +10,14 @@ import sys
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import __version__
 from engine.data.load import sha256_file
 from engine.errors import ResultsError
+
+if TYPE_CHECKING:
+    from engine.data import Bars
 
 MANIFEST = "manifest.json"
 SCHEMA = 2  # 2: `inputs` (one entry per config) and `files` (sha256 of every file written)
@@ -54,8 +58,8 @@ def data_record(bars, role: str) -> dict:
     }
 
 
-def _data(files: list[tuple[str, object]]) -> list[dict]:
-    seen: list = []
+def _data(files: list[tuple[str, Bars | None]]) -> list[dict]:
+    seen: list[Bars] = []
     out = []
     for role, bars in files:
         if bars is not None and not any(bars is s for s in seen):  # a benchmark on the traded symbol: once
@@ -79,7 +83,7 @@ def input_record(config_path, config, bars=None, bench=None) -> dict:
     }
 
 
-def parameters_record(name: str, parameters: dict, files: list[tuple[str, object]]) -> dict:
+def parameters_record(name: str, parameters: dict, files: list[tuple[str, Bars]]) -> dict:
     """The same record for a command driven by options, not a config (`rtybt analogs`): no strategy."""
     blob = json.dumps(parameters, sort_keys=True, separators=(",", ":"), default=str)
     return {
@@ -127,7 +131,18 @@ def write_manifest(writer, command: str, inputs: list[dict], started: datetime, 
     return manifest
 
 
+def _is_record(manifest) -> bool:
+    if not isinstance(manifest, dict):
+        return False
+    inputs, files = manifest.get("inputs"), manifest.get("files")
+    return (isinstance(inputs, list) and bool(inputs) and all(isinstance(i, dict) for i in inputs)
+            and isinstance(manifest.get("details"), dict) and isinstance(files, dict)
+            and all(isinstance(v, str) and not Path(k).is_absolute() and ".." not in Path(k).parts
+                    for k, v in files.items()))
+
+
 def read_manifest(run_dir: Path) -> dict:
+    """A run directory's provenance record; anything else (older, edited, not JSON) is a one-line ResultsError."""
     path = Path(run_dir) / MANIFEST
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -135,10 +150,7 @@ def read_manifest(run_dir: Path) -> dict:
         raise ResultsError(f"{path}: missing") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ResultsError(f"{path}: unreadable ({exc.__class__.__name__})") from None
-    inputs = manifest.get("inputs") if isinstance(manifest, dict) else None
-    if not isinstance(manifest.get("files") if isinstance(manifest, dict) else None, dict) \
-            or not isinstance(manifest.get("details"), dict) or not isinstance(inputs, list) or not inputs \
-            or not all(isinstance(i, dict) for i in inputs):
+    if not _is_record(manifest):
         raise ResultsError(f"{path}: not a provenance record with `inputs` and `files` (written by an older rtybt "
                            "or edited): run the config again")
     return manifest
@@ -155,5 +167,5 @@ def verify_files(run_dir: Path, manifest: dict, skip: frozenset[str] | set[str] 
             raise ResultsError(f"{path}: listed in {MANIFEST} but missing")
         actual = sha256_file(path)
         if actual != expected:
-            raise ResultsError(f"{path}: changed since the run wrote it (sha256 {actual[:12]} != {str(expected)[:12]} "
+            raise ResultsError(f"{path}: changed since the run wrote it (sha256 {actual[:12]} != {expected[:12]} "
                                f"in {MANIFEST}); run the config again")

@@ -48,7 +48,8 @@ def evaluate(frame: Frames, task: Task) -> VariantResult:
         if task.source:
             from engine.preflight import check_params_fit_bars
 
-            check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source)
+            check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source,
+                                  task.config.strategy.file)
         raise
     return VariantResult(task.config_hash, task.lo, task.hi, result.metrics, result.returns, result.setups)
 

@@ -115,7 +115,8 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
     except IndexError:
         # Backtrader's indicators crash when a look-back outgrows a market's bars; say which and on which market.
         for symbol, b in bars.items():
-            check_params_fit_bars(config.strategy.name, config.strategy.params, b.frame, f"{source} ({symbol})")
+            check_params_fit_bars(config.strategy.name, config.strategy.params, b.frame, f"{source} ({symbol})",
+                                      config.strategy.file)
         raise
     study = config.event_study
     regimes = settings.regimes

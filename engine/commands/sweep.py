@@ -53,7 +53,8 @@ def check_variant_levels(variants: list[Variant], frame, source: str) -> None:
     from engine.sweep.runner import variant_source
 
     for v in variants:
-        check_levels_in_price_range(v.config.strategy.name, v.config.strategy.params, frame, variant_source(source, v))
+        check_levels_in_price_range(v.config.strategy.name, v.config.strategy.params, frame, variant_source(source, v),
+                                    v.config.strategy.file)
 
 
 def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int) -> dict:

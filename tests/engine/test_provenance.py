@@ -195,3 +195,17 @@ def test_the_resolved_config_alone_runs_again(tmp_path, monkeypatch, snapshot_di
     m1, m2 = (json.loads((d / "manifest.json").read_text()) for d in (first, second))
     assert m1["inputs"][0]["config_hash"] == m2["inputs"][0]["config_hash"]
     assert m1["files"] == m2["files"]
+
+
+@pytest.mark.parametrize("payload", [
+    "[1, 2]", "{}", '{"inputs": [], "details": {}, "files": {}}',
+    '{"inputs": [{}], "details": {}, "files": {"../../etc/passwd": "x"}}',
+    '{"inputs": [{}], "details": {}, "files": {"a.csv": 3}}', "{not json",
+])
+def test_anything_but_a_provenance_record_is_one_line(tmp_path, payload):
+    from engine.provenance import read_manifest
+
+    (tmp_path / "manifest.json").write_text(payload)
+    with pytest.raises(ResultsError) as err:
+        read_manifest(tmp_path)
+    assert str(err.value).startswith(f"{tmp_path / 'manifest.json'}: ") and "\n" not in str(err.value)
