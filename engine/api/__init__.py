@@ -109,7 +109,8 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     with _progress(f"run {source}", progress) as shown:
         outcome = execute_run(source, sets, _opt(data_dir), _opt(results_dir),
                               command_line=_command_line("run", source, *sets), on_stage=shown.stage)
-    return BacktestResult.from_inputs(outcome.run_dir, from_result(outcome.config, outcome.result, outcome.bars.frame))
+    return BacktestResult.from_inputs(outcome.run_dir, from_result(outcome.config, outcome.result, outcome.bars.frame),
+                                      outcome.analysis.verdict.text)
 
 
 def load_run(run_dir: str | Path, data_dir: str | Path | None = None) -> BacktestResult:

@@ -51,8 +51,8 @@ class BacktestResult:
 
     `trades` (one row per trade), `returns` and `equity` (daily Series), `setups` (one row per bar whose close
     met the entry condition), `metrics` (Series: the strategy's), `benchmark_metrics` (Series or None),
-    `headline` (strategy vs buy-and-hold, formatted as the CLI prints it), `verdict` (the tearsheet's
-    sentence, None when `output.tearsheet` is false), `run_dir` and `tearsheet` (Path or None).
+    `headline` (strategy vs buy-and-hold, formatted as the CLI prints it), `verdict` (the run's answer,
+    as the tearsheet and the CLI give it; a stored run's from its report.json, None if it wrote none), `run_dir` and `tearsheet` (Path or None).
     In Jupyter the object shows the verdict card and the headline table; `plot_equity()` and
     `plot_note_chart()` return matplotlib figures without writing files.
     """
@@ -72,12 +72,14 @@ class BacktestResult:
     bars: pd.DataFrame = field(repr=False)
 
     @classmethod
-    def from_inputs(cls, run_dir: Path, inputs) -> BacktestResult:
-        """From engine.report.inputs.ReportInputs (a fresh run's, or a stored run's re-read from disk)."""
+    def from_inputs(cls, run_dir: Path, inputs, verdict: str | None = None) -> BacktestResult:
+        """From engine.report.inputs.ReportInputs: a fresh run's, with the verdict its analysis gave, or a stored
+        run's re-read from disk (its verdict is the one its report.json recorded, if it wrote one)."""
         import json
 
         report = Path(run_dir) / "report.json"
-        verdict = json.loads(report.read_text(encoding="utf-8")).get("verdict") if report.is_file() else None
+        if verdict is None and report.is_file():
+            verdict = json.loads(report.read_text(encoding="utf-8")).get("verdict")
         bench = pd.Series(inputs.benchmark_metrics, name="benchmark", dtype=object) \
             if inputs.benchmark_metrics else None
         return cls(

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
-from engine.config import load_config
+from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
+from engine.config import RunConfig, load_config
 from engine.errors import ConfigError, ResultsError
 from engine.progress import Stage, announce, stage_of
 from engine.results import RunWriter, check_writable, new_run_id
@@ -51,15 +51,14 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_s
     return None
 
 
-def event_study_edge(run_dir: Path, horizon: int) -> dict:
-    """Excess forward return of the setups over the baseline at `horizon`, with its interval, when the run has one."""
-    path = run_dir / "event_study.json"
-    try:
-        study = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    except (OSError, ValueError):
-        study = {}
-    horizons = study.get("horizons") if isinstance(study, dict) else None
-    return edge_at(horizons if isinstance(horizons, list) else [], horizon)
+def stored_edge(run_dir: Path, config: RunConfig, close: pd.Series) -> dict:
+    """A reused run's event-study edge: its stored setup days (verified against its manifest) studied on the same
+    bars, by the same function a fresh run uses, so a reused run and a fresh one show the same edge."""
+    from engine.analysis.run_analysis import setup_edge, setup_study
+    from engine.report.inputs import read_setups
+
+    study = setup_study(config, close, read_setups(run_dir))
+    return setup_edge(study, config.event_study.verdict_horizon)
 
 
 def tearsheet_link(run_dir: str | None, page_dir: Path) -> str | None:
@@ -104,17 +103,18 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256,
                                                     strategy_source_sha(config))
         if stored is None:
-            stored = execute_run(path, overrides, data_dir, results_dir, command_line=command_line,
-                                 on_stage=step).run_dir
+            outcome = execute_run(path, overrides, data_dir, results_dir, command_line=command_line, on_stage=step)
+            stored, edge = outcome.run_dir, outcome.analysis.edge
             source = f"run now: {stored}"
         else:
             source = f"reused: {stored}"
             announce(step, "reusing the stored run")
+            edge = stored_edge(stored, config, bars.frame["close"])
         metrics = json.loads((stored / "metrics.json").read_text(encoding="utf-8"))
         frame = pd.read_csv(stored / "returns.csv", index_col="date", parse_dates=["date"])
         entries.append(Entry(config.name, config.strategy.name, config.strategy.params, config.data.symbol,
                              metrics["strategy"], frame["returns"], source,
-                             event_study_edge(stored, config.event_study.verdict_horizon), str(stored)))
+                             edge, str(stored)))
         if "benchmark_returns" in frame and metrics.get("benchmark_symbol"):
             label = f"buy & hold {metrics['benchmark_symbol']}"
             benchmarks.setdefault(label, frame["benchmark_returns"])

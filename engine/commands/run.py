@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from engine.analysis.metrics import SHARPE_CONVENTION
+from engine.analysis.run_analysis import RunAnalysis, analyse_run
 from engine.config import RunConfig, load_config
 from engine.data import Bars, load_run_bars
 from engine.errors import ResultsError
@@ -27,17 +27,11 @@ class RunOutcome:
     result: RunResult
     bars: Bars
     summary: dict
+    analysis: RunAnalysis  # event study, target-first, verdict and edge, computed once
 
 
-def _stored_verdict(run_dir: Path | None) -> str | None:
-    """The tearsheet's one-sentence answer, when the run wrote one (output.tearsheet)."""
-    report = run_dir / "report.json" if run_dir else None
-    if report is None or not report.is_file():
-        return None
-    return json.loads(report.read_text(encoding="utf-8")).get("verdict")
-
-
-def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars) -> dict:
+def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars,
+              analysis: RunAnalysis) -> dict:
     keys = ["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
             "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity"]
     # Only the strategy's signals can fail to become orders (buy & hold buys once, its warnings say so).
@@ -56,7 +50,7 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
         "data_rows_dropped": len(bars.report.dropped),
         "data_warnings": sum(len(c.findings) for c in bars.report.checks if c.action == "warn"),
         "warnings": result.warnings,
-        "verdict": _stored_verdict(outcome_dir),
+        "verdict": analysis.verdict.text,
     }
 
 
@@ -85,20 +79,23 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
                               config.strategy.file)
         raise
 
+    announce(on_stage, "analysis")
+    analysis = analyse_run(config, bars.frame, list(result.setups), result.metrics, result.benchmark_metrics,
+                           result.benchmark_symbol)
     writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
-        rendered = write_run_files(writer, config, result, bars, bench, on_stage)
+        rendered = write_run_files(writer, config, result, bars, bench, analysis, on_stage)
         write_manifest(writer, "run", [input_record(config_path, config, bars, bench)], started, command_line,
                        {"rendered": rendered})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()
         raise
-    return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars))
+    return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars, analysis), analysis)
 
 
 def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None,
-                    on_stage: Stage | None = None) -> list[str]:
+                    analysis: RunAnalysis, on_stage: Stage | None = None) -> list[str]:
     """Everything but the manifest; deterministic bytes for the same inputs. Returns the report's file names
     (the files `rtybt report` renders again)."""
     import pandas as pd
@@ -156,7 +153,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         from engine.report.inputs import from_result
         from engine.report.tearsheet import build_report
 
-        files = build_report(from_result(config, result, bars.frame))
+        files = build_report(from_result(config, result, bars.frame), analysis)
         for name, payload in files.items():
             writer.path(name).write_bytes(payload)
         return sorted(files)

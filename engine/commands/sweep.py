@@ -174,8 +174,8 @@ def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tu
 
 def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest,
                        heatmap: bytes | None = None, all_variants=None, swept: list[str] = ()):
-    from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table, edge_at
-    from engine.analysis.event_study import event_study
+    from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
+    from engine.analysis.run_analysis import setup_edge, setup_study
     from engine.report.comparison import write_comparison
 
     # The table's variants ran in sweep mode (metrics only); the few shown in the report run once more for their
@@ -187,11 +187,9 @@ def _write_best_report(writer, config, outcome, best: list[Variant], metric, sta
         if i == 0 and run.benchmark_returns is not None:
             benchmark = (f"buy & hold {run.benchmark_symbol}", run.benchmark_returns)
             bench_metrics = run.benchmark_metrics
-        study = event_study(bars.frame["close"], run.setups, study_cfg.horizons, study_cfg.bootstrap_samples,
-                            study_cfg.seed, study_cfg.confidence).to_dict()
+        edge = setup_edge(setup_study(config, bars.frame["close"], run.setups), study_cfg.verdict_horizon)
         entries.append(Entry(v.label, config.strategy.name, v.swept, config.data.symbol,
-                             outcome.metrics[v.config_hash], outcome.returns[v.config_hash], "sweep variant",
-                             edge_at(study["horizons"], study_cfg.verdict_horizon)))
+                             outcome.metrics[v.config_hash], outcome.returns[v.config_hash], "sweep variant", edge))
     dsr, pbo = statistics["deflated_sharpe"], statistics.get("pbo")
     notes = [EDGE_NOTE, f"{statistics['trials']} variants tried. Best by Sharpe: {statistics['best_by_sharpe']} "
              f"(annualised Sharpe {statistics['best_sharpe_annualised']:.2f}); deflated Sharpe ratio "

@@ -83,6 +83,14 @@ def _stored_numbers(values: pd.Series, path: Path, column: str) -> pd.Series:
     return numbers.astype(float)
 
 
+def read_setups(run_dir: Path) -> list[date]:
+    """A stored run's setup days (setups.csv)."""
+    setups = _read_csv(run_dir / "setups.csv")
+    if "date" not in setups:
+        raise ResultsError(f"{run_dir / 'setups.csv'}: no `date` column")
+    return [d.date() for d in _stored_dates(setups["date"].astype(str), run_dir / "setups.csv", "date")]
+
+
 def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     """Stored results + the run's bars re-read from the data file the manifest pins (checksum verified)."""
     from engine.data import load_bars, resolve_data_dir
@@ -145,16 +153,12 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
         if col in trades:
             trades[col] = _stored_dates(trades[col], run_dir / "trades.csv", col, empty_ok=True).dt.date
     transactions = _read_csv(run_dir / "transactions.csv")
-    setups = _read_csv(run_dir / "setups.csv")
-    if "date" not in setups:
-        raise ResultsError(f"{run_dir / 'setups.csv'}: no `date` column")
-    setup_dates = _stored_dates(setups["date"].astype(str), run_dir / "setups.csv", "date")
     bench = rets.get("benchmark_returns")
     return ReportInputs(
         config=config, bars=bars.frame, returns=rets["returns"], equity=rets["equity"],
         benchmark_returns=bench, benchmark_symbol=metrics.get("benchmark_symbol"),
         metrics=metrics["strategy"], benchmark_metrics=metrics.get("benchmark"), costs=metrics.get("costs", ""),
         trades=trades, transactions=transactions,
-        setups=[d.date() for d in setup_dates],
+        setups=read_setups(run_dir),
         warnings=list(metrics.get("warnings") or []), contract=metrics.get("contract"),
     )

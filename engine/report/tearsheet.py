@@ -12,20 +12,17 @@ import json
 import pandas as pd
 
 from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.event_study import EventStudy, event_study
+from engine.analysis.event_study import EventStudy
 from engine.analysis.metrics import SHARPE_CONVENTION
-from engine.analysis.target_first import LevelRule, TargetFirst, target_first
-from engine.analysis.verdict import Verdict, judge, verdict
+from engine.analysis.run_analysis import RunAnalysis, analyse_run
+from engine.analysis.target_first import TargetFirst
+from engine.analysis.verdict import Verdict
 from engine.report import html as h
 from engine.report import sections as sec
 from engine.report.inputs import ReportInputs
 
 QUESTION = "This setup looks ready to rally — did it ever actually pay off?"
 SECTIONS = ("verdict", "setup", "chart", "metrics", "event-study", "target-first", "returns", "drawdowns", "trades")
-
-def _rule(cfg) -> LevelRule:
-    return LevelRule(cfg.kind, period=cfg.period, pct=cfg.pct, price=cfg.price)
-
 
 def _json(payload) -> bytes:
     return (json.dumps(payload, indent=2, default=str, allow_nan=False) + "\n").encode()
@@ -46,21 +43,10 @@ def _clean_json(value):
     return value
 
 
-def analyse(inputs: ReportInputs) -> tuple[EventStudy, TargetFirst, str]:
-    cfg = inputs.config.event_study
-    study = event_study(inputs.bars["close"], inputs.setups, cfg.horizons, cfg.bootstrap_samples, cfg.seed,
-                        cfg.confidence)
-    tf = target_first(inputs.bars, inputs.setups, _rule(cfg.target), _rule(cfg.stop), cfg.max_sessions)
-    m = inputs.metrics
-    sentence = verdict(inputs.config.strategy.name, inputs.config.data.symbol, m["start"], m["end"], m,
-                       inputs.benchmark_metrics, inputs.benchmark_symbol, study, cfg.verdict_horizon)
-    return study, tf, sentence
-
-
-def judge_inputs(inputs: ReportInputs, study: EventStudy) -> Verdict:
-    m = inputs.metrics
-    return judge(inputs.config.strategy.name, inputs.config.data.symbol, m["start"], m["end"], m,
-                 inputs.benchmark_metrics, inputs.benchmark_symbol, study, inputs.config.event_study.verdict_horizon)
+def analyse(inputs: ReportInputs) -> RunAnalysis:
+    """The analysis of a stored run being rendered again (a fresh run hands the report its own)."""
+    return analyse_run(inputs.config, inputs.bars, inputs.setups, inputs.metrics, inputs.benchmark_metrics,
+                       inputs.benchmark_symbol)
 
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
@@ -85,14 +71,15 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
     return figs
 
 
-def build_report(inputs: ReportInputs) -> dict[str, bytes]:
-    """Every file of the report, by name."""
+def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> dict[str, bytes]:
+    """Every file of the report, by name, from the run's inputs and its analysis (worked out here only when the
+    caller has none: a stored run rendered again)."""
     from engine.report import figures, tables
     from strategies import get_strategy
 
     config = inputs.config
-    study, tf, _ = analyse(inputs)
-    answer = judge_inputs(inputs, study)
+    analysis = analyse(inputs) if analysis is None else analysis
+    study, tf, answer = analysis.study, analysis.target_first, analysis.verdict
     files: dict[str, bytes] = {name: figures.to_png(fig) for name, fig in build_figures(inputs, study).items()}
     stats = people_tables(inputs)
 

@@ -114,7 +114,7 @@ def test_flows_report_their_stages_through_the_callback(short_config):
 
     seen = []
     execute_run(short_config, on_stage=seen.append)
-    assert seen == ["loading data", "backtest", "benchmark", "writing results"]
+    assert seen == ["loading data", "backtest", "benchmark", "analysis", "writing results"]
 
 
 def test_regress_reports_each_finished_config(tmp_path):

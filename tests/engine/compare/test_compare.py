@@ -42,8 +42,9 @@ def test_runs_then_reuses_stored_runs_with_identical_numbers(configs, first):
     assert all(s.startswith("run now:") for s in first.table["source"])
     again = execute_compare([str(paths[k]) for k in ("fast", "slow", "etf")], results_dir=str(results))
     assert all(s.startswith("reused:") for s in again.table["source"])
-    cols = ["label", "cagr", "sharpe", "max_drawdown", "trades", "rank"]
+    cols = ["label", "cagr", "sharpe", "max_drawdown", "trades", "rank", "edge", "edge_ci_low", "edge_ci_high"]
     assert again.table[cols].to_dict("records") == first.table[cols].to_dict("records")
+    assert first.table["edge"].notna().all()  # the runs wrote no tearsheet, yet their analysis gives the edge
     # A changed parameter is a different config hash: it is run, not reused.
     changed = execute_compare([str(paths["fast"])], ["strategy.params.hold_bars=2"], results_dir=str(results))
     assert changed.table["source"][0].startswith("run now:")
@@ -74,12 +75,13 @@ def test_unknown_metric_is_a_one_line_error(configs):
     assert result.stderr.startswith("rtybt: error: --metric 'luck': unknown metric")
 
 
-def test_event_study_edge_is_read_at_the_verdict_horizon(tmp_path):
-    from engine.commands.compare import event_study_edge
+def test_the_edge_is_the_runs_own_event_study_at_the_verdict_horizon(configs, first, tmp_path):
+    from engine.commands.run import execute_run
 
-    assert event_study_edge(tmp_path, 20) == {"edge": None, "edge_ci_low": None, "edge_ci_high": None}
-    (tmp_path / "event_study.json").write_text(json.dumps({"horizons": [
-        {"horizon": 5, "excess_mean": 0.001, "excess_ci": [-0.002, 0.004]},
-        {"horizon": 20, "excess_mean": 0.006, "excess_ci": [0.001, 0.011]},
-    ]}))
-    assert event_study_edge(tmp_path, 20) == {"edge": 0.006, "edge_ci_low": 0.001, "edge_ci_high": 0.011}
+    paths, _ = configs
+    run = execute_run(paths["fast"], ["output.tearsheet=true"], results_dir=str(tmp_path))
+    (h20,) = [h for h in json.loads((run.run_dir / "event_study.json").read_text())["horizons"] if h["horizon"] == 20]
+    expected = {"edge": h20["excess_mean"], "edge_ci_low": h20["excess_ci"][0], "edge_ci_high": h20["excess_ci"][1]}
+    assert run.analysis.edge == expected and expected["edge"] is not None
+    row = first.table.set_index("label").loc["fast"]
+    assert {key: row[key] for key in expected} == expected
