@@ -7,15 +7,36 @@ import tempfile
 from pathlib import Path
 
 
-def write_text_atomic(target: Path, text: str) -> None:
-    """Write to a temporary file beside `target` (not matching its suffix), fsync, then rename over it."""
+def _stage(target: Path, payload: bytes) -> Path:
+    """`payload` in a temporary file beside `target` (not matching its suffix), flushed to disk."""
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
+
+
+def write_files_atomic(files: dict[Path, bytes]) -> None:
+    """Every file staged beside its target first, then each renamed over it: a failure while staging replaces
+    none of them (a report re-rendered is never half old, half new because a disk filled up)."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for target, payload in files.items():
+            staged.append((_stage(target, payload), target))
+        while staged:
+            tmp, target = staged[0]
+            os.replace(tmp, target)
+            staged.pop(0)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+
+
+def write_text_atomic(target: Path, text: str) -> None:
+    """Write to a temporary file beside `target`, fsync, then rename over it (UTF-8, newlines as given)."""
+    write_files_atomic({target: text.encode("utf-8")})

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from engine.analysis.metric_keys import metric_rows
+from engine.analysis.metric_keys import SUMMARY, metric_rows
 from engine.numbers import fmt
 
-ROWS = metric_rows("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
-                   "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity")
+ROWS = metric_rows(*SUMMARY)
 
 
 def format_summary(summary: dict) -> list[str]:

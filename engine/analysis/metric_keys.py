@@ -28,6 +28,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "best_trade_return": ("best trade", "pct"),
     "worst_trade_return": ("worst trade", "pct"),
     "orders_refused": ("orders refused", "int"),  # added by the run (and the twins) after compute_metrics
+    "signals_not_ordered": ("signals not ordered", "int"),  # added by the run (engine/run.py)
 }
 
 
@@ -42,3 +43,10 @@ def metric_keys(*names: str) -> tuple[str, ...]:
 def metric_rows(*names: str) -> list[tuple[str, str, str]]:
     """(label, key, kind) for each selected metric: the rows of a terminal table."""
     return [(METRICS[key][0], key, METRICS[key][1]) for key in metric_keys(*names)]
+
+
+# The run's summary (the terminal table and `rtybt run --json`): strategy and buy-and-hold alike.
+SUMMARY = metric_keys("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
+                      "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity")
+# Only the strategy's signals can fail to become orders (buy & hold buys once, its warnings say so).
+STRATEGY_SUMMARY = metric_keys(*SUMMARY, "orders_refused", "signals_not_ordered")

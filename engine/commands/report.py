@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from engine.atomic import write_files_atomic, write_text_atomic
 from engine.errors import ResultsError
 from engine.progress import Stage, announce
 from engine.report.inputs import from_run_dir
@@ -22,21 +22,10 @@ def rerender(run_dir: str | Path, data_dir: str | None = None, on_stage: Stage |
     inputs = from_run_dir(run_dir, data_dir)
     announce(on_stage, "report")
     files = build_report(inputs)
-    temps = []
     try:
-        for name, payload in files.items():
-            tmp = run_dir / f".{name}.tmp.{os.getpid()}"
-            temps.append((tmp, run_dir / name))
-            with tmp.open("wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for tmp, final in temps:
-            os.replace(tmp, final)
+        write_files_atomic({run_dir / name: payload for name, payload in files.items()})
         _record_rendered(run_dir, files)
     except OSError as exc:
-        for tmp, _ in temps:
-            tmp.unlink(missing_ok=True)
         raise ResultsError(f"{run_dir}: cannot write the report ({exc.strerror})") from None
     return run_dir / "tearsheet.html"
 
@@ -57,6 +46,4 @@ def _record_rendered(run_dir: Path, files: dict[str, bytes]) -> None:
         return
     manifest["files"] = dict(sorted({**manifest["files"], **hashes}.items()))
     manifest["details"]["rendered"] = rendered
-    tmp = run_dir / f".{MANIFEST}.tmp.{os.getpid()}"
-    tmp.write_text(json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n", encoding="utf-8")
-    os.replace(tmp, run_dir / MANIFEST)
+    write_text_atomic(run_dir / MANIFEST, json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n")

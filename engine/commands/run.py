@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 
+from engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
 from engine.analysis.metrics import SHARPE_CONVENTION
 from engine.analysis.run_analysis import RunAnalysis, analyse_run
 from engine.config import RunConfig, load_config
@@ -32,10 +33,6 @@ class RunOutcome:
 
 def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars,
               analysis: RunAnalysis) -> dict:
-    keys = ["total_return", "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades",
-            "win_rate", "profit_factor", "avg_trade_return", "avg_bars_held", "final_equity"]
-    # Only the strategy's signals can fail to become orders (buy & hold buys once, its warnings say so).
-    strategy_keys = [*keys, "orders_refused", "signals_not_ordered"]
     return {
         "run_dir": str(outcome_dir) if outcome_dir else None,
         "name": config.name,
@@ -44,9 +41,9 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
         "symbol": config.data.symbol,
         "period": [result.metrics["start"], result.metrics["end"]],
         "costs": result.costs,
-        "strategy_metrics": {k: result.metrics.get(k) for k in strategy_keys},
+        "strategy_metrics": {k: result.metrics.get(k) for k in STRATEGY_SUMMARY},
         "benchmark": result.benchmark_symbol,
-        "benchmark_metrics": {k: result.benchmark_metrics.get(k) for k in keys} if result.benchmark_metrics else None,
+        "benchmark_metrics": {k: result.benchmark_metrics.get(k) for k in SUMMARY} if result.benchmark_metrics else None,
         "data_rows_dropped": len(bars.report.dropped),
         "data_warnings": sum(len(c.findings) for c in bars.report.checks if c.action == "warn"),
         "warnings": result.warnings,

@@ -355,7 +355,7 @@ def test_edge_is_refused_in_one_line(case, tmp_path, monkeypatch, earlier_run): 
     assert not any((root / ".staging").iterdir()) if (root / ".staging").exists() else True
     assert not (tmp_path / "results").exists()
     if "run" in paths:  # `report` left no temporary file in the damaged run directory
-        assert not list(paths["run"].glob(".*.tmp.*"))
+        assert not list(paths["run"].glob(".*.tmp*"))
 
 
 def test_edge_catalogue_is_large_enough():

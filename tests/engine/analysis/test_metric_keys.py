@@ -18,7 +18,8 @@ def test_the_list_is_what_compute_metrics_reports_in_its_order():
     returns = pd.Series(np.linspace(-0.01, 0.01, 30), index=index)
     trades = pd.DataFrame(columns=TRADE_COLUMNS)
     metrics = compute_metrics(returns, pd.Series(True, index=index), trades, 100_000.0)
-    reported = [k for k in metrics if k not in ("start", "end")] + ["orders_refused"]  # the run adds the last
+    # The run adds the last two (refused orders and signals that never became one).
+    reported = [k for k in metrics if k not in ("start", "end")] + ["orders_refused", "signals_not_ordered"]
     assert reported == list(METRICS)
 
 

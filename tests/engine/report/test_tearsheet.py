@@ -155,7 +155,7 @@ def test_report_command_rerenders_byte_identical(run, monkeypatch):
     assert rerender(d) == d / "tearsheet.html"
     for name, payload in before.items():
         assert (d / name).read_bytes() == payload, name
-    assert not list(d.glob(".*.tmp.*"))
+    assert not list(d.glob(".*.tmp*"))
 
 
 def test_report_command_bad_run_dir_is_one_line_exit_2(tmp_path):
