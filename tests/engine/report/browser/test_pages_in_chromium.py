@@ -1,4 +1,4 @@
-"""The three report pages in a real browser (headless Chromium over the DevTools protocol): the answer is on the
+"""The report pages in a real browser (headless Chromium over the DevTools protocol): the answer is on the
 first screen, nothing overflows a phone's width outside a scroll box, every image decodes, no console error.
 
 Screenshots of each page's first screen (1440x900, and 390 px wide at 2x) go to the test's temp dir.
@@ -11,18 +11,23 @@ from pathlib import Path
 
 import pytest
 
+from engine.commands.analogs import run_analogs
 from engine.commands.compare import execute_compare
 from engine.commands.run import execute_run
+from engine.commands.study import execute_study
 from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
 
 REPO = Path(__file__).resolve().parents[4]
 FAST = ["event_study.bootstrap_samples=300"]
-CARD_JS = "(() => { const r = document.querySelector('.card').getBoundingClientRect(); return [r.top, r.bottom]; })()"
+# The answer: the tearsheet's and comparison's verdict card, the study's and analogs' verdict paragraph.
+CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict').getBoundingClientRect(); "
+           "return [r.top, r.bottom]; })()")
 
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
-    """A tearsheet, a comparison of two runs with tearsheets, and a sweep page with its heatmap."""
+    """A tearsheet, a comparison of two runs with tearsheets, a sweep page with its heatmap, a study across
+    markets and an analogs answer."""
     from typer.testing import CliRunner
 
     from engine.cli import app
@@ -39,8 +44,12 @@ def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
                                       "--set", f"output.dir={out}", *[f"--set={o}" for o in other]])
     assert result.exit_code == 0, result.output
     (sweep_dir,) = list((out / "ma_reclaim-sweep").iterdir())
+    study = execute_study(REPO / "configs" / "ma_reclaim.yaml", other, symbols="IWM,SPY", data_dir=data,
+                          results_dir=str(out))
+    analogs = run_analogs("RTY=F", "2025-05-08", data_dir=data, results_dir=out)
     return {"tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
-            "sweep": sweep_dir / "comparison.html"}
+            "sweep": sweep_dir / "comparison.html", "study": study.run_dir / "study.html",
+            "analogs": analogs.run_dir / "analogs.html"}
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +60,7 @@ def browser():
         yield b
 
 
-@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep"])
+@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "analogs"])
 def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     page = pages[name]
     browser.console_errors.clear()
