@@ -1,4 +1,4 @@
-"""Checks stage: the no-look-ahead harness: a strategy run on data cut at a date must repeat the full run up to
+"""Run stage: the no-look-ahead harness: a strategy run on data cut at a date must repeat the full run up to
 that date (used by tests/strategies/test_no_lookahead.py and `rtybt check-strategy`)."""
 
 from __future__ import annotations

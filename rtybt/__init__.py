@@ -1,4 +1,4 @@
-"""rtybt from Python: run, compare, sweep and walk forward the note's strategies (or your own) in a notebook.
+"""rtybt from Python: run, compare, sweep, walk forward and study the note's strategies (or your own) in a notebook.
 
     import rtybt
     result = rtybt.run("configs/ready_to_rally.yaml", overrides={"strategy.params.rsi_min": 50})
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from engine import __version__  # noqa: F401  (rtybt.__version__; not part of __all__: no docstring of its own)
 from engine.api import (
+    AnalogsResult,
     BacktestResult,
     CompareResult,
     ConfigError,
@@ -22,20 +23,24 @@ from engine.api import (
     ResultsError,
     SnapshotResult,
     StrategyError,
+    StudyResult,
     SweepResult,
     UserError,
     WalkForwardResult,
+    analogs,
     compare,
+    list_strategies,
     load_run,
     run,
     snapshot,
-    strategies,
+    study,
     sweep,
     walkforward,
 )
 
-# The same list as engine.api.__all__ (a test holds them equal); `study` and `analogs` join both when they exist.
+# The same list as engine.api.__all__ (a test holds them equal).
 __all__ = [
+    "AnalogsResult",
     "BacktestResult",
     "CompareResult",
     "ConfigError",
@@ -43,14 +48,17 @@ __all__ = [
     "ResultsError",
     "SnapshotResult",
     "StrategyError",
+    "StudyResult",
     "SweepResult",
     "UserError",
     "WalkForwardResult",
+    "analogs",
     "compare",
+    "list_strategies",
     "load_run",
     "run",
     "snapshot",
-    "strategies",
+    "study",
     "sweep",
     "walkforward",
 ]

@@ -1,7 +1,7 @@
 """Python API stage: the CLI's commands as typed functions returning result objects (re-exported as `rtybt`).
 
-Each function calls the same flow as its CLI command (engine.commands.run, engine.commands.compare,
-engine.commands.sweep, engine.commands.walkforward, engine.commands.snapshot) and writes the same files.
+Each function calls the same command as the CLI (engine.commands.run, compare, sweep, walkforward, snapshot,
+study, analogs, strategies) and writes the same files.
 Bad input raises engine.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
 one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
 the CLI's status line or progress bar (on stderr).
@@ -19,9 +19,11 @@ from typing import Any
 import pandas as pd
 
 from engine.api.results import (
+    AnalogsResult,
     BacktestResult,
     CompareResult,
     SnapshotResult,
+    StudyResult,
     SweepResult,
     WalkForwardResult,
 )
@@ -207,7 +209,7 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
     return SnapshotResult(snap, snap.to_dict(), render_snapshot(snap))
 
 
-def strategies(name: str | None = None, file: str | Path | None = None) -> pd.DataFrame:
+def list_strategies(name: str | None = None, file: str | Path | None = None) -> pd.DataFrame:
     """Every registered strategy's parameters as a table (as `rtybt strategies`), or only `name`'s; with `file`,
     the strategies of your own strategy file. One row per parameter: default, unit, allowed range, meaning."""
     from engine.commands.strategies import describe, strategy_catalog
@@ -232,13 +234,56 @@ def strategies(name: str | None = None, file: str | Path | None = None) -> pd.Da
     return pd.DataFrame(rows).set_index(["strategy", "parameter"])
 
 
+def study(config_or_path: ConfigLike, overrides: Overrides = None, symbols: str | Sequence[str] | None = None,
+          data_dir: str | Path | None = None, workers: int | None = None, cluster: str | None = None,
+          resume: bool = False, progress: bool = False, results_dir: str | Path | None = None) -> StudyResult:
+    """Run the config's strategy on several markets, as `rtybt study`, and return the per-market, pooled and
+    regime event studies. `symbols`: ["^RUT", "IWM", "SPY"] or "^RUT,IWM,SPY" (beats the config's
+    `study.symbols`); `workers`, `cluster` and `resume` are the CLI's options. `progress=True` shows a progress
+    bar on stderr. Writes results/<name>-study/<run id>/ exactly as the CLI does.
+    """
+    from engine.commands.study import execute_study
+    from engine.sweep.executors import make_executor
+
+    source, sets = _config_source(config_or_path), _overrides(overrides)
+    chosen = symbols if symbols is None or isinstance(symbols, str) else ",".join(str(s) for s in symbols)
+    with _progress(f"study {source}", progress) as shown:
+        outcome = execute_study(source, sets, chosen, make_executor(workers, cluster), _opt(data_dir),
+                                _opt(results_dir), resume=resume, on_progress=shown,
+                                command_line=_command_line("study", source, *sets))
+    a, s = outcome.analysis, outcome.summary
+    return StudyResult(outcome.run_dir, outcome.config.name, a.verdict, pd.DataFrame(s["markets"]),
+                       pd.DataFrame([p.to_dict() for p in a.pooled]), a.regimes.copy(), a.setups.copy(), s)
+
+
+def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str = "^RUT", k: int = 20,
+            horizon: int = 60, data_dir: str | Path | None = None, progress: bool = False,
+            results_dir: str | Path = "results") -> AnalogsResult:
+    """The `k` past states of `history` nearest to `symbol`'s close on `date`, what followed each over `horizon`
+    sessions and the method's walk-forward score, as `rtybt analogs`. `date` defaults to the last bar (a
+    non-trading day uses the bar before it). Writes results/analogs/<symbol>-<date>-<id>/ as the CLI does.
+    """
+    from engine.commands.analogs import run_analogs
+    from engine.report.analogs_page import analog_rows, answer_sentence
+    from engine.report.analogs_text import render_analogs
+
+    with _progress(f"analogs {symbol}", progress) as shown:
+        found = run_analogs(symbol, date, history, k, horizon, _opt(data_dir), str(results_dir),
+                            command_line=_command_line("analogs", symbol, *([date] if date else []), history),
+                            on_stage=shown.stage)
+    rows = pd.DataFrame(analog_rows(found))
+    rows["date"] = pd.to_datetime(rows["date"])
+    forward = pd.DataFrame(found.answer.study.to_dict()["horizons"])
+    return AnalogsResult(found.run_dir, symbol, found.bar_date, answer_sentence(found), rows, found.answer.fan.copy(),
+                         forward, found.score.to_dict(), found.to_dict(), render_analogs(found))
+
+
 def _opt(path: str | Path | None) -> str | None:
     return None if path is None else str(path)
 
 
-# `study` and `analogs` join here once their commands exist: a function calling the command's flow, returning a
-# result object from engine/api/results.py, and a line in __all__ (the docstring test covers them).
 __all__ = [
+    "AnalogsResult",
     "BacktestResult",
     "CompareResult",
     "ConfigError",
@@ -246,14 +291,17 @@ __all__ = [
     "ResultsError",
     "SnapshotResult",
     "StrategyError",
+    "StudyResult",
     "SweepResult",
     "UserError",
     "WalkForwardResult",
+    "analogs",
     "compare",
+    "list_strategies",
     "load_run",
     "run",
     "snapshot",
-    "strategies",
+    "study",
     "sweep",
     "walkforward",
 ]

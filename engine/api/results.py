@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date as Date
 from pathlib import Path
 
 import pandas as pd
@@ -294,3 +295,94 @@ class SnapshotResult:
         from engine.report.html import esc
 
         return f"<pre>{esc(str(self))}</pre>"
+
+
+@dataclass(repr=False)
+class StudyResult:
+    """`rtybt.study`: the config's strategy on several markets. `verdict` (where the setup's edge shows), `markets`
+    (one row per market: CAGR, Sharpe, drawdown, buy & hold, setups, episodes, excess return at the verdict
+    horizon), `pooled` (one row per horizon, every market together), `regimes` (the regime splits), `setups` (one
+    row per setup day with its forward and excess return), `summary` (what `rtybt study --json` prints) and
+    `run_dir` (study.html and its files)."""
+
+    run_dir: Path
+    name: str
+    verdict: str
+    markets: pd.DataFrame
+    pooled: pd.DataFrame
+    regimes: pd.DataFrame
+    setups: pd.DataFrame
+    summary: dict
+
+    @property
+    def report(self) -> Path:
+        """The study's study.html."""
+        return self.run_dir / "study.html"
+
+    def __repr__(self) -> str:
+        return f"<StudyResult {self.name}: {len(self.markets)} markets, run_dir={str(self.run_dir)!r}>"
+
+    def _repr_html_(self) -> str:
+        from engine.report.html import esc, frame_table
+        from engine.report.study_page import ci_cell, fmt
+
+        s = self.summary
+        hv, conf = s["verdict_horizon"], f"{s['confidence']:.0%}"
+        shown = pd.DataFrame({
+            "CAGR": [fmt(v, "pct") for v in self.markets["cagr"]],
+            "Sharpe": [fmt(v, "num") for v in self.markets["sharpe"]],
+            "max DD": [fmt(v, "pct") for v in self.markets["max_drawdown"]],
+            "B&H CAGR": [fmt(v, "pct") for v in self.markets["buy_hold_cagr"]],
+            "setups": list(self.markets["setups"]), "episodes": list(self.markets["clusters"]),
+            f"excess {hv}d": [fmt(v, "signed") for v in self.markets["excess_mean"]],
+            f"{conf} CI": [ci_cell(v) for v in self.markets["excess_ci"]],
+        }, index=pd.Index(self.markets["symbol"], name="market"))
+        return (f"<h4>study: {esc(self.name)} on {len(self.markets)} markets</h4>"
+                f'<p style="{_CARD}">{esc(self.verdict)}</p>' + frame_table(shown, index_label="market")
+                + f'<p style="{_MUTED}">{_link(self.report, "study page")}</p>')
+
+
+@dataclass(repr=False)
+class AnalogsResult:
+    """`rtybt.analogs`: the past states nearest to a date's close and what followed. `answer` (the sentence the page
+    opens with), `analogs` (one row per analog: date, distance, readings, forward returns, target or stop first),
+    `fan` (median and bands of the forward paths, analogs against every past day), `forward` (the analogs' event
+    study, one row per horizon), `score` (the method's walk-forward record), `data` (what `rtybt analogs --json`
+    prints), `lines` (what it prints as text) and `run_dir` (analogs.html, .json, .csv)."""
+
+    run_dir: Path | None
+    symbol: str
+    bar_date: Date
+    answer: str
+    analogs: pd.DataFrame
+    fan: pd.DataFrame
+    forward: pd.DataFrame
+    score: dict
+    data: dict
+    lines: list[str]
+
+    @property
+    def report(self) -> Path | None:
+        """The page analogs.html (None when nothing was written)."""
+        return self.run_dir / "analogs.html" if self.run_dir else None
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    def __repr__(self) -> str:
+        return (f"<AnalogsResult {self.symbol} on {self.bar_date}: {len(self.analogs)} analogs, "
+                f"run_dir={str(self.run_dir) if self.run_dir else None!r}>")
+
+    def _repr_html_(self) -> str:
+        from engine.numbers import fmt
+        from engine.report.html import esc, frame_table
+
+        table = self.analogs.set_index("rank")
+        fwd = [c for c in table.columns if c.startswith("fwd_")]
+        shown = pd.DataFrame({"date": [d.date().isoformat() for d in table["date"]], "distance": [fmt(v, "num3") for v in table["distance"]],
+                              **{f"{c.removeprefix('fwd_')} sessions": [fmt(v, "pct") for v in table[c]] for c in fwd},
+                              "first": [str(v).replace("_", " ") for v in table["target_outcome"]]}, index=table.index)
+        link = f'<p style="{_MUTED}">{_link(self.report, "analogs page")}</p>' if self.report else ""
+        return (f"<h4>analogs: {esc(self.symbol)} on {self.bar_date}</h4>"
+                f'<p style="{_CARD}">{esc(self.answer)}</p>' + frame_table(shown, index_label="rank")
+                + f'<p style="{_MUTED}">{esc(self.score.get("sentence", ""))}</p>' + link)

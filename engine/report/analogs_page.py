@@ -70,7 +70,7 @@ def answer_sentence(result) -> str:
     return " ".join(parts) + "."
 
 
-def _analog_rows(result) -> list[dict]:
+def analog_rows(result) -> list[dict]:
     rows = []
     for x in result.answer.analogs:
         row = {"rank": x.rank, "date": x.date.isoformat(), "distance": round(x.distance, 4)}
@@ -100,7 +100,7 @@ def result_dict(result) -> dict:
         "settings": asdict(a.settings),
         "history_span": [a.history_first.isoformat(), a.history_last.isoformat()],
         "candidates": a.candidates,
-        "analogs": [row | {"path": x.path.tolist()} for row, x in zip(_analog_rows(result), a.analogs, strict=True)],
+        "analogs": [row | {"path": x.path.tolist()} for row, x in zip(analog_rows(result), a.analogs, strict=True)],
         "forward_returns": a.study.to_dict(),
         "target_first": a.target,
         "fan": a.fan.to_dict(orient="list"),
@@ -112,7 +112,7 @@ def result_dict(result) -> dict:
 
 
 def analogs_csv(result) -> str:
-    return pd.DataFrame(_analog_rows(result)).to_csv(index=False, float_format="%.10g")
+    return pd.DataFrame(analog_rows(result)).to_csv(index=False, float_format="%.10g")
 
 
 def fan_png(result) -> bytes:

@@ -46,7 +46,9 @@ def undocumented(module) -> list[str]:
 
 def test_every_exported_name_has_a_docstring():
     assert rtybt.__all__ == engine.api.__all__
-    assert {"run", "compare", "sweep", "walkforward", "snapshot", "load_run", "strategies", "UserError"} <= set(rtybt.__all__)
+    assert {"run", "compare", "sweep", "walkforward", "snapshot", "load_run", "list_strategies", "study", "analogs",
+            "UserError"} <= set(rtybt.__all__)
+    assert "strategies" not in rtybt.__all__  # the name is kept free for the package rtybt.strategies
     assert undocumented(rtybt) == []
 
 
@@ -158,7 +160,7 @@ def test_bad_input_raises_the_clis_one_line_message(tmp_path, monkeypatch):
     with pytest.raises(rtybt.ConfigError, match="compare needs at least one config"):
         rtybt.compare([])
     with pytest.raises(rtybt.StrategyError, match="did you mean 'ma_reclaim'"):
-        rtybt.strategies("ma_reclam")
+        rtybt.list_strategies("ma_reclam")
     with pytest.raises(rtybt.ConfigError, match="expected a path to a YAML file or a mapping"):
         rtybt.run(42)
     assert not any(tmp_path.rglob("manifest.json"))
@@ -200,7 +202,7 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     assert sorted(p.name for p in result.run_dir.iterdir()) == before
 
 
-def test_compare_sweep_walkforward_snapshot_strategies(tmp_path):
+def test_compare_sweep_walkforward_snapshot_list_strategies(tmp_path):
     other = {**CONFIG, "name": "api_ma_20", "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20}}}
     compared = rtybt.compare([CONFIG, other], results_dir=tmp_path)
     assert sorted(compared.table["label"]) == ["api_ma", "api_ma_20"] and compared.report.is_file()
@@ -229,7 +231,37 @@ def test_compare_sweep_walkforward_snapshot_strategies(tmp_path):
     assert snap.data["bar_date"] == "2025-05-08" and str(snap).startswith("RTY=F on 2025-05-08")
     assert [c["bias"] for c in snap.data["final_call"]] == ["Bullish", "Cautiously Bullish", "Neutral"]
 
-    table = rtybt.strategies()
+    table = rtybt.list_strategies()
     assert ("ma_reclaim", "ma_period") in table.index and table.loc[("ma_reclaim", "ma_period"), "default"] == 50
-    mine = rtybt.strategies(file=REPO / "examples" / "my_strategies" / "pullback.py")
+    mine = rtybt.list_strategies(file=REPO / "examples" / "my_strategies" / "pullback.py")
     assert list(mine.index) == [("pullback", "trend_period"), ("pullback", "down_closes"), ("pullback", "hold_bars")]
+
+
+def test_study_returns_what_the_cli_writes(tmp_path):
+    from tests.engine.study.conftest import STUDY_YAML
+
+    config = tmp_path / "small.yaml"
+    config.write_text(STUDY_YAML)
+    studied = rtybt.study(config, symbols=["IWM", "SPY"], workers=1, results_dir=tmp_path)
+    stored = json.loads((studied.run_dir / "study.json").read_text())
+    assert studied.verdict == stored["verdict"] and studied.report.is_file()
+    assert studied.markets["symbol"].tolist() == ["^RUT", "IWM", "SPY"]
+    assert studied.markets["excess_mean"].tolist() == [m["excess_mean"] for m in stored["markets"]]
+    assert sorted(studied.pooled["horizon"]) == [5, 10, 20, 60]
+    assert len(studied.setups) > 0 and {"symbol", "date"} <= set(studied.setups.columns)
+    shown = studied._repr_html_()
+    assert shown.index(studied.verdict.replace("'", "&#x27;")) < shown.index("<table>") and "SPY" in shown
+    assert "[" not in shown.split("<table>")[1]  # intervals read as text, never as a Python list
+
+
+def test_analogs_returns_what_the_cli_writes(tmp_path, snapshot_dir):
+    found = rtybt.analogs("RTY=F", "2025-05-08", k=5, data_dir=snapshot_dir, results_dir=tmp_path)
+    assert str(found.bar_date) == "2025-05-08" and found.report.is_file()
+    stored = pd.read_csv(found.run_dir / "analogs.csv")
+    assert found.analogs["rank"].tolist() == stored["rank"].tolist() == [1, 2, 3, 4, 5]
+    assert found.analogs["fwd_60"].tolist() == pytest.approx(stored["fwd_60"].tolist(), rel=1e-9, nan_ok=True)
+    assert found.data == json.loads((found.run_dir / "analogs.json").read_text())
+    assert str(found).startswith("RTY=F on 2025-05-08: 5 analogs in ^RUT")
+    assert found.answer == found.data["answer"] and found.score["sentence"] == found.data["score_sentence"]
+    shown = found._repr_html_()
+    assert found.answer.replace("'", "&#x27;") in shown and shown.count("<tr>") >= 6
