@@ -30,7 +30,7 @@ def main() -> None:
     os.environ.setdefault("RTYBT_DATA_DIR", str(REPO / "data" / "snapshot"))
     os.environ["RTYBT_OFFLINE"] = "1"
 
-    from engine.regress.runner import Job, run_jobs
+    from rtybt.engine.regress.runner import Job, run_jobs
 
     config = str(REPO / "configs" / "ma_reclaim.yaml")
     jobs = [Job(config, (f"strategy.params.hold_bars={k}",)) for k in range(1, args.variants + 1)]

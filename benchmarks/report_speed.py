@@ -25,10 +25,10 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from engine.config import load_config
-    from engine.data import load_run_bars
-    from engine.report.inputs import from_result
-    from engine.run import run_backtest
+    from rtybt.engine.config import load_config
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.report.inputs import from_result
+    from rtybt.engine.run import run_backtest
 
     config = load_config(args.config)
     bars, bench = load_run_bars(config)
@@ -44,7 +44,7 @@ def main() -> None:
     result = backtest()
     inputs = from_result(config, result, bars.frame)
     start = time.perf_counter()
-    from engine.report.tearsheet import build_report  # noqa: E402  (timed: the cold import is part of the cost)
+    from rtybt.engine.report.tearsheet import build_report  # noqa: E402  (timed: the cold import is part of the cost)
 
     files = build_report(inputs)
     cold = time.perf_counter() - start

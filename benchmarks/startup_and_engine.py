@@ -31,8 +31,8 @@ def bare_backtrader(config, frame):
     """The same strategy, costs and sizer through stock Backtrader: PandasData + stock analyzers."""
     import backtrader as bt
 
-    from engine.broker import configure
-    from strategies import get_strategy
+    from rtybt.engine.broker import configure
+    from rtybt.strategies import get_strategy
 
     cerebro = bt.Cerebro()
     cerebro.adddata(bt.feeds.PandasData(dataname=frame, name=config.data.symbol))
@@ -61,9 +61,9 @@ def main() -> None:
         startup["rtybt run --help"].append(wall([str(rtybt), "run", "--help"]))
 
     # -- engine --
-    from engine.config import load_config
-    from engine.data import load_run_bars
-    from engine.run import run_backtest
+    from rtybt.engine.config import load_config
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.run import run_backtest
 
     config = load_config(args.config)
     bars, bench = load_run_bars(config)

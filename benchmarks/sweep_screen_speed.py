@@ -30,15 +30,15 @@ print = functools.partial(print, flush=True)  # noqa: A001  (partial results sur
 
 
 def load_frame():
-    from engine.config import ValidationPolicy
-    from engine.data import load_bars
+    from rtybt.engine.config import ValidationPolicy
+    from rtybt.engine.data import load_bars
 
     data_dir = Path(os.environ.get("RTYBT_DATA_DIR") or REPO / "data" / "snapshot")
     return load_bars("^RUT", data_dir, ValidationPolicy(), None, None, "benchmark").frame
 
 
 def base_config():
-    from engine.config import validate_config
+    from rtybt.engine.config import validate_config
 
     return validate_config(
         {"data": {"symbol": "^RUT"}, "strategy": {"name": "ma_reclaim"}, "benchmark": {"enabled": False}},
@@ -55,14 +55,14 @@ def grid() -> list[dict]:
 
 # -- twins -----------------------------------------------------------------------------------------
 def _twin_worker_init(frame):
-    from engine.twins.bars import BarArrays
+    from rtybt.engine.twins.bars import BarArrays
 
     _STATE["bars"] = BarArrays.from_frame(frame)
     _STATE["config"] = base_config()
 
 
 def _twin_chunk(variants):
-    from engine.twins.screen import screen
+    from rtybt.engine.twins.screen import screen
 
     return screen(_STATE["config"], _STATE["bars"], variants)
 
@@ -86,7 +86,7 @@ def _bt_worker_init(frame):
 
 
 def _bt_one(params):
-    from engine.run import run_backtest
+    from rtybt.engine.run import run_backtest
 
     cfg = _STATE["config"].model_copy(deep=True)
     cfg.strategy.params = params
@@ -106,7 +106,7 @@ def vectorbt_grid(frame, periods, holds):
     import pandas as pd
     import vectorbt as vbt
 
-    from engine.analysis.indicators import exact_sma, run_length
+    from rtybt.engine.analysis.indicators import exact_sma, run_length
 
     close = frame["close"].to_numpy()
     out = []

@@ -33,8 +33,8 @@ GRIDS = {
 
 
 def variants_of(data_dir: str | None):
-    from engine.config import validate_config
-    from engine.sweep.grid import expand_grid
+    from rtybt.engine.config import validate_config
+    from rtybt.engine.sweep.grid import expand_grid
 
     out = []
     for name, grid in GRIDS.items():
@@ -67,14 +67,14 @@ def main() -> None:
                         help="data directory (default: $RTYBT_DATA_DIR, else the bundled data/snapshot)")
     args = parser.parse_args()
 
-    from engine.data import load_bars, resolve_data_dir
-    from engine.sweep.executors import (
+    from rtybt.engine.data import load_bars, resolve_data_dir
+    from rtybt.engine.sweep.executors import (
         DaskExecutor,
         PoolExecutor,
         SerialExecutor,
         start_local_cluster,
     )
-    from engine.sweep.runner import run_variants
+    from rtybt.engine.sweep.runner import run_variants
 
     # Same resolution as the configs: flag, $RTYBT_DATA_DIR, then the bundled snapshot the configs point at.
     data_dir, source = resolve_data_dir(args.data_dir, REPO / "data" / "snapshot")

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from engine.cli_shared import add_everywhere, verbosity_options
-from engine.exit_codes import ExitCodeGroup
-from engine.json_text import json_text
+from rtybt.engine.cli_shared import add_everywhere, verbosity_options
+from rtybt.engine.exit_codes import ExitCodeGroup
+from rtybt.engine.json_text import json_text
 
 
 class RtybtGroup(ExitCodeGroup):
@@ -61,7 +61,7 @@ def echo(text: str = "", level: int = 1) -> None:
 
 def status(description: str, json_out: bool = False):
     """The status line or progress bar on stderr: on a terminal only, never with -q or --json."""
-    from engine.progress import progress_bar
+    from rtybt.engine.progress import progress_bar
 
     return progress_bar(description, enabled=_state["verbosity"] > 0 and not json_out)
 
@@ -77,7 +77,7 @@ def _main(
 @app.command()
 def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False) -> None:
     """Run one config end to end and write results/<name>/<run id>/."""
-    from engine.commands.run import execute_run
+    from rtybt.engine.commands.run import execute_run
 
     with status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
@@ -85,7 +85,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
-    from engine.summary import format_summary
+    from rtybt.engine.summary import format_summary
 
     if _state["verbosity"] >= 2:
         echo(outcome.bars.report.to_text(), 2)
@@ -109,14 +109,14 @@ def snapshot(
     json_out: JsonOpt = False,
 ) -> None:
     """The note's table for one date: price, MAs, RSI, levels, bull/bear checklists, Final Call."""
-    from engine.commands.snapshot import take_snapshot
+    from rtybt.engine.commands.snapshot import take_snapshot
 
     with status(f"snapshot {symbol}", json_out) as shown:
         snap = take_snapshot(symbol, on, data_dir, peers=peers, on_stage=shown.stage).snapshot
     if json_out:
         typer.echo(json_text(snap.to_dict(), ensure_ascii=False))
         return
-    from engine.report.snapshot_text import render_snapshot
+    from rtybt.engine.report.snapshot_text import render_snapshot
 
     for line in render_snapshot(snap):
         typer.echo(line)
@@ -136,7 +136,7 @@ def analogs(
     json_out: JsonOpt = False,
 ) -> None:
     """The k past states nearest to a date's close, what happened next, and the method's walk-forward score."""
-    from engine.commands.analogs import run_analogs
+    from rtybt.engine.commands.analogs import run_analogs
 
     with status(f"analogs {symbol}", json_out) as shown:
         result = run_analogs(symbol, on, history, k, horizon, data_dir, command_line=["rtybt", *sys.argv[1:]],
@@ -144,7 +144,7 @@ def analogs(
     if json_out:
         typer.echo(json_text(result.to_dict(), ensure_ascii=False))
         return
-    from engine.report.analogs_text import render_analogs
+    from rtybt.engine.report.analogs_text import render_analogs
 
     for line in render_analogs(result, brief=_state["verbosity"] == 0):
         typer.echo(line)
@@ -156,13 +156,13 @@ def strategies_(
     json_out: JsonOpt = False,
 ) -> None:
     """List every registered strategy: parameters, defaults, units, allowed range and the note's sentence."""
-    from engine.commands.strategies import strategy_catalog
+    from rtybt.engine.commands.strategies import strategy_catalog
 
     catalog = strategy_catalog(name)
     if json_out:
         typer.echo(json_text(catalog.to_json(), ensure_ascii=False))
         return
-    from engine.report.strategies_text import render_catalog
+    from rtybt.engine.report.strategies_text import render_catalog
 
     for line in render_catalog(catalog.entries, full=catalog.one):
         typer.echo(line)
@@ -174,7 +174,7 @@ def check_strategy(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the no-look-ahead harness on every strategy of a file: one line per check; exit 1 if one fails."""
-    from engine.commands.check_strategy import check_strategy_file
+    from rtybt.engine.commands.check_strategy import check_strategy_file
 
     with status(f"check-strategy {Path(file).name}") as shown:
         checked = check_strategy_file(file, data_dir, on_stage=shown.stage)
@@ -194,9 +194,9 @@ def regress(
     json_out: JsonOpt = False,
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
-    from engine.commands.regress import execute_regress
-    from engine.errors import UserError
-    from engine.regress.render import format_table, refusal_message, to_json
+    from rtybt.engine.commands.regress import execute_regress
+    from rtybt.engine.errors import UserError
+    from rtybt.engine.regress.render import format_table, refusal_message, to_json
 
     with status("regress: configs", json_out) as shown:
         outcome = execute_regress(configs, update=update, overrides=set_ or [], data_dir=data_dir, jobs=jobs,
@@ -219,7 +219,7 @@ def report(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
-    from engine.commands.report import rerender
+    from rtybt.engine.commands.report import rerender
 
     with status(f"report {Path(run_dir).name}") as shown:
         tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage)
@@ -250,8 +250,8 @@ def sweep(
     json_out: JsonOpt = False,
 ) -> None:
     """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
-    from engine.commands.sweep import execute_sweep
-    from engine.sweep.executors import make_executor
+    from rtybt.engine.commands.sweep import execute_sweep
+    from rtybt.engine.sweep.executors import make_executor
 
     with status(f"sweep {Path(config).name}", json_out) as shown:
         outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
@@ -261,7 +261,7 @@ def sweep(
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
-    from engine.sweep.summary import format_sweep_summary
+    from rtybt.engine.sweep.summary import format_sweep_summary
 
     for line in format_sweep_summary(outcome.summary):
         echo(line, 0 if line.startswith("results:") else 1)
@@ -276,7 +276,7 @@ def compare(
     json_out: JsonOpt = False,
 ) -> None:
     """Compare configs side by side (reusing stored runs) and write results/compare/<run id>/."""
-    from engine.commands.compare import execute_compare
+    from rtybt.engine.commands.compare import execute_compare
 
     with status("compare", json_out) as shown:
         outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
@@ -284,7 +284,7 @@ def compare(
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
-    from engine.compare.summary import format_compare_summary
+    from rtybt.engine.compare.summary import format_compare_summary
 
     for line in format_compare_summary(outcome.summary):
         echo(line, 0 if line.startswith("results:") else 1)
@@ -298,8 +298,8 @@ def walkforward(
     json_out: JsonOpt = False,
 ) -> None:
     """In-sample windows pick the best variant; the next window trades it. Writes results/<name>-walkforward/."""
-    from engine.commands.walkforward import execute_walkforward
-    from engine.sweep.executors import make_executor
+    from rtybt.engine.commands.walkforward import execute_walkforward
+    from rtybt.engine.sweep.executors import make_executor
 
     with status(f"walk-forward {Path(config).name}", json_out) as shown:
         outcome = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
@@ -308,7 +308,7 @@ def walkforward(
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
-    from engine.sweep.summary import format_walkforward_summary
+    from rtybt.engine.sweep.summary import format_walkforward_summary
 
     for line in format_walkforward_summary(outcome.summary):
         echo(line, 0 if line.startswith("results:") else 1)
@@ -323,9 +323,9 @@ def study(
     json_out: JsonOpt = False,
 ) -> None:
     """Run the config's strategy on several symbols; per-market, pooled and regime event studies in results/<name>-study/."""
-    from engine.commands.study import execute_study
-    from engine.sweep.executors import make_executor
-    from engine.sweep.progress import progress_bar
+    from rtybt.engine.commands.study import execute_study
+    from rtybt.engine.sweep.executors import make_executor
+    from rtybt.engine.sweep.progress import progress_bar
 
     with progress_bar("study", enabled=_state["verbosity"] > 0) as on_progress:
         outcome = execute_study(config, set_ or [], symbols, make_executor(workers, cluster), data_dir,
@@ -333,7 +333,7 @@ def study(
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
-    from engine.study.summary import format_study_summary
+    from rtybt.engine.study.summary import format_study_summary
 
     for line in format_study_summary(outcome.summary):
         echo(line, 0 if line.startswith("results:") else 1)
@@ -346,7 +346,7 @@ def data_check(
     json_out: JsonOpt = False,
 ) -> None:
     """Print the validation report of a symbol's bars (every check set to report, none to stop)."""
-    from engine.data.check import check_symbol
+    from rtybt.engine.data.check import check_symbol
 
     with status("data check", json_out) as shown:
         report, bars = check_symbol(symbol, data_dir, on_stage=shown.stage)
@@ -354,7 +354,7 @@ def data_check(
         payload = report.to_dict() | {"sha256": bars.sha256, "checksum": bars.checksum_status}
         typer.echo(json_text(payload, default=str))
         return
-    from engine.data.check import check_text
+    from rtybt.engine.data.check import check_text
 
     typer.echo(check_text(report, bars, max_rows=10 if _state["verbosity"] < 2 else 1000))
 
@@ -365,8 +365,8 @@ def data_fetch(
     data_dir: DataDirOpt = None,
 ) -> None:
     """Download a symbol's daily bars with yfinance into the data directory (needs internet)."""
-    from engine.data.fetch import fetch_symbol
-    from engine.data.locate import resolve_data_dir
+    from rtybt.engine.data.fetch import fetch_symbol
+    from rtybt.engine.data.locate import resolve_data_dir
 
     with status(f"data fetch {symbol}") as shown:
         shown.stage("downloading")
@@ -377,7 +377,7 @@ def data_fetch(
 @config_app.command("schema")
 def config_schema() -> None:
     """Print the config's JSON Schema (for editor completion)."""
-    from engine.config import config_json_schema
+    from rtybt.engine.config import config_json_schema
 
     typer.echo(json.dumps(config_json_schema(), indent=2))
 

@@ -22,11 +22,11 @@ from pydantic import (
     model_validator,
 )
 
-from engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
-from engine.errors import ConfigError, did_you_mean
-from engine.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
-from engine.section import Section
-from engine.symbols import symbol_problem
+from rtybt.engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
+from rtybt.engine.errors import ConfigError, did_you_mean
+from rtybt.engine.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
+from rtybt.engine.section import Section
+from rtybt.engine.symbols import symbol_problem
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -398,7 +398,7 @@ def validate_config(raw: dict, source: str) -> RunConfig:
 
 def _resolve_contract(config: RunConfig, source: str) -> None:
     """A future's missing contract terms come from its root's row of the table; an unknown root needs them all."""
-    from engine.contracts import CONTRACTS, TERMS, contract_for, contract_root
+    from rtybt.engine.contracts import CONTRACTS, TERMS, contract_for, contract_root
 
     broker = config.broker
     if broker.instrument != "future":
@@ -430,12 +430,12 @@ def _check_strategy_dates(config: RunConfig, source: str) -> None:
 
 def strategy_class(strategy: StrategyConfig, source: str) -> type:
     """The registered strategy, or the user's from `strategy.file`; a bad name or file is a ConfigError."""
-    from strategies import (
+    from rtybt.strategies import (
         STRATEGIES,  # the registry imports Backtrader: only when a config is validated
     )
 
     if strategy.file is not None:
-        from strategies.files import StrategyFileError, load_strategy_file
+        from rtybt.strategies.files import StrategyFileError, load_strategy_file
 
         try:
             return load_strategy_file(strategy.file, strategy.name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.errors import ConfigError
+from rtybt.engine.errors import ConfigError
 
 
 def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame, source: str,
@@ -14,7 +14,7 @@ def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame,
     Not checked up front: a parameter unused in the configured mode (e.g. a zone look-back with an
     absolute level) may legitimately exceed a short run.
     """
-    from strategies import get_strategy
+    from rtybt.strategies import get_strategy
 
     rows = len(frame)
     span = f"{frame.index[0].date()} to {frame.index[-1].date()}" if rows else "the range"
@@ -47,7 +47,7 @@ def check_levels_in_price_range(strategy_name: str, params: dict, frame: pd.Data
 
     A 2,100 ^RUT level on IWM (~200) or a typo (21000) would silently give zero trades: refuse it instead.
     """
-    from strategies import get_strategy
+    from rtybt.strategies import get_strategy
 
     low, high = float(frame["low"].min()), float(frame["high"].max())
     for param in get_strategy(strategy_name, file).spec:

@@ -12,12 +12,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine import __version__
-from engine.data.load import sha256_file
-from engine.errors import ResultsError
+from rtybt.engine import __version__
+from rtybt.engine.data.load import sha256_file
+from rtybt.engine.errors import ResultsError
 
 if TYPE_CHECKING:
-    from engine.data import Bars
+    from rtybt.engine.data import Bars
 
 MANIFEST = "manifest.json"
 SCHEMA = 2  # 2: `inputs` (one entry per config) and `files` (sha256 of every file written)
@@ -36,7 +36,7 @@ def library_versions() -> dict[str, str]:
 
 def strategy_source_sha(config) -> str:
     """sha256 of the source of the module that defines the config's strategy."""
-    from strategies import get_strategy
+    from rtybt.strategies import get_strategy
 
     cls = get_strategy(config.strategy.name, config.strategy.file)
     source = inspect.getsource(sys.modules[cls.__module__])

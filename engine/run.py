@@ -9,15 +9,15 @@ import backtrader as bt
 import numpy as np
 import pandas as pd
 
-from engine.analysis.metrics import compute_metrics
-from engine.broker import configure, stated_costs
-from engine.config import RunConfig
-from engine.contracts import contract_terms
-from engine.feed import make_feed
-from engine.ledger import ledger
-from engine.trades import build_trades
-from strategies import get_strategy
-from strategies.base import NOT_ORDERED
+from rtybt.engine.analysis.metrics import compute_metrics
+from rtybt.engine.broker import configure, stated_costs
+from rtybt.engine.config import RunConfig
+from rtybt.engine.contracts import contract_terms
+from rtybt.engine.feed import make_feed
+from rtybt.engine.ledger import ledger
+from rtybt.engine.trades import build_trades
+from rtybt.strategies import get_strategy
+from rtybt.strategies.base import NOT_ORDERED
 
 
 class EquityRecorder(bt.Analyzer):
@@ -144,7 +144,7 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         contract=contract_terms(config),
     )
     if benchmark_frame is not None:
-        from strategies.buy_and_hold import BuyAndHold
+        from rtybt.strategies.buy_and_hold import BuyAndHold
 
         bench_symbol = config.benchmark.symbol or symbol
         if on_stage is not None:

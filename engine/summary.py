@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.analysis.metric_keys import SUMMARY, metric_rows
-from engine.numbers import fmt
+from rtybt.engine.analysis.metric_keys import SUMMARY, metric_rows
+from rtybt.engine.numbers import fmt
 
 ROWS = metric_rows(*SUMMARY)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from engine.config import RunConfig
+from rtybt.engine.config import RunConfig
 
 # What every worker holds: one symbol's bars (sweeps, walk-forward), or {symbol: bars} (a study across markets).
 Frames = pd.DataFrame | dict[str, pd.DataFrame]
@@ -37,7 +37,7 @@ class VariantResult:
 def evaluate(frame: Frames, task: Task) -> VariantResult:
     """The same engine call as `rtybt run` (so a sweep row equals that run's metrics), minus what the
     table does not need: no benchmark pass, no plots, no files; Cerebro runs with stdstats=False."""
-    from engine.run import run_backtest
+    from rtybt.engine.run import run_backtest
 
     bars = (frame if task.frame_key is None else frame[task.frame_key]).iloc[task.lo : task.hi]
     try:
@@ -46,7 +46,7 @@ def evaluate(frame: Frames, task: Task) -> VariantResult:
         # As in `rtybt run`: Backtrader's indicators crash when a look-back outgrows the bars; say which did.
         # A task without a source is named by its caller (a study names the market).
         if task.source:
-            from engine.preflight import check_params_fit_bars
+            from rtybt.engine.preflight import check_params_fit_bars
 
             check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source,
                                   task.config.strategy.file)

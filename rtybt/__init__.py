@@ -13,8 +13,17 @@ engine/api/; this package only re-exports it.
 
 from __future__ import annotations
 
-from engine import __version__  # noqa: F401  (rtybt.__version__; not part of __all__: no docstring of its own)
-from engine.api import (
+from pathlib import Path as _Path
+
+# The installed distribution maps rtybt.engine and rtybt.strategies onto the repository's engine/ and
+# strategies/ folders (pyproject's package-dir). A source checkout put on PYTHONPATH without an install
+# resolves them the same way: the folder beside this one joins the package's search path. An installed
+# wheel holds rtybt/engine itself and skips this.
+if not (_Path(__file__).parent / "engine").is_dir() and (_Path(__file__).resolve().parents[1] / "engine").is_dir():
+    __path__.append(str(_Path(__file__).resolve().parents[1]))
+
+from rtybt.engine import __version__  # noqa: E402, F401  (rtybt.__version__; not part of __all__: no docstring of its own)
+from rtybt.engine.api import (  # noqa: E402
     AnalogsResult,
     BacktestResult,
     CompareResult,

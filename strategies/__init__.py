@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from strategies.base import NoteStrategy
+    from rtybt.strategies.base import NoteStrategy
 
 _REGISTRY: dict[str, type[NoteStrategy]] | None = None
 
@@ -18,14 +18,14 @@ _REGISTRY: dict[str, type[NoteStrategy]] | None = None
 def _registry() -> dict[str, type[NoteStrategy]]:
     global _REGISTRY
     if _REGISTRY is None:
-        from strategies.breakout_confirmation import BreakoutConfirmation
-        from strategies.buy_and_hold import BuyAndHold
-        from strategies.golden_cross import GoldenCross
-        from strategies.ma_reclaim import MaReclaim
-        from strategies.macd_cross import MacdCross
-        from strategies.ready_to_rally import ReadyToRally
-        from strategies.resistance_rejection import ResistanceRejection
-        from strategies.rsi_momentum import RsiMomentum
+        from rtybt.strategies.breakout_confirmation import BreakoutConfirmation
+        from rtybt.strategies.buy_and_hold import BuyAndHold
+        from rtybt.strategies.golden_cross import GoldenCross
+        from rtybt.strategies.ma_reclaim import MaReclaim
+        from rtybt.strategies.macd_cross import MacdCross
+        from rtybt.strategies.ready_to_rally import ReadyToRally
+        from rtybt.strategies.resistance_rejection import ResistanceRejection
+        from rtybt.strategies.rsi_momentum import RsiMomentum
 
         _REGISTRY = {
             cls.name: cls
@@ -51,7 +51,7 @@ def get_strategy(name: str, file: str | None = None) -> type[NoteStrategy]:
     """The registered strategy `name`, or with `file` the one of that name in a user's strategy file
     (strategies.files: a StrategyFileError says why it cannot be loaded)."""
     if file is not None:
-        from strategies.files import load_strategy_file
+        from rtybt.strategies.files import load_strategy_file
 
         return load_strategy_file(file, name)
     try:
@@ -61,11 +61,11 @@ def get_strategy(name: str, file: str | None = None) -> type[NoteStrategy]:
 
 
 def __getattr__(name: str):
-    # PEP 562: `from strategies import STRATEGIES` (or NoteStrategy) builds the registry on first use.
+    # PEP 562: `from rtybt.strategies import STRATEGIES` (or NoteStrategy) builds the registry on first use.
     if name == "STRATEGIES":
         return _registry()
     if name == "NoteStrategy":
-        from strategies.base import NoteStrategy
+        from rtybt.strategies.base import NoteStrategy
 
         return NoteStrategy
     raise AttributeError(f"module 'strategies' has no attribute {name!r}")

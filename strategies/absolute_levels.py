@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from strategies.params import Param
+from rtybt.strategies.params import Param
 
 # Every strategy that accepts absolute price levels declares these two parameters.
 WINDOW_SPEC = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.params import Param
+from rtybt.strategies.params import Param
 
 # The status of a signal that never became an order (the sizer gave 0), beside Backtrader's own statuses.
 NOT_ORDERED = "Not ordered"

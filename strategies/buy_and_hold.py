@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from strategies.base import NoteStrategy
+from rtybt.strategies.base import NoteStrategy
 
 
 class BuyAndHold(NoteStrategy):

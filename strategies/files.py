@@ -7,8 +7,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
-from strategies.base import NoteStrategy
-from strategies.params import Param
+from rtybt.strategies.base import NoteStrategy
+from rtybt.strategies.params import Param
 
 # Loaded modules by (resolved path, source sha256): an edited file is loaded again, an unchanged one is not.
 _LOADED: dict[tuple[str, str], dict[str, type[NoteStrategy]]] = {}
@@ -84,14 +84,14 @@ def _load(path: Path, source: bytes, sha: str) -> dict[str, type[NoteStrategy]]:
                                         f"{value.__name__}")
             found[value.name] = value
     if not found:
-        raise StrategyFileError("defines no subclass of strategies.base.NoteStrategy (or LongRuleStrategy)")
+        raise StrategyFileError("defines no subclass of rtybt.strategies.base.NoteStrategy (or LongRuleStrategy)")
     return found
 
 
 def _check_spec(cls: type[NoteStrategy]) -> None:
     """The spec must be Param declarations matching the Backtrader params, so configs are checked like a built-in's."""
     if not isinstance(cls.spec, tuple) or not all(isinstance(p, Param) for p in cls.spec):
-        raise StrategyFileError(f"class {cls.__name__}: `spec` must be a tuple of strategies.params.Param")
+        raise StrategyFileError(f"class {cls.__name__}: `spec` must be a tuple of rtybt.strategies.params.Param")
     declared = set(cls.params._getkeys()) if hasattr(cls.params, "_getkeys") else set()
     missing = [p.name for p in cls.spec if p.name not in declared]
     if missing:

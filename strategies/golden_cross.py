@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import LongRuleStrategy
-from strategies.params import Param, bt_params, require_shorter
-from strategies.signals import CrossAbove, CrossBelow
+from rtybt.strategies.base import LongRuleStrategy
+from rtybt.strategies.params import Param, bt_params, require_shorter
+from rtybt.strategies.signals import CrossAbove, CrossBelow
 
 
 class GoldenCross(LongRuleStrategy):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import backtrader as bt
 
 # The numpy core; its public names stay importable from here for callers written before the split.
-from strategies.zones import (  # noqa: F401
+from rtybt.strategies.zones import (  # noqa: F401
     LOOKBACK_BARS,
     PIVOT_LEFT,
     PIVOT_RIGHT,

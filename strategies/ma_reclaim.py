@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import LongRuleStrategy
-from strategies.params import Param, bt_params
-from strategies.signals import CloseBelow, Reclaim, stop_below
+from rtybt.strategies.base import LongRuleStrategy
+from rtybt.strategies.params import Param, bt_params
+from rtybt.strategies.signals import CloseBelow, Reclaim, stop_below
 
 
 class MaReclaim(LongRuleStrategy):

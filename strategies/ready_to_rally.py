@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.absolute_levels import WINDOW_SPEC, check_window_dates, check_window_params
-from strategies.base import NoteStrategy
-from strategies.levels import LOOKBACK_BARS, PIVOT_LEFT, TOLERANCE_PCT, ResistanceZone, SwingLow
-from strategies.params import Param, bt_params
-from strategies.signals import (
+from rtybt.strategies.absolute_levels import WINDOW_SPEC, check_window_dates, check_window_params
+from rtybt.strategies.base import NoteStrategy
+from rtybt.strategies.levels import (
+    LOOKBACK_BARS,
+    PIVOT_LEFT,
+    TOLERANCE_PCT,
+    ResistanceZone,
+    SwingLow,
+)
+from rtybt.strategies.params import Param, bt_params
+from rtybt.strategies.signals import (
     ConsecutiveAbove,
     Rejection,
     SafeRSI,

@@ -52,7 +52,7 @@ def make_config(strategy: str = "ma_reclaim", params: dict | None = None, *, bro
     The benchmark is off unless `benchmark` is True or names its symbol; other sections (data, analysis,
     output, ...) pass through as given.
     """
-    from engine.config import validate_config
+    from rtybt.engine.config import validate_config
 
     raw: dict = {"strategy": {"name": strategy, "params": dict(params or {})}}
     raw["benchmark"] = {"enabled": bool(benchmark)}

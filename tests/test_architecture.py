@@ -76,6 +76,11 @@ def _is_type_checking(node: ast.If) -> bool:
     )
 
 
+def _local(name: str) -> str:
+    """The installed name rtybt.engine.x is the folder engine/x of the tree: one name for both."""
+    return name[len("rtybt."):] if name.startswith(("rtybt.engine", "rtybt.strategies")) else name
+
+
 def imports(root: Path) -> list[Import]:
     """Every import statement of every module, resolved to module names (relative imports included)."""
     known = modules(root)
@@ -87,9 +92,9 @@ def imports(root: Path) -> list[Import]:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.Import):
                     for alias in child.names:
-                        found.append(Import(name, alias.name, child.lineno, top_level))
+                        found.append(Import(name, _local(alias.name), child.lineno, top_level))
                 elif isinstance(child, ast.ImportFrom):
-                    base = child.module or ""
+                    base = _local(child.module or "")
                     if child.level:
                         anchor = name.split(".")[: len(name.split(".")) - child.level + (1 if is_package else 0)]
                         base = ".".join(anchor + ([base] if base else []))
@@ -231,7 +236,7 @@ def test_the_tree_keeps_the_allowed_import_directions():
 
 def test_analysis_runs_without_backtrader():
     """Beyond the static check: importing every analysis module in a fresh interpreter loads no Backtrader."""
-    names = sorted(m for m in modules(ROOT) if m.startswith("engine.analysis"))
+    names = sorted("rtybt." + m for m in modules(ROOT) if m.startswith("engine.analysis"))
     code = ("import importlib, sys\n"
             f"for name in {names!r}: importlib.import_module(name)\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'backtrader'))")

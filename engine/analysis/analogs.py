@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.analysis.final_call import CallFacts, final_call
-from engine.analysis.indicators import sma, wilder_rsi
+from rtybt.engine.analysis.final_call import CallFacts, final_call
+from rtybt.engine.analysis.indicators import sma, wilder_rsi
 
 FEATURES = (
     ("dist_fast", "close vs 50-day SMA", "pct"),
@@ -238,9 +238,9 @@ def find_analogs(history: pd.DataFrame, query_close: pd.Series, s: AnalogSetting
     Both inputs may run past the query's date: nothing after it is read (the history is cut at the date,
     the query series at its last bar is the caller's cut).
     """
-    from engine.analysis.event_study import event_study
-    from engine.analysis.target_first import target_first
-    from engine.errors import DataError, UserError
+    from rtybt.engine.analysis.event_study import event_study
+    from rtybt.engine.analysis.target_first import target_first
+    from rtybt.engine.errors import DataError, UserError
 
     s = s or AnalogSettings()
     on = query_close.index[-1]

@@ -21,7 +21,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from engine.analysis.analogs import (
+from rtybt.engine.analysis.analogs import (
     DIRECTION_SESSIONS,
     AnalogSettings,
     candidate_pool,
@@ -30,8 +30,8 @@ from engine.analysis.analogs import (
     pick_episodes,
     state_table,
 )
-from engine.analysis.bootstrap import MIN_CLUSTERS, bootstrap_mean, overlap_clusters
-from engine.analysis.event_study import forward_returns
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS, bootstrap_mean, overlap_clusters
+from rtybt.engine.analysis.event_study import forward_returns
 
 SCORE_START = date(2000, 1, 1)
 QUESTIONS = {
@@ -49,7 +49,7 @@ def month_end_positions(index: pd.DatetimeIndex, start: date) -> np.ndarray:
 
 def _outcomes(history: pd.DataFrame, valid: np.ndarray, horizon: int) -> tuple[np.ndarray, np.ndarray]:
     """Per bar: 1/0 higher after 20 sessions (NaN if unknown); 1/0 target first (NaN if unknown or not judged)."""
-    from engine.analysis.target_first import target_first
+    from rtybt.engine.analysis.target_first import target_first
 
     close = history["close"].to_numpy(dtype=float)
     fwd = forward_returns(close, DIRECTION_SESSIONS)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.analysis.price_range import price_range
+from rtybt.engine.analysis.price_range import price_range
 
 BULL_NOTE = {
     "reclaim_50": "Reclaim of 50-day MA",

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from engine.analysis.metric_keys import metric_rows
+from rtybt.engine.analysis.metric_keys import metric_rows
 
 COLUMNS = [(key, label, kind) for label, key, kind in metric_rows(
     "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate", "profit_factor")]

@@ -16,8 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.analysis.bootstrap import MIN_CLUSTERS, BootstrapMean, bootstrap_mean, cluster_weights
-from engine.analysis.event_study import _num, forward_returns, setup_positions
+from rtybt.engine.analysis.bootstrap import (
+    MIN_CLUSTERS,
+    BootstrapMean,
+    bootstrap_mean,
+    cluster_weights,
+)
+from rtybt.engine.analysis.event_study import _num, forward_returns, setup_positions
 
 
 def shared_calendar(closes: dict[str, pd.Series]) -> pd.DatetimeIndex:

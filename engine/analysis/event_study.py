@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from engine.analysis.bootstrap import METHOD, MIN_CLUSTERS, bootstrap_mean, overlap_clusters
+from rtybt.engine.analysis.bootstrap import METHOD, MIN_CLUSTERS, bootstrap_mean, overlap_clusters
 
 
 def forward_returns(close: np.ndarray, horizon: int) -> np.ndarray:
@@ -132,12 +132,17 @@ def _horizon_stats(close: np.ndarray, positions: np.ndarray, h: int, n_boot: int
     return stats, event_fwd
 
 
+def _mean_or_nan(values: np.ndarray) -> float:
+    """np.nanmean, but NaN (undefined, shown as n/a) without numpy's warning when no value is defined."""
+    return float(np.nanmean(values)) if (~np.isnan(values)).any() else float("nan")
+
+
 def _mean_path(close: np.ndarray, positions: np.ndarray, max_h: int, n_boot: int, seed: int,
                confidence: float) -> pd.DataFrame:
     """Average cumulative return path from the setups with a full window, and the unconditional path."""
     sessions = np.arange(max_h + 1)
     full = positions[positions + max_h < len(close)]
-    base_path = np.array([np.nanmean(forward_returns(close, s)[: len(close) - max_h]) for s in sessions])
+    base_path = np.array([_mean_or_nan(forward_returns(close, s)[: len(close) - max_h]) for s in sessions])
     if len(full):
         paths = close[full[:, None] + sessions[None, :]] / close[full][:, None] - 1.0
         boot = bootstrap_mean(paths, overlap_clusters(full, max_h), n_boot, [seed, 0], confidence)

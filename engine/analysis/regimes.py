@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from engine.analysis.cross_market import calendar_clusters, clustered_excess, group_difference
-from engine.analysis.indicators import sma
+from rtybt.engine.analysis.cross_market import calendar_clusters, clustered_excess, group_difference
+from rtybt.engine.analysis.indicators import sma
 
 UNKNOWN = ""  # no label: the VIX had no close yet, or the moving average was still warming up
 

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from engine.analysis.comparison import edge_at
-from engine.analysis.event_study import EventStudy, event_study
-from engine.analysis.target_first import LevelRule, TargetFirst, target_first
-from engine.analysis.verdict import Verdict, judge
+from rtybt.engine.analysis.comparison import edge_at
+from rtybt.engine.analysis.event_study import EventStudy, event_study
+from rtybt.engine.analysis.target_first import LevelRule, TargetFirst, target_first
+from rtybt.engine.analysis.verdict import Verdict, judge
 
 if TYPE_CHECKING:
-    from engine.config import RunConfig
+    from rtybt.engine.config import RunConfig
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Readings: close; simple 50- and 200-day MAs of closes and whether the close is a
 RSI(14) and its slope (RSI now minus RSI `rsi_slope_bars` bars ago); the golden-cross state (50-day MA
 above the 200-day MA) and the date of the last golden or death cross; the MACD(12, 26, 9) state
 (bullish when the MACD line is above its signal line).
-Key levels: zones of clustered swing pivots from strategies.zones (the same detector the strategies
+Key levels: zones of clustered swing pivots from rtybt.strategies.zones (the same detector the strategies
 use) plus the moving averages as dynamic levels; the nearest `max_zones` of each side are listed.
 Checklists: engine.analysis.checklists (rules in its docstring). Final Call: engine.analysis.final_call
 (rules in its docstring). Peers (optional): engine.analysis.peers, year-to-date returns as evidence only.
@@ -20,12 +20,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from engine.analysis import checklists, peers
-from engine.analysis.final_call import Call, CallFacts, final_call
-from engine.analysis.indicators import macd, sma, wilder_rsi
-from engine.analysis.price_range import price_range
-from engine.errors import DataError
-from strategies import zones as zones_core
+from rtybt.engine.analysis import checklists, peers
+from rtybt.engine.analysis.final_call import Call, CallFacts, final_call
+from rtybt.engine.analysis.indicators import macd, sma, wilder_rsi
+from rtybt.engine.analysis.price_range import price_range
+from rtybt.engine.errors import DataError
+from rtybt.strategies import zones as zones_core
 
 
 @dataclass(frozen=True)

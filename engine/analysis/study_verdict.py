@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.cross_market import Interval, PooledHorizon
-from engine.analysis.event_study import HorizonStats
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.cross_market import Interval, PooledHorizon
+from rtybt.engine.analysis.event_study import HorizonStats
 
 # Symbols that are small-cap indices, futures or funds: "specific to small caps" needs every one of them
 # in the study to show the edge and every other market not to.

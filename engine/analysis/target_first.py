@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from engine.analysis.event_study import setup_positions
-from engine.analysis.indicators import sma
+from rtybt.engine.analysis.event_study import setup_positions
+from rtybt.engine.analysis.indicators import sma
 
 
 @dataclass(frozen=True)

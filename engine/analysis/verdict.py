@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.event_study import EventStudy
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.event_study import EventStudy
 
 PAID_OFF = "paid off"
 MIXED = "mixed"

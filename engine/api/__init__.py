@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from engine.api.results import (
+from rtybt.engine.api.results import (
     AnalogsResult,
     BacktestResult,
     CompareResult,
@@ -27,7 +27,7 @@ from engine.api.results import (
     SweepResult,
     WalkForwardResult,
 )
-from engine.errors import ConfigError, DataError, ResultsError, StrategyError, UserError
+from rtybt.engine.errors import ConfigError, DataError, ResultsError, StrategyError, UserError
 
 ConfigLike = str | Path | Mapping[str, Any]
 Overrides = Mapping[str, Any] | Sequence[str] | None
@@ -35,7 +35,7 @@ Overrides = Mapping[str, Any] | Sequence[str] | None
 
 def _config_source(config: ConfigLike):
     """A path as given, or a mapping as an InlineConfig (validated exactly like a file by engine.config)."""
-    from engine.config import InlineConfig
+    from rtybt.engine.config import InlineConfig
 
     if isinstance(config, Mapping):
         return config if isinstance(config, InlineConfig) else InlineConfig(config)
@@ -78,7 +78,7 @@ def _grid(grid: Mapping[str, Sequence[Any]] | Sequence[str] | None) -> list[str]
 @contextmanager
 def _progress(description: str, enabled: bool) -> Iterator:
     """The CLI's status line and progress bar (engine.progress.Status), shown only when asked for."""
-    from engine.progress import Status
+    from rtybt.engine.progress import Status
 
     status = Status(description, enabled)
     # Asked for explicitly: shown even where stderr is no terminal (a notebook renders rich's bar itself).
@@ -104,8 +104,8 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     `progress=True` shows the CLI's status line (loading data, backtest, report) on stderr.
     Writes results/<name>/<run id>/ exactly as the CLI does. Raises UserError on bad input.
     """
-    from engine.commands.run import execute_run
-    from engine.report.inputs import from_result
+    from rtybt.engine.commands.run import execute_run
+    from rtybt.engine.report.inputs import from_result
 
     source, sets = _config_source(config_or_path), _overrides(overrides)
     with _progress(f"run {source}", progress) as shown:
@@ -121,7 +121,7 @@ def load_run(run_dir: str | Path, data_dir: str | Path | None = None) -> Backtes
     The bars are re-read from the data file its manifest pins (refused if their checksum differs), as
     `rtybt report` does. Raises ResultsError for a missing or incomplete run directory.
     """
-    from engine.report.inputs import from_run_dir
+    from rtybt.engine.report.inputs import from_run_dir
 
     return BacktestResult.from_inputs(Path(run_dir), from_run_dir(Path(run_dir), _opt(data_dir)))
 
@@ -133,7 +133,7 @@ def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir
     ranked table. Each config is a path or a mapping (give mappings distinct `name`s: the name labels the row).
     `progress=True` shows the CLI's status line on stderr.
     """
-    from engine.commands.compare import execute_compare
+    from rtybt.engine.commands.compare import execute_compare
 
     if isinstance(configs, str | Path | Mapping):
         raise ConfigError("compare: expected a list of configs (paths or mappings), e.g. [a.yaml, b.yaml]")
@@ -155,8 +155,8 @@ def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequen
     `screen`, `confirm_top`, `resume`, `heatmap` ("X,Y"), `metric` and `top` are the CLI's options
     (`workers=1` runs in this process). `progress=True` shows a progress bar on stderr.
     """
-    from engine.commands.sweep import execute_sweep
-    from engine.sweep.executors import make_executor
+    from rtybt.engine.commands.sweep import execute_sweep
+    from rtybt.engine.sweep.executors import make_executor
 
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
     with _progress(f"sweep {source}", progress) as shown:
@@ -178,8 +178,8 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
                 results_dir: str | Path | None = None) -> WalkForwardResult:
     """Walk forward, as `rtybt walkforward`: each in-sample window picks the best variant of `grid`, the next
     window trades it. Returns the windows and the stitched out-of-sample returns."""
-    from engine.commands.walkforward import execute_walkforward
-    from engine.sweep.executors import make_executor
+    from rtybt.engine.commands.walkforward import execute_walkforward
+    from rtybt.engine.sweep.executors import make_executor
 
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
     with _progress(f"walk-forward {source}", progress) as shown:
@@ -200,8 +200,8 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
 
     `date` defaults to the last bar (a non-trading day uses the bar before it); `peers` as `--peers`.
     """
-    from engine.commands.snapshot import take_snapshot
-    from engine.report.snapshot_text import render_snapshot
+    from rtybt.engine.commands.snapshot import take_snapshot
+    from rtybt.engine.report.snapshot_text import render_snapshot
 
     with _progress(f"snapshot {symbol}", progress) as shown:
         snap = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
@@ -212,10 +212,10 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
 def list_strategies(name: str | None = None, file: str | Path | None = None) -> pd.DataFrame:
     """Every registered strategy's parameters as a table (as `rtybt strategies`), or only `name`'s; with `file`,
     the strategies of your own strategy file. One row per parameter: default, unit, allowed range, meaning."""
-    from engine.commands.strategies import describe, strategy_catalog
+    from rtybt.engine.commands.strategies import describe, strategy_catalog
 
     if file is not None:
-        from strategies.files import StrategyFileError, strategies_in_file
+        from rtybt.strategies.files import StrategyFileError, strategies_in_file
 
         try:
             found = strategies_in_file(file)
@@ -242,8 +242,8 @@ def study(config_or_path: ConfigLike, overrides: Overrides = None, symbols: str 
     `study.symbols`); `workers`, `cluster` and `resume` are the CLI's options. `progress=True` shows a progress
     bar on stderr. Writes results/<name>-study/<run id>/ exactly as the CLI does.
     """
-    from engine.commands.study import execute_study
-    from engine.sweep.executors import make_executor
+    from rtybt.engine.commands.study import execute_study
+    from rtybt.engine.sweep.executors import make_executor
 
     source, sets = _config_source(config_or_path), _overrides(overrides)
     chosen = symbols if symbols is None or isinstance(symbols, str) else ",".join(str(s) for s in symbols)
@@ -263,9 +263,9 @@ def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str =
     sessions and the method's walk-forward score, as `rtybt analogs`. `date` defaults to the last bar (a
     non-trading day uses the bar before it). Writes results/analogs/<symbol>-<date>-<id>/ as the CLI does.
     """
-    from engine.commands.analogs import run_analogs
-    from engine.report.analogs_page import analog_rows, answer_sentence
-    from engine.report.analogs_text import render_analogs
+    from rtybt.engine.commands.analogs import run_analogs
+    from rtybt.engine.report.analogs_page import analog_rows, answer_sentence
+    from rtybt.engine.report.analogs_text import render_analogs
 
     with _progress(f"analogs {symbol}", progress) as shown:
         found = run_analogs(symbol, date, history, k, horizon, _opt(data_dir), str(results_dir),

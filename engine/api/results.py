@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.config import RunConfig
+from rtybt.engine.config import RunConfig
 
 # Inline styles: a notebook does not load the tearsheet's stylesheet.
 _CARD = ("font-size:1.05em;background:#eef3fa;border-left:5px solid #1f5fa8;padding:0.6em 0.9em;"
@@ -19,7 +19,7 @@ _MUTED = "color:#666;font-size:0.9em"
 
 def _link(path: Path, text: str) -> str:
     """An HTML link to a file: relative to the working directory (Jupyter serves files from there) when inside it."""
-    from engine.report.html import esc
+    from rtybt.engine.report.html import esc
 
     path = Path(path).resolve()
     try:
@@ -35,9 +35,9 @@ _EDGE_KINDS = {"edge": "pct", "edge_ci_low": "pct", "edge_ci_high": "pct"}
 
 def _frame_html(frame: pd.DataFrame, index_label: str = "") -> str:
     """A table whose metric columns read as the terminal prints them (engine.numbers, metric_keys' kinds)."""
-    from engine.analysis.metric_keys import METRICS
-    from engine.numbers import fmt
-    from engine.report.html import frame_table
+    from rtybt.engine.analysis.metric_keys import METRICS
+    from rtybt.engine.numbers import fmt
+    from rtybt.engine.report.html import frame_table
 
     shown = frame.copy()
     for column, kind in ({key: kind for key, (_, kind) in METRICS.items()} | _EDGE_KINDS).items():
@@ -100,8 +100,8 @@ class BacktestResult:
     @property
     def headline(self) -> pd.DataFrame:
         """The CLI's summary table: one row per metric, strategy (and buy & hold) formatted the same way."""
-        from engine.numbers import fmt
-        from engine.summary import ROWS
+        from rtybt.engine.numbers import fmt
+        from rtybt.engine.summary import ROWS
 
         columns = {"strategy": [fmt(self.metrics.get(key), kind) for _, key, kind in ROWS]}
         if self.benchmark_metrics is not None:
@@ -111,7 +111,7 @@ class BacktestResult:
 
     def plot_equity(self):
         """The run's equity.png as a matplotlib Figure (nothing written)."""
-        from engine.report.equity import equity_figure
+        from rtybt.engine.report.equity import equity_figure
 
         bench = None
         if self.benchmark_returns is not None:
@@ -123,7 +123,7 @@ class BacktestResult:
     def plot_note_chart(self, zoom: bool = True):
         """The tearsheet's note chart as a matplotlib Figure (nothing written): the zoom window (`report.zoom`,
         else the last `report.zoom_months` months), or with `zoom=False` the whole history."""
-        from engine.report.note_chart import config_chart
+        from rtybt.engine.report.note_chart import config_chart
 
         return _detached(config_chart(self.bars, self.trades, self.config, zoom=zoom))
 
@@ -133,7 +133,7 @@ class BacktestResult:
                 f"{m.get('start')} to {m.get('end')}, {m.get('trades')} trades, run_dir={str(self.run_dir)!r}>")
 
     def _repr_html_(self) -> str:
-        from engine.report.html import esc
+        from rtybt.engine.report.html import esc
 
         c, m = self.config, self.metrics
         params = ", ".join(f"{k}={v}" for k, v in c.strategy.params.items()) or "no parameters"
@@ -183,7 +183,7 @@ class CompareResult:
         return f"<CompareResult {len(self.table)} runs ranked by {self.metric}, run_dir={str(self.run_dir)!r}>"
 
     def _repr_html_(self) -> str:
-        from engine.report.html import esc
+        from rtybt.engine.report.html import esc
 
         shown = [c for c in self.table.columns if c not in ("strategy", "params", "source", "group")]
         return (f"<h4>compare: ranked by {esc(self.metric)}</h4>"
@@ -215,8 +215,8 @@ class SweepResult:
     def plot_heatmap(self, x: str, y: str):
         """The metric over two swept parameters (the best over the others) as a matplotlib Figure, as
         `--heatmap X,Y` draws it (nothing written)."""
-        from engine.errors import ConfigError
-        from engine.report.heatmap import heatmap_figure
+        from rtybt.engine.errors import ConfigError
+        from rtybt.engine.report.heatmap import heatmap_figure
 
         for axis in (x, y):
             if axis not in self.swept:
@@ -231,7 +231,7 @@ class SweepResult:
                 f"run_dir={str(self.run_dir)!r}>")
 
     def _repr_html_(self) -> str:
-        from engine.report.html import esc
+        from rtybt.engine.report.html import esc
 
         s = self.summary
         shown = ["rank", "label", "cagr", "sharpe", "max_drawdown", "trades"]
@@ -259,7 +259,7 @@ class WalkForwardResult:
 
     def plot_equity(self):
         """The stitched out-of-sample equity (oos_equity.png) as a matplotlib Figure (nothing written)."""
-        from engine.report.equity import equity_figure
+        from rtybt.engine.report.equity import equity_figure
 
         title = f"{self.name}: walk-forward out-of-sample equity ({len(self.windows)} windows)"
         return _detached(equity_figure(self.oos_equity, title))
@@ -292,7 +292,7 @@ class SnapshotResult:
         return f"<SnapshotResult {self.data.get('symbol')} on {self.data.get('bar_date')}>"
 
     def _repr_html_(self) -> str:
-        from engine.report.html import esc
+        from rtybt.engine.report.html import esc
 
         return f"<pre>{esc(str(self))}</pre>"
 
@@ -323,8 +323,8 @@ class StudyResult:
         return f"<StudyResult {self.name}: {len(self.markets)} markets, run_dir={str(self.run_dir)!r}>"
 
     def _repr_html_(self) -> str:
-        from engine.report.html import esc, frame_table
-        from engine.report.study_page import ci_cell, fmt
+        from rtybt.engine.report.html import esc, frame_table
+        from rtybt.engine.report.study_page import ci_cell, fmt
 
         s = self.summary
         hv, conf = s["verdict_horizon"], f"{s['confidence']:.0%}"
@@ -374,8 +374,8 @@ class AnalogsResult:
                 f"run_dir={str(self.run_dir) if self.run_dir else None!r}>")
 
     def _repr_html_(self) -> str:
-        from engine.numbers import fmt
-        from engine.report.html import esc, frame_table
+        from rtybt.engine.numbers import fmt
+        from rtybt.engine.report.html import esc, frame_table
 
         table = self.analogs.set_index("rank")
         fwd = [c for c in table.columns if c.startswith("fwd_")]

@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.analysis import analogs, analogs_score
-from engine.analysis.analogs import AnalogAnswer, AnalogSettings, find_analogs
-from engine.analysis.analogs_score import MethodScore, score, walk_forward
-from engine.analysis.snapshot import Snapshot, locate_bar
-from engine.commands.snapshot import data_provenance, take_snapshot
-from engine.data import Bars, load_bars, resolve_data_dir
-from engine.errors import UserError
-from engine.progress import Stage, announce
+from rtybt.engine.analysis import analogs, analogs_score
+from rtybt.engine.analysis.analogs import AnalogAnswer, AnalogSettings, find_analogs
+from rtybt.engine.analysis.analogs_score import MethodScore, score, walk_forward
+from rtybt.engine.analysis.snapshot import Snapshot, locate_bar
+from rtybt.engine.commands.snapshot import data_provenance, take_snapshot
+from rtybt.engine.data import Bars, load_bars, resolve_data_dir
+from rtybt.engine.errors import UserError
+from rtybt.engine.progress import Stage, announce
 
 DEFAULT_HISTORY = "^RUT"
 CACHE_DIR = ".cache"  # under results/analogs/: walk-forward rows per data checksum and parameters
@@ -43,7 +43,7 @@ class AnalogsResult:
         return self.answer.bar_date
 
     def to_dict(self) -> dict:
-        from engine.report.analogs_page import result_dict
+        from rtybt.engine.report.analogs_page import result_dict
 
         return result_dict(self)
 
@@ -57,7 +57,7 @@ def check_settings(k: int, horizon: int) -> None:
 
 def _method_fingerprint(s: AnalogSettings) -> str:
     """Parameters and the source of the modules that compute the rows: a change in either is a new cache entry."""
-    from engine.analysis import indicators, target_first
+    from rtybt.engine.analysis import indicators, target_first
 
     digest = hashlib.sha256(json.dumps(asdict(s), sort_keys=True).encode())
     for module in (analogs, analogs_score, indicators, target_first):
@@ -79,7 +79,7 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
     keeps only the rows whose outcome was known before that date: the same rows a run on bars cut at the
     date would give.
     """
-    from engine.atomic import write_text_atomic
+    from rtybt.engine.atomic import write_text_atomic
 
     path = None
     if cache_root is not None:
@@ -120,7 +120,7 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     if history == symbol:
         hist = bars
     else:
-        from engine.config import ValidationPolicy
+        from rtybt.engine.config import ValidationPolicy
 
         directory, source = resolve_data_dir(data_dir, symbol=history)
         hist = load_bars(history, directory, ValidationPolicy(), source_hint=source, key="--history")
@@ -135,8 +135,8 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None)
     if not write or results_dir is None:
         return result
-    from engine.provenance import parameters_record
-    from engine.report.analogs_page import write_result
+    from rtybt.engine.provenance import parameters_record
+    from rtybt.engine.report.analogs_page import write_result
 
     parameters = {"symbol": symbol, "date": str(answer.bar_date), "history": history, **asdict(s)}
     inputs = [parameters_record("analogs", parameters, [("traded", bars), ("history", hist)])]

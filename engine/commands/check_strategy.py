@@ -38,10 +38,10 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
     from datetime import date
     from pathlib import Path
 
-    from engine.config import validate_config
-    from engine.data import load_bars, resolve_data_dir
-    from engine.errors import ConfigError
-    from engine.lookahead import (
+    from rtybt.engine.config import validate_config
+    from rtybt.engine.data import load_bars, resolve_data_dir
+    from rtybt.engine.errors import ConfigError
+    from rtybt.engine.lookahead import (
         CUTS,
         RUT_WINDOW,
         SYNTHETIC_SEED,
@@ -49,8 +49,8 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
         lookahead_differences,
         synthetic_bars,
     )
-    from engine.progress import announce
-    from strategies.files import StrategyFileError, strategies_in_file
+    from rtybt.engine.progress import announce
+    from rtybt.strategies.files import StrategyFileError, strategies_in_file
 
     file = str(Path(path).expanduser().resolve())
     try:

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
-from engine.config import RunConfig, load_config
-from engine.errors import ConfigError, ResultsError
-from engine.progress import Stage, announce, stage_of
-from engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
+from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.errors import ConfigError, ResultsError
+from rtybt.engine.progress import Stage, announce, stage_of
+from rtybt.engine.results import RunWriter, check_writable, new_run_id
 
 
 @dataclass
@@ -30,7 +30,7 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_s
     """The newest run under results/<name>/ whose manifest has this config hash and data checksum (and, when
     given, this strategy source: an edited strategy file is run again); its files are verified against the
     manifest (a changed or truncated one is refused, never read)."""
-    from engine.provenance import read_manifest, traded_data, verify_files
+    from rtybt.engine.provenance import read_manifest, traded_data, verify_files
 
     if not parent.is_dir():
         return None
@@ -54,8 +54,8 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_s
 def stored_edge(run_dir: Path, config: RunConfig, close: pd.Series) -> dict:
     """A reused run's event-study edge: its stored setup days (verified against its manifest) studied on the same
     bars, by the same function a fresh run uses, so a reused run and a fresh one show the same edge."""
-    from engine.analysis.run_analysis import setup_edge, setup_study
-    from engine.report.inputs import read_setups
+    from rtybt.engine.analysis.run_analysis import setup_edge, setup_study
+    from rtybt.engine.report.inputs import read_setups
 
     study = setup_study(config, close, read_setups(run_dir))
     return setup_edge(study, config.event_study.verdict_horizon)
@@ -72,10 +72,10 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
                     results_dir: str | None = None, metric: str = "sharpe", rerun: bool = False,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
     """`on_stage(text)` is told which config of N is at which step, for a status line."""
-    from engine.commands.run import execute_run
-    from engine.config_sections import RANKABLE
-    from engine.data import load_run_bars
-    from engine.provenance import input_record, strategy_source_sha, write_manifest
+    from rtybt.engine.commands.run import execute_run
+    from rtybt.engine.config_sections import RANKABLE
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.provenance import input_record, strategy_source_sha, write_manifest
 
     if metric not in RANKABLE:
         raise ConfigError(f"--metric {metric!r}: unknown metric; known: {', '.join(RANKABLE)}")
@@ -126,7 +126,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
     writer = RunWriter(root_for_output, "compare", new_run_id(digest, started))
     try:
-        from engine.report.comparison import write_comparison
+        from rtybt.engine.report.comparison import write_comparison
 
         label, bench = next(iter(benchmarks.items())) if benchmarks else (None, None)
         notes = [EDGE_NOTE]
@@ -151,7 +151,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
 
 def benchmark_rows(table: pd.DataFrame, bench_rows: dict) -> list[dict]:
     """Buy-and-hold's metrics once per group of runs (same instrument and period), beside the ranked rows."""
-    from engine.analysis.comparison import COLUMNS
+    from rtybt.engine.analysis.comparison import COLUMNS
 
     groups = {(r.symbol, r.start, r.end): r.group for r in table.itertuples()}
     rows = []

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.errors import ConfigError
-from engine.progress import Progress
-from engine.regress.compare import (
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.progress import Progress
+from rtybt.engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
     MISSING,
@@ -21,8 +21,14 @@ from engine.regress.compare import (
     compare,
     refusal,
 )
-from engine.regress.runner import Job, RegressReport, _display_path, discover_configs, run_jobs
-from engine.regress.store import (
+from rtybt.engine.regress.runner import (
+    Job,
+    RegressReport,
+    _display_path,
+    discover_configs,
+    run_jobs,
+)
+from rtybt.engine.regress.store import (
     BASELINES_DIR,
     TOLERANCES_FILE,
     baseline_path,
@@ -44,7 +50,7 @@ def execute_regress(configs: list[str] | None = None, *, update: bool = False, o
                     data_dir: str | None = None, jobs: int | None = None, on_progress: Progress | None = None,
                     command_line: list[str] | None = None) -> RegressRun:
     """`rtybt regress`: run_regress, then its report written under results/regress/."""
-    from engine.regress.render import write_report
+    from rtybt.engine.regress.render import write_report
 
     report = run_regress(configs, update=update, overrides=overrides, data_dir=data_dir, jobs=jobs,
                          on_progress=on_progress)
@@ -69,7 +75,7 @@ def run_regress(
     if update and overrides:
         raise ConfigError("--update takes no --set: baselines are made from the configs as committed")
     paths = discover_configs(configs)
-    from engine.config import load_config
+    from rtybt.engine.config import load_config
 
     # A malformed config is refused up front (exit 2, one line), before baselines or reports are touched.
     loaded = {p: load_config(p, list(overrides or ())) for p in paths}
@@ -125,7 +131,7 @@ def run_regress(
     if not configs and baselines_dir.is_dir():
         stems = {Path(p).stem for p in paths}
         orphans = [str(b) for b in sorted(baselines_dir.glob("*.json")) if b.stem not in stems]
-    from engine.provenance import input_record
+    from rtybt.engine.provenance import input_record
 
     inputs = [provenance.get(p) or input_record(p, loaded[p]) for p in paths]
     return RegressReport([verdicts[p] for p in paths], time.perf_counter() - started, workers, update,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.atomic import write_files_atomic, write_text_atomic
-from engine.errors import ResultsError
-from engine.progress import Stage, announce
-from engine.report.inputs import from_run_dir
-from engine.report.tearsheet import build_report
+from rtybt.engine.atomic import write_files_atomic, write_text_atomic
+from rtybt.engine.errors import ResultsError
+from rtybt.engine.progress import Stage, announce
+from rtybt.engine.report.inputs import from_run_dir
+from rtybt.engine.report.tearsheet import build_report
 
 
 def rerender(run_dir: str | Path, data_dir: str | None = None, on_stage: Stage | None = None) -> Path:
@@ -36,7 +36,7 @@ def _record_rendered(run_dir: Path, files: dict[str, bytes]) -> None:
     import hashlib
     import json
 
-    from engine.provenance import MANIFEST, read_manifest
+    from rtybt.engine.provenance import MANIFEST, read_manifest
 
     manifest = read_manifest(run_dir)
     hashes = {name: hashlib.sha256(payload).hexdigest() for name, payload in files.items()}

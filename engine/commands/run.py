@@ -8,17 +8,17 @@ from pathlib import Path
 
 import yaml
 
-from engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
-from engine.analysis.metrics import SHARPE_CONVENTION
-from engine.analysis.run_analysis import RunAnalysis, analyse_run
-from engine.config import RunConfig, load_config
-from engine.data import Bars, load_run_bars
-from engine.errors import ResultsError
-from engine.preflight import check_levels_in_price_range, check_params_fit_bars
-from engine.progress import Stage, announce
-from engine.provenance import input_record, write_manifest
-from engine.results import RunWriter, check_writable, new_run_id
-from engine.run import RunResult, run_backtest
+from rtybt.engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
+from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
+from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
+from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.data import Bars, load_run_bars
+from rtybt.engine.errors import ResultsError
+from rtybt.engine.preflight import check_levels_in_price_range, check_params_fit_bars
+from rtybt.engine.progress import Stage, announce
+from rtybt.engine.provenance import input_record, write_manifest
+from rtybt.engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.run import RunResult, run_backtest
 
 
 @dataclass
@@ -124,7 +124,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     result.positions.rename_axis("date").to_csv(writer.path("positions.csv"), date_format="%Y-%m-%d")
     result.transactions.to_csv(writer.path("transactions.csv"), index=False)
     result.order_issues.to_csv(writer.path("order_issues.csv"), index=False)
-    from engine.report.inputs import setups_frame
+    from rtybt.engine.report.inputs import setups_frame
 
     setups_frame(result.setups).to_csv(writer.path("setups.csv"), index=False)  # `rtybt report` re-reads it
     validation = {"data": bars.report.to_dict()}
@@ -135,7 +135,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     writer.write_json("validation.json", validation)
     writer.write_text("validation.txt", text + "\n")
     if config.output.plots:
-        from engine.report.equity import plot_equity
+        from rtybt.engine.report.equity import plot_equity
 
         bench_equity = None
         if result.benchmark_returns is not None:
@@ -147,8 +147,8 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         )
     if config.output.tearsheet:
         announce(on_stage, "report")
-        from engine.report.inputs import from_result
-        from engine.report.tearsheet import build_report
+        from rtybt.engine.report.inputs import from_result
+        from rtybt.engine.report.tearsheet import build_report
 
         files = build_report(from_result(config, result, bars.frame), analysis)
         for name, payload in files.items():

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
-from engine.data import Bars, load_bars, resolve_data_dir
-from engine.errors import DataError, UserError
-from engine.progress import Stage, announce
+from rtybt.engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
+from rtybt.engine.data import Bars, load_bars, resolve_data_dir
+from rtybt.engine.errors import DataError, UserError
+from rtybt.engine.progress import Stage, announce
 
 
 def parse_date(text: str | date | None) -> date | None:
@@ -47,8 +47,8 @@ def take_snapshot(
     Peers named explicitly must be found (or downloaded); the default peers are used only when their
     files are already in the data directory, so a plain snapshot never needs more than one file.
     """
-    from engine.config import ValidationPolicy
-    from engine.data.locate import symbol_file
+    from rtybt.engine.config import ValidationPolicy
+    from rtybt.engine.data.locate import symbol_file
 
     on = parse_date(on)
     announce(on_stage, "loading data")

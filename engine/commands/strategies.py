@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from engine.errors import StrategyError, did_you_mean
+from rtybt.engine.errors import StrategyError, did_you_mean
 
 
 def _range(param) -> str:
@@ -46,7 +46,7 @@ class StrategyCatalog:
 
 def strategy_catalog(name: str | None = None) -> StrategyCatalog:
     """Every registered strategy (sorted by name), or only `name`; an unknown name is a StrategyError."""
-    from strategies import STRATEGIES
+    from rtybt.strategies import STRATEGIES
 
     if name is None:
         return StrategyCatalog([describe(STRATEGIES[n]) for n in sorted(STRATEGIES)])

@@ -9,16 +9,16 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.analysis.study import RegimeSpec, StudyAnalysis, analyse_study
-from engine.config import RunConfig, load_config
-from engine.config_sections import StudyConfig
-from engine.data import Bars, load_bars, resolve_data_dir
-from engine.data.locate import symbol_file
-from engine.errors import ConfigError
-from engine.preflight import check_params_fit_bars
-from engine.results import RunWriter, check_writable, new_run_id
-from engine.study.runs import MarketRun, Progress, buy_hold_config, run_markets, symbol_config
-from engine.sweep.executors import Executor, SerialExecutor
+from rtybt.engine.analysis.study import RegimeSpec, StudyAnalysis, analyse_study
+from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.config_sections import StudyConfig
+from rtybt.engine.data import Bars, load_bars, resolve_data_dir
+from rtybt.engine.data.locate import symbol_file
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.preflight import check_params_fit_bars
+from rtybt.engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.study.runs import MarketRun, Progress, buy_hold_config, run_markets, symbol_config
+from rtybt.engine.sweep.executors import Executor, SerialExecutor
 
 
 @dataclass
@@ -59,7 +59,7 @@ def study_settings(config: RunConfig, symbols_option: str | None, source: str) -
 
 def check_transferable(config: RunConfig, source: str) -> None:
     """Rules that hold on any instrument: no absolute price levels, no futures contract terms."""
-    from strategies import get_strategy
+    from rtybt.strategies import get_strategy
 
     for param in get_strategy(config.strategy.name).spec:
         value = config.strategy.params.get(param.name)
@@ -93,8 +93,13 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
                   command_line: list[str] | None = None) -> StudyRun:
     """Run the config's strategy with the same rules on every symbol, study its setups per market, pooled
     and by regime, and write results/<name>-study/<run id>/. One call, no printing."""
-    from engine.provenance import data_record, input_record, strategy_source_sha, write_manifest
-    from engine.study.write import write_study
+    from rtybt.engine.provenance import (
+        data_record,
+        input_record,
+        strategy_source_sha,
+        write_manifest,
+    )
+    from rtybt.engine.study.write import write_study
 
     started = datetime.now(UTC)
     source = str(config_path)

@@ -10,16 +10,16 @@ from pathlib import Path
 import numpy as np
 from pydantic import ValidationError
 
-from engine.analysis.metric_keys import metric_keys
-from engine.config import RunConfig, load_config
-from engine.config_sections import SweepConfig
-from engine.errors import ConfigError
-from engine.progress import Stage, announce
-from engine.results import RunWriter, check_writable, new_run_id
-from engine.sweep.executors import Executor, SerialExecutor
-from engine.sweep.grid import Variant, expand_grid, parse_grid_options
-from engine.sweep.runner import Progress, SweepOutcome, run_variants
-from engine.sweep.store import VariantStore
+from rtybt.engine.analysis.metric_keys import metric_keys
+from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.config_sections import SweepConfig
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.progress import Stage, announce
+from rtybt.engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.sweep.executors import Executor, SerialExecutor
+from rtybt.engine.sweep.grid import Variant, expand_grid, parse_grid_options
+from rtybt.engine.sweep.runner import Progress, SweepOutcome, run_variants
+from rtybt.engine.sweep.store import VariantStore
 
 
 @dataclass
@@ -49,8 +49,8 @@ def sweep_settings(config: RunConfig, grid_options: list[str], metric: str | Non
 
 def check_variant_levels(variants: list[Variant], frame, source: str) -> None:
     """As `rtybt run` does: an absolute level no bar comes near is refused, not run to zero trades."""
-    from engine.preflight import check_levels_in_price_range
-    from engine.sweep.runner import variant_source
+    from rtybt.engine.preflight import check_levels_in_price_range
+    from rtybt.engine.sweep.runner import variant_source
 
     for v in variants:
         check_levels_in_price_range(v.config.strategy.name, v.config.strategy.params, frame, variant_source(source, v),
@@ -59,7 +59,7 @@ def check_variant_levels(variants: list[Variant], frame, source: str) -> None:
 
 def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int) -> dict:
     """Deflated Sharpe of the best variant by Sharpe and PBO (CSCV, 16 blocks) over all K variants."""
-    from engine.analysis.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
+    from rtybt.engine.analysis.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
 
     matrix = outcome.returns.fillna(0.0).to_numpy(dtype=float)
     sharpes = per_period_sharpe(matrix)
@@ -84,9 +84,9 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   resume: bool = False, on_progress: Progress | None = None,
                   command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5,
                   on_stage: Stage | None = None) -> SweepRun:
-    from engine.data import load_run_bars
-    from engine.provenance import input_record, write_manifest
-    from engine.run import run_backtest
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.provenance import input_record, write_manifest
+    from rtybt.engine.run import run_backtest
 
     started = datetime.now(UTC)
     source = str(config_path)
@@ -105,7 +105,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     executor = executor or SerialExecutor()
     screen_report = None
     if screen:  # the twins screen the grid, Backtrader confirms the top (engine/sweep/screen.py)
-        from engine.sweep.screen import screened_sweep
+        from rtybt.engine.sweep.screen import screened_sweep
 
         outcome, screen_report = screened_sweep(variants, bars.frame, executor, settings.metric, confirm_top,
                                                 store, resume, on_progress)
@@ -129,7 +129,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
         if screen_report is not None:
             writer.write_json("screen.json", screen_report)
         if axes:
-            from engine.report.heatmap import plot_heatmap
+            from rtybt.engine.report.heatmap import plot_heatmap
 
             others = [k for k in settings.grid if k not in axes]
             title = f"{config.name}: {settings.metric}" + (f" (best over {', '.join(others)})" if others else "")
@@ -174,9 +174,9 @@ def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tu
 
 def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest,
                        heatmap: bytes | None = None, all_variants=None, swept: list[str] = ()):
-    from engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
-    from engine.analysis.run_analysis import setup_edge, setup_study
-    from engine.report.comparison import write_comparison
+    from rtybt.engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
+    from rtybt.engine.analysis.run_analysis import setup_edge, setup_study
+    from rtybt.engine.report.comparison import write_comparison
 
     # The table's variants ran in sweep mode (metrics only); the few shown in the report run once more for their
     # setups, so each gets its event-study edge as in `rtybt compare`. The first pass also gives the benchmark.

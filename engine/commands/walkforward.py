@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.commands.sweep import check_variant_levels, sweep_settings
-from engine.config import RunConfig, load_config
-from engine.config_sections import WalkForwardConfig
-from engine.progress import Stage, announce
-from engine.results import RunWriter, check_writable, new_run_id
-from engine.sweep.executors import Executor, SerialExecutor
-from engine.sweep.grid import expand_grid
-from engine.sweep.runner import Progress
-from engine.sweep.store import VariantStore
-from engine.sweep.walkforward import walk_forward
+from rtybt.engine.commands.sweep import check_variant_levels, sweep_settings
+from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.config_sections import WalkForwardConfig
+from rtybt.engine.progress import Stage, announce
+from rtybt.engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.sweep.executors import Executor, SerialExecutor
+from rtybt.engine.sweep.grid import expand_grid
+from rtybt.engine.sweep.runner import Progress
+from rtybt.engine.sweep.store import VariantStore
+from rtybt.engine.sweep.walkforward import walk_forward
 
 
 @dataclass
@@ -34,9 +34,9 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
                         data_dir: str | None = None, results_dir: str | None = None,
                         command_line: list[str] | None = None, resume: bool = False,
                         on_progress: Progress | None = None, on_stage: Stage | None = None) -> WalkForwardRun:
-    from engine.analysis.metrics import sharpe
-    from engine.data import load_run_bars
-    from engine.provenance import input_record, write_manifest
+    from rtybt.engine.analysis.metrics import sharpe
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.provenance import input_record, write_manifest
 
     started = datetime.now(UTC)
     source = str(config_path)
@@ -80,7 +80,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
         writer.write_json("walkforward.json", {**summary, "grid": grid,
                                                "windows_table": result.windows.to_dict("records")})
         if config.output.plots:
-            from engine.report.equity import plot_equity
+            from rtybt.engine.report.equity import plot_equity
 
             plot_equity(writer.path("oos_equity.png"), equity,
                         f"{config.name}: walk-forward out-of-sample equity ({len(result.windows)} windows)")

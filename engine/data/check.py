@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from engine.config import ValidationPolicy
-from engine.data.load import Bars, load_bars
-from engine.data.locate import resolve_data_dir
-from engine.data.validate import ValidationReport
-from engine.progress import Stage, announce
+from rtybt.engine.config import ValidationPolicy
+from rtybt.engine.data.load import Bars, load_bars
+from rtybt.engine.data.locate import resolve_data_dir
+from rtybt.engine.data.validate import ValidationReport
+from rtybt.engine.progress import Stage, announce
 
 REPORT_ONLY = ValidationPolicy(
     duplicates="drop", unsorted="sort", nan="drop", non_positive="drop", ohlc="warn", zero_volume="warn",

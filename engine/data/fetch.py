@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from engine.atomic import write_text_atomic
-from engine.data.locate import ENV_OFFLINE, offline, symbol_file
-from engine.errors import DataError
+from rtybt.engine.atomic import write_text_atomic
+from rtybt.engine.data.locate import ENV_OFFLINE, offline, symbol_file
+from rtybt.engine.errors import DataError
 
 COLUMNS = ["Close", "High", "Low", "Open", "Volume"]
 

@@ -14,9 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.data.locate import offline, resolve_data_dir, symbol_file
-from engine.data.validate import ValidationReport, apply_policy, check_plausible, find_problems
-from engine.errors import DataError
+from rtybt.engine.data.locate import offline, resolve_data_dir, symbol_file
+from rtybt.engine.data.validate import (
+    ValidationReport,
+    apply_policy,
+    check_plausible,
+    find_problems,
+)
+from rtybt.engine.errors import DataError
 
 REQUIRED = ["date", "open", "high", "low", "close", "volume"]
 DATE_ALIASES = ("date", "datetime", "timestamp")
@@ -222,7 +227,7 @@ def load_bars(
     key: str = "data.symbol",
 ) -> Bars:
     """Find `symbol` in the data directory (downloading it if missing and online), validate, slice."""
-    from engine.config import ValidationPolicy
+    from rtybt.engine.config import ValidationPolicy
 
     policy = policy or ValidationPolicy()
     data_dir = Path(data_dir) if data_dir else resolve_data_dir(symbol=symbol)[0]
@@ -280,7 +285,7 @@ def _obtain(symbol: str, data_dir: Path, path: Path, allow_download: bool, sourc
     )
     if not allow_download or offline():
         raise DataError(f"{key} {symbol}: no bars: {path.name} not found in {data_dir}{hint}, offline; {how}")
-    from engine.data.fetch import fetch_symbol
+    from rtybt.engine.data.fetch import fetch_symbol
 
     try:
         return fetch_symbol(symbol, data_dir)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from engine.data.load import Bars, load_bars
-from engine.data.locate import resolve_data_dir
+from rtybt.engine.data.load import Bars, load_bars
+from rtybt.engine.data.locate import resolve_data_dir
 
 if TYPE_CHECKING:
-    from engine.config import RunConfig
+    from rtybt.engine.config import RunConfig
 
 
 def load_run_bars(config: RunConfig, data_dir_flag: str | None = None) -> tuple[Bars, Bars | None]:

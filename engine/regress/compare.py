@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.regress.record import EXACT_METRICS, EXACT_TRADE_COLUMNS, decode_year
-from engine.regress.store import Tolerances
+from rtybt.engine.regress.record import EXACT_METRICS, EXACT_TRADE_COLUMNS, decode_year
+from rtybt.engine.regress.store import Tolerances
 
 OK, REGRESSION, DATA_CHANGED, MISSING, ERROR, UPDATED = (
     "ok", "regression", "data changed", "no baseline", "error", "updated"

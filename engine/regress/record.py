@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from engine.analysis.metric_keys import metric_keys
+from rtybt.engine.analysis.metric_keys import metric_keys
 
 SCHEMA = 1
 # 12 significant digits: a rounding error of at most 5e-12 relative, far inside the 1e-9 tolerance,

@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.errors import ConfigError, UserError
-from engine.pool import as_finished, ignore_ctrl_c, make_pool
-from engine.progress import Progress
-from engine.regress.compare import (
+from rtybt.engine.errors import ConfigError, UserError
+from rtybt.engine.pool import as_finished, ignore_ctrl_c, make_pool
+from rtybt.engine.progress import Progress
+from rtybt.engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
     MISSING,
@@ -75,11 +75,11 @@ class RegressReport:
 
 def run_job(job: Job) -> Outcome:
     """One config, start to finish, in whichever process runs it; input problems come back as text."""
-    from engine.config import load_config
-    from engine.data import load_run_bars
-    from engine.provenance import input_record, library_versions
-    from engine.regress.record import make_record
-    from engine.run import run_backtest
+    from rtybt.engine.config import load_config
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.provenance import input_record, library_versions
+    from rtybt.engine.regress.record import make_record
+    from rtybt.engine.run import run_backtest
 
     started = time.perf_counter()
     try:
@@ -99,8 +99,8 @@ def run_job(job: Job) -> Outcome:
 
 
 def changed_files(job: Job, config) -> list[str]:
-    from engine.data import resolve_data_dir
-    from engine.data.load import sha256_file
+    from rtybt.engine.data import resolve_data_dir
+    from rtybt.engine.data.load import sha256_file
 
     data_dir, _ = resolve_data_dir(job.data_dir, config.data.dir, config.data.symbol)
     out = []
@@ -161,7 +161,7 @@ def _in_parent_context(task: tuple[Job, dict, str]) -> Outcome:
 def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None) -> list[Outcome]:
     """In order of `jobs`; a pool of `workers` processes, each loading its own config's bars.
 
-    Workers come from engine.pool's forkserver with the engine preloaded, so they start fast; the
+    Workers come from rtybt.engine.pool's forkserver with the engine preloaded, so they start fast; the
     parent's environment and folder go with each job.
     """
     def tick(done: int) -> None:
@@ -177,8 +177,8 @@ def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None)
         return outcomes
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    pool = make_pool(workers, ignore_ctrl_c, preload=["engine.run", "engine.data", "engine.provenance",
-                                                         "engine.regress.record"])
+    pool = make_pool(workers, ignore_ctrl_c, preload=["rtybt.engine.run", "rtybt.engine.data", "rtybt.engine.provenance",
+                                                         "rtybt.engine.regress.record"])
     outcomes: dict[int, Outcome] = {}
     # as_finished stops the workers at once on Ctrl-C, SIGTERM or an error, not after every queued config.
     for i, outcome in as_finished(pool, _numbered, list(enumerate(tasks))):

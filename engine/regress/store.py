@@ -9,16 +9,16 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from engine.atomic import write_text_atomic
-from engine.errors import ConfigError, ResultsError, did_you_mean
-from engine.regress.record import (
+from rtybt.engine.atomic import write_text_atomic
+from rtybt.engine.errors import ConfigError, ResultsError, did_you_mean
+from rtybt.engine.regress.record import (
     BENCHMARK_KEYS,
     EXACT_METRICS,
     EXACT_TRADE_COLUMNS,
     METRIC_KEYS,
     TRADE_COLUMNS,
 )
-from engine.safe_yaml import safe_load_unique
+from rtybt.engine.safe_yaml import safe_load_unique
 
 BASELINES_DIR = Path("tests/regression/baselines")
 TOLERANCES_FILE = Path("tests/regression/tolerances.yaml")

@@ -11,9 +11,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from engine.analysis.analogs import FEATURES
-from engine.analysis.event_study import _clean
-from engine.report import html as h
+from rtybt.engine.analysis.analogs import FEATURES
+from rtybt.engine.analysis.event_study import _clean
+from rtybt.engine.report import html as h
 
 QUESTION = "Ready to rally now? From states like this one, what happened next — and how much are such answers worth?"
 HORIZON_NAMES = ("short", "medium", "long")
@@ -117,7 +117,7 @@ def analogs_csv(result) -> str:
 
 def fan_png(result) -> bytes:
     """The k forward paths, their median and bands, against the same quantiles over every past day."""
-    from engine.report.figures import fit, pyplot, to_png
+    from rtybt.engine.report.figures import fit, pyplot, to_png
 
     plt = pyplot()
     fan, s = result.answer.fan, result.answer.settings
@@ -253,8 +253,8 @@ def write_result(result, results_root: Path, started: datetime, command_line: li
     """results/analogs/<symbol>-<date>-<run id>/: staged, then renamed in one step (engine.results)."""
     from dataclasses import replace
 
-    from engine.provenance import write_manifest
-    from engine.results import RunWriter, new_run_id
+    from rtybt.engine.provenance import write_manifest
+    from rtybt.engine.results import RunWriter, new_run_id
 
     settings = json.dumps(asdict(result.answer.settings), sort_keys=True)
     key = hashlib.sha256(f"{settings}|{result.data['symbol']['sha256']}|{result.data['history']['sha256']}".encode())

@@ -8,8 +8,8 @@ import math
 
 import pandas as pd
 
-from engine.analysis.comparison import COLUMNS, Entry
-from engine.report import html as h
+from rtybt.engine.analysis.comparison import COLUMNS, Entry
+from rtybt.engine.report import html as h
 
 CURVES_ALT = "equity and drawdown"
 VARIANTS_SHOWN = 200  # a longer sweep table is cut to its best rows; sweep.csv holds every variant
@@ -25,7 +25,7 @@ def _fmt(value, kind: str) -> str:
 
 def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0):
     """Equity (log) and drawdown of every entry, overlaid, with the benchmark dashed in grey."""
-    from engine.report.figures import fit, pyplot
+    from rtybt.engine.report.figures import fit, pyplot
 
     plt = pyplot()
     fig, (ax, ax_dd) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
@@ -52,7 +52,7 @@ def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None,
 
 
 def curves_png(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> bytes:
-    from engine.report.figures import to_png
+    from rtybt.engine.report.figures import to_png
 
     return to_png(curves_figure(entries, benchmark, cash))
 
@@ -261,7 +261,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
         parts.append("</ul>")
     parts.append(f"<h2>Ranked by {h.esc(metric_title)} (1 = best)</h2>")
     bench_row = (bench_label, benchmark_metrics) if bench_label and benchmark_metrics else None
-    from engine.report.prose import param_value
+    from rtybt.engine.report.prose import param_value
 
     params = {e.label: ", ".join(f"{k} {param_value(v)}" for k, v in e.params.items()) for e in entries}
     parts.append(table_html(table, list(extra_columns), metric, links, bench_row, params, digits))

@@ -18,7 +18,7 @@ def heatmap_figure(table: pd.DataFrame, x: str, y: str, metric: str, title: str)
     """The grid as coloured cells, each annotated with its value; returns (figure, grid)."""
     import numpy as np
 
-    from engine.report.figures import pyplot
+    from rtybt.engine.report.figures import pyplot
 
     plt = pyplot()
     grid = heatmap_frame(table, x, y, metric)
@@ -42,7 +42,7 @@ def heatmap_figure(table: pd.DataFrame, x: str, y: str, metric: str, title: str)
 
 
 def plot_heatmap(path: Path, table: pd.DataFrame, x: str, y: str, metric: str, title: str) -> pd.DataFrame:
-    from engine.report.figures import to_png
+    from rtybt.engine.report.figures import to_png
 
     fig, grid = heatmap_figure(table, x, y, metric, title)
     Path(path).write_bytes(to_png(fig))

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from engine.config import RunConfig, validate_config
-from engine.errors import DataError, ResultsError
-from engine.safe_yaml import safe_load_unique
+from rtybt.engine.config import RunConfig, validate_config
+from rtybt.engine.errors import DataError, ResultsError
+from rtybt.engine.safe_yaml import safe_load_unique
 
 STORED = ("config.yaml", "manifest.json", "metrics.json", "returns.csv", "trades.csv", "transactions.csv",
           "positions.csv", "setups.csv")
@@ -93,7 +93,7 @@ def read_setups(run_dir: Path) -> list[date]:
 
 def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     """Stored results + the run's bars re-read from the data file the manifest pins (checksum verified)."""
-    from engine.data import load_bars, resolve_data_dir
+    from rtybt.engine.data import load_bars, resolve_data_dir
 
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
@@ -102,7 +102,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
-    from engine.provenance import read_manifest, traded_data, verify_files
+    from rtybt.engine.provenance import read_manifest, traded_data, verify_files
 
     manifest = read_manifest(run_dir)
     # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.

@@ -9,8 +9,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from engine.analysis.indicators import sma, wilder_rsi
-from engine.report.figures import fit, plain_price_axis, pyplot, to_png
+from rtybt.engine.analysis.indicators import sma, wilder_rsi
+from rtybt.engine.report.figures import fit, plain_price_axis, pyplot, to_png
 
 RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone"
 NOTE_DATE = date(2025, 5, 8)  # the day data/note/rty-ready-to-rally.txt was written
@@ -63,7 +63,7 @@ def zone_history(bars: pd.DataFrame, first: int, last: int, step: int = ZONE_STE
     Same zones as `detect_zones(..., upto=i)` on every step (tested), with the pivots found once: a pivot at
     bar j is the same on the whole series as on one cut after j + right (strategies/levels.py).
     """
-    from strategies.levels import (
+    from rtybt.strategies.levels import (
         LOOKBACK_BARS,
         PIVOT_RIGHT,
         TOLERANCE_PCT,
@@ -246,7 +246,7 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
 def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = True):
     """The tearsheet's note chart for a run's config: the zoom window (report.zoom, else the last
     report.zoom_months) with the config's absolute levels, or the whole history."""
-    from strategies import get_strategy
+    from rtybt.strategies import get_strategy
 
     cls = get_strategy(config.strategy.name, config.strategy.file)
     params = config.strategy.params

@@ -6,7 +6,7 @@ from __future__ import annotations
 import inspect
 import re
 
-from engine.report import html as h
+from rtybt.engine.report import html as h
 
 
 def ordinal(n: int) -> str:

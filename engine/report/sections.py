@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.event_study import EventStudy
-from engine.analysis.target_first import TargetFirst
-from engine.analysis.verdict import RULES, Verdict
-from engine.report import html as h
-from engine.report.inputs import ReportInputs
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.event_study import EventStudy
+from rtybt.engine.analysis.target_first import TargetFirst
+from rtybt.engine.analysis.verdict import RULES, Verdict
+from rtybt.engine.report import html as h
+from rtybt.engine.report.inputs import ReportInputs
 
 METRIC_ROWS = [
     ("total return", "total_return", "pct"), ("CAGR", "cagr", "pct"), ("Sharpe", "sharpe", "ratio"),
@@ -162,7 +162,7 @@ def annual_bars(annual: pd.DataFrame, bench_symbol) -> str:
 
 
 def trade_tables(inputs: ReportInputs, stats: dict) -> str:
-    from engine.report import tables
+    from rtybt.engine.report import tables
 
     trades = inputs.trades
     stat_rows = [[label, h.fmt(value, kind)] for label, value, kind in stats["trade_stats"]]

@@ -5,12 +5,12 @@ from __future__ import annotations
 import math
 from urllib.parse import quote
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.event_study import EventStudy
-from engine.analysis.study import StudyAnalysis
-from engine.analysis.study_verdict import pct
-from engine.report import html as h
-from engine.report.figures import fit, pyplot, to_png
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.event_study import EventStudy
+from rtybt.engine.analysis.study import StudyAnalysis
+from rtybt.engine.analysis.study_verdict import pct
+from rtybt.engine.report import html as h
+from rtybt.engine.report.figures import fit, pyplot, to_png
 
 QUESTION = "Is it small caps, or every market? The same setup, with the same rules, on every instrument and regime."
 FOREST_DPI = 150

@@ -11,15 +11,15 @@ import json
 
 import pandas as pd
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.event_study import EventStudy
-from engine.analysis.metrics import SHARPE_CONVENTION
-from engine.analysis.run_analysis import RunAnalysis, analyse_run
-from engine.analysis.target_first import TargetFirst
-from engine.analysis.verdict import Verdict
-from engine.report import html as h
-from engine.report import sections as sec
-from engine.report.inputs import ReportInputs
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.event_study import EventStudy
+from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
+from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
+from rtybt.engine.analysis.target_first import TargetFirst
+from rtybt.engine.analysis.verdict import Verdict
+from rtybt.engine.report import html as h
+from rtybt.engine.report import sections as sec
+from rtybt.engine.report.inputs import ReportInputs
 
 QUESTION = "This setup looks ready to rally — did it ever actually pay off?"
 SECTIONS = ("verdict", "setup", "chart", "metrics", "event-study", "target-first", "returns", "drawdowns", "trades")
@@ -51,7 +51,7 @@ def analyse(inputs: ReportInputs) -> RunAnalysis:
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
     """Every figure of the tearsheet as a matplotlib Figure, by file name (the Python API can show them)."""
-    from engine.report import figures, note_chart
+    from rtybt.engine.report import figures, note_chart
 
     config = inputs.config
     bench_label = f"buy & hold {inputs.benchmark_symbol}" if inputs.benchmark_symbol else "buy & hold"
@@ -74,8 +74,8 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
 def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> dict[str, bytes]:
     """Every file of the report, by name, from the run's inputs and its analysis (worked out here only when the
     caller has none: a stored run rendered again)."""
-    from engine.report import figures, tables
-    from strategies import get_strategy
+    from rtybt.engine.report import figures, tables
+    from rtybt.strategies import get_strategy
 
     config = inputs.config
     analysis = analyse(inputs) if analysis is None else analysis
@@ -118,7 +118,7 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
 
 
 def people_tables(inputs: ReportInputs) -> dict:
-    from engine.report import tables
+    from rtybt.engine.report import tables
 
     r, b = inputs.returns, inputs.benchmark_returns
     held = tables.in_market_days(r.index, inputs.trades)
@@ -142,7 +142,7 @@ def people_tables(inputs: ReportInputs) -> dict:
 # ---------------------------------------------------------------------------------------------------------------
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
                 stats: dict, files: dict) -> str:
-    from engine.report import prose
+    from rtybt.engine.report import prose
 
     config = inputs.config
     m = inputs.metrics
@@ -227,6 +227,6 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
 
 
 def _avg_trade_words() -> str:
-    from engine.report.tables import AVERAGE_TRADE
+    from rtybt.engine.report.tables import AVERAGE_TRADE
 
     return AVERAGE_TRADE.removeprefix("average trade = ")

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.analysis.event_study import _clean
-from engine.analysis.study import StudyAnalysis
-from engine.config import RunConfig
-from engine.config_sections import StudyConfig
-from engine.data import Bars
-from engine.results import RunWriter
-from engine.study.runs import MarketRun
+from rtybt.engine.analysis.event_study import _clean
+from rtybt.engine.analysis.study import StudyAnalysis
+from rtybt.engine.config import RunConfig
+from rtybt.engine.config_sections import StudyConfig
+from rtybt.engine.data import Bars
+from rtybt.engine.results import RunWriter
+from rtybt.engine.study.runs import MarketRun
 
 HEADLINE = ("cagr", "sharpe", "max_drawdown", "trades")
 
@@ -54,7 +54,7 @@ def _flat(rows: list[dict]) -> pd.DataFrame:
 def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, runs: dict[str, MarketRun],
                 bars: dict[str, Bars], analysis: StudyAnalysis, executor: str, computed: int, reused: int) -> dict:
     """Write every file of the study; returns the JSON-ready summary (the terminal's and `--json`'s)."""
-    from engine.report.study_page import forest_png, market_html, study_html
+    from rtybt.engine.report.study_page import forest_png, market_html, study_html
 
     hv = analysis.verdict_horizon
     regimes_rows = _clean(analysis.regimes.to_dict("records"))

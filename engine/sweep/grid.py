@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
-from engine.errors import ConfigError, did_you_mean
-from engine.safe_yaml import safe_load_unique
+from rtybt.engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
+from rtybt.engine.errors import ConfigError, did_you_mean
+from rtybt.engine.safe_yaml import safe_load_unique
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.sweep.runner import run_variants
-from engine.twins.executor import TwinExecutor
+from rtybt.engine.sweep.runner import run_variants
+from rtybt.engine.twins.executor import TwinExecutor
 
 
 def screened_sweep(variants, frame: pd.DataFrame, executor, metric: str, confirm: int, store=None,

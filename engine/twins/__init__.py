@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from engine.twins import (
+from rtybt.engine.twins import (
     breakout_confirmation,
     golden_cross,
     ma_reclaim,
@@ -19,8 +19,8 @@ from engine.twins import (
     resistance_rejection,
     rsi_momentum,
 )
-from engine.twins.bars import BarArrays
-from engine.twins.params import twin_params
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.params import twin_params
 
 # Keyed by the strategy each twin declares (engine/twins/params.py checks it against the registry).
 TWINS: dict[str, Callable[[BarArrays], object]] = {

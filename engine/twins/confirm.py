@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from engine.analysis.metric_keys import metric_keys
-from engine.twins.parity import result_differences
-from engine.twins.run import run_twin
+from rtybt.engine.analysis.metric_keys import metric_keys
+from rtybt.engine.twins.parity import result_differences
+from rtybt.engine.twins.run import run_twin
 
 CONFIRMED_METRICS = metric_keys("sharpe", "cagr", "max_drawdown", "total_return", "trades", "win_rate", "exposure")
 
@@ -27,7 +27,7 @@ class Confirmation:
 def confirm_top(outcome, frame: pd.DataFrame, top: int, screened: set[str]) -> Confirmation:
     """Backtrader runs of the `top` best-ranked variants of a sweep outcome; for each screened one, the twin's
     full run is held to it with the parity contract (engine.twins.parity)."""
-    from engine.run import run_backtest
+    from rtybt.engine.run import run_backtest
 
     conf = Confirmation()
     table = outcome.table.sort_values("rank", kind="stable").head(top)

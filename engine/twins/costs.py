@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.config import RunConfig
+from rtybt.engine.config import RunConfig
 
 
 @dataclass(frozen=True)

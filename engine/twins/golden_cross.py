@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.analysis.indicators import cross_above, cross_below, exact_at, exact_sma
-from engine.twins.bars import BarArrays
-from engine.twins.params import TwinParams
-from engine.twins.simulate import Plan
+from rtybt.engine.analysis.indicators import cross_above, cross_below, exact_at, exact_sma
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.params import TwinParams
+from rtybt.engine.twins.simulate import Plan
 
 
 class Planner:

@@ -6,10 +6,10 @@ from bisect import bisect_left
 
 import numpy as np
 
-from engine.analysis.indicators import exact_sma, run_length
-from engine.twins.bars import BarArrays
-from engine.twins.params import TwinParams
-from engine.twins.simulate import Plan
+from rtybt.engine.analysis.indicators import exact_sma, run_length
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.params import TwinParams
+from rtybt.engine.twins.simulate import Plan
 
 
 def first_bar(ma_period: int, hold_bars: int, below_ma_period: int | None = None) -> int:

@@ -49,7 +49,7 @@ class TwinParams:
 
 
 def _spec(strategy: str) -> dict:
-    from strategies import (
+    from rtybt.strategies import (
         STRATEGIES,  # the registry loads Backtrader: only when a twin is first checked
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from strategies.base import NOT_ORDERED
+from rtybt.strategies.base import NOT_ORDERED
 
 EQUITY_RTOL = 1e-9
 # engine.trades averages fill prices (cost / size), which can move the last bit: trades get a hair of tolerance,

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.analysis.indicators import exact_rsi, exact_sma, run_length
-from engine.twins.bars import BarArrays
-from engine.twins.params import LEVEL_INERT, TwinParams
-from engine.twins.simulate import Plan
+from rtybt.engine.analysis.indicators import exact_rsi, exact_sma, run_length
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.params import LEVEL_INERT, TwinParams
+from rtybt.engine.twins.simulate import Plan
 
 
 def consecutive_above(close: np.ndarray, line: np.ndarray, period: int) -> np.ndarray:

@@ -7,14 +7,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from engine.analysis.metrics import compute_metrics
-from engine.config import RunConfig
-from engine.trades import TRADE_COLUMNS
-from engine.twins import get_planner, get_twin
-from engine.twins.bars import BarArrays
-from engine.twins.costs import cost_model, unsupported_reason
-from engine.twins.params import decline_reason, twin_params
-from engine.twins.simulate import TwinRun, equity_curve, simulate
+from rtybt.engine.analysis.metrics import compute_metrics
+from rtybt.engine.config import RunConfig
+from rtybt.engine.trades import TRADE_COLUMNS
+from rtybt.engine.twins import get_planner, get_twin
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.costs import cost_model, unsupported_reason
+from rtybt.engine.twins.params import decline_reason, twin_params
+from rtybt.engine.twins.simulate import TwinRun, equity_curve, simulate
 
 
 class NoTwin(Exception):

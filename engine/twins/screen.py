@@ -6,13 +6,13 @@ import math
 
 import numpy as np
 
-from engine.analysis.metric_keys import metric_keys
-from engine.config import RunConfig
-from engine.twins import get_planner
-from engine.twins.bars import BarArrays
-from engine.twins.costs import cost_model
-from engine.twins.params import twin_params
-from engine.twins.simulate import TwinRun, equity_curve, simulate
+from rtybt.engine.analysis.metric_keys import metric_keys
+from rtybt.engine.config import RunConfig
+from rtybt.engine.twins import get_planner
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.costs import cost_model
+from rtybt.engine.twins.params import twin_params
+from rtybt.engine.twins.simulate import TwinRun, equity_curve, simulate
 
 # The numbers a screen reports per variant (the same formulas as engine.analysis.metrics.compute_metrics).
 SCREEN_METRICS = metric_keys("total_return", "cagr", "sharpe", "sortino", "max_drawdown", "exposure", "trades",
@@ -21,7 +21,7 @@ SCREEN_METRICS = metric_keys("total_return", "cagr", "sharpe", "sortino", "max_d
 
 def variant_metrics(run: TwinRun, equity: np.ndarray, cash0: float, risk_free_rate: float,
                     periods_per_year: int) -> dict:
-    """engine.analysis.metrics' formulas, arranged to pass over the equity curve as few times as possible
+    """rtybt.engine.analysis.metrics' formulas, arranged to pass over the equity curve as few times as possible
     (equal to compute_metrics within rounding: tests/engine/twins/test_screen.py)."""
     n = len(equity)
     r = np.empty(n)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.twins.bars import BarArrays
-from engine.twins.costs import CostModel
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.costs import CostModel
 
 # exit_rule(entry_signal_bar, fill_bar, fill_price) -> the first bar >= fill_bar whose close signals the
 # exit, or None: for exits that depend on the trade (holding periods, stops and targets from the entry).

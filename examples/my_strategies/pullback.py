@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import backtrader as bt
 
-from strategies.base import LongRuleStrategy
-from strategies.params import Param, bt_params
+from rtybt.strategies.base import LongRuleStrategy
+from rtybt.strategies.params import Param, bt_params
 
 
 class Pullback(LongRuleStrategy):

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-import engine.api
 import rtybt
-from engine.cli import app
+import rtybt.engine.api
+from rtybt.engine.cli import app
 from tests.conftest import REPO
 
 CONFIG = {
@@ -45,7 +45,7 @@ def undocumented(module) -> list[str]:
 
 
 def test_every_exported_name_has_a_docstring():
-    assert rtybt.__all__ == engine.api.__all__
+    assert rtybt.__all__ == rtybt.engine.api.__all__
     assert {"run", "compare", "sweep", "walkforward", "snapshot", "load_run", "list_strategies", "study", "analogs",
             "UserError"} <= set(rtybt.__all__)
     assert "strategies" not in rtybt.__all__  # the name is kept free for the package rtybt.strategies
@@ -185,7 +185,7 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     stored = json.loads((result.run_dir / "report.json").read_text())["verdict"]
     assert result.verdict == stored and result.tearsheet == result.run_dir / "tearsheet.html"
     html = result._repr_html_()
-    from engine.report.html import esc
+    from rtybt.engine.report.html import esc
 
     assert esc(result.verdict) in html and "tearsheet.html" in html
     assert f"<td>{result.headline.loc['Sharpe', 'strategy']}</td>" in html

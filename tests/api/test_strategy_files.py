@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
-from engine.config import load_config, validate_config
-from engine.run import run_strategy
-from strategies.files import load_strategy_file
+from rtybt.engine.cli import app
+from rtybt.engine.config import load_config, validate_config
+from rtybt.engine.run import run_strategy
+from rtybt.strategies.files import load_strategy_file
 from tests.conftest import REPO, bars_frame
 
 EXAMPLE = REPO / "examples" / "pullback.yaml"
@@ -87,9 +87,9 @@ def test_a_file_strategy_is_validated_against_its_spec_like_a_built_in(tmp_path)
 
 
 NOT_A_STRATEGY = "class Pullback:\n    name = 'pullback'\n"
-NO_NAME = ("from strategies.base import NoteStrategy\n\nclass Pullback(NoteStrategy):\n"
+NO_NAME = ("from rtybt.strategies.base import NoteStrategy\n\nclass Pullback(NoteStrategy):\n"
            "    def next(self):\n        pass\n")
-SPEC_NOT_IN_PARAMS = ("from strategies.base import NoteStrategy\nfrom strategies.params import Param\n\n"
+SPEC_NOT_IN_PARAMS = ("from rtybt.strategies.base import NoteStrategy\nfrom rtybt.strategies.params import Param\n\n"
                       "class Pullback(NoteStrategy):\n    name = 'pullback'\n"
                       "    spec = (Param('n', 3, 'bars', 'n', min=1),)\n")
 RAISES = "import not_a_module_anywhere\n"
@@ -99,7 +99,7 @@ RAISES = "import not_a_module_anywhere\n"
     (None, "strategy file not found"),
     ("def broken(:\n", "line 1: invalid Python: "),
     (RAISES, "cannot import: ModuleNotFoundError: No module named 'not_a_module_anywhere'"),
-    (NOT_A_STRATEGY, "defines no subclass of strategies.base.NoteStrategy (or LongRuleStrategy)"),
+    (NOT_A_STRATEGY, "defines no subclass of rtybt.strategies.base.NoteStrategy (or LongRuleStrategy)"),
     (NO_NAME, "class Pullback: set `name = \"...\"` (the name configs use)"),
     (SPEC_NOT_IN_PARAMS, "class Pullback: parameter(s) n are in `spec` but not in `params`"),
     (PULLBACK.read_text().replace('name = "pullback"', 'name = "dip"'),
@@ -120,7 +120,7 @@ def test_a_bad_strategy_file_is_one_line_exit_2(tmp_path, content, message):
 
 
 PEEKING = '''
-from strategies.base import NoteStrategy
+from rtybt.strategies.base import NoteStrategy
 
 
 class Peeking(NoteStrategy):
@@ -174,7 +174,7 @@ def test_sweep_screen_falls_back_to_backtrader_for_a_file_strategy(tmp_path):
 
 
 def test_an_edited_file_is_loaded_again_and_hashed_anew(tmp_path):
-    from engine.provenance import strategy_source_sha
+    from rtybt.engine.provenance import strategy_source_sha
 
     file = tmp_path / "dip.py"
     file.write_text(PULLBACK.read_text())
@@ -188,7 +188,7 @@ def test_an_edited_file_is_loaded_again_and_hashed_anew(tmp_path):
 
 
 def test_a_dict_config_names_the_run_after_its_strategy(tmp_path):
-    from engine.config import InlineConfig
+    from rtybt.engine.config import InlineConfig
 
     config = load_config(InlineConfig({"strategy": {"file": "my_strategies/pullback.py", "name": "pullback"},
                                        "data": {"dir": "../data/snapshot"}}, base_dir=REPO / "examples"))

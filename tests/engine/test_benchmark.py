@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import load_run_bars
-from engine.run import run_backtest, run_strategy
-from strategies.buy_and_hold import BuyAndHold
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.run import run_backtest, run_strategy
+from rtybt.strategies.buy_and_hold import BuyAndHold
 from tests.conftest import FRICTIONLESS_BROKER, bars_frame, fixed_units, make_config
 
 

@@ -11,11 +11,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from engine.commands.run import execute_run
-from engine.config import load_config
-from engine.data import load_run_bars
-from engine.feed import make_feed
-from strategies.ma_reclaim import MaReclaim
+from rtybt.engine.commands.run import execute_run
+from rtybt.engine.config import load_config
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.feed import make_feed
+from rtybt.strategies.ma_reclaim import MaReclaim
 from tests.conftest import REPO
 
 

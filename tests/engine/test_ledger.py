@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from engine.broker import stated_costs
-from engine.config import load_config, validate_config
-from engine.contracts import CONTRACTS, contract_root
-from engine.errors import ConfigError
-from engine.ledger import LedgerError, ledger
-from engine.run import run_backtest, run_strategy
-from strategies import get_strategy
+from rtybt.engine.broker import stated_costs
+from rtybt.engine.config import load_config, validate_config
+from rtybt.engine.contracts import CONTRACTS, contract_root
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.ledger import LedgerError, ledger
+from rtybt.engine.run import run_backtest, run_strategy
+from rtybt.strategies import get_strategy
 from tests.conftest import REPO, bars_frame
 
 # ma_reclaim(ma_period=3, hold_bars=2) on these closes x 200 (tests/engine/test_run.py): entry condition on
@@ -120,7 +120,7 @@ def test_the_ledger_refuses_accounts_that_do_not_add_up():
 
 
 def _real_run(config: str, overrides: list[str]):
-    from engine.data import load_run_bars
+    from rtybt.engine.data import load_run_bars
 
     cfg = load_config(REPO / "configs" / f"{config}.yaml", ["benchmark.enabled=false", *overrides])
     frame = load_run_bars(cfg)[0].frame
@@ -206,7 +206,7 @@ def _cli(*args, cwd):
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], capture_output=True, text=True, cwd=cwd)
+    return subprocess.run([sys.executable, "-m", "rtybt.engine.cli", *args], capture_output=True, text=True, cwd=cwd)
 
 
 def test_signals_not_ordered_reach_the_summary_and_the_files(tmp_path, snapshot_dir):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.errors import ResultsError
-from engine.provenance import library_versions
+from rtybt.engine.errors import ResultsError
+from rtybt.engine.provenance import library_versions
 from tests.conftest import REPO
 
 CONFIG = """
@@ -38,34 +38,34 @@ def config_path(tmp_path, snapshot_dir):
 
 
 def _run(config_path, tmp_path):
-    from engine.commands.run import execute_run
+    from rtybt.engine.commands.run import execute_run
 
     return execute_run(config_path, command_line=["rtybt", "run", str(config_path)]).run_dir
 
 
 def _compare(config_path, tmp_path):
-    from engine.commands.compare import execute_compare
+    from rtybt.engine.commands.compare import execute_compare
 
     return execute_compare([str(config_path)], command_line=["rtybt", "compare", str(config_path)]).run_dir
 
 
 def _sweep(config_path, tmp_path):
-    from engine.commands.sweep import execute_sweep
+    from rtybt.engine.commands.sweep import execute_sweep
 
     return execute_sweep(config_path, grid_options=["ma_period=20,30"], top=1,
                          command_line=["rtybt", "sweep", str(config_path)]).run_dir
 
 
 def _walkforward(config_path, tmp_path):
-    from engine.commands.walkforward import execute_walkforward
+    from rtybt.engine.commands.walkforward import execute_walkforward
 
     return execute_walkforward(config_path, grid_options=["ma_period=20,30"],
                                command_line=["rtybt", "walkforward", str(config_path)]).run_dir
 
 
 def _regress(config_path, tmp_path):
-    from engine.commands.regress import run_regress
-    from engine.regress.render import write_report
+    from rtybt.engine.commands.regress import run_regress
+    from rtybt.engine.regress.render import write_report
 
     report = run_regress([str(config_path)], update=True, baselines_dir=tmp_path / "baselines", jobs=1)
     return write_report(report, tmp_path / "results", command_line=["rtybt", "regress", str(config_path)])
@@ -83,8 +83,8 @@ def test_every_command_writes_the_same_provenance_record(command, config_path, t
     (entry,) = manifest["inputs"]
     assert list(entry) == INPUT_KEYS
     assert entry["config_path"] == str(config_path) and entry["name"] == "prov" and entry["strategy"] == "ma_reclaim"
-    from engine.config import load_config
-    from engine.provenance import strategy_source_sha
+    from rtybt.engine.config import load_config
+    from rtybt.engine.provenance import strategy_source_sha
 
     config = load_config(config_path)
     assert entry["config_hash"] == config.config_hash()
@@ -106,7 +106,7 @@ def stored_run(config_path, tmp_path, snapshot_dir):
 
 
 def _report(run_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "engine.cli", "report", str(run_dir)], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "rtybt.engine.cli", "report", str(run_dir)], capture_output=True,
                           text=True, cwd=REPO)
 
 
@@ -123,7 +123,7 @@ def test_report_refuses_a_truncated_trades_csv(stored_run):
 
 
 def test_report_refuses_a_modified_metrics_json(stored_run):
-    from engine.commands.report import rerender
+    from rtybt.engine.commands.report import rerender
 
     path = stored_run / "metrics.json"
     metrics = json.loads(path.read_text())
@@ -134,7 +134,7 @@ def test_report_refuses_a_modified_metrics_json(stored_run):
 
 
 def test_report_refuses_a_manifest_without_checksums(stored_run):
-    from engine.commands.report import rerender
+    from rtybt.engine.commands.report import rerender
 
     manifest = json.loads((stored_run / "manifest.json").read_text())
     del manifest["files"]
@@ -144,8 +144,8 @@ def test_report_refuses_a_manifest_without_checksums(stored_run):
 
 
 def test_a_report_rendered_later_is_added_to_the_manifest(stored_run):
-    from engine.commands.report import rerender
-    from engine.provenance import read_manifest, verify_files
+    from rtybt.engine.commands.report import rerender
+    from rtybt.engine.provenance import read_manifest, verify_files
 
     before = read_manifest(stored_run)
     assert before["details"]["rendered"] == []  # written with output.tearsheet off
@@ -162,7 +162,7 @@ def test_a_report_rendered_later_is_added_to_the_manifest(stored_run):
 
 
 def test_compare_refuses_a_damaged_stored_run(stored_run, config_path):
-    from engine.commands.compare import execute_compare
+    from rtybt.engine.commands.compare import execute_compare
 
     again = execute_compare([str(config_path)])
     assert again.table["source"].iloc[0] == f"reused: {stored_run}"
@@ -183,7 +183,7 @@ def test_the_resolved_config_alone_runs_again(tmp_path, monkeypatch, snapshot_di
     config.write_text("data: {symbol: XYZ, dir: nowhere}\nstrategy: {name: ma_reclaim}\nbroker: {instrument: etf}\n"
                       f"output: {{dir: {tmp_path / 'results'}, plots: false, tearsheet: false}}\n")
     monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)
-    from engine.commands.run import execute_run
+    from rtybt.engine.commands.run import execute_run
 
     first = execute_run(config, data_dir=str(data)).run_dir
     resolved = first / "config.yaml"
@@ -203,7 +203,7 @@ def test_the_resolved_config_alone_runs_again(tmp_path, monkeypatch, snapshot_di
     '{"inputs": [{}], "details": {}, "files": {"a.csv": 3}}', "{not json",
 ])
 def test_anything_but_a_provenance_record_is_one_line(tmp_path, payload):
-    from engine.provenance import read_manifest
+    from rtybt.engine.provenance import read_manifest
 
     (tmp_path / "manifest.json").write_text(payload)
     with pytest.raises(ResultsError) as err:

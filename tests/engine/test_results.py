@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.commands import run as pipeline
-from engine.commands.run import execute_run
-from engine.results import STAGING, RunWriter
+from rtybt.engine.commands import run as pipeline
+from rtybt.engine.commands.run import execute_run
+from rtybt.engine.results import STAGING, RunWriter
 
 SHORT = (
     "data: {symbol: ^RUT, start: 2024-01-01}\n"
@@ -59,7 +59,7 @@ def test_a_killed_run_s_staging_is_cleaned_by_the_next_run(tmp_path):
 def test_two_runs_started_at_once_both_complete_with_identical_results(config_file, tmp_path, snapshot_dir):
     results = tmp_path / "results"
     env = {**os.environ, "RTYBT_DATA_DIR": str(snapshot_dir), "RTYBT_OFFLINE": "1"}
-    command = [sys.executable, "-m", "engine.cli", "run", str(config_file), "--json"]
+    command = [sys.executable, "-m", "rtybt.engine.cli", "run", str(config_file), "--json"]
     procs = [subprocess.Popen([*command, "--set", f"output.dir={results}"], cwd=tmp_path, env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     outs = [p.communicate(timeout=300) for p in procs]

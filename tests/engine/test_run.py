@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.run import run_backtest
+from rtybt.engine.run import run_backtest
 from tests.conftest import bars_frame, fixed_units, make_config
 
 # ma_reclaim(ma_period=3, hold_bars=2) on these closes (same table as tests/strategies/test_ma_reclaim.py):

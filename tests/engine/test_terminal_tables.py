@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from engine.analysis.price_range import price_range
-from engine.compare.summary import format_compare_summary
-from engine.numbers import fmt_column, text_table
+from rtybt.engine.analysis.price_range import price_range
+from rtybt.engine.compare.summary import format_compare_summary
+from rtybt.engine.numbers import fmt_column, text_table
 
 
 def test_a_column_gets_the_decimals_that_tell_its_values_apart():
@@ -18,7 +18,7 @@ def test_a_column_gets_the_decimals_that_tell_its_values_apart():
 
 
 def test_the_sweep_shows_a_sharpe_with_one_format_in_both_of_its_tables():
-    from engine.sweep.summary import format_sweep_summary
+    from rtybt.engine.sweep.summary import format_sweep_summary
 
     top = [{"rank": 1, "label": "ma_period=50", "cagr": 0.0188, "sharpe": 0.20909, "max_drawdown": -0.32, "trades": 64},
            {"rank": 2, "label": "ma_period=30", "cagr": 0.0181, "sharpe": 0.20712, "max_drawdown": -0.29, "trades": 82}]
@@ -34,7 +34,7 @@ def test_the_sweep_shows_a_sharpe_with_one_format_in_both_of_its_tables():
 
 
 def test_walkforward_windows_print_as_a_table_with_undefined_sharpes_as_dashes():
-    from engine.sweep.summary import format_walkforward_summary
+    from rtybt.engine.sweep.summary import format_walkforward_summary
 
     row = {"oos_start": "2020-01-02", "oos_end": "2020-12-31", "chosen": "ma_period=30", "is_sharpe": 0.68,
            "oos_sharpe": None, "flag": "few in-sample trades"}

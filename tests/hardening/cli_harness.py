@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 from click.testing import CliRunner
 
-from engine.cli import main
+from rtybt.engine.cli import main
 
 RTYBT = Path(sys.executable).with_name("rtybt")
 
@@ -39,7 +39,7 @@ def run_cli(args: list[str]) -> CliOutcome:
 
 def run_subprocess(args: list[str], cwd: Path, env: dict | None = None, timeout: float = 120) -> CliOutcome:
     """The installed `rtybt` console script in a fresh interpreter."""
-    command = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "engine.cli"]
+    command = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "rtybt.engine.cli"]
     proc = subprocess.run(
         [*command, *map(str, args)], cwd=cwd, capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})},

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.commands.run import execute_run
+from rtybt.engine.commands.run import execute_run
 from tests.hardening.cli_harness import bars_csv, run_cli, run_dirs, run_subprocess, tree_digest
 
 # A config that runs: the cases below break one thing in it. Short range: the earlier run costs little.

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from engine.data import load as data_load
-from engine.data.load import sha256_file
+from rtybt.engine.data import load as data_load
+from rtybt.engine.data.load import sha256_file
 from tests.hardening.cli_harness import bars_csv, run_cli, run_dirs, tree_digest
 from tests.hardening.test_bad_inputs import (
     ABSOLUTE_2025,
@@ -397,7 +397,7 @@ def _strict(text: str):
 def test_json_output_turns_non_finite_numbers_into_null():
     import numpy as np
 
-    from engine.json_text import json_text
+    from rtybt.engine.json_text import json_text
 
     payload = {"rsi": float("nan"), "rows": [np.float64("inf"), -float("inf"), 1.5], "n": (np.float32("nan"), 2)}
     assert _strict(json_text(payload)) == {"rsi": None, "rows": [None, None, 1.5], "n": [None, 2]}

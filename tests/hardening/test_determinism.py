@@ -7,8 +7,8 @@ import json
 
 import yaml
 
-from engine.analysis.event_study import event_study
-from engine.commands.run import execute_run
+from rtybt.engine.analysis.event_study import event_study
+from rtybt.engine.commands.run import execute_run
 from tests.hardening.cli_harness import run_dirs, run_subprocess
 
 CONFIG = {

@@ -11,11 +11,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import ValidationPolicy, validate_config
-from engine.data import load_bars
-from engine.run import run_strategy
-from strategies import STRATEGIES
-from strategies.base import NoteStrategy
+from rtybt.engine.config import ValidationPolicy, validate_config
+from rtybt.engine.data import load_bars
+from rtybt.engine.run import run_strategy
+from rtybt.strategies import STRATEGIES
+from rtybt.strategies.base import NoteStrategy
 
 
 class PeeksAtTomorrow(NoteStrategy):

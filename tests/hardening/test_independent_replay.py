@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import ValidationPolicy, validate_config
-from engine.data import load_bars
-from engine.run import run_backtest
+from rtybt.engine.config import ValidationPolicy, validate_config
+from rtybt.engine.data import load_bars
+from rtybt.engine.run import run_backtest
 
 
 # -- the rules, vectorised --------------------------------------------------------------------

@@ -38,7 +38,7 @@ def write_config(folder: Path) -> Path:
 
 
 def command(config: Path, *extra: str) -> list[str]:
-    base = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "engine.cli"]
+    base = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "rtybt.engine.cli"]
     return [*base, "-q", "sweep", str(config), "--workers", "2", *extra]
 
 
@@ -131,7 +131,7 @@ def test_sigterm_while_a_run_writes_its_files_leaves_no_run_directory(tmp_path):
     root = tmp_path / "results"
     config.write_text(yaml.safe_dump({"data": {"symbol": "^RUT"}, "strategy": {"name": "ma_reclaim"},
                                       "output": {"dir": str(root)}}))
-    base = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "engine.cli"]
+    base = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "rtybt.engine.cli"]
     proc = subprocess.Popen([*base, "-q", "run", str(config)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)
     try:

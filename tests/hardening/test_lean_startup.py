@@ -13,7 +13,7 @@ HEAVY = ("pyfolio", "matplotlib", "backtrader", "dask")
 # Runs `main(argv)` for each argv in one fresh interpreter, then lists the heavy modules it loaded.
 PROBE = """
 import json, sys
-from engine.cli import main
+from rtybt.engine.cli import main
 for argv in json.loads(sys.argv[1]):
     try:
         main(argv)
@@ -44,7 +44,7 @@ def all_command_paths() -> list[list[str]]:
     """Every command and group of the CLI as it stands on main (new commands are picked up here)."""
     import typer.main
 
-    from engine.cli import app
+    from rtybt.engine.cli import app
 
     paths = []
 

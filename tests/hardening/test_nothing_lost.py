@@ -14,7 +14,7 @@ import time
 import pytest
 import yaml
 
-from engine.results import KILL_AT_ENV, STAGING
+from rtybt.engine.results import KILL_AT_ENV, STAGING
 from tests.hardening.cli_harness import RTYBT, run_dirs, run_subprocess, tree_digest
 
 CONFIG = {

@@ -13,13 +13,13 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.analysis.indicators import sma as array_sma
-from engine.analysis.indicators import wilder_rsi as array_rsi
-from engine.config import ValidationPolicy
-from engine.data import load_bars
-from engine.errors import UserError
-from engine.feed import make_feed
-from strategies.signals import Reclaim, SafeRSI
+from rtybt.engine.analysis.indicators import sma as array_sma
+from rtybt.engine.analysis.indicators import wilder_rsi as array_rsi
+from rtybt.engine.config import ValidationPolicy
+from rtybt.engine.data import load_bars
+from rtybt.engine.errors import UserError
+from rtybt.engine.feed import make_feed
+from rtybt.strategies.signals import Reclaim, SafeRSI
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

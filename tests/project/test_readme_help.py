@@ -9,7 +9,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from engine.cli import app
+from rtybt.engine.cli import app
 from tests.project.readme import mention_tokens, reference_rows, rtybt_mentions
 
 runner = CliRunner()

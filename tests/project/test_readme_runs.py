@@ -69,7 +69,7 @@ def test_every_runnable_readme_command_exits_0_on_a_fresh_clone(tmp_path):
     home = tmp_path / "home"
     home.mkdir()
     env = clone_env(clone, home)
-    probe = subprocess.run([sys.executable, "-c", "import engine.data.locate as m; print(m.BUNDLED_SNAPSHOT)"],
+    probe = subprocess.run([sys.executable, "-c", "import rtybt.engine.data.locate as m; print(m.BUNDLED_SNAPSHOT)"],
                            cwd=clone, env=env, capture_output=True, text=True, check=True)
     assert Path(probe.stdout.strip()) == clone / "data" / "snapshot"  # the clone's code and data, not ours
 

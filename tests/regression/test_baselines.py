@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine.commands.regress import run_regress
-from engine.regress.render import format_table
-from engine.regress.store import BASELINES_DIR, TOLERANCES_FILE
+from rtybt.engine.commands.regress import run_regress
+from rtybt.engine.regress.render import format_table
+from rtybt.engine.regress.store import BASELINES_DIR, TOLERANCES_FILE
 from tests.conftest import REPO
 from tests.regression.conftest import REGRESS_LINES
 
@@ -43,7 +43,7 @@ def test_baselines_are_small_and_match_a_config():
 
 def test_committed_baselines_are_in_canonical_form():
     """A hand edit (or a merge that mangled one) shows up here: files are exactly what --update writes."""
-    from engine.regress.store import dump_baseline, read_baseline
+    from rtybt.engine.regress.store import dump_baseline, read_baseline
 
     for path in sorted((REPO / BASELINES_DIR).glob("*.json")):
         assert dump_baseline(read_baseline(path)) == path.read_text(encoding="utf-8"), path.name

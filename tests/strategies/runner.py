@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.run import RunResult, run_backtest
+from rtybt.engine.run import RunResult, run_backtest
 from tests import conftest
 
 

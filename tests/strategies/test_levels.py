@@ -6,9 +6,9 @@ import backtrader as bt
 import numpy as np
 import pytest
 
-from engine.feed import make_feed
-from strategies.levels import ResistanceZone, SupportZone, SwingLow
-from strategies.zones import (
+from rtybt.engine.feed import make_feed
+from rtybt.strategies.levels import ResistanceZone, SupportZone, SwingLow
+from rtybt.strategies.zones import (
     Zone,
     cluster_zones,
     detect_zones,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.run import run_backtest
+from rtybt.engine.run import run_backtest
 from tests import conftest
 from tests.conftest import bars_frame
 

@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from engine.data import load_bars
-from engine.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
-from strategies import STRATEGIES
-from strategies.base import NoteStrategy
+from rtybt.engine.data import load_bars
+from rtybt.engine.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
+from rtybt.strategies import STRATEGIES
+from rtybt.strategies.base import NoteStrategy
 from tests.conftest import make_config
 
 # CUTS: 20 cut dates on ^RUT and 10 on the synthetic series. A cut run costs its length, so the series are

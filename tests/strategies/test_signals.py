@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.data import load_bars
-from engine.feed import make_feed
-from strategies.signals import (
+from rtybt.engine.data import load_bars
+from rtybt.engine.feed import make_feed
+from rtybt.strategies.signals import (
     Breakout,
     ClosesAbove,
     ConsecutiveAbove,

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.analysis.analogs import (
+from rtybt.engine.analysis.analogs import (
     AnalogSettings,
     candidate_pool,
     expanding_scale,
@@ -15,8 +15,8 @@ from engine.analysis.analogs import (
     scale_upto,
     state_table,
 )
-from engine.analysis.indicators import sma, wilder_rsi
-from engine.errors import UserError
+from rtybt.engine.analysis.indicators import sma, wilder_rsi
+from rtybt.engine.errors import UserError
 
 
 def walk(n: int, seed: int, start: str = "1990-01-01", drift: float = 0.0003, vol: float = 0.01,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from engine.analysis.bootstrap import bootstrap_mean, overlap_clusters
+from rtybt.engine.analysis.bootstrap import bootstrap_mean, overlap_clusters
 
 
 @pytest.mark.parametrize(

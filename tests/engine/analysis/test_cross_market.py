@@ -6,15 +6,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.analysis.bootstrap import MIN_CLUSTERS, overlap_clusters
-from engine.analysis.cross_market import (
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS, overlap_clusters
+from rtybt.engine.analysis.cross_market import (
     calendar_clusters,
     group_difference,
     pooled_horizon,
     setup_table,
     shared_calendar,
 )
-from engine.analysis.event_study import event_study
+from rtybt.engine.analysis.event_study import event_study
 from tests.engine.analysis.synthetic_markets import correlated_markets
 
 

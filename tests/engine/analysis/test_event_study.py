@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.analysis.event_study import event_study, forward_returns
+from rtybt.engine.analysis.event_study import event_study, forward_returns
 
 
 def flat_with_spikes(n: int, spikes: list[int], spike_len: int = 3) -> pd.Series:

@@ -7,8 +7,8 @@ import itertools
 import pandas as pd
 import pytest
 
-from engine.analysis.final_call import CallFacts, final_call
-from engine.analysis.snapshot import SnapshotSettings, compute_snapshot
+from rtybt.engine.analysis.final_call import CallFacts, final_call
+from rtybt.engine.analysis.snapshot import SnapshotSettings, compute_snapshot
 from tests.conftest import bars_frame
 
 # The rules of engine/analysis/final_call.py written out as a truth table (A: close above the fast MA,

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.analysis.indicators import ema, macd, sma, wilder_rsi
-from engine.data import load_bars
-from engine.feed import make_feed
+from rtybt.engine.analysis.indicators import ema, macd, sma, wilder_rsi
+from rtybt.engine.data import load_bars
+from rtybt.engine.feed import make_feed
 
 
 @pytest.fixture(scope="module")

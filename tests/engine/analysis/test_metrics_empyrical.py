@@ -8,10 +8,10 @@ import empyrical
 import numpy as np
 import pytest
 
-from engine.analysis.metrics import compute_metrics
-from engine.config import load_config
-from engine.data import load_run_bars
-from engine.run import run_backtest
+from rtybt.engine.analysis.metrics import compute_metrics
+from rtybt.engine.config import load_config
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.run import run_backtest
 
 REPO = Path(__file__).resolve().parents[3]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from engine.analysis.overfitting import (
+from rtybt.engine.analysis.overfitting import (
     cscv_pbo,
     deflated_sharpe,
     expected_max_sharpe,

@@ -7,11 +7,11 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from engine.analysis.peers import PeerReturn, compare, ytd_return
-from engine.analysis.snapshot import NO_PEERS, compute_snapshot
-from engine.commands.snapshot import take_snapshot
-from engine.data import load_bars
-from engine.errors import DataError
+from rtybt.engine.analysis.peers import PeerReturn, compare, ytd_return
+from rtybt.engine.analysis.snapshot import NO_PEERS, compute_snapshot
+from rtybt.engine.commands.snapshot import take_snapshot
+from rtybt.engine.data import load_bars
+from rtybt.engine.errors import DataError
 
 
 def frame(closes: dict[str, float]) -> pd.DataFrame:

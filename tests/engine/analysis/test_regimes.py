@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.cross_market import setup_table
-from engine.analysis.regimes import (
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.cross_market import setup_table
+from rtybt.engine.analysis.regimes import (
     UNKNOWN,
     decade_labels,
     label_setups,
@@ -16,7 +16,7 @@ from engine.analysis.regimes import (
     trend_labels,
     vix_labels,
 )
-from engine.data import load_bars
+from rtybt.engine.data import load_bars
 
 
 def test_vix_label_is_the_last_close_on_or_before_the_setup():
@@ -97,7 +97,7 @@ def _row(regime, level, diff, low, high):
 
 
 def test_regime_sentence_counts_a_two_level_split_once_and_names_what_excludes_zero():
-    from engine.analysis.study_verdict import regime_sentence
+    from rtybt.engine.analysis.study_verdict import regime_sentence
 
     rows = [_row("trend", "above 200-day MA", -0.02, -0.04, -0.004), _row("trend", "at or below 200-day MA", 0.02, 0.004, 0.04),
             _row("trend", "no label", None, None, None),

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from engine.analysis.snapshot import compute_snapshot
-from engine.commands.snapshot import take_snapshot
-from engine.data import load_bars
-from engine.errors import DataError, UserError
+from rtybt.engine.analysis.snapshot import compute_snapshot
+from rtybt.engine.commands.snapshot import take_snapshot
+from rtybt.engine.data import load_bars
+from rtybt.engine.errors import DataError, UserError
 
 NOTE_DAY = date(2025, 5, 8)
 

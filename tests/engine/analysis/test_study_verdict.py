@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.analysis.cross_market import Interval, PooledHorizon
-from engine.analysis.event_study import HorizonStats
-from engine.analysis.study_verdict import classify, study_verdict
+from rtybt.engine.analysis.cross_market import Interval, PooledHorizon
+from rtybt.engine.analysis.event_study import HorizonStats
+from rtybt.engine.analysis.study_verdict import classify, study_verdict
 
 EDGE, FLAT, REFUSED = (0.01, (0.002, 0.02)), (0.0, (-0.01, 0.01)), (0.01, (None, None))
 

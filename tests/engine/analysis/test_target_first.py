@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from engine.analysis.target_first import LevelRule, target_first
+from rtybt.engine.analysis.target_first import LevelRule, target_first
 
 
 def frame(closes, highs=None):

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.analysis.event_study import event_study
-from engine.analysis.verdict import (
+from rtybt.engine.analysis.event_study import event_study
+from rtybt.engine.analysis.verdict import (
     DID_NOT,
     MIXED,
     NOT_ENOUGH,

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
-from engine.commands.analogs import run_analogs
+from rtybt.engine.cli import app
+from rtybt.engine.commands.analogs import run_analogs
 
 runner = CliRunner()
 ARGS = ["analogs", "--symbol", "RTY=F", "--date", "2025-05-08"]
@@ -113,7 +113,7 @@ def test_bad_input_is_one_line_and_exit_2(snapshot_dir, tmp_path, args, message)
     argv = [a for k, v in (base | flags).items() for a in (k, v)]
     data = tmp_path / "data"
     shutil.copytree(snapshot_dir, data)
-    proc = subprocess.run([sys.executable, "-m", "engine.cli", "analogs", *argv, "--data-dir", str(data)],
+    proc = subprocess.run([sys.executable, "-m", "rtybt.engine.cli", "analogs", *argv, "--data-dir", str(data)],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr, proc.stderr

@@ -13,8 +13,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from engine.cli import app
-from engine.data import load_bars
+from rtybt.engine.cli import app
+from rtybt.engine.data import load_bars
 from tests.conftest import REPO
 
 runner = CliRunner()
@@ -101,12 +101,12 @@ def test_bad_input_exits_2_with_one_line(args, needle, short_config, tmp_path, s
 
 
 def test_internal_error_exits_1_and_keeps_its_traceback(short_config, monkeypatch):
-    import engine.commands.run
+    import rtybt.engine.commands.run
 
     def bug(*args, **kwargs):
         raise ZeroDivisionError("a bug, not bad input")
 
-    monkeypatch.setattr(engine.commands.run, "execute_run", bug)
+    monkeypatch.setattr(rtybt.engine.commands.run, "execute_run", bug)
     result = invoke(["run", short_config])
     assert result.exit_code == 1 and isinstance(result.exception, ZeroDivisionError)
 
@@ -163,11 +163,11 @@ def test_subprocess_internal_error_exits_1_with_traceback(tmp_path, snapshot_dir
     # A real interpreter running the real entry point, with one engine function broken on purpose.
     script = textwrap.dedent("""
         import sys
-        import engine.commands.run
+        import rtybt.engine.commands.run
         def bug(*args, **kwargs):
             raise ZeroDivisionError("a bug, not bad input")
-        engine.commands.run.execute_run = bug
-        from engine.cli import main
+        rtybt.engine.commands.run.execute_run = bug
+        from rtybt.engine.cli import main
         main(sys.argv[1:])
     """)
     proc = subprocess.run([sys.executable, "-c", script, "run", "whatever.yaml"], capture_output=True, text=True,

@@ -21,7 +21,7 @@ def rtybt(cwd: Path, *args: str, env_data: Path | None = None) -> subprocess.Com
     env = dict(os.environ)
     if env_data is not None:
         env["RTYBT_DATA_DIR"] = str(env_data)
-    return subprocess.run([sys.executable, "-m", "engine.cli", *args], cwd=cwd, env=env,
+    return subprocess.run([sys.executable, "-m", "rtybt.engine.cli", *args], cwd=cwd, env=env,
                           capture_output=True, text=True, timeout=300)
 
 
@@ -56,7 +56,7 @@ def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_ho
 
     from typer.testing import CliRunner
 
-    from engine.cli import app
+    from rtybt.engine.cli import app
 
     monkeypatch.chdir(project)  # in-process from here: the subprocesses above cover the console script
     held = CliRunner().invoke(app, ["regress", "--json"])
@@ -75,7 +75,7 @@ def test_missing_baseline_fails_with_the_command_that_creates_it_then_the_net_ho
 def test_moved_results_print_the_table_and_exit_1(project, monkeypatch):
     from typer.testing import CliRunner
 
-    from engine.cli import app
+    from rtybt.engine.cli import app
 
     monkeypatch.chdir(project)
     if not (project / "tests" / "regression" / "baselines" / "recent.json").is_file():
@@ -94,7 +94,7 @@ def test_moved_results_print_the_table_and_exit_1(project, monkeypatch):
 def test_a_baseline_without_its_config_is_named(project, monkeypatch):
     from typer.testing import CliRunner
 
-    from engine.cli import app
+    from rtybt.engine.cli import app
 
     monkeypatch.chdir(project)
     if not (project / "tests" / "regression" / "baselines" / "recent.json").is_file():

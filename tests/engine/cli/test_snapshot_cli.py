@@ -8,7 +8,7 @@ import sys
 
 from typer.testing import CliRunner
 
-from engine.cli import app
+from rtybt.engine.cli import app
 
 runner = CliRunner()
 ARGS = ["snapshot", "--symbol", "RTY=F", "--date", "2025-05-08"]
@@ -39,7 +39,7 @@ def test_json_is_the_same_reading(snapshot_dir):
 def test_errors_are_one_line_exit_2(snapshot_dir):
     for date_arg, message in (("2030-01-01", "is outside the data"), ("2025-02-30", "is not a date")):
         proc = subprocess.run(
-            [sys.executable, "-m", "engine.cli", "snapshot", "--symbol", "RTY=F", "--date", date_arg,
+            [sys.executable, "-m", "rtybt.engine.cli", "snapshot", "--symbol", "RTY=F", "--date", date_arg,
              "--data-dir", str(snapshot_dir)],
             capture_output=True, text=True, timeout=120,
         )

@@ -13,7 +13,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from engine.cli import app
+from rtybt.engine.cli import app
 from tests.conftest import REPO
 from tests.engine.cli.pty_run import run_with_tty_stderr
 
@@ -110,7 +110,7 @@ def test_sweep_takes_q_after_its_name_and_shows_its_bar_otherwise(short_config):
 
 
 def test_flows_report_their_stages_through_the_callback(short_config):
-    from engine.commands.run import execute_run
+    from rtybt.engine.commands.run import execute_run
 
     seen = []
     execute_run(short_config, on_stage=seen.append)
@@ -118,7 +118,7 @@ def test_flows_report_their_stages_through_the_callback(short_config):
 
 
 def test_regress_reports_each_finished_config(tmp_path):
-    from engine.commands.regress import run_regress
+    from rtybt.engine.commands.regress import run_regress
 
     seen = []
     run_regress([str(REPO / "configs" / "ma_reclaim.yaml")], on_progress=lambda d, t: seen.append((d, t)), jobs=1)

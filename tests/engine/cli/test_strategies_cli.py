@@ -9,12 +9,12 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
-from engine.commands.strategies import strategy_catalog
-from engine.errors import StrategyError
-from engine.report.strategies_text import render_catalog
-from strategies import STRATEGIES
-from strategies.params import Param
+from rtybt.engine.cli import app
+from rtybt.engine.commands.strategies import strategy_catalog
+from rtybt.engine.errors import StrategyError
+from rtybt.engine.report.strategies_text import render_catalog
+from rtybt.strategies import STRATEGIES
+from rtybt.strategies.params import Param
 
 runner = CliRunner()
 
@@ -54,7 +54,7 @@ def test_one_strategy_shows_its_rules():
 def test_unknown_name_suggests_the_closest_and_exits_2():
     with pytest.raises(StrategyError, match=r"unknown strategy 'ma_reclam' \(did you mean 'ma_reclaim'\?\)"):
         strategy_catalog("ma_reclam")
-    proc = subprocess.run([sys.executable, "-m", "engine.cli", "strategies", "ma_reclam"],
+    proc = subprocess.run([sys.executable, "-m", "rtybt.engine.cli", "strategies", "ma_reclam"],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert len(proc.stderr.strip().splitlines()) == 1 and "did you mean 'ma_reclaim'" in proc.stderr

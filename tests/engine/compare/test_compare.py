@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
-from engine.commands.compare import execute_compare
+from rtybt.engine.cli import app
+from rtybt.engine.commands.compare import execute_compare
 
 COMMON = "benchmark: {enabled: true}\noutput: {plots: false, tearsheet: false}\n"
 
@@ -76,7 +76,7 @@ def test_unknown_metric_is_a_one_line_error(configs):
 
 
 def test_the_edge_is_the_runs_own_event_study_at_the_verdict_horizon(configs, first, tmp_path):
-    from engine.commands.run import execute_run
+    from rtybt.engine.commands.run import execute_run
 
     paths, _ = configs
     run = execute_run(paths["fast"], ["output.tearsheet=true"], results_dir=str(tmp_path))

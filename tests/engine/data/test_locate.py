@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import load_config
-from engine.data import load_run_bars
-from engine.data.load import load_bars
-from engine.data.locate import resolve_data_dir
-from engine.errors import DataError
+from rtybt.engine.config import load_config
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.data.load import load_bars
+from rtybt.engine.data.locate import resolve_data_dir
+from rtybt.engine.errors import DataError
 
 
 @pytest.fixture

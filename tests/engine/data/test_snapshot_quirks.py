@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.data.check import check_symbol
+from rtybt.engine.data.check import check_symbol
 
 
 def counts(symbol: str, snapshot_dir) -> dict[str, int]:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-import engine.run
-from engine.commands.regress import run_regress
-from engine.regress.compare import DATA_CHANGED, OK, REGRESSION
-from engine.regress.runner import Job, run_job
-from engine.regress.store import read_baseline
+import rtybt.engine.run
+from rtybt.engine.commands.regress import run_regress
+from rtybt.engine.regress.compare import DATA_CHANGED, OK, REGRESSION
+from rtybt.engine.regress.runner import Job, run_job
+from rtybt.engine.regress.store import read_baseline
 from tests.conftest import REPO
 
 SLICE_START = "2015-01-01"
@@ -70,13 +70,13 @@ def test_strategy_parameter_change_is_caught(made):
 
 def test_one_bar_shift_in_fills_is_caught(made, monkeypatch):
     """An engine bug that fills at the signal bar's close instead of the next open; the config is unchanged."""
-    original = engine.run.configure
+    original = rtybt.engine.run.configure
 
     def shifted(cerebro, broker, sizing):
         original(cerebro, broker, sizing)
         cerebro.broker.set_coc(True)
 
-    monkeypatch.setattr(engine.run, "configure", shifted)
+    monkeypatch.setattr(rtybt.engine.run, "configure", shifted)
     report, verdict = check(made)
     assert report.exit_code == 1 and verdict.status == REGRESSION
     assert verdict.notes == []  # nothing in the config explains it
@@ -134,7 +134,7 @@ def test_changed_data_file_is_refused(made, snapshot_dir, tmp_path, monkeypatch,
 
 def test_pool_gives_the_same_records_as_one_process(made, tmp_path):
     """Workers load their own bars; the records (and so the verdicts) must not depend on where a config ran."""
-    from engine.regress.runner import run_jobs
+    from rtybt.engine.regress.runner import run_jobs
 
     recent = "data.start=2021-01-01"  # shorter than the module's slice: four runs here
     jobs = [Job(made["config"], (recent,)), Job(made["config"], (recent, "strategy.params.hold_bars=2"))]
@@ -146,7 +146,7 @@ def test_pool_gives_the_same_records_as_one_process(made, tmp_path):
 
 def test_pool_workers_see_the_parents_data_dir_and_folder(made, snapshot_dir, tmp_path, monkeypatch):
     """A worker must read the data the parent points at (here a changed copy), whatever it inherited."""
-    from engine.regress.runner import run_jobs
+    from rtybt.engine.regress.runner import run_jobs
 
     data = tmp_path / "data"
     data.mkdir()

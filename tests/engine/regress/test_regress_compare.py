@@ -7,10 +7,10 @@ import copy
 import pandas as pd
 import pytest
 
-from engine.errors import ConfigError
-from engine.regress.compare import DATA_CHANGED, OK, REGRESSION, compare
-from engine.regress.record import TRADE_COLUMNS, decode_year, encode_returns
-from engine.regress.store import Tolerances, dump_baseline, load_tolerances
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.regress.compare import DATA_CHANGED, OK, REGRESSION, compare
+from rtybt.engine.regress.record import TRADE_COLUMNS, decode_year, encode_returns
+from rtybt.engine.regress.store import Tolerances, dump_baseline, load_tolerances
 
 DATES = pd.to_datetime(["2019-12-30", "2019-12-31", "2020-01-02", "2020-01-03", "2020-01-06"])
 RETURNS = pd.Series([0.0, 0.01, -0.02, 0.0, 0.005], index=DATES)

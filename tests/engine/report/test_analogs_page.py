@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from engine.commands.analogs import run_analogs
-from engine.report.analogs_page import SECTIONS
+from rtybt.engine.commands.analogs import run_analogs
+from rtybt.engine.report.analogs_page import SECTIONS
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
 from tests.engine.test_provenance import INPUT_KEYS, MANIFEST_KEYS
 
@@ -87,7 +87,7 @@ def test_forward_returns_are_those_of_the_bars(result, snapshot_dir):
 def test_page_json_and_terminal_show_the_same_numbers(result, page):
     import html
 
-    from engine.report.analogs_text import render_analogs
+    from rtybt.engine.report.analogs_text import render_analogs
 
     text, _ = page
     data = json.loads((result.run_dir / "analogs.json").read_text())

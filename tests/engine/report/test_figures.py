@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
 
-from engine.analysis.bootstrap import MIN_CLUSTERS
-from engine.analysis.event_study import event_study
-from engine.report import figures, note_chart
+from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis.event_study import event_study
+from rtybt.engine.report import figures, note_chart
 
 
 def _path_study(n_setups: int, spacing: int):
@@ -82,7 +82,7 @@ def test_config_levels_are_drawn_and_labelled():
 
 
 def test_zones_are_those_known_on_each_date():
-    from strategies.levels import detect_zones
+    from rtybt.strategies.levels import detect_zones
 
     bars = _bars()
     spans = note_chart.zone_history(bars, 300, 399)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from engine.report import html as h
+from rtybt.engine.report import html as h
 
 
 def test_numbers_by_unit():

@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from engine.analysis.metrics import trade_stats
-from engine.report import tables
+from rtybt.engine.analysis.metrics import trade_stats
+from rtybt.engine.report import tables
 
 
 def daily_returns(n=900, seed=2, scale=0.012):

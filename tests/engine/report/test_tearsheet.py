@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from engine.analysis.verdict import STATUSES
-from engine.commands.report import rerender
-from engine.commands.run import execute_run
-from engine.errors import ResultsError
-from engine.report.tearsheet import SECTIONS
+from rtybt.engine.analysis.verdict import STATUSES
+from rtybt.engine.commands.report import rerender
+from rtybt.engine.commands.run import execute_run
+from rtybt.engine.errors import ResultsError
+from rtybt.engine.report.tearsheet import SECTIONS
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -59,7 +59,7 @@ def page(run) -> tuple[str, Collector]:
 
 
 def test_run_summary_carries_the_tearsheet_verdict(run):
-    from engine.summary import format_summary
+    from rtybt.engine.summary import format_summary
 
     stored = json.loads((run.run_dir / "report.json").read_text(encoding="utf-8"))["verdict"]
     assert stored and run.summary["verdict"] == stored
@@ -160,7 +160,7 @@ def test_report_command_rerenders_byte_identical(run, monkeypatch):
 
 def test_report_command_bad_run_dir_is_one_line_exit_2(tmp_path):
     # Through the real console entry point once; the other bad directories through the function.
-    proc = subprocess.run([sys.executable, "-m", "engine.cli", "report", str(tmp_path / "nope")],
+    proc = subprocess.run([sys.executable, "-m", "rtybt.engine.cli", "report", str(tmp_path / "nope")],
                           capture_output=True, text=True, cwd=REPO)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
+from rtybt.engine.cli import app
 
 STUDY_YAML = """
 data: {symbol: ^RUT, start: 2010-01-01, end: 2016-12-31}

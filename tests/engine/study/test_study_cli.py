@@ -9,8 +9,8 @@ from urllib.parse import unquote
 
 import pytest
 
-from engine.commands.run import execute_run
-from engine.config import load_config
+from rtybt.engine.commands.run import execute_run
+from rtybt.engine.config import load_config
 from tests.engine.study.conftest import invoke
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import load_config
-from engine.data import load_run_bars
-from engine.sweep.grid import expand_grid
+from rtybt.engine.config import load_config
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.sweep.grid import expand_grid
 
 SWEEP_YAML = """
 data: {symbol: ^RUT, start: 2014-01-01, end: 2016-12-31}

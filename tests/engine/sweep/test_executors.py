@@ -7,8 +7,8 @@ import os
 import pandas as pd
 import pytest
 
-from engine.run import run_backtest
-from engine.sweep.executors import (
+from rtybt.engine.run import run_backtest
+from rtybt.engine.sweep.executors import (
     SWEEP_CLUSTER_CONFIG,
     DaskExecutor,
     PoolExecutor,
@@ -16,7 +16,7 @@ from engine.sweep.executors import (
     make_executor,
     start_local_cluster,
 )
-from engine.sweep.runner import run_variants
+from rtybt.engine.sweep.runner import run_variants
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_make_executor_choices():
 
 
 def test_unreachable_cluster_is_a_user_error(small_sweep):
-    from engine.errors import UserError
+    from rtybt.engine.errors import UserError
 
     _, variants, bars = small_sweep
     with pytest.raises(UserError, match=r"--cluster tcp://127.0.0.1:1: cannot connect"):

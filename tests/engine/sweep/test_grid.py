@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.commands.sweep import sweep_settings
-from engine.config import load_config
-from engine.errors import ConfigError
-from engine.sweep.grid import expand_grid, parse_grid_options
+from rtybt.engine.commands.sweep import sweep_settings
+from rtybt.engine.config import load_config
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.sweep.grid import expand_grid, parse_grid_options
 
 BASE = """
 data: {symbol: ^RUT, start: 2015-01-01, end: 2016-12-31}

@@ -12,9 +12,9 @@ import time
 import pandas as pd
 import pytest
 
-from engine.sweep.executors import SerialExecutor
-from engine.sweep.runner import run_variants
-from engine.sweep.store import VariantStore
+from rtybt.engine.sweep.executors import SerialExecutor
+from rtybt.engine.sweep.runner import run_variants
+from rtybt.engine.sweep.store import VariantStore
 
 
 class CountingExecutor(SerialExecutor):
@@ -58,7 +58,7 @@ def test_interrupt_keeps_finished_variants_and_resume_runs_only_the_rest(small_s
 def test_ctrl_c_on_a_real_pool_then_resume(sweep_config_path, tmp_path):
     # A real `rtybt sweep` on two worker processes, interrupted by SIGINT once a variant is stored.
     results = tmp_path / "results"
-    cmd = [sys.executable, "-m", "engine.cli", "-q", "sweep", str(sweep_config_path), "--workers", "2",
+    cmd = [sys.executable, "-m", "rtybt.engine.cli", "-q", "sweep", str(sweep_config_path), "--workers", "2",
            "--grid", "ma_period=10,20,30,40,50,60", "--set", f"output.dir={results}"]
     # As from a terminal: SIGINT at its default (a background CI job may have inherited it ignored).
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -7,7 +7,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
+from rtybt.engine.cli import app
 
 runner = CliRunner()
 
@@ -48,7 +48,7 @@ def test_heatmap_axis_must_be_swept(sweep_config_path):
 
 def test_best_variants_carry_the_event_study_edge_a_single_run_gives(sweep_config_path, tmp_path):
     """The comparison report's edge columns for a swept variant equal what `rtybt run` of that variant writes."""
-    from engine.commands.run import execute_run
+    from rtybt.engine.commands.run import execute_run
 
     out_dir = tmp_path / "sweep"
     result = runner.invoke(app, ["sweep", str(sweep_config_path), "--workers", "1", "--set", f"output.dir={out_dir}"])

@@ -6,12 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.config import load_config
-from engine.config_sections import WalkForwardConfig
-from engine.data import load_run_bars
-from engine.sweep.executors import SerialExecutor
-from engine.sweep.grid import expand_grid
-from engine.sweep.walkforward import make_windows, walk_forward
+from rtybt.engine.config import load_config
+from rtybt.engine.config_sections import WalkForwardConfig
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.sweep.executors import SerialExecutor
+from rtybt.engine.sweep.grid import expand_grid
+from rtybt.engine.sweep.walkforward import make_windows, walk_forward
 
 YAML = """
 data: {symbol: ^RUT, start: 2010-01-01, end: 2012-12-31}
@@ -70,7 +70,7 @@ def test_walkforward_cli_writes_windows_and_oos_equity(tmp_path, snapshot_dir):
 
     from typer.testing import CliRunner
 
-    from engine.cli import app
+    from rtybt.engine.cli import app
 
     path = tmp_path / "wf.yaml"
     path.write_text(YAML + "output: {plots: false}\nwalkforward: {train_bars: 250, test_bars: 250}\n")
@@ -86,7 +86,7 @@ def test_walkforward_cli_writes_windows_and_oos_equity(tmp_path, snapshot_dir):
 
 
 def test_interrupted_walk_forward_resumes_with_only_the_missing_backtests(setup, tmp_path):
-    from engine.sweep.store import VariantStore
+    from rtybt.engine.sweep.store import VariantStore
 
     variants, frame = setup
     windows = make_windows(len(frame), SETTINGS)

@@ -10,12 +10,18 @@ from datetime import date
 
 import pytest
 
-from engine.errors import ConfigError
-from engine.twins import TWINS
-from engine.twins.params import TwinParams, TwinSpecError, checked_spec, decline_reason, twin_params
-from engine.twins.run import run_twin, twin_reason
-from strategies import STRATEGIES
-from strategies.params import Param
+from rtybt.engine.errors import ConfigError
+from rtybt.engine.twins import TWINS
+from rtybt.engine.twins.params import (
+    TwinParams,
+    TwinSpecError,
+    checked_spec,
+    decline_reason,
+    twin_params,
+)
+from rtybt.engine.twins.run import run_twin, twin_reason
+from rtybt.strategies import STRATEGIES
+from rtybt.strategies.params import Param
 from tests.conftest import make_config
 from tests.engine.twins.synthetic import random_bars
 
@@ -56,8 +62,8 @@ CASES = [(name, p.name) for name in sorted(TWINS) for p in STRATEGIES[name].spec
 def test_every_parameter_is_reproduced_or_declined(strategy, param):
     """Set each parameter of the spec away from its default: the twin either runs it and matches Backtrader
     trade for trade, or declines it with a note; a twin that silently ignored it would fail the parity."""
-    from engine.run import run_backtest
-    from engine.twins.parity import result_differences
+    from rtybt.engine.run import run_backtest
+    from rtybt.engine.twins.parity import result_differences
 
     planner = TWINS[strategy]
     spec = {p.name: p for p in STRATEGIES[strategy].spec}

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.config import ValidationPolicy, validate_config
-from engine.data import load_bars
-from engine.run import run_backtest
-from engine.twins import TWINS
-from engine.twins.parity import result_differences
-from engine.twins.run import run_twin
+from rtybt.engine.config import ValidationPolicy, validate_config
+from rtybt.engine.data import load_bars
+from rtybt.engine.run import run_backtest
+from rtybt.engine.twins import TWINS
+from rtybt.engine.twins.parity import result_differences
+from rtybt.engine.twins.run import run_twin
 from tests.conftest import make_config
 from tests.engine.twins.synthetic import random_bars
 

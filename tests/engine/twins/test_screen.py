@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.run import run_backtest
-from engine.twins.bars import BarArrays
-from engine.twins.run import run_twin
-from engine.twins.screen import SCREEN_METRICS, screen
+from rtybt.engine.run import run_backtest
+from rtybt.engine.twins.bars import BarArrays
+from rtybt.engine.twins.run import run_twin
+from rtybt.engine.twins.screen import SCREEN_METRICS, screen
 from tests.conftest import make_config
 from tests.engine.twins.synthetic import random_bars
 

@@ -7,16 +7,16 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from engine.cli import app
-from engine.commands.sweep import overfitting_statistics
-from engine.config import load_config
-from engine.data import load_run_bars
-from engine.sweep.executors import SerialExecutor
-from engine.sweep.grid import expand_grid
-from engine.sweep.runner import run_variants
-from engine.sweep.screen import screened_sweep
-from engine.sweep.summary import format_sweep_summary
-from engine.twins import TWINS, ma_reclaim
+from rtybt.engine.cli import app
+from rtybt.engine.commands.sweep import overfitting_statistics
+from rtybt.engine.config import load_config
+from rtybt.engine.data import load_run_bars
+from rtybt.engine.sweep.executors import SerialExecutor
+from rtybt.engine.sweep.grid import expand_grid
+from rtybt.engine.sweep.runner import run_variants
+from rtybt.engine.sweep.screen import screened_sweep
+from rtybt.engine.sweep.summary import format_sweep_summary
+from rtybt.engine.twins import TWINS, ma_reclaim
 
 YAML = """
 data: {symbol: ^RUT, start: 2014-01-01, end: 2016-12-31}
@@ -121,8 +121,8 @@ def test_a_diverging_twin_discards_the_screen(small, backtrader_outcome, monkeyp
 
 def test_twin_executor_on_window_slices_equals_backtrader(small):
     """Walk-forward windows arrive as tasks over rows lo:hi of the bars: the twin must agree there too."""
-    from engine.twins.executor import TwinExecutor
-    from engine.variants import Task
+    from rtybt.engine.twins.executor import TwinExecutor
+    from rtybt.engine.variants import Task
 
     _, variants, frame = small
     tasks = [Task(v.config, v.config_hash, lo, hi) for v in variants[:2] for lo, hi in ((0, 400), (300, None))]

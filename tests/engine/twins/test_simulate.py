@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.config import validate_config
-from engine.twins.run import NoTwin, run_twin, twin_reason
+from rtybt.engine.config import validate_config
+from rtybt.engine.twins.run import NoTwin, run_twin, twin_reason
 from tests.conftest import FRICTIONLESS_BROKER, bars_frame, fixed_units, make_config
 
 # The table of tests/strategies/test_ma_reclaim.py: SMA(3), hold_bars=2 -> signal on bar 5, exit signal bar 7.

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.commands.analogs import run_analogs
-from engine.commands.compare import execute_compare
-from engine.commands.run import execute_run
-from engine.commands.study import execute_study
+from rtybt.engine.commands.analogs import run_analogs
+from rtybt.engine.commands.compare import execute_compare
+from rtybt.engine.commands.run import execute_run
+from rtybt.engine.commands.study import execute_study
 from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
 
 REPO = Path(__file__).resolve().parents[4]
@@ -30,7 +30,7 @@ def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
     markets and an analogs answer."""
     from typer.testing import CliRunner
 
-    from engine.cli import app
+    from rtybt.engine.cli import app
 
     out = tmp_path_factory.mktemp("pages")
     data = str(snapshot_dir)
