@@ -31,7 +31,7 @@ def bare_backtrader(config, frame):
     """The same strategy, costs and sizer through stock Backtrader: PandasData + stock analyzers."""
     import backtrader as bt
 
-    from rtybt.engine.broker import configure
+    from rtybt.engine.run.broker import configure
     from rtybt.strategies import get_strategy
 
     cerebro = bt.Cerebro()

@@ -10,8 +10,8 @@ from typing import Annotated
 import typer
 
 from rtybt.engine.cli_shared import add_everywhere, verbosity_options
-from rtybt.engine.exit_codes import ExitCodeGroup
-from rtybt.engine.json_text import json_text
+from rtybt.engine.core.exit_codes import ExitCodeGroup
+from rtybt.engine.core.json_text import json_text
 
 
 class RtybtGroup(ExitCodeGroup):
@@ -61,7 +61,7 @@ def echo(text: str = "", level: int = 1) -> None:
 
 def status(description: str, json_out: bool = False):
     """The status line or progress bar on stderr: on a terminal only, never with -q or --json."""
-    from rtybt.engine.progress import progress_bar
+    from rtybt.engine.core.progress import progress_bar
 
     return progress_bar(description, enabled=_state["verbosity"] > 0 and not json_out)
 
@@ -85,7 +85,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
-    from rtybt.engine.summary import format_summary
+    from rtybt.engine.report.summary import format_summary
 
     if _state["verbosity"] >= 2:
         echo(outcome.bars.report.to_text(), 2)
@@ -195,7 +195,7 @@ def regress(
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
     from rtybt.engine.commands.regress import execute_regress
-    from rtybt.engine.errors import UserError
+    from rtybt.engine.core.errors import UserError
     from rtybt.engine.regress.render import format_table, refusal_message, to_json
 
     with status("regress: configs", json_out) as shown:

@@ -26,20 +26,16 @@ PACKAGES = ("engine", "strategies")
 # statistics) that the run, the twins, the sweep and the report all call.
 STAGES: list[tuple[str, tuple[str, ...]]] = [
     ("strategies", ("strategies",)),
-    ("foundation", ("engine", "engine.errors", "engine.exit_codes", "engine.safe_yaml", "engine.atomic",
-                    "engine.pool", "engine.numbers", "engine.progress", "engine.section", "engine.symbols",
-                    "engine.json_text")),
-    ("config", ("engine.config", "engine.config_sections", "engine.contracts")),
+    ("foundation", ("engine", "engine.core")),
+    ("config", ("engine.config",)),
     ("data", ("engine.data",)),
     ("analysis", ("engine.analysis",)),
-    ("run", ("engine.feed", "engine.broker", "engine.trades", "engine.run", "engine.variants", "engine.preflight",
-             "engine.ledger", "engine.lookahead")),
+    ("run", ("engine.run",)),
     ("twins", ("engine.twins",)),
     ("sweep", ("engine.sweep",)),
     # The parts a command assembles besides the report: the comparison's and the study's terminal summaries, the
     # study's market runs and files, the regression's job pool, baselines and verdicts.
-    ("report", ("engine.report", "engine.results", "engine.summary", "engine.provenance", "engine.compare",
-                "engine.study", "engine.regress")),
+    ("report", ("engine.report", "engine.results", "engine.compare", "engine.study", "engine.regress")),
     ("commands", ("engine.commands",)),
     ("api", ("engine.api",)),
     ("cli", ("engine.cli", "engine.cli_shared")),
@@ -260,7 +256,7 @@ def _plant(root: Path, relative: str, code: str) -> None:
 
 
 PLANTS = {
-    "upward import": ("engine/config.py", "from engine.sweep.runner import rank_by",
+    "upward import": ("engine/config/__init__.py", "from engine.sweep.runner import rank_by",
                       "engine.config (config) imports engine.sweep.runner (sweep): a later stage"),
     "lazy upward import": ("engine/data/load.py", "def _late():\n    from engine.report import html",
                            "engine.data.load (data) imports engine.report.html (report): a later stage"),
@@ -272,10 +268,10 @@ PLANTS = {
                                   "analysis imports strategies.levels, which loads Backtrader"),
     "analysis imports backtrader": ("engine/analysis/bootstrap.py", "import backtrader",
                                     "analysis imports backtrader, which loads Backtrader"),
-    "strategies import the engine": ("strategies/signals.py", "from engine.errors import ConfigError",
-                                     "strategies import the engine (engine.errors)"),
+    "strategies import the engine": ("strategies/signals.py", "from engine.core.errors import ConfigError",
+                                     "strategies import the engine (engine.core.errors)"),
     # Units of one stage may import each other's, never both ways: engine.regress already imports engine.results.
-    "cycle between folders": ("engine/results.py", "def _late():\n    from engine.regress import render",
+    "cycle between folders": ("engine/results/__init__.py", "def _late():\n    from engine.regress import render",
                               "import cycle between folders: engine.regress <-> engine.results"),
     "report imports a command": ("engine/report/tearsheet.py", "def _late():\n    from engine.commands import run",
                                  "engine.report.tearsheet (report) imports engine.commands.run (commands): a later stage"),

@@ -240,7 +240,7 @@ def find_analogs(history: pd.DataFrame, query_close: pd.Series, s: AnalogSetting
     """
     from rtybt.engine.analysis.event_study import event_study
     from rtybt.engine.analysis.target_first import target_first
-    from rtybt.engine.errors import DataError, UserError
+    from rtybt.engine.core.errors import DataError, UserError
 
     s = s or AnalogSettings()
     on = query_close.index[-1]

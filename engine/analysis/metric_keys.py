@@ -6,7 +6,7 @@ with `metric_keys`, so a misspelt or retired key fails where it is written, not 
 
 from __future__ import annotations
 
-# key -> (label, format kind of engine.numbers), in the order engine.analysis.metrics.compute_metrics builds them.
+# key -> (label, format kind of engine.core.numbers), in the order engine.analysis.metrics.compute_metrics builds them.
 METRICS: dict[str, tuple[str, str]] = {
     "bars": ("bars", "int"),
     "starting_cash": ("starting cash", "usd"),
@@ -28,7 +28,7 @@ METRICS: dict[str, tuple[str, str]] = {
     "best_trade_return": ("best trade", "pct"),
     "worst_trade_return": ("worst trade", "pct"),
     "orders_refused": ("orders refused", "int"),  # added by the run (and the twins) after compute_metrics
-    "signals_not_ordered": ("signals not ordered", "int"),  # added by the run (engine/run.py)
+    "signals_not_ordered": ("signals not ordered", "int"),  # added by the run (engine/run/__init__.py)
 }
 
 

@@ -24,7 +24,7 @@ from rtybt.engine.analysis import checklists, peers
 from rtybt.engine.analysis.final_call import Call, CallFacts, final_call
 from rtybt.engine.analysis.indicators import macd, sma, wilder_rsi
 from rtybt.engine.analysis.price_range import price_range
-from rtybt.engine.errors import DataError
+from rtybt.engine.core.errors import DataError
 from rtybt.strategies import zones as zones_core
 
 

@@ -2,7 +2,7 @@
 
 Each function calls the same command as the CLI (engine.commands.run, compare, sweep, walkforward, snapshot,
 study, analogs, strategies) and writes the same files.
-Bad input raises engine.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
+Bad input raises engine.core.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
 one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
 the CLI's status line or progress bar (on stderr).
 """
@@ -27,7 +27,7 @@ from rtybt.engine.api.results import (
     SweepResult,
     WalkForwardResult,
 )
-from rtybt.engine.errors import ConfigError, DataError, ResultsError, StrategyError, UserError
+from rtybt.engine.core.errors import ConfigError, DataError, ResultsError, StrategyError, UserError
 
 ConfigLike = str | Path | Mapping[str, Any]
 Overrides = Mapping[str, Any] | Sequence[str] | None
@@ -77,8 +77,8 @@ def _grid(grid: Mapping[str, Sequence[Any]] | Sequence[str] | None) -> list[str]
 
 @contextmanager
 def _progress(description: str, enabled: bool) -> Iterator:
-    """The CLI's status line and progress bar (engine.progress.Status), shown only when asked for."""
-    from rtybt.engine.progress import Status
+    """The CLI's status line and progress bar (engine.core.progress.Status), shown only when asked for."""
+    from rtybt.engine.core.progress import Status
 
     status = Status(description, enabled)
     # Asked for explicitly: shown even where stderr is no terminal (a notebook renders rich's bar itself).

@@ -34,9 +34,9 @@ _EDGE_KINDS = {"edge": "pct", "edge_ci_low": "pct", "edge_ci_high": "pct"}
 
 
 def _frame_html(frame: pd.DataFrame, index_label: str = "") -> str:
-    """A table whose metric columns read as the terminal prints them (engine.numbers, metric_keys' kinds)."""
+    """A table whose metric columns read as the terminal prints them (engine.core.numbers, metric_keys' kinds)."""
     from rtybt.engine.analysis.metric_keys import METRICS
-    from rtybt.engine.numbers import fmt
+    from rtybt.engine.core.numbers import fmt
     from rtybt.engine.report.html import frame_table
 
     shown = frame.copy()
@@ -100,8 +100,8 @@ class BacktestResult:
     @property
     def headline(self) -> pd.DataFrame:
         """The CLI's summary table: one row per metric, strategy (and buy & hold) formatted the same way."""
-        from rtybt.engine.numbers import fmt
-        from rtybt.engine.summary import ROWS
+        from rtybt.engine.core.numbers import fmt
+        from rtybt.engine.report.summary import ROWS
 
         columns = {"strategy": [fmt(self.metrics.get(key), kind) for _, key, kind in ROWS]}
         if self.benchmark_metrics is not None:
@@ -215,7 +215,7 @@ class SweepResult:
     def plot_heatmap(self, x: str, y: str):
         """The metric over two swept parameters (the best over the others) as a matplotlib Figure, as
         `--heatmap X,Y` draws it (nothing written)."""
-        from rtybt.engine.errors import ConfigError
+        from rtybt.engine.core.errors import ConfigError
         from rtybt.engine.report.heatmap import heatmap_figure
 
         for axis in (x, y):
@@ -374,7 +374,7 @@ class AnalogsResult:
                 f"run_dir={str(self.run_dir) if self.run_dir else None!r}>")
 
     def _repr_html_(self) -> str:
-        from rtybt.engine.numbers import fmt
+        from rtybt.engine.core.numbers import fmt
         from rtybt.engine.report.html import esc, frame_table
 
         table = self.analogs.set_index("rank")

@@ -16,9 +16,9 @@ from rtybt.engine.analysis.analogs import AnalogAnswer, AnalogSettings, find_ana
 from rtybt.engine.analysis.analogs_score import MethodScore, score, walk_forward
 from rtybt.engine.analysis.snapshot import Snapshot, locate_bar
 from rtybt.engine.commands.snapshot import data_provenance, take_snapshot
+from rtybt.engine.core.errors import UserError
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data import Bars, load_bars, resolve_data_dir
-from rtybt.engine.errors import UserError
-from rtybt.engine.progress import Stage, announce
 
 DEFAULT_HISTORY = "^RUT"
 CACHE_DIR = ".cache"  # under results/analogs/: walk-forward rows per data checksum and parameters
@@ -79,7 +79,7 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
     keeps only the rows whose outcome was known before that date: the same rows a run on bars cut at the
     date would give.
     """
-    from rtybt.engine.atomic import write_text_atomic
+    from rtybt.engine.core.atomic import write_text_atomic
 
     path = None
     if cache_root is not None:
@@ -135,8 +135,8 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None)
     if not write or results_dir is None:
         return result
-    from rtybt.engine.provenance import parameters_record
     from rtybt.engine.report.analogs_page import write_result
+    from rtybt.engine.results.provenance import parameters_record
 
     parameters = {"symbol": symbol, "date": str(answer.bar_date), "history": history, **asdict(s)}
     inputs = [parameters_record("analogs", parameters, [("traded", bars), ("history", hist)])]

@@ -1,4 +1,4 @@
-"""Commands stage: `rtybt check-strategy`: the no-look-ahead harness (engine/lookahead.py) on every strategy of a
+"""Commands stage: `rtybt check-strategy`: the no-look-ahead harness (engine/run/lookahead.py) on every strategy of a
 user's file."""
 
 from __future__ import annotations
@@ -39,9 +39,10 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
     from pathlib import Path
 
     from rtybt.engine.config import validate_config
+    from rtybt.engine.core.errors import ConfigError
+    from rtybt.engine.core.progress import announce
     from rtybt.engine.data import load_bars, resolve_data_dir
-    from rtybt.engine.errors import ConfigError
-    from rtybt.engine.lookahead import (
+    from rtybt.engine.run.lookahead import (
         CUTS,
         RUT_WINDOW,
         SYNTHETIC_SEED,
@@ -49,7 +50,6 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
         lookahead_differences,
         synthetic_bars,
     )
-    from rtybt.engine.progress import announce
     from rtybt.strategies.files import StrategyFileError, strategies_in_file
 
     file = str(Path(path).expanduser().resolve())

@@ -14,8 +14,8 @@ import pandas as pd
 
 from rtybt.engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
 from rtybt.engine.config import RunConfig, load_config
-from rtybt.engine.errors import ConfigError, ResultsError
-from rtybt.engine.progress import Stage, announce, stage_of
+from rtybt.engine.core.errors import ConfigError, ResultsError
+from rtybt.engine.core.progress import Stage, announce, stage_of
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 
 
@@ -30,7 +30,7 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_s
     """The newest run under results/<name>/ whose manifest has this config hash and data checksum (and, when
     given, this strategy source: an edited strategy file is run again); its files are verified against the
     manifest (a changed or truncated one is refused, never read)."""
-    from rtybt.engine.provenance import read_manifest, traded_data, verify_files
+    from rtybt.engine.results.provenance import read_manifest, traded_data, verify_files
 
     if not parent.is_dir():
         return None
@@ -73,9 +73,9 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
                     command_line: list[str] | None = None, on_stage: Stage | None = None) -> CompareRun:
     """`on_stage(text)` is told which config of N is at which step, for a status line."""
     from rtybt.engine.commands.run import execute_run
-    from rtybt.engine.config_sections import RANKABLE
+    from rtybt.engine.config.sections import RANKABLE
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.provenance import input_record, strategy_source_sha, write_manifest
+    from rtybt.engine.results.provenance import input_record, strategy_source_sha, write_manifest
 
     if metric not in RANKABLE:
         raise ConfigError(f"--metric {metric!r}: unknown metric; known: {', '.join(RANKABLE)}")

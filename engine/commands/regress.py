@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtybt.engine.errors import ConfigError
-from rtybt.engine.progress import Progress
+from rtybt.engine.core.errors import ConfigError
+from rtybt.engine.core.progress import Progress
 from rtybt.engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
@@ -131,7 +131,7 @@ def run_regress(
     if not configs and baselines_dir.is_dir():
         stems = {Path(p).stem for p in paths}
         orphans = [str(b) for b in sorted(baselines_dir.glob("*.json")) if b.stem not in stems]
-    from rtybt.engine.provenance import input_record
+    from rtybt.engine.results.provenance import input_record
 
     inputs = [provenance.get(p) or input_record(p, loaded[p]) for p in paths]
     return RegressReport([verdicts[p] for p in paths], time.perf_counter() - started, workers, update,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rtybt.engine.atomic import write_files_atomic, write_text_atomic
-from rtybt.engine.errors import ResultsError
-from rtybt.engine.progress import Stage, announce
+from rtybt.engine.core.atomic import write_files_atomic, write_text_atomic
+from rtybt.engine.core.errors import ResultsError
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.report.inputs import from_run_dir
 from rtybt.engine.report.tearsheet import build_report
 
@@ -36,7 +36,7 @@ def _record_rendered(run_dir: Path, files: dict[str, bytes]) -> None:
     import hashlib
     import json
 
-    from rtybt.engine.provenance import MANIFEST, read_manifest
+    from rtybt.engine.results.provenance import MANIFEST, read_manifest
 
     manifest = read_manifest(run_dir)
     hashes = {name: hashlib.sha256(payload).hexdigest() for name, payload in files.items()}

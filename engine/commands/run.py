@@ -12,13 +12,13 @@ from rtybt.engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
 from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
 from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.core.errors import ResultsError
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data import Bars, load_run_bars
-from rtybt.engine.errors import ResultsError
-from rtybt.engine.preflight import check_levels_in_price_range, check_params_fit_bars
-from rtybt.engine.progress import Stage, announce
-from rtybt.engine.provenance import input_record, write_manifest
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.results.provenance import input_record, write_manifest
 from rtybt.engine.run import RunResult, run_backtest
+from rtybt.engine.run.preflight import check_levels_in_price_range, check_params_fit_bars
 
 
 @dataclass

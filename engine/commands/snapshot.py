@@ -6,9 +6,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from rtybt.engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
+from rtybt.engine.core.errors import DataError, UserError
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data import Bars, load_bars, resolve_data_dir
-from rtybt.engine.errors import DataError, UserError
-from rtybt.engine.progress import Stage, announce
 
 
 def parse_date(text: str | date | None) -> date | None:

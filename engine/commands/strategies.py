@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 from dataclasses import dataclass
 
-from rtybt.engine.errors import StrategyError, did_you_mean
+from rtybt.engine.core.errors import StrategyError, did_you_mean
 
 
 def _range(param) -> str:

@@ -11,12 +11,12 @@ from pydantic import ValidationError
 
 from rtybt.engine.analysis.study import RegimeSpec, StudyAnalysis, analyse_study
 from rtybt.engine.config import RunConfig, load_config
-from rtybt.engine.config_sections import StudyConfig
+from rtybt.engine.config.sections import StudyConfig
+from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.data import Bars, load_bars, resolve_data_dir
 from rtybt.engine.data.locate import symbol_file
-from rtybt.engine.errors import ConfigError
-from rtybt.engine.preflight import check_params_fit_bars
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
+from rtybt.engine.run.preflight import check_params_fit_bars
 from rtybt.engine.study.runs import MarketRun, Progress, buy_hold_config, run_markets, symbol_config
 from rtybt.engine.sweep.executors import Executor, SerialExecutor
 
@@ -93,7 +93,7 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
                   command_line: list[str] | None = None) -> StudyRun:
     """Run the config's strategy with the same rules on every symbol, study its setups per market, pooled
     and by regime, and write results/<name>-study/<run id>/. One call, no printing."""
-    from rtybt.engine.provenance import (
+    from rtybt.engine.results.provenance import (
         data_record,
         input_record,
         strategy_source_sha,

@@ -12,9 +12,9 @@ from pydantic import ValidationError
 
 from rtybt.engine.analysis.metric_keys import metric_keys
 from rtybt.engine.config import RunConfig, load_config
-from rtybt.engine.config_sections import SweepConfig
-from rtybt.engine.errors import ConfigError
-from rtybt.engine.progress import Stage, announce
+from rtybt.engine.config.sections import SweepConfig
+from rtybt.engine.core.errors import ConfigError
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 from rtybt.engine.sweep.executors import Executor, SerialExecutor
 from rtybt.engine.sweep.grid import Variant, expand_grid, parse_grid_options
@@ -49,7 +49,7 @@ def sweep_settings(config: RunConfig, grid_options: list[str], metric: str | Non
 
 def check_variant_levels(variants: list[Variant], frame, source: str) -> None:
     """As `rtybt run` does: an absolute level no bar comes near is refused, not run to zero trades."""
-    from rtybt.engine.preflight import check_levels_in_price_range
+    from rtybt.engine.run.preflight import check_levels_in_price_range
     from rtybt.engine.sweep.runner import variant_source
 
     for v in variants:
@@ -85,7 +85,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
                   command_line: list[str] | None = None, screen: bool = False, confirm_top: int = 5,
                   on_stage: Stage | None = None) -> SweepRun:
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.provenance import input_record, write_manifest
+    from rtybt.engine.results.provenance import input_record, write_manifest
     from rtybt.engine.run import run_backtest
 
     started = datetime.now(UTC)

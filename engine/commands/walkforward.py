@@ -10,8 +10,8 @@ from pathlib import Path
 
 from rtybt.engine.commands.sweep import check_variant_levels, sweep_settings
 from rtybt.engine.config import RunConfig, load_config
-from rtybt.engine.config_sections import WalkForwardConfig
-from rtybt.engine.progress import Stage, announce
+from rtybt.engine.config.sections import WalkForwardConfig
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 from rtybt.engine.sweep.executors import Executor, SerialExecutor
 from rtybt.engine.sweep.grid import expand_grid
@@ -36,7 +36,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
                         on_progress: Progress | None = None, on_stage: Stage | None = None) -> WalkForwardRun:
     from rtybt.engine.analysis.metrics import sharpe
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.provenance import input_record, write_manifest
+    from rtybt.engine.results.provenance import input_record, write_manifest
 
     started = datetime.now(UTC)
     source = str(config_path)

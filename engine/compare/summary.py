@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rtybt.engine.analysis.comparison import EDGE_NOTE
-from rtybt.engine.numbers import fmt_column, text_table
+from rtybt.engine.core.numbers import fmt_column, text_table
 
 # (summary key, header, kind): the main metrics of the HTML table; the rest are in comparison.csv.
 TERMINAL_COLUMNS = [("cagr", "CAGR", "pct"), ("sharpe", "Sharpe", "num"), ("max_drawdown", "max DD", "pct"),

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from rtybt.engine.config import ValidationPolicy
+from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data.load import Bars, load_bars
 from rtybt.engine.data.locate import resolve_data_dir
 from rtybt.engine.data.validate import ValidationReport
-from rtybt.engine.progress import Stage, announce
 
 REPORT_ONLY = ValidationPolicy(
     duplicates="drop", unsorted="sort", nan="drop", non_positive="drop", ohlc="warn", zero_volume="warn",

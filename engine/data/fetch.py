@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from rtybt.engine.atomic import write_text_atomic
+from rtybt.engine.core.atomic import write_text_atomic
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.data.locate import ENV_OFFLINE, offline, symbol_file
-from rtybt.engine.errors import DataError
 
 COLUMNS = ["Close", "High", "Low", "Open", "Volume"]
 

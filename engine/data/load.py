@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.data.locate import offline, resolve_data_dir, symbol_file
 from rtybt.engine.data.validate import (
     ValidationReport,
@@ -21,7 +22,6 @@ from rtybt.engine.data.validate import (
     check_plausible,
     find_problems,
 )
-from rtybt.engine.errors import DataError
 
 REQUIRED = ["date", "open", "high", "low", "close", "volume"]
 DATE_ALIASES = ("date", "datetime", "timestamp")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rtybt.engine.symbols import symbol_problem
+from rtybt.engine.core.symbols import symbol_problem
 
 ENV_DATA_DIR = "RTYBT_DATA_DIR"
 ENV_OFFLINE = "RTYBT_OFFLINE"

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.errors import DataError
+from rtybt.engine.core.errors import DataError
 
 PRICES = ["open", "high", "low", "close"]
 # Relative slack of the OHLC check: far above float64 rounding of adjusted prices (~1e-16),

@@ -6,11 +6,11 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtybt.engine.numbers import fmt
-from rtybt.engine.provenance import write_manifest
+from rtybt.engine.core.numbers import fmt
 from rtybt.engine.regress.compare import DATA_CHANGED, ERROR, Moved
 from rtybt.engine.regress.runner import RegressReport
 from rtybt.engine.results import RunWriter, new_run_id
+from rtybt.engine.results.provenance import write_manifest
 
 COLUMNS = ("config", "status", "what moved", "baseline", "now", "diff", "tolerance", "first divergence")
 

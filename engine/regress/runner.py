@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtybt.engine.errors import ConfigError, UserError
-from rtybt.engine.pool import as_finished, ignore_ctrl_c, make_pool
-from rtybt.engine.progress import Progress
+from rtybt.engine.core.errors import ConfigError, UserError
+from rtybt.engine.core.pool import as_finished, ignore_ctrl_c, make_pool
+from rtybt.engine.core.progress import Progress
 from rtybt.engine.regress.compare import (
     DATA_CHANGED,
     ERROR,
@@ -41,7 +41,7 @@ class Outcome:
     seconds: float
     error: str | None = None
     data_changed: list[str] = field(default_factory=list)
-    provenance: dict | None = None  # engine.provenance.input_record of the run, when it ran
+    provenance: dict | None = None  # engine.results.provenance.input_record of the run, when it ran
 
 
 @dataclass
@@ -53,7 +53,7 @@ class RegressReport:
     baselines_dir: str
     written: list[str] = field(default_factory=list)
     orphans: list[str] = field(default_factory=list)  # baselines whose config is not among those checked
-    inputs: list[dict] = field(default_factory=list)  # one provenance record per config (engine/provenance.py)
+    inputs: list[dict] = field(default_factory=list)  # one provenance record per config (engine/results/provenance.py)
     started: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -77,8 +77,8 @@ def run_job(job: Job) -> Outcome:
     """One config, start to finish, in whichever process runs it; input problems come back as text."""
     from rtybt.engine.config import load_config
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.provenance import input_record, library_versions
     from rtybt.engine.regress.record import make_record
+    from rtybt.engine.results.provenance import input_record, library_versions
     from rtybt.engine.run import run_backtest
 
     started = time.perf_counter()
@@ -161,7 +161,7 @@ def _in_parent_context(task: tuple[Job, dict, str]) -> Outcome:
 def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None) -> list[Outcome]:
     """In order of `jobs`; a pool of `workers` processes, each loading its own config's bars.
 
-    Workers come from rtybt.engine.pool's forkserver with the engine preloaded, so they start fast; the
+    Workers come from rtybt.engine.core.pool's forkserver with the engine preloaded, so they start fast; the
     parent's environment and folder go with each job.
     """
     def tick(done: int) -> None:
@@ -177,7 +177,7 @@ def run_jobs(jobs: list[Job], workers: int, on_progress: Progress | None = None)
         return outcomes
     env = {key: os.environ.get(key) for key in ENV_KEYS}
     tasks = [(job, env, os.getcwd()) for job in jobs]
-    pool = make_pool(workers, ignore_ctrl_c, preload=["rtybt.engine.run", "rtybt.engine.data", "rtybt.engine.provenance",
+    pool = make_pool(workers, ignore_ctrl_c, preload=["rtybt.engine.run", "rtybt.engine.data", "rtybt.engine.results.provenance",
                                                          "rtybt.engine.regress.record"])
     outcomes: dict[int, Outcome] = {}
     # as_finished stops the workers at once on Ctrl-C, SIGTERM or an error, not after every queued config.

@@ -9,8 +9,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from rtybt.engine.atomic import write_text_atomic
-from rtybt.engine.errors import ConfigError, ResultsError, did_you_mean
+from rtybt.engine.core.atomic import write_text_atomic
+from rtybt.engine.core.errors import ConfigError, ResultsError, did_you_mean
+from rtybt.engine.core.safe_yaml import safe_load_unique
 from rtybt.engine.regress.record import (
     BENCHMARK_KEYS,
     EXACT_METRICS,
@@ -18,7 +19,6 @@ from rtybt.engine.regress.record import (
     METRIC_KEYS,
     TRADE_COLUMNS,
 )
-from rtybt.engine.safe_yaml import safe_load_unique
 
 BASELINES_DIR = Path("tests/regression/baselines")
 TOLERANCES_FILE = Path("tests/regression/tolerances.yaml")

@@ -253,8 +253,8 @@ def write_result(result, results_root: Path, started: datetime, command_line: li
     """results/analogs/<symbol>-<date>-<run id>/: staged, then renamed in one step (engine.results)."""
     from dataclasses import replace
 
-    from rtybt.engine.provenance import write_manifest
     from rtybt.engine.results import RunWriter, new_run_id
+    from rtybt.engine.results.provenance import write_manifest
 
     settings = json.dumps(asdict(result.answer.settings), sort_keys=True)
     key = hashlib.sha256(f"{settings}|{result.data['symbol']['sha256']}|{result.data['history']['sha256']}".encode())

@@ -11,8 +11,8 @@ import pandas as pd
 import yaml
 
 from rtybt.engine.config import RunConfig, validate_config
-from rtybt.engine.errors import DataError, ResultsError
-from rtybt.engine.safe_yaml import safe_load_unique
+from rtybt.engine.core.errors import DataError, ResultsError
+from rtybt.engine.core.safe_yaml import safe_load_unique
 
 STORED = ("config.yaml", "manifest.json", "metrics.json", "returns.csv", "trades.csv", "transactions.csv",
           "positions.csv", "setups.csv")
@@ -33,7 +33,7 @@ class ReportInputs:
     transactions: pd.DataFrame
     setups: list[date]
     warnings: list[str] = field(default_factory=list)  # the run's own (refused orders, signals not ordered)
-    contract: dict | None = None  # a future's contract terms (engine/contracts.py)
+    contract: dict | None = None  # a future's contract terms (engine/config/contracts.py)
 
 
 def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
@@ -102,7 +102,7 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     missing = [name for name in STORED if not (run_dir / name).is_file()]
     if missing:
         raise ResultsError(f"{run_dir}: not a complete run directory (missing {', '.join(missing)})")
-    from rtybt.engine.provenance import read_manifest, traded_data, verify_files
+    from rtybt.engine.results.provenance import read_manifest, traded_data, verify_files
 
     manifest = read_manifest(run_dir)
     # Every file the run wrote is checked, but the report's own files, which are about to be rendered again.

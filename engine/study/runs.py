@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from rtybt.engine.config import RunConfig
+from rtybt.engine.run.variants import Task
 from rtybt.engine.sweep.executors import Executor
 from rtybt.engine.sweep.store import VariantStore
-from rtybt.engine.variants import Task
 
 Progress = Callable[[int, int], None]
 # A study's stored runs carry their setups; the suffix keeps them apart from a sweep's entry of the same config.

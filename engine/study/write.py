@@ -7,7 +7,7 @@ import pandas as pd
 from rtybt.engine.analysis.event_study import _clean
 from rtybt.engine.analysis.study import StudyAnalysis
 from rtybt.engine.config import RunConfig
-from rtybt.engine.config_sections import StudyConfig
+from rtybt.engine.config.sections import StudyConfig
 from rtybt.engine.data import Bars
 from rtybt.engine.results import RunWriter
 from rtybt.engine.study.runs import MarketRun

@@ -10,8 +10,8 @@ import os
 from collections.abc import Iterator
 from typing import Protocol
 
-from rtybt.engine.errors import UserError
-from rtybt.engine.variants import Frames, Task, VariantResult, evaluate
+from rtybt.engine.core.errors import UserError
+from rtybt.engine.run.variants import Frames, Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
@@ -40,8 +40,8 @@ class PoolExecutor:
         self.name = f"pool ({self.workers} worker{'s' if self.workers > 1 else ''})"
 
     def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
-        from rtybt.engine.pool import as_finished, make_pool
-        from rtybt.engine.variants import evaluate_in_worker, init_worker
+        from rtybt.engine.core.pool import as_finished, make_pool
+        from rtybt.engine.run.variants import evaluate_in_worker, init_worker
 
         if not tasks:
             return

@@ -9,8 +9,8 @@ from typing import Any
 import yaml
 
 from rtybt.engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
-from rtybt.engine.errors import ConfigError, did_you_mean
-from rtybt.engine.safe_yaml import safe_load_unique
+from rtybt.engine.core.errors import ConfigError, did_you_mean
+from rtybt.engine.core.safe_yaml import safe_load_unique
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,12 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.metric_keys import metric_keys
-from rtybt.engine.config_sections import RANKABLE
-from rtybt.engine.progress import Progress
+from rtybt.engine.config.sections import RANKABLE
+from rtybt.engine.core.progress import Progress
+from rtybt.engine.run.variants import Task, VariantResult
 from rtybt.engine.sweep.executors import Executor
 from rtybt.engine.sweep.grid import Variant
 from rtybt.engine.sweep.store import VariantStore
-from rtybt.engine.variants import Task, VariantResult
 
 TABLE_METRICS = metric_keys("cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate",
                             "profit_factor", "total_return", "avg_trade_return", "annual_volatility", "final_equity")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from rtybt.engine.atomic import write_text_atomic
-from rtybt.engine.errors import ResultsError
+from rtybt.engine.core.atomic import write_text_atomic
+from rtybt.engine.core.errors import ResultsError
 
 STORE_DIR = ".variants"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtybt.engine.numbers import column_decimals, fmt, fmt_column, text_table
+from rtybt.engine.core.numbers import column_decimals, fmt, fmt_column, text_table
 
 
 def format_sweep_summary(summary: dict) -> list[str]:

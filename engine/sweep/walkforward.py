@@ -8,12 +8,12 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.metrics import sharpe
-from rtybt.engine.config_sections import WalkForwardConfig
+from rtybt.engine.config.sections import WalkForwardConfig
+from rtybt.engine.run.variants import Task
 from rtybt.engine.sweep.executors import Executor
 from rtybt.engine.sweep.grid import Variant
 from rtybt.engine.sweep.runner import Progress, rank_by, run_tasks, task_key, variant_source
 from rtybt.engine.sweep.store import VariantStore
-from rtybt.engine.variants import Task
 
 
 @dataclass
@@ -49,7 +49,7 @@ def walk_forward(variants: list[Variant], frame: pd.DataFrame, executor: Executo
     stored as it finishes, keyed by config hash and row window, so `resume` redoes only what is missing."""
     windows = make_windows(len(frame), settings)
     if not windows:
-        from rtybt.engine.errors import ConfigError
+        from rtybt.engine.core.errors import ConfigError
 
         where = f"{source}: " if source else ""
         raise ConfigError(f"{where}walkforward.train_bars + walkforward.test_bars: {len(frame)} bars are fewer "

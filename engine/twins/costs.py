@@ -1,4 +1,4 @@
-"""Twins stage: the broker's cost, fill and sizing model (engine/broker.py) as plain arithmetic.
+"""Twins stage: the broker's cost, fill and sizing model (engine/run/broker.py) as plain arithmetic.
 
 Every formula follows Backtrader's BackBroker in the same order of operations, so that cash, sizes and
 the margin checks agree bit for bit with the event-driven run (a floor() on a size is unforgiving).
@@ -76,7 +76,7 @@ def unsupported_reason(config: RunConfig) -> str | None:
 
 def cost_model(config: RunConfig) -> CostModel:
     broker, sizing = config.broker, config.sizing
-    fraction = sizing.fraction  # the broker's sizer reads the same property (engine/broker.py)
+    fraction = sizing.fraction  # the broker's sizer reads the same property (engine/run/broker.py)
     return CostModel(
         cash=float(broker.cash),
         commission_rate=float(broker.commission_rate or 0.0),

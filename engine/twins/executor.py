@@ -13,11 +13,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from rtybt.engine.run.variants import Task, VariantResult
 from rtybt.engine.twins import get_planner
 from rtybt.engine.twins.bars import BarArrays
 from rtybt.engine.twins.confirm import Confirmation, confirm_top
 from rtybt.engine.twins.run import run_twin, twin_reason
-from rtybt.engine.variants import Task, VariantResult
 
 
 class TwinExecutor:

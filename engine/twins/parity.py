@@ -8,7 +8,7 @@ import pandas as pd
 from rtybt.strategies.base import NOT_ORDERED
 
 EQUITY_RTOL = 1e-9
-# engine.trades averages fill prices (cost / size), which can move the last bit: trades get a hair of tolerance,
+# engine.run.trades averages fill prices (cost / size), which can move the last bit: trades get a hair of tolerance,
 # the raw fills none.
 TRADE_PRICE_RTOL = 1e-12
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from rtybt.engine.analysis.metrics import compute_metrics
 from rtybt.engine.config import RunConfig
-from rtybt.engine.trades import TRADE_COLUMNS
+from rtybt.engine.run.trades import TRADE_COLUMNS
 from rtybt.engine.twins import get_planner, get_twin
 from rtybt.engine.twins.bars import BarArrays
 from rtybt.engine.twins.costs import cost_model, unsupported_reason
@@ -56,7 +56,7 @@ def simulate_config(config: RunConfig, bars: BarArrays, planner=None) -> tuple[T
 
 
 def trades_frame(bars: BarArrays, run: TwinRun) -> pd.DataFrame:
-    """The twin's trades with engine.trades' columns (an open position is marked to the last close)."""
+    """The twin's trades with engine.run.trades' columns (an open position is marked to the last close)."""
     dates = bars.index.date
     rows = []
     for k in range(len(run.entry_bar)):

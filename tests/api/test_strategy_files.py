@@ -174,7 +174,7 @@ def test_sweep_screen_falls_back_to_backtrader_for_a_file_strategy(tmp_path):
 
 
 def test_an_edited_file_is_loaded_again_and_hashed_anew(tmp_path):
-    from rtybt.engine.provenance import strategy_source_sha
+    from rtybt.engine.results.provenance import strategy_source_sha
 
     file = tmp_path / "dip.py"
     file.write_text(PULLBACK.read_text())

@@ -14,7 +14,7 @@ import yaml
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.config import load_config
 from rtybt.engine.data import load_run_bars
-from rtybt.engine.feed import make_feed
+from rtybt.engine.run.feed import make_feed
 from rtybt.strategies.ma_reclaim import MaReclaim
 from tests.conftest import REPO
 

@@ -397,7 +397,7 @@ def _strict(text: str):
 def test_json_output_turns_non_finite_numbers_into_null():
     import numpy as np
 
-    from rtybt.engine.json_text import json_text
+    from rtybt.engine.core.json_text import json_text
 
     payload = {"rsi": float("nan"), "rows": [np.float64("inf"), -float("inf"), 1.5], "n": (np.float32("nan"), 2)}
     assert _strict(json_text(payload)) == {"rsi": None, "rows": [None, None, 1.5], "n": [None, 2]}

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from rtybt.engine.analysis.indicators import sma as array_sma
 from rtybt.engine.analysis.indicators import wilder_rsi as array_rsi
 from rtybt.engine.config import ValidationPolicy
+from rtybt.engine.core.errors import UserError
 from rtybt.engine.data import load_bars
-from rtybt.engine.errors import UserError
-from rtybt.engine.feed import make_feed
+from rtybt.engine.run.feed import make_feed
 from rtybt.strategies.signals import Reclaim, SafeRSI
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

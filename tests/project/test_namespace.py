@@ -29,13 +29,13 @@ def test_the_package_list_names_every_folder_under_rtybt():
 
 
 def test_no_module_imports_the_bare_folder_names():
-    """A module that says `from engine...` works in a checkout and breaks in the installed wheel."""
+    """A module that says `from rtybt.engine...` works in a checkout and breaks in the installed wheel."""
     offenders = []
     for folder in ("engine", "strategies", "rtybt", "examples", "benchmarks"):
         for path in (REPO / folder).rglob("*.py"):
             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
                 stripped = line.strip()
-                if stripped.startswith(("from engine", "from strategies", "import engine", "import strategies")):
+                if stripped.startswith(("from engine", "from strategies", "import rtybt.engine", "import rtybt.strategies")):
                     offenders.append(f"{path.relative_to(REPO)}:{number}: {stripped}")
     assert offenders == []
 

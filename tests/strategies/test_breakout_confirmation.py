@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rtybt.engine.errors import ConfigError
+from rtybt.engine.core.errors import ConfigError
 from tests.conftest import bars_frame
 from tests.strategies.runner import frictionless, run, setup_bars, trade_rows
 

@@ -6,7 +6,7 @@ import backtrader as bt
 import numpy as np
 import pytest
 
-from rtybt.engine.feed import make_feed
+from rtybt.engine.run.feed import make_feed
 from rtybt.strategies.levels import ResistanceZone, SupportZone, SwingLow
 from rtybt.strategies.zones import (
     Zone,

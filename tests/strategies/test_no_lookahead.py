@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from rtybt.engine.data import load_bars
-from rtybt.engine.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
+from rtybt.engine.run.lookahead import CUTS, cut_positions, lookahead_differences, synthetic_bars
 from rtybt.strategies import STRATEGIES
 from rtybt.strategies.base import NoteStrategy
 from tests.conftest import make_config

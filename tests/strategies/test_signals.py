@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.data import load_bars
-from rtybt.engine.feed import make_feed
+from rtybt.engine.run.feed import make_feed
 from rtybt.strategies.signals import (
     Breakout,
     ClosesAbove,

@@ -16,7 +16,7 @@ from rtybt.engine.analysis.analogs import (
     state_table,
 )
 from rtybt.engine.analysis.indicators import sma, wilder_rsi
-from rtybt.engine.errors import UserError
+from rtybt.engine.core.errors import UserError
 
 
 def walk(n: int, seed: int, start: str = "1990-01-01", drift: float = 0.0003, vol: float = 0.01,

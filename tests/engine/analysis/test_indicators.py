@@ -9,7 +9,7 @@ import pytest
 
 from rtybt.engine.analysis.indicators import ema, macd, sma, wilder_rsi
 from rtybt.engine.data import load_bars
-from rtybt.engine.feed import make_feed
+from rtybt.engine.run.feed import make_feed
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ import pytest
 
 from rtybt.engine.analysis.metric_keys import METRICS, metric_keys, metric_rows
 from rtybt.engine.analysis.metrics import compute_metrics
-from rtybt.engine.config_sections import RANKABLE
-from rtybt.engine.numbers import FORMATS, fmt
-from rtybt.engine.trades import TRADE_COLUMNS
+from rtybt.engine.config.sections import RANKABLE
+from rtybt.engine.core.numbers import FORMATS, fmt
+from rtybt.engine.run.trades import TRADE_COLUMNS
 
 
 def test_the_list_is_what_compute_metrics_reports_in_its_order():

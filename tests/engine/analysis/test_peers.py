@@ -10,8 +10,8 @@ import pytest
 from rtybt.engine.analysis.peers import PeerReturn, compare, ytd_return
 from rtybt.engine.analysis.snapshot import NO_PEERS, compute_snapshot
 from rtybt.engine.commands.snapshot import take_snapshot
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.data import load_bars
-from rtybt.engine.errors import DataError
 
 
 def frame(closes: dict[str, float]) -> pd.DataFrame:

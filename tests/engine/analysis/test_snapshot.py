@@ -9,8 +9,8 @@ import pytest
 
 from rtybt.engine.analysis.snapshot import compute_snapshot
 from rtybt.engine.commands.snapshot import take_snapshot
+from rtybt.engine.core.errors import DataError, UserError
 from rtybt.engine.data import load_bars
-from rtybt.engine.errors import DataError, UserError
 
 NOTE_DAY = date(2025, 5, 8)
 

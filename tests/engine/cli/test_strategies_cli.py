@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from rtybt.engine.cli import app
 from rtybt.engine.commands.strategies import strategy_catalog
-from rtybt.engine.errors import StrategyError
+from rtybt.engine.core.errors import StrategyError
 from rtybt.engine.report.strategies_text import render_catalog
 from rtybt.strategies import STRATEGIES
 from rtybt.strategies.params import Param

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.data.fetch import fetch_symbol
 from rtybt.engine.data.load import load_bars
-from rtybt.engine.errors import DataError
 
 
 def yahoo_frame(symbol: str, days: int = 5, last_day: str | None = None) -> pd.DataFrame:
@@ -105,9 +105,9 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temp(fake_yfinance, tmp
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    import rtybt.engine.atomic
+    import rtybt.engine.core.atomic
 
-    monkeypatch.setattr(rtybt.engine.atomic.os, "fsync", disk_full)
+    monkeypatch.setattr(rtybt.engine.core.atomic.os, "fsync", disk_full)
     with pytest.raises(OSError):
         fetch_symbol("IWM", tmp_path)
     assert (tmp_path / "IWM.csv").read_text() == old

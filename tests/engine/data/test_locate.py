@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from rtybt.engine.config import load_config
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.data import load_run_bars
 from rtybt.engine.data.load import load_bars
 from rtybt.engine.data.locate import resolve_data_dir
-from rtybt.engine.errors import DataError
 
 
 @pytest.fixture

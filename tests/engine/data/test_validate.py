@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.config import ValidationPolicy
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.data import load_bars
-from rtybt.engine.errors import DataError
 
 HEADER = "Date,Open,High,Low,Close,Volume"
 # Six clean business days; the header is CSV line 1, so 2024-01-02 is line 2 ... 2024-01-09 is line 7.

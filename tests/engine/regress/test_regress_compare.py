@@ -7,7 +7,7 @@ import copy
 import pandas as pd
 import pytest
 
-from rtybt.engine.errors import ConfigError
+from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.regress.compare import DATA_CHANGED, OK, REGRESSION, compare
 from rtybt.engine.regress.record import TRADE_COLUMNS, decode_year, encode_returns
 from rtybt.engine.regress.store import Tolerances, dump_baseline, load_tolerances

@@ -15,7 +15,7 @@ from PIL import Image
 from rtybt.engine.commands.analogs import run_analogs
 from rtybt.engine.report.analogs_page import SECTIONS
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
-from tests.engine.test_provenance import INPUT_KEYS, MANIFEST_KEYS
+from tests.engine.results.test_provenance import INPUT_KEYS, MANIFEST_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,7 @@ def test_run_folder_is_named_by_symbol_date_and_run_id(result):
     assert result.run_dir.parent.name == "analogs"
     assert re.fullmatch(r"RTY=F-2025-05-08-\d{8}T\d{6}-[0-9a-f]{8}-[0-9a-f]{6}", result.run_dir.name)
     manifest = json.loads((result.run_dir / "manifest.json").read_text())
-    # The provenance record every command writes (engine/provenance.py), the history file among its data.
+    # The provenance record every command writes (engine/results/provenance.py), the history file among its data.
     assert list(manifest) == MANIFEST_KEYS and list(manifest["inputs"][0]) == INPUT_KEYS
     history = next(d for d in manifest["inputs"][0]["data"] if d["role"] == "history")
     assert history["sha256"] == result.data["history"]["sha256"]

@@ -94,7 +94,7 @@ def test_make_executor_choices():
 
 
 def test_unreachable_cluster_is_a_user_error(small_sweep):
-    from rtybt.engine.errors import UserError
+    from rtybt.engine.core.errors import UserError
 
     _, variants, bars = small_sweep
     with pytest.raises(UserError, match=r"--cluster tcp://127.0.0.1:1: cannot connect"):

@@ -6,7 +6,7 @@ import pytest
 
 from rtybt.engine.commands.sweep import sweep_settings
 from rtybt.engine.config import load_config
-from rtybt.engine.errors import ConfigError
+from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.sweep.grid import expand_grid, parse_grid_options
 
 BASE = """

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.config import load_config
-from rtybt.engine.config_sections import WalkForwardConfig
+from rtybt.engine.config.sections import WalkForwardConfig
 from rtybt.engine.data import load_run_bars
 from rtybt.engine.sweep.executors import SerialExecutor
 from rtybt.engine.sweep.grid import expand_grid

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from rtybt.engine.errors import ConfigError
+from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.twins import TWINS
 from rtybt.engine.twins.params import (
     TwinParams,

@@ -121,8 +121,8 @@ def test_a_diverging_twin_discards_the_screen(small, backtrader_outcome, monkeyp
 
 def test_twin_executor_on_window_slices_equals_backtrader(small):
     """Walk-forward windows arrive as tasks over rows lo:hi of the bars: the twin must agree there too."""
+    from rtybt.engine.run.variants import Task
     from rtybt.engine.twins.executor import TwinExecutor
-    from rtybt.engine.variants import Task
 
     _, variants, frame = small
     tasks = [Task(v.config, v.config_hash, lo, hi) for v in variants[:2] for lo, hi in ((0, 400), (300, None))]

@@ -10,7 +10,7 @@ import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
-from rtybt.engine.errors import ResultsError
+from rtybt.engine.core.errors import ResultsError
 
 STAGING = ".staging"
 # Test hook: RTYBT_TEST_KILL_AT=write|commit SIGKILLs the process after its first file is written or just

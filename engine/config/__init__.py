@@ -22,11 +22,11 @@ from pydantic import (
     model_validator,
 )
 
-from rtybt.engine.config_sections import StudyConfig, SweepConfig, WalkForwardConfig
-from rtybt.engine.errors import ConfigError, did_you_mean
-from rtybt.engine.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
-from rtybt.engine.section import Section
-from rtybt.engine.symbols import symbol_problem
+from rtybt.engine.config.sections import StudyConfig, SweepConfig, WalkForwardConfig
+from rtybt.engine.core.errors import ConfigError, did_you_mean
+from rtybt.engine.core.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
+from rtybt.engine.core.section import Section
+from rtybt.engine.core.symbols import symbol_problem
 
 RUN_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -100,7 +100,7 @@ DEFAULT_COSTS = {
 }
 
 # Contract terms: meaningful for futures only, so setting one on an index or ETF is a mistake. A future takes
-# them from its root's row in engine/contracts.py unless the config sets them; an index or ETF keeps these
+# them from its root's row in engine/config/contracts.py unless the config sets them; an index or ETF keeps these
 # inert values (RTY's), which have always been part of its config hash.
 FUTURE_ONLY = ("multiplier", "margin", "tick")
 INERT_TERMS = {"multiplier": 50.0, "margin": 7_500.0, "tick": 0.10}
@@ -398,7 +398,7 @@ def validate_config(raw: dict, source: str) -> RunConfig:
 
 def _resolve_contract(config: RunConfig, source: str) -> None:
     """A future's missing contract terms come from its root's row of the table; an unknown root needs them all."""
-    from rtybt.engine.contracts import CONTRACTS, TERMS, contract_for, contract_root
+    from rtybt.engine.config.contracts import CONTRACTS, TERMS, contract_for, contract_root
 
     broker = config.broker
     if broker.instrument != "future":

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from rtybt.engine.atomic import write_files_atomic, write_text_atomic
+from rtybt.engine.core.atomic import write_files_atomic, write_text_atomic
 
 
 def test_text_is_written_whole_with_its_newlines_as_given(tmp_path):

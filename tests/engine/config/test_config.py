@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from rtybt.engine.config import DEFAULT_COSTS, RunConfig, load_config, validate_config
-from rtybt.engine.errors import ConfigError
+from rtybt.engine.core.errors import ConfigError
 
 BASE = "strategy:\n  name: ma_reclaim\n"
 

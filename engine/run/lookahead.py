@@ -9,9 +9,9 @@ import backtrader as bt
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.broker import configure
 from rtybt.engine.config import RunConfig
-from rtybt.engine.feed import make_feed
+from rtybt.engine.run.broker import configure
+from rtybt.engine.run.feed import make_feed
 
 
 @dataclass

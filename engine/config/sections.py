@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from rtybt.engine.section import Section
+from rtybt.engine.core.section import Section
 
 # Metrics a sweep can rank by, and whether larger is better.
 RANKABLE = {

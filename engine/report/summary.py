@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rtybt.engine.analysis.metric_keys import SUMMARY, metric_rows
-from rtybt.engine.numbers import fmt
+from rtybt.engine.core.numbers import fmt
 
 ROWS = metric_rows(*SUMMARY)
 

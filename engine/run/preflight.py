@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from rtybt.engine.errors import ConfigError
+from rtybt.engine.core.errors import ConfigError
 
 
 def check_params_fit_bars(strategy_name: str, params: dict, frame: pd.DataFrame, source: str,

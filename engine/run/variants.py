@@ -46,7 +46,7 @@ def evaluate(frame: Frames, task: Task) -> VariantResult:
         # As in `rtybt run`: Backtrader's indicators crash when a look-back outgrows the bars; say which did.
         # A task without a source is named by its caller (a study names the market).
         if task.source:
-            from rtybt.engine.preflight import check_params_fit_bars
+            from rtybt.engine.run.preflight import check_params_fit_bars
 
             check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source,
                                   task.config.strategy.file)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from rtybt.engine.broker import stated_costs
 from rtybt.engine.config import load_config, validate_config
-from rtybt.engine.contracts import CONTRACTS, contract_root
-from rtybt.engine.errors import ConfigError
-from rtybt.engine.ledger import LedgerError, ledger
+from rtybt.engine.config.contracts import CONTRACTS, contract_root
+from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.run import run_backtest, run_strategy
+from rtybt.engine.run.broker import stated_costs
+from rtybt.engine.run.ledger import LedgerError, ledger
 from rtybt.strategies import get_strategy
 from tests.conftest import REPO, bars_frame
 
-# ma_reclaim(ma_period=3, hold_bars=2) on these closes x 200 (tests/engine/test_run.py): entry condition on
+# ma_reclaim(ma_period=3, hold_bars=2) on these closes x 200 (tests/engine/run/test_run.py): entry condition on
 # bar 5's close (2,400) and again on bar 11, the last bar (1,800); exit signal on bar 7.
 CLOSES = [c * 200.0 for c in (10, 10, 10, 9, 11, 12, 13, 12, 8, 7, 8, 9)]
 PARAMS = {"ma_period": 3, "hold_bars": 2}

@@ -71,7 +71,7 @@ def configure(cerebro: bt.Cerebro, broker: BrokerConfig, sizing: SizingConfig) -
 def stated_costs(broker: BrokerConfig, symbol: str | None = None) -> str:
     """The costs in force, in words, for every report (a future's: with its contract)."""
     if broker.instrument == "future":
-        from rtybt.engine.contracts import contract_for, contract_root
+        from rtybt.engine.config.contracts import contract_for, contract_root
 
         contract = contract_for(symbol) if symbol else None
         named = f" {contract.root} ({contract.name}, {contract.exchange})" if contract else (

@@ -10,12 +10,12 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.metrics import compute_metrics
-from rtybt.engine.broker import configure, stated_costs
 from rtybt.engine.config import RunConfig
-from rtybt.engine.contracts import contract_terms
-from rtybt.engine.feed import make_feed
-from rtybt.engine.ledger import ledger
-from rtybt.engine.trades import build_trades
+from rtybt.engine.config.contracts import contract_terms
+from rtybt.engine.run.broker import configure, stated_costs
+from rtybt.engine.run.feed import make_feed
+from rtybt.engine.run.ledger import ledger
+from rtybt.engine.run.trades import build_trades
 from rtybt.strategies import get_strategy
 from rtybt.strategies.base import NOT_ORDERED
 
@@ -64,7 +64,7 @@ class RunResult:
     benchmark_returns: pd.Series | None = None
     benchmark_metrics: dict | None = None
     warnings: list[str] = field(default_factory=list)
-    contract: dict | None = None  # a future's contract terms (engine/contracts.py), for the report
+    contract: dict | None = None  # a future's contract terms (engine/config/contracts.py), for the report
 
 
 ISSUE_COLUMNS = ["date", "side", "size", "status", "signal_date", "signal_close", "reason"]

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rtybt.engine import __version__
+from rtybt.engine.core.errors import ResultsError
 from rtybt.engine.data.load import sha256_file
-from rtybt.engine.errors import ResultsError
 
 if TYPE_CHECKING:
     from rtybt.engine.data import Bars

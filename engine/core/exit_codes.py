@@ -17,7 +17,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     from click import exceptions as _cx
     from click.exceptions import Abort
 
-from rtybt.engine.errors import UserError
+from rtybt.engine.core.errors import UserError
 
 BAD_INPUT = 2
 INTERRUPTED = 130

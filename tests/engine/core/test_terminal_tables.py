@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rtybt.engine.analysis.price_range import price_range
 from rtybt.engine.compare.summary import format_compare_summary
-from rtybt.engine.numbers import fmt_column, text_table
+from rtybt.engine.core.numbers import fmt_column, text_table
 
 
 def test_a_column_gets_the_decimals_that_tell_its_values_apart():

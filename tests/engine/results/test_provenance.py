@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rtybt.engine.errors import ResultsError
-from rtybt.engine.provenance import library_versions
+from rtybt.engine.core.errors import ResultsError
+from rtybt.engine.results.provenance import library_versions
 from tests.conftest import REPO
 
 CONFIG = """
@@ -84,7 +84,7 @@ def test_every_command_writes_the_same_provenance_record(command, config_path, t
     assert list(entry) == INPUT_KEYS
     assert entry["config_path"] == str(config_path) and entry["name"] == "prov" and entry["strategy"] == "ma_reclaim"
     from rtybt.engine.config import load_config
-    from rtybt.engine.provenance import strategy_source_sha
+    from rtybt.engine.results.provenance import strategy_source_sha
 
     config = load_config(config_path)
     assert entry["config_hash"] == config.config_hash()
@@ -145,7 +145,7 @@ def test_report_refuses_a_manifest_without_checksums(stored_run):
 
 def test_a_report_rendered_later_is_added_to_the_manifest(stored_run):
     from rtybt.engine.commands.report import rerender
-    from rtybt.engine.provenance import read_manifest, verify_files
+    from rtybt.engine.results.provenance import read_manifest, verify_files
 
     before = read_manifest(stored_run)
     assert before["details"]["rendered"] == []  # written with output.tearsheet off
@@ -203,7 +203,7 @@ def test_the_resolved_config_alone_runs_again(tmp_path, monkeypatch, snapshot_di
     '{"inputs": [{}], "details": {}, "files": {"a.csv": 3}}', "{not json",
 ])
 def test_anything_but_a_provenance_record_is_one_line(tmp_path, payload):
-    from rtybt.engine.provenance import read_manifest
+    from rtybt.engine.results.provenance import read_manifest
 
     (tmp_path / "manifest.json").write_text(payload)
     with pytest.raises(ResultsError) as err:

@@ -7,7 +7,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rtybt.engine.trades import build_trades
+from rtybt.engine.run.trades import build_trades
 
 INDEX = pd.bdate_range("2024-01-01", periods=10)
 D = list(INDEX.date)
