@@ -157,6 +157,11 @@ def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = 
     if {"edge_ci_low", "edge_ci_high"} <= {c[0] for c in columns}:  # one interval column, "low to high"
         columns = [c for c in columns if c[0] != "edge_ci_high"]
         columns = [("edge_ci_low", "edge interval", "interval") if c[0] == "edge_ci_low" else c for c in columns]
+    # The answer's numbers first: return, risk and the setup's edge (an excess: signed, like its interval) sit
+    # on the first screen of a laptop; the other ratios and the parameters follow.
+    columns = [(key, title, "spct") if key == "edge" else (key, title, kind) for key, title, kind in columns]
+    lead = {"rank", "label", "strategy", "symbol", "start", "end", "cagr", "sharpe", "max_drawdown", "edge", "edge_ci_low"}
+    columns = [c for c in columns if c[0] in lead] + [c for c in columns if c[0] not in lead]
     kinds = {key: kind for key, _, kind in columns}
     if digits is None:
         digits = _distinct_digits(list(table[metric]), kinds.get(metric, "num")) if metric in kinds else "2"

@@ -70,6 +70,15 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     assert top >= 0 and bottom <= 900, f"{name}: the answer card spans {top:.0f}-{bottom:.0f} px, not the first screen"
     images = browser.eval(IMAGES_JS)
     assert images and all(i["complete"] and i["w"] > 0 for i in images), images
+    if name in ("comparison", "sweep"):  # the setup's edge, the note's question, is on the first screen too
+        # Visible means inside the table's scroll box as well as the viewport.
+        edge = browser.eval("(() => { const th = [...document.querySelectorAll('th')]"
+                            ".find(e => e.textContent === 'event-study edge'); if (!th) return null; "
+                            "let box = th.parentElement; while (box && getComputedStyle(box).overflowX === 'visible') "
+                            "box = box.parentElement; const r = th.getBoundingClientRect(); "
+                            "const b = box ? box.getBoundingClientRect() : {right: 1440}; "
+                            "return [r.right, Math.min(b.right, 1440), r.bottom]; })()")
+        assert edge is not None and edge[0] <= edge[1] and edge[2] <= 900, f"{name}: the edge column is at {edge}"
     shot = browser.screenshot(tmp_path / f"{name}_1440.png")
     assert shot.stat().st_size > 10_000
     words = browser.eval("document.body.innerText")
