@@ -242,12 +242,15 @@ def regress(
 def report(
     run_dir: Annotated[str, typer.Argument(help="A run directory, e.g. results/ma_reclaim/<run id>", show_default=False)],
     data_dir: DataDirOpt = None,
+    trust_strategy_file: Annotated[bool, typer.Option(
+        "--trust-strategy-file", help="Load the strategy file the run's config names (for its rules and units), "
+        "only if its source matches the sha256 the run pinned; by default no code from a run folder runs.")] = False,
 ) -> None:
     """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
     from rtybt.engine.commands.report import rerender
 
     with status(f"report {Path(run_dir).name}") as shown:
-        tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage)
+        tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage, trust_strategy_file=trust_strategy_file)
     echo(f"report: {tearsheet}", 0)
 
 
