@@ -74,8 +74,8 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
 def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> dict[str, bytes]:
     """Every file of the report, by name, from the run's inputs and its analysis (worked out here only when the
     caller has none: a stored run rendered again)."""
-    from rtybt.engine.report import figures, tables
     from rtybt.engine.config import strategy_of
+    from rtybt.engine.report import figures, tables
 
     config = inputs.config
     analysis = analyse(inputs) if analysis is None else analysis

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 
 from rtybt.engine.data.load import sha256_file
@@ -13,6 +14,7 @@ from tests.conftest import REPO
 from tests.hardening.cli_harness import run_cli, run_dirs
 from tests.hardening.store_fixtures import config_file, synthetic  # noqa: F401  (the fixture)
 
+pytestmark = pytest.mark.usefixtures("synthetic")
 PULLBACK = REPO / "examples" / "my_strategies" / "pullback.py"
 
 
@@ -34,7 +36,7 @@ def one_run(tmp_path: Path, strategy: dict | None = None) -> Path:
     return run_dirs(tmp_path / "results")[0]
 
 
-def test_a_planted_strategy_file_in_a_run_folder_is_never_imported(tmp_path, synthetic):
+def test_a_planted_strategy_file_in_a_run_folder_is_never_imported(tmp_path):
     import rtybt
 
     run = one_run(tmp_path)
@@ -61,7 +63,7 @@ def test_a_planted_strategy_file_in_a_run_folder_is_never_imported(tmp_path, syn
     assert not marker.exists()
 
 
-def test_a_strategy_file_edited_after_the_run_is_not_loaded_and_trust_checks_the_pinned_hash(tmp_path, synthetic):
+def test_a_strategy_file_edited_after_the_run_is_not_loaded_and_trust_checks_the_pinned_hash(tmp_path):
     import rtybt
 
     mine = tmp_path / "dip.py"
@@ -87,7 +89,7 @@ def test_a_strategy_file_edited_after_the_run_is_not_loaded_and_trust_checks_the
     assert rtybt.load_run(run, trust_strategy_file=True).config.strategy.params["hold_bars"] == 4
 
 
-def test_a_missing_strategy_file_still_renders_the_stored_run(tmp_path, synthetic):
+def test_a_missing_strategy_file_still_renders_the_stored_run(tmp_path):
     mine = tmp_path / "dip.py"
     mine.write_text(PULLBACK.read_text())
     run = one_run(tmp_path, {"name": "pullback", "file": str(mine)})
