@@ -77,7 +77,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         hashes.append(config.config_hash())
         # Reused only with the same config, strategy source, code and data bytes (the benchmark's too), every
         # file verified; anything else is run again with a one-line note (engine/results/reuse.py).
-        stored = None if rerun else find_reusable_run(root / config.name, record)
+        dates = [d.strftime("%Y-%m-%d") for d in bars.frame.index]
+        stored = None if rerun else find_reusable_run(root / config.name, record, dates)
         if stored is None:
             outcome = execute_run(path, overrides, data_dir, results_dir, command_line=command_line, on_stage=step)
             stored, edge = outcome.run_dir, outcome.analysis.edge

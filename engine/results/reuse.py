@@ -39,8 +39,9 @@ def input_difference(stored: dict, record: dict) -> str | None:
     return None
 
 
-def check_stored_results(run_dir: Path) -> str | None:
-    """Why a stored run's metrics.json and returns.csv cannot be used as numbers, or None."""
+def check_stored_results(run_dir: Path, dates: list[str] | None = None) -> str | None:
+    """Why a stored run's metrics.json and returns.csv cannot be used as numbers, or None; with `dates` (the
+    run's bars, ISO), returns.csv must hold one return for each of them."""
     import pandas as pd
 
     try:
@@ -57,13 +58,17 @@ def check_stored_results(run_dir: Path) -> str | None:
         return "returns.csv has no returns"
     if not all(isinstance(v, int | float) and math.isfinite(v) for v in frame["returns"].tolist()):
         return "returns.csv holds a return that is not a finite number"
+    if dates is not None and frame["date"].astype(str).tolist() != list(dates):
+        return f"returns.csv has {len(frame)} dates for the {len(dates)} bars of the run"
     return None
 
 
-def find_reusable_run(parent: Path, record: dict, command: str = "run") -> Path | None:
+def find_reusable_run(parent: Path, record: dict, dates: list[str] | None = None,
+                      command: str = "run") -> Path | None:
     """The newest run under `parent` (results/<name>/) that `record` (engine.results.provenance.input_record of
-    the config about to run) may reuse; None when there is none. A run of the same config that does not
-    verify is named in a one-line note and passed over."""
+    the config about to run) may reuse; None when there is none. `dates`: the ISO dates of the bars it would
+    run on (a stored run must hold a return for each). A run of the same config that does not verify is named
+    in a one-line note and passed over."""
     from rtybt.engine.results.provenance import read_manifest, verify_files
 
     if not parent.is_dir():
@@ -88,7 +93,7 @@ def find_reusable_run(parent: Path, record: dict, command: str = "run") -> Path 
             detail = str(exc).replace(f"{run_dir}/", "").removesuffix("; run the config again")
             refused(f"stored run {run_dir}", f"does not verify ({detail})")
             continue
-        why = check_stored_results(run_dir)
+        why = check_stored_results(run_dir, dates)
         if why is not None:
             refused(f"stored run {run_dir}", why)
             continue
