@@ -6,7 +6,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 import yaml
 
 
@@ -45,11 +44,3 @@ def config_file(tmp_path: Path, name: str = "small", benchmark: str | None = Non
     path.write_text(yaml.safe_dump(raw))
     return path
 
-
-@pytest.fixture
-def synthetic(tmp_path, monkeypatch) -> Path:
-    """The synthetic market as the data directory of every command (RTYBT_DATA_DIR beats a config's data.dir)."""
-    data = market(tmp_path)
-    monkeypatch.setenv("RTYBT_DATA_DIR", str(data))
-    monkeypatch.chdir(tmp_path)
-    return data

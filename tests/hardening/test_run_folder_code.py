@@ -12,7 +12,7 @@ import yaml
 from rtybt.engine.data.load import sha256_file
 from tests.conftest import REPO
 from tests.hardening.cli_harness import run_cli, run_dirs
-from tests.hardening.store_fixtures import config_file, synthetic  # noqa: F401  (the fixture)
+from tests.hardening.store_fixtures import config_file
 
 pytestmark = pytest.mark.usefixtures("synthetic")
 PULLBACK = REPO / "examples" / "my_strategies" / "pullback.py"
