@@ -71,6 +71,8 @@ def read_baseline(path: Path) -> dict:
         record = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path}: not a readable baseline (invalid JSON at line {exc.lineno})") from None
+    except UnicodeDecodeError as exc:
+        raise ResultsError(f"{path}: not a readable baseline (not UTF-8 text at byte {exc.start})") from None
     except OSError as exc:
         raise ResultsError(f"{path}: cannot read baseline ({exc.strerror})") from None
     if not isinstance(record, dict) or "schema" not in record:
