@@ -23,6 +23,7 @@ from pathlib import Path
 
 FORMAT = 1
 HEADER = b"# rtybt-store "  # a sealed non-JSON entry (a CSV) starts with this line
+SEALED_KEYS = {"store", "sha256", "inputs", "content"}
 
 
 class StoreNote(UserWarning):
@@ -84,7 +85,7 @@ def check_json(text: str, inputs: dict):
         entry = json.loads(text)
     except ValueError:
         raise ValueError("not readable JSON (truncated or damaged)") from None
-    if not isinstance(entry, dict) or entry.get("store") != FORMAT or "content" not in entry:
+    if not isinstance(entry, dict) or entry.get("store") != FORMAT or set(entry) != SEALED_KEYS:
         raise ValueError("not a sealed entry (written by another rtybt, or edited)")
     body = {"inputs": entry.get("inputs"), "content": entry["content"]}
     if entry.get("sha256") != sha256_bytes(canonical(body).encode()):
