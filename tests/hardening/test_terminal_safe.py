@@ -84,3 +84,12 @@ def test_markup_in_a_symbol_is_escaped_on_pages_and_formulas_are_text_in_csv(tmp
     assert float(rows[0]["max_drawdown"]) < 0  # a negative number is still a number
     (tearsheet,) = (tmp_path / "results" / "small").glob("*/tearsheet.html")
     assert "(1+2)<b>" not in tearsheet.read_text() and "=SUM(1+2)&lt;b&gt;" in tearsheet.read_text()
+
+
+def test_json_output_escapes_what_a_terminal_would_obey_and_stays_the_same_json():
+    from rtybt.engine.core.json_text import json_text
+
+    payload = {"symbol": f"X{ESC_TITLE}\x9b2J\u202eY", "plain": "é ✓"}
+    text = json_text(payload, ensure_ascii=False)
+    assert not any(ch in text for ch in "\x1b\x07\x9b\u202e") and "é ✓" in text
+    assert json.loads(text) == payload
