@@ -27,7 +27,8 @@ SEALED_KEYS = {"store", "sha256", "inputs", "content"}
 
 
 class StoreNote(UserWarning):
-    """A stored entry was not reused (damaged, edited or made from other inputs) and is recomputed."""
+    """A stored entry was not reused (damaged, edited or made from other inputs) and is recomputed, or code a
+    stored run names was not loaded: one line on stderr from the CLI, a warning from Python."""
 
 
 def refused(what: str, why: str) -> None:

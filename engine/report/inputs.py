@@ -149,6 +149,14 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None, trust_strategy_file
     named_file = isinstance(strategy, dict) and strategy.get("file") is not None
     if named_file and trust_strategy_file:
         check_pinned_strategy(raw, manifest, run_dir)
+    elif named_file:
+        import warnings
+
+        from rtybt.engine.core.verify import StoreNote
+
+        warnings.warn(f"{run_dir}: strategy.file {strategy['file']} not loaded (no code from a run folder runs): "
+                      "its rules and units are left out; --trust-strategy-file loads it if its sha256 is the pinned one",
+                      StoreNote, stacklevel=2)
     config = validate_config(raw, str(run_dir / "config.yaml"), load_strategy_file=trust_strategy_file)
 
     pinned = traded_data(manifest)

@@ -50,6 +50,7 @@ def test_a_planted_strategy_file_in_a_run_folder_is_never_imported(tmp_path):
     out = run_cli(["report", run])
     assert out.code == 0, out.stderr
     assert not marker.exists()
+    assert out.stderr.startswith("rtybt: note: ") and "not loaded" in out.stderr and len(out.stderr.splitlines()) == 1
     page = (run / "tearsheet.html").read_text()
     assert "not loaded: rtybt never runs code named by a stored run" in page
     result = rtybt.load_run(run)
