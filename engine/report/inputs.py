@@ -97,6 +97,8 @@ def check_pinned_strategy(raw: dict, manifest: dict, run_dir: Path) -> None:
     from rtybt.strategies.files import StrategyFileError, source_sha256
 
     file = raw["strategy"]["file"]
+    if not isinstance(file, str) or not file.strip():
+        raise ResultsError(f"{run_dir / 'config.yaml'}: strategy.file: not a file path")
     pinned = manifest["inputs"][0].get("strategy_source_sha256")
     try:
         actual = source_sha256(file)
