@@ -387,6 +387,11 @@ STORE_EDGES = [
          command=["report", "{run}", "--trust-strategy-file"]),
     Edge("report-trust-strategy-file-missing", ("strategy.file", "strategy file not found"), names="run",
          prepare=damaged_run(_planted_strategy(None)), command=["report", "{run}", "--trust-strategy-file"]),
+    Edge("report-trust-strategy-file-not-a-path", ("config.yaml", "strategy.file: not a file path"), names="run",
+         prepare=damaged_run(lambda run: (run / "config.yaml").write_text(
+             yaml.safe_dump({**yaml.safe_load((run / "config.yaml").read_text()),
+                             "strategy": {"name": "pullback", "file": 123}}))),
+         command=["report", "{run}", "--trust-strategy-file"]),
     Edge("csv-header-with-a-terminal-title-sequence", ("missing column", "\\x1b]0;owned\\x07"), names="csv",
          csv=GOOD_CSV.replace("Date", "Date\x1b]0;owned\x07", 1)),
     Edge("csv-date-with-a-clear-screen-sequence", ("line 4", "\\x1b[2J"), names="csv",
