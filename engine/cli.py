@@ -55,8 +55,10 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.
 
 
 def echo(text: str = "", level: int = 1) -> None:
+    from rtybt.engine.core.terminal import printable
+
     if _state["verbosity"] >= level:
-        typer.echo(text)
+        typer.echo(printable(text))
 
 
 def status(description: str, json_out: bool = False):
@@ -72,6 +74,29 @@ def _main(
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help=VERBOSE_HELP)] = False,
 ) -> None:
     _state["verbosity"] = 0 if quiet else 2 if verbose else 1
+    _print_store_notes()
+
+
+def _print_store_notes() -> None:
+    """A cached or stored entry refused and recomputed (engine/core/verify.py) is one line on stderr, every time."""
+    import warnings
+
+    from rtybt.engine.core.terminal import printable_line
+    from rtybt.engine.core.verify import StoreNote
+
+    shown = warnings.showwarning
+    if getattr(shown, "rtybt_notes", False):  # installed by an earlier command in this process
+        return
+
+    def show(message, category, *args, **kwargs):
+        if issubclass(category, StoreNote):
+            typer.echo(printable_line(f"rtybt: note: {message}"), err=True)
+        else:
+            shown(message, category, *args, **kwargs)
+
+    show.rtybt_notes = True
+    warnings.simplefilter("always", StoreNote)
+    warnings.showwarning = show
 
 
 @app.command()
@@ -119,7 +144,7 @@ def snapshot(
     from rtybt.engine.report.snapshot_text import render_snapshot
 
     for line in render_snapshot(snap):
-        typer.echo(line)
+        echo(line, 0)
 
 
 @app.command()
@@ -147,7 +172,7 @@ def analogs(
     from rtybt.engine.report.analogs_text import render_analogs
 
     for line in render_analogs(result, brief=_state["verbosity"] == 0):
-        typer.echo(line)
+        echo(line, 0)
 
 
 @app.command("strategies")
@@ -165,7 +190,7 @@ def strategies_(
     from rtybt.engine.report.strategies_text import render_catalog
 
     for line in render_catalog(catalog.entries, full=catalog.one):
-        typer.echo(line)
+        echo(line, 0)
 
 
 @app.command("check-strategy")
@@ -217,12 +242,15 @@ def regress(
 def report(
     run_dir: Annotated[str, typer.Argument(help="A run directory, e.g. results/ma_reclaim/<run id>", show_default=False)],
     data_dir: DataDirOpt = None,
+    trust_strategy_file: Annotated[bool, typer.Option(
+        "--trust-strategy-file", help="Load the strategy file the run's config names (for its rules and units), "
+        "only if its source matches the sha256 the run pinned; by default no code from a run folder runs.")] = False,
 ) -> None:
     """Re-render tearsheet.html (and its PNG/JSON) from a run's stored results, without re-running it."""
     from rtybt.engine.commands.report import rerender
 
     with status(f"report {Path(run_dir).name}") as shown:
-        tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage)
+        tearsheet = rerender(run_dir, data_dir, on_stage=shown.stage, trust_strategy_file=trust_strategy_file)
     echo(f"report: {tearsheet}", 0)
 
 
@@ -356,7 +384,7 @@ def data_check(
         return
     from rtybt.engine.data.check import check_text
 
-    typer.echo(check_text(report, bars, max_rows=10 if _state["verbosity"] < 2 else 1000))
+    echo(check_text(report, bars, max_rows=10 if _state["verbosity"] < 2 else 1000), 0)
 
 
 @data_app.command("fetch")

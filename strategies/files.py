@@ -31,6 +31,23 @@ def read_source(path: str | Path) -> bytes:
         raise StrategyFileError(f"cannot read ({exc.strerror})") from None
 
 
+def source_sha256(path: str | Path) -> str:
+    """sha256 of the file's source as the manifest pins it (`strategy_source_sha256`: the text Python's
+    `inspect.getsource` gives for the loaded module: universal newlines, a final newline), without loading it."""
+    import tokenize
+
+    try:
+        with tokenize.open(Path(path)) as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise StrategyFileError("strategy file not found") from None
+    except (OSError, SyntaxError, UnicodeDecodeError) as exc:
+        raise StrategyFileError(f"cannot read ({getattr(exc, 'strerror', None) or exc.__class__.__name__})") from None
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def strategies_in_file(path: str | Path) -> dict[str, type[NoteStrategy]]:
     """Every NoteStrategy subclass the file defines, by its `name`; the module is loaded once per content."""
     path = Path(path).expanduser().resolve()

@@ -115,15 +115,18 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
                                       outcome.analysis.verdict.text)
 
 
-def load_run(run_dir: str | Path, data_dir: str | Path | None = None) -> BacktestResult:
+def load_run(run_dir: str | Path, data_dir: str | Path | None = None,
+             trust_strategy_file: bool = False) -> BacktestResult:
     """A stored run directory (results/<name>/<run id>/) as a BacktestResult, without re-running it.
 
     The bars are re-read from the data file its manifest pins (refused if their checksum differs), as
-    `rtybt report` does. Raises ResultsError for a missing or incomplete run directory.
+    `rtybt report` does. Raises ResultsError for a missing or incomplete run directory. No code from the
+    run folder runs: a strategy file its config names is not imported unless `trust_strategy_file`, and then
+    only when its source matches the sha256 the manifest pinned.
     """
     from rtybt.engine.report.inputs import from_run_dir
 
-    return BacktestResult.from_inputs(Path(run_dir), from_run_dir(Path(run_dir), _opt(data_dir)))
+    return BacktestResult.from_inputs(Path(run_dir), from_run_dir(Path(run_dir), _opt(data_dir), trust_strategy_file))
 
 
 def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir: str | Path | None = None,

@@ -65,8 +65,10 @@ def _method_fingerprint(s: AnalogSettings) -> str:
     return digest.hexdigest()[:16]
 
 
-def _read_rows(path: Path) -> pd.DataFrame:
-    rows = pd.read_csv(path)
+def _read_rows(blob: bytes) -> pd.DataFrame:
+    import io
+
+    rows = pd.read_csv(io.BytesIO(blob))
     for col in ("date", "up_known_on", "target_known_on"):
         rows[col] = [date.fromisoformat(v) if isinstance(v, str) else None for v in rows[col]]
     return rows
@@ -77,26 +79,31 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
 
     Every row is computed from bars up to its month-end and its outcome window, so an answer for a date
     keeps only the rows whose outcome was known before that date: the same rows a run on bars cut at the
-    date would give.
+    date would give. A cache entry is sealed with its inputs and a checksum of its rows (engine/core/verify.py):
+    a truncated, edited or foreign entry is recomputed with a one-line note, never trusted.
     """
-    from rtybt.engine.core.atomic import write_text_atomic
+    from rtybt.engine.core.atomic import write_files_atomic
+    from rtybt.engine.core.verify import code_version, open_bytes, refused, seal_bytes
 
     path = None
+    inputs = {"history_sha256": history.sha256, "method": _method_fingerprint(s), "code_version": code_version()}
     if cache_root is not None:
-        path = cache_root / f"walkforward-{history.sha256[:16]}-{_method_fingerprint(s)}.csv"
-        if path.is_file():
+        path = cache_root / f"walkforward-{history.sha256[:16]}-{inputs['method']}.csv"
+        body = open_bytes(path, inputs, "analogs walk-forward cache")
+        if body is not None:
             try:
-                return _read_rows(path), f"cache {path.name}"
-            except (OSError, ValueError, KeyError, TypeError):
-                pass  # an unreadable cache entry is recomputed and replaced, never trusted
+                return _read_rows(body), f"cache {path.name}"
+            except (ValueError, KeyError, TypeError, pd.errors.ParserError) as exc:
+                refused(f"analogs walk-forward cache {path}", f"unreadable rows ({exc.__class__.__name__})")
     rows = walk_forward(history.frame, s)
     if path is not None:
+        body = rows.to_csv(index=False, float_format="%.17g").encode()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, rows.to_csv(index=False, float_format="%.17g"))
+            write_files_atomic({path: seal_bytes(body, inputs)})
         except OSError:
-            pass  # a cache that cannot be written only costs time next run
-        rows = _read_rows(path) if path.is_file() else rows
+            return rows, "computed"  # a cache that cannot be written only costs time next run
+        rows = _read_rows(body)  # as the next run will read them: a fresh answer and a cached one agree
     return rows, "computed"
 
 

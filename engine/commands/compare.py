@@ -1,4 +1,4 @@
-"""Commands stage: `rtybt compare`: each config's run (stored with the same config hash and data checksum, or run now)
+"""Commands stage: `rtybt compare`: each config's run (stored from the same inputs and verified, or run now)
 -> one ranked comparison report (HTML, JSON, CSV) with overlaid equity and drawdown curves."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 
 from rtybt.engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
 from rtybt.engine.config import RunConfig, load_config
-from rtybt.engine.core.errors import ConfigError, ResultsError
+from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.core.progress import Stage, announce, stage_of
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 
@@ -24,31 +24,6 @@ class CompareRun:
     run_dir: Path
     table: pd.DataFrame
     summary: dict
-
-
-def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_sha256: str | None = None) -> Path | None:
-    """The newest run under results/<name>/ whose manifest has this config hash and data checksum (and, when
-    given, this strategy source: an edited strategy file is run again); its files are verified against the
-    manifest (a changed or truncated one is refused, never read)."""
-    from rtybt.engine.results.provenance import read_manifest, traded_data, verify_files
-
-    if not parent.is_dir():
-        return None
-    for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
-        try:
-            manifest = read_manifest(manifest_path.parent)
-        except ResultsError:
-            continue  # not a run this version wrote: never reused
-        same = manifest["inputs"][0].get("config_hash") == config_hash \
-            and traded_data(manifest).get("sha256") == data_sha256 \
-            and strategy_sha256 in (None, manifest["inputs"][0].get("strategy_source_sha256"))
-        if same and manifest.get("command") == "run":
-            try:
-                verify_files(manifest_path.parent, manifest)
-            except ResultsError as exc:
-                raise ResultsError(f"stored run refused: {exc} (or pass --rerun)") from None
-            return manifest_path.parent
-    return None
 
 
 def stored_edge(run_dir: Path, config: RunConfig, close: pd.Series) -> dict:
@@ -75,7 +50,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     from rtybt.engine.commands.run import execute_run
     from rtybt.engine.config.sections import RANKABLE
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.results.provenance import input_record, strategy_source_sha, write_manifest
+    from rtybt.engine.results.provenance import input_record, write_manifest
+    from rtybt.engine.results.reuse import find_reusable_run
 
     if metric not in RANKABLE:
         raise ConfigError(f"--metric {metric!r}: unknown metric; known: {', '.join(RANKABLE)}")
@@ -96,12 +72,13 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         bars, bench = load_run_bars(config, data_dir)
         prepared.append((path, config, root, bars, bench))
     inputs = [input_record(path, config, bars, bench) for path, config, _, bars, bench in prepared]
-    for i, (path, config, root, bars, _) in enumerate(prepared, start=1):
+    for i, ((path, config, root, bars, _), record) in enumerate(zip(prepared, inputs, strict=True), start=1):
         step = stage_of(on_stage, f"config {i} of {len(prepared)} ({config.name})")
-        config_hash = config.config_hash()
-        hashes.append(config_hash)
-        stored = None if rerun else find_stored_run(root / config.name, config_hash, bars.sha256,
-                                                    strategy_source_sha(config))
+        hashes.append(config.config_hash())
+        # Reused only with the same config, strategy source, code and data bytes (the benchmark's too), every
+        # file verified; anything else is run again with a one-line note (engine/results/reuse.py).
+        dates = [d.strftime("%Y-%m-%d") for d in bars.frame.index]
+        stored = None if rerun else find_reusable_run(root / config.name, record, dates)
         if stored is None:
             outcome = execute_run(path, overrides, data_dir, results_dir, command_line=command_line, on_stage=step)
             stored, edge = outcome.run_dir, outcome.analysis.edge

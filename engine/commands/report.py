@@ -11,15 +11,19 @@ from rtybt.engine.report.inputs import from_run_dir
 from rtybt.engine.report.tearsheet import build_report
 
 
-def rerender(run_dir: str | Path, data_dir: str | None = None, on_stage: Stage | None = None) -> Path:
+def rerender(run_dir: str | Path, data_dir: str | None = None, on_stage: Stage | None = None,
+             trust_strategy_file: bool = False) -> Path:
     """Rebuild every report file of `run_dir` without re-running the backtest; returns the tearsheet's path.
+
+    The report renders from the stored files alone: a strategy file the run's config names is never imported,
+    unless `trust_strategy_file`, and then only when its source matches the hash the manifest pinned.
 
     Each file is written under a temporary name in the run directory and renamed over the old one,
     so a reader sees either the old file or the new one, never a partial file.
     """
     run_dir = Path(run_dir)
     announce(on_stage, "loading the run and its data")
-    inputs = from_run_dir(run_dir, data_dir)
+    inputs = from_run_dir(run_dir, data_dir, trust_strategy_file)
     announce(on_stage, "report")
     files = build_report(inputs)
     try:

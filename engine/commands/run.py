@@ -12,6 +12,7 @@ from rtybt.engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
 from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
 from rtybt.engine.config import RunConfig, load_config
+from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.core.errors import ResultsError
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data import Bars, load_run_bars
@@ -115,15 +116,15 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         "sharpe_convention": SHARPE_CONVENTION.format(ppy=ppy, rf=rf),
         "warnings": result.warnings,
     })
-    result.trades.to_csv(writer.path("trades.csv"), index=False)
+    spreadsheet_safe(result.trades).to_csv(writer.path("trades.csv"), index=False)
     frame = pd.DataFrame({"returns": result.returns, "equity": result.equity})
     if result.benchmark_returns is not None:
         frame["benchmark_returns"] = result.benchmark_returns
     frame.index.name = "date"
     frame.to_csv(writer.path("returns.csv"), date_format="%Y-%m-%d")
     result.positions.rename_axis("date").to_csv(writer.path("positions.csv"), date_format="%Y-%m-%d")
-    result.transactions.to_csv(writer.path("transactions.csv"), index=False)
-    result.order_issues.to_csv(writer.path("order_issues.csv"), index=False)
+    spreadsheet_safe(result.transactions).to_csv(writer.path("transactions.csv"), index=False)
+    spreadsheet_safe(result.order_issues).to_csv(writer.path("order_issues.csv"), index=False)
     from rtybt.engine.report.inputs import setups_frame
 
     setups_frame(result.setups).to_csv(writer.path("setups.csv"), index=False)  # `rtybt report` re-reads it

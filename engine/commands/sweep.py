@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from rtybt.engine.analysis.metric_keys import metric_keys
 from rtybt.engine.config import RunConfig, load_config
 from rtybt.engine.config.sections import SweepConfig
+from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
@@ -118,7 +119,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     writer = RunWriter(root, f"{config.name}-sweep", new_run_id(digest, started))
     try:
         table = outcome.table.sort_values("rank", kind="stable")
-        table.to_csv(writer.path("sweep.csv"), index=False)
+        spreadsheet_safe(table).to_csv(writer.path("sweep.csv"), index=False)
         best = [outcome.variants[i] for i in table["variant"].head(settings.top)]
         writer.write_json("sweep.json", {
             "name": config.name, "strategy": config.strategy.name, "symbol": config.data.symbol,

@@ -11,6 +11,7 @@ from pathlib import Path
 from rtybt.engine.commands.sweep import check_variant_levels, sweep_settings
 from rtybt.engine.config import RunConfig, load_config
 from rtybt.engine.config.sections import WalkForwardConfig
+from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 from rtybt.engine.sweep.executors import Executor, SerialExecutor
@@ -72,7 +73,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
                             .encode()).hexdigest()
     writer = RunWriter(root, f"{config.name}-walkforward", new_run_id(digest, started))
     try:
-        result.windows.to_csv(writer.path("windows.csv"), index=False)
+        spreadsheet_safe(result.windows).to_csv(writer.path("windows.csv"), index=False)
         equity = config.broker.cash * (1.0 + result.oos_returns).cumprod()
         frame = result.oos_returns.to_frame().assign(equity=equity)
         frame.index.name = "date"

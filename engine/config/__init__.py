@@ -15,6 +15,7 @@ import yaml
 from pydantic import (
     BaseModel,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -90,6 +91,8 @@ class StrategyConfig(_Section):
             data.pop("file", None)
         return data
     params: dict[str, Any] = Field(default_factory=dict, description="strategy parameters; missing ones take defaults")
+    # A stored run's strategy file is never imported (`rtybt report`, `load_run`): a stand-in that names it.
+    _not_loaded: type | None = PrivateAttr(default=None)
 
 
 # Realistic default costs per instrument kind; every report states the ones in force.
@@ -384,12 +387,19 @@ def _format_validation_error(exc: ValidationError, raw: dict, source: str) -> st
     return f"{source}: {path}: {msg}{got}"
 
 
-def validate_config(raw: dict, source: str) -> RunConfig:
+def validate_config(raw: dict, source: str, load_strategy_file: bool = True) -> RunConfig:
+    """A typed, checked config. With `load_strategy_file=False` (a stored run's config.yaml) a `strategy.file`
+    is never imported: its params stay as stored (a run stores them resolved) and the config carries a
+    stand-in for the class (`strategy_of`)."""
     _check_keys(raw, RunConfig, [], source)
     try:
         config = RunConfig.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_format_validation_error(exc, raw, source)) from None
+    if config.strategy.file is not None and not load_strategy_file:
+        config.strategy._not_loaded = _stand_in(config.strategy)
+        _resolve_contract(config, source)
+        return config
     config.strategy.params = resolve_strategy_params(config.strategy, source)
     _check_strategy_dates(config, source)
     _resolve_contract(config, source)
@@ -426,6 +436,25 @@ def _check_strategy_dates(config: RunConfig, source: str) -> None:
         check(config.strategy.params, config.data.start, config.data.end)
     except ValueError as exc:
         raise ConfigError(f"{source}: data: {exc}") from None
+
+
+NOT_LOADED = ("not loaded: rtybt never runs code named by a stored run (pass --trust-strategy-file to load "
+              "it once its source matches the sha256 the run pinned)")
+
+
+def _stand_in(strategy: StrategyConfig) -> type:
+    """What a page shows of a strategy file it did not import: its name, its file, why; no spec, no rules."""
+    note = f"{strategy.name}, from {Path(strategy.file).name}: {NOT_LOADED}"
+    return type("StoredStrategy", (), {"name": strategy.name, "note": note, "spec": (), "__doc__": ""})
+
+
+def strategy_of(strategy: StrategyConfig) -> type:
+    """The strategy class a config names, or its stand-in when the config came from a stored run untrusted."""
+    if strategy._not_loaded is not None:
+        return strategy._not_loaded
+    from rtybt.strategies import get_strategy
+
+    return get_strategy(strategy.name, strategy.file)
 
 
 def strategy_class(strategy: StrategyConfig, source: str) -> type:

@@ -87,5 +87,7 @@ class ExitCodeGroup(TyperGroup):
 
 def _fail(message: str | None, code: int):
     if message is not None:
-        typer.echo(message, err=True)
+        from rtybt.engine.core.terminal import printable_line
+
+        typer.echo(printable_line(message), err=True)
     sys.exit(code)

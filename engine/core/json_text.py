@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
+
+# JSON escapes C0 controls itself; C1 controls and bidi overrides (which a terminal may obey) are escaped too.
+_TERMINAL_ACTIVE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def finite(value: Any) -> Any:
@@ -23,4 +27,5 @@ def finite(value: Any) -> Any:
 def json_text(payload: Any, **options) -> str:
     """json.dumps with allow_nan=False over `finite(payload)` (indent 2 unless told otherwise)."""
     options.setdefault("indent", 2)
-    return json.dumps(finite(payload), allow_nan=False, **options)
+    text = json.dumps(finite(payload), allow_nan=False, **options)
+    return _TERMINAL_ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

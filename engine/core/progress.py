@@ -37,7 +37,11 @@ class Status:
             self._show(done, total)
 
     def _text(self) -> str:
-        return f"{self.description}: {self._stage}" if self._stage else self.description
+        from rtybt.engine.core.terminal import printable_line
+
+        text = f"{self.description}: {self._stage}" if self._stage else self.description
+        # rich reads "[...]" as markup: a symbol or a name from a file is shown as written, not interpreted.
+        return printable_line(text).replace("[", r"\[")
 
     def _show(self, done: int | None, total: int | None) -> None:
         if self._progress is None:

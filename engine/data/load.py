@@ -185,7 +185,11 @@ def parse_dates(texts: pd.Series, lines: np.ndarray, path: Path, column: str) ->
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Parse a bars CSV -> (numeric frame, raw text frame, CSV line numbers); structural problems raise."""
-    blob = read_bounded(path)
+    return parse_csv(path, read_bounded(path))
+
+
+def parse_csv(path: Path, blob: bytes) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """`read_csv` on bytes already read: the caller hashes the very bytes parsed (`path` names them in errors)."""
     try:
         raw = pd.read_csv(io.BytesIO(blob), dtype=str, keep_default_na=False, skip_blank_lines=True)
     except pd.errors.EmptyDataError:
@@ -239,9 +243,11 @@ def load_bars(
         raise DataError(f"{path}: not a regular file ({key} {symbol})")
     if not path.is_file():
         path = _obtain(symbol, data_dir, path, allow_download, source_hint, key)
-    frame, text, lines = read_csv(path)
-
-    checksum = sha256_file(path)
+    # Read once, hash those bytes, parse those bytes: a file replaced while a command runs cannot make the
+    # manifest (or a store keyed by this checksum) name other bytes than the ones the backtest used.
+    blob = read_bounded(path)
+    checksum = hashlib.sha256(blob).hexdigest()
+    frame, text, lines = parse_csv(path, blob)
     published = _published_checksum(path)
     if published is None:
         checksum_status = "no published checksum"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -70,6 +71,8 @@ def read_baseline(path: Path) -> dict:
         record = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ResultsError(f"{path}: not a readable baseline (invalid JSON at line {exc.lineno})") from None
+    except UnicodeDecodeError as exc:
+        raise ResultsError(f"{path}: not a readable baseline (not UTF-8 text at byte {exc.start})") from None
     except OSError as exc:
         raise ResultsError(f"{path}: cannot read baseline ({exc.strerror})") from None
     if not isinstance(record, dict) or "schema" not in record:
@@ -79,15 +82,17 @@ def read_baseline(path: Path) -> dict:
     except ValidationError as exc:
         err = exc.errors()[0]
         # pydantic names the union member tried (metrics.sharpe.float): the key path is what a reader needs.
-        where = ".".join(str(p) for p in err["loc"] if p not in _UNION_MEMBERS) or "(top level)"
-        raise ResultsError(f"{path}: not a valid baseline: {where}: {err['msg'].removeprefix('Value error, ')}; "
+        where = ".".join(str(p) for p in err["loc"] if p not in _UNION_MEMBERS)
+        where = f"{where}: " if where else ""
+        raise ResultsError(f"{path}: not a valid baseline: {where}{err['msg'].removeprefix('Value error, ')}; "
                            "restore it from git or re-create it with `rtybt regress --update`") from None
     return record
 
 
 # --- the shape of a baseline, checked on read: a hand-edited or damaged file is refused in one line ------------
-_Number = float | int | None
-_UNION_MEMBERS = {"float", "int", "none", "str", "_Benchmark"}
+# A baseline holds no NaN nor infinity (an undefined metric is null): a non-finite value would compare as holding.
+_Number = Annotated[float, Field(allow_inf_nan=False)] | int | None
+_UNION_MEMBERS = {"float", "int", "none", "str", "_Benchmark", "constrained-float"}
 
 
 class _Shape(BaseModel):
@@ -106,10 +111,18 @@ class _Year(_Shape):
     def _numbers(cls, text: str) -> str:
         for token in text.split():
             try:
-                float(token)
+                value = float(token)
             except ValueError:
                 raise ValueError(f"{token[:20]!r} is not a number") from None
+            if not math.isfinite(value):
+                raise ValueError(f"{token[:20]!r} is not a finite number")
         return text
+
+    @model_validator(mode="after")
+    def _one_value_a_bar(self):
+        if len(self.values.split()) != self.bars:
+            raise ValueError(f"{len(self.values.split())} values for {self.bars} bars")
+        return self
 
 
 class _Returns(_Shape):
@@ -145,6 +158,10 @@ class _Baseline(_Shape):
         for i, row in enumerate(self.trades):
             if len(row) != len(self.trade_columns):
                 raise ValueError(f"trades row {i + 1} has {len(row)} values for {len(self.trade_columns)} columns")
+            for column, value in zip(self.trade_columns, row, strict=True):
+                if isinstance(value, list | dict) or (isinstance(value, float) and not math.isfinite(value)):
+                    raise ValueError(f"trades row {i + 1}: {column}: {json.dumps(value)[:20]} is not a finite "
+                                     "number, a text or null")
         return self
 
 

@@ -9,6 +9,7 @@ import math
 import pandas as pd
 
 from rtybt.engine.analysis.comparison import COLUMNS, Entry
+from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.report import html as h
 
 CURVES_ALT = "equity and drawdown"
@@ -238,7 +239,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
                      variants: pd.DataFrame | None = None, variant_params: list[str] = (),
                      intro: str = "") -> None:
     """comparison.csv, comparison.json and a self-contained comparison.html (charts inlined as PNG)."""
-    table.to_csv(writer.path(f"{stem}.csv"), index=False)
+    spreadsheet_safe(table).to_csv(writer.path(f"{stem}.csv"), index=False)
     writer.write_json(f"{stem}.json", {"title": title, "ranked_by": metric, "notes": list(notes),
                                        "rows": json.loads(table.to_json(orient="records")),
                                        **(sections or {})})

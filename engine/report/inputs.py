@@ -91,8 +91,30 @@ def read_setups(run_dir: Path) -> list[date]:
     return [d.date() for d in _stored_dates(setups["date"].astype(str), run_dir / "setups.csv", "date")]
 
 
-def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
-    """Stored results + the run's bars re-read from the data file the manifest pins (checksum verified)."""
+def check_pinned_strategy(raw: dict, manifest: dict, run_dir: Path) -> None:
+    """`--trust-strategy-file`: the stored config's strategy file is loaded only if its source is the one the
+    run pinned (manifest.json's strategy_source_sha256); an edited or missing file is refused in one line."""
+    from rtybt.strategies.files import StrategyFileError, source_sha256
+
+    file = raw["strategy"]["file"]
+    if not isinstance(file, str) or not file.strip():
+        raise ResultsError(f"{run_dir / 'config.yaml'}: strategy.file: not a file path")
+    pinned = manifest["inputs"][0].get("strategy_source_sha256")
+    try:
+        actual = source_sha256(file)
+    except StrategyFileError as exc:
+        raise ResultsError(f"{run_dir}: strategy.file {file}: {exc}") from None
+    if not isinstance(pinned, str) or actual != pinned:
+        raise ResultsError(f"{run_dir}: strategy.file {file} is not the source the run used (sha256 {actual[:12]} "
+                           f"!= {str(pinned)[:12]} in manifest.json); not loaded")
+
+
+def from_run_dir(run_dir: Path, data_dir: str | None = None, trust_strategy_file: bool = False) -> ReportInputs:
+    """Stored results + the run's bars re-read from the data file the manifest pins (checksum verified).
+
+    Code named by the run is never run: a `strategy.file` in its config.yaml is not imported (the report shows
+    its name and params as stored) unless `trust_strategy_file`, and then only if its source hash is the pinned one.
+    """
     from rtybt.engine.data import load_bars, resolve_data_dir
 
     run_dir = Path(run_dir)
@@ -125,7 +147,19 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None) -> ReportInputs:
     for key in ("benchmark",):
         if metrics.get(key) is not None and not isinstance(metrics[key], dict):
             raise ResultsError(f"{run_dir / 'metrics.json'}: {key}: not an object of metrics")
-    config = validate_config(raw, str(run_dir / "config.yaml"))
+    strategy = raw.get("strategy")
+    named_file = isinstance(strategy, dict) and strategy.get("file") is not None
+    if named_file and trust_strategy_file:
+        check_pinned_strategy(raw, manifest, run_dir)
+    elif named_file:
+        import warnings
+
+        from rtybt.engine.core.verify import StoreNote
+
+        warnings.warn(f"{run_dir}: strategy.file {strategy['file']} not loaded (no code from a run folder runs): "
+                      "its rules and units are left out; --trust-strategy-file loads it if its sha256 is the pinned one",
+                      StoreNote, stacklevel=2)
+    config = validate_config(raw, str(run_dir / "config.yaml"), load_strategy_file=trust_strategy_file)
 
     pinned = traded_data(manifest)
     folder, source = resolve_data_dir(data_dir, Path(pinned["file"]).parent if pinned.get("file") else None)

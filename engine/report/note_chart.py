@@ -246,9 +246,9 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
 def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = True):
     """The tearsheet's note chart for a run's config: the zoom window (report.zoom, else the last
     report.zoom_months) with the config's absolute levels, or the whole history."""
-    from rtybt.strategies import get_strategy
+    from rtybt.engine.config import strategy_of
 
-    cls = get_strategy(config.strategy.name, config.strategy.file)
+    cls = strategy_of(config.strategy)
     params = config.strategy.params
     absolute = config_levels(params, {p.name: p.unit for p in cls.spec})
     uses_absolute = bool(absolute) and params.get("levels_valid_from") is not None

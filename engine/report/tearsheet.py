@@ -74,8 +74,8 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
 def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> dict[str, bytes]:
     """Every file of the report, by name, from the run's inputs and its analysis (worked out here only when the
     caller has none: a stored run rendered again)."""
+    from rtybt.engine.config import strategy_of
     from rtybt.engine.report import figures, tables
-    from rtybt.strategies import get_strategy
 
     config = inputs.config
     analysis = analyse(inputs) if analysis is None else analysis
@@ -112,7 +112,7 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     }
     files["report.json"] = _json(_clean_json(report))
 
-    cls = get_strategy(config.strategy.name, config.strategy.file)
+    cls = strategy_of(config.strategy)
     files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files).encode()
     return files
 

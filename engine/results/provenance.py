@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from rtybt.engine import __version__
 from rtybt.engine.core.errors import ResultsError
+from rtybt.engine.core.verify import code_version
 from rtybt.engine.data.load import sha256_file
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def input_record(config_path, config, bars=None, bench=None) -> dict:
         "config_hash": config.config_hash(),
         "strategy": config.strategy.name,
         "strategy_source_sha256": strategy_source_sha(config),
+        "code_version": code_version(),
         "data_dir": str(bars.path.parent) if bars is not None else None,
         "data": _data([("traded", bars), ("benchmark", bench)]),
     }
@@ -92,6 +94,7 @@ def parameters_record(name: str, parameters: dict, files: list[tuple[str, Bars]]
         "config_hash": hashlib.sha256(blob.encode()).hexdigest(),
         "strategy": None,
         "strategy_source_sha256": None,
+        "code_version": code_version(),
         "data_dir": str(files[0][1].path.parent),
         "data": _data(files),
     }

@@ -25,11 +25,18 @@ class StudyStore(VariantStore):
         self.save(key, params, {**metrics, "_setups": [str(d) for d in setups]}, returns)
 
     def load_run(self, key: str) -> tuple[dict, pd.Series, list] | None:
+        """A stored run with its setups; an entry without readable setups is run again, with a note."""
+        from rtybt.engine.core.verify import refused
+
         hit = self.load(key)
-        if hit is None or "_setups" not in hit[0]:
+        if hit is None:
             return None
         metrics, returns = hit
-        setups = [pd.Timestamp(d).date() for d in metrics.pop("_setups")]
+        try:
+            setups = [pd.Timestamp(d).date() for d in metrics.pop("_setups")]
+        except (KeyError, TypeError, ValueError):
+            refused(f"study store entry {self.path(key)}", "no readable setup dates")
+            return None
         return metrics, returns, setups
 
 

@@ -8,6 +8,7 @@ from rtybt.engine.analysis.event_study import _clean
 from rtybt.engine.analysis.study import StudyAnalysis
 from rtybt.engine.config import RunConfig
 from rtybt.engine.config.sections import StudyConfig
+from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.data import Bars
 from rtybt.engine.results import RunWriter
 from rtybt.engine.study.runs import MarketRun
@@ -77,9 +78,9 @@ def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, run
         "event_studies": {s: study.to_dict() for s, study in analysis.markets.items()},
         "regime_splits": regimes_rows,
     })
-    _flat(_clean(market_rows(analysis, runs))).to_csv(writer.path("markets.csv"), index=False)
-    _flat([_clean(p.to_dict()) for p in analysis.pooled]).to_csv(writer.path("pooled.csv"), index=False)
-    _flat(regimes_rows).to_csv(writer.path("regimes.csv"), index=False)
+    spreadsheet_safe(_flat(_clean(market_rows(analysis, runs)))).to_csv(writer.path("markets.csv"), index=False)
+    spreadsheet_safe(_flat([_clean(p.to_dict()) for p in analysis.pooled])).to_csv(writer.path("pooled.csv"), index=False)
+    spreadsheet_safe(_flat(regimes_rows)).to_csv(writer.path("regimes.csv"), index=False)
     setups = analysis.setups.copy()
     setups["date"] = pd.DatetimeIndex(setups["date"]).strftime("%Y-%m-%d")
     setups.rename(columns={"fwd": f"fwd_{hv}", "excess": f"excess_{hv}"}).to_csv(writer.path("setups.csv"),

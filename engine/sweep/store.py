@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -29,41 +28,59 @@ class VariantStore:
     def path(self, key: str) -> Path:
         return self.dir / f"{key}-{self.data_sha256[:16]}.json"
 
+    def inputs(self, key: str) -> dict:
+        """What an entry was computed from: a stored one is reused only if every one of these is the same."""
+        from rtybt.engine.core.verify import code_version
+
+        return {"key": key, "data_sha256": self.data_sha256, "strategy_source_sha256": self.source_sha256,
+                "code_version": code_version()}
+
     def save(self, key: str, params: dict, metrics: dict, returns: pd.Series) -> None:
-        payload = {
-            "key": key,
-            "data_sha256": self.data_sha256,
-            "strategy_source_sha256": self.source_sha256,
+        from rtybt.engine.core.verify import seal_json
+
+        content = {
             "params": params,
             "metrics": metrics,
             "index_name": returns.index.name,
             "dates": [d.strftime("%Y-%m-%d") for d in returns.index],
             "returns": returns.to_numpy(dtype=float).tolist(),  # JSON floats round-trip exactly
         }
-        target = self.path(key)
-        write_text_atomic(target, json.dumps(payload, default=str))
+        write_text_atomic(self.path(key), seal_json(content, self.inputs(key)))
 
     def load(self, key: str) -> tuple[dict, pd.Series] | None:
-        """The stored metrics and returns, or None when absent, unreadable, damaged or from other strategy code:
-        a variant that cannot be read back is run again (--resume never trusts nor crashes on a bad entry)."""
+        """The stored metrics and returns, or None when absent; an entry that is damaged, edited, or made from
+        other data bytes, strategy source or rtybt code is refused with a one-line note (engine/core/verify.py)
+        and run again: --resume never trusts nor crashes on a bad entry."""
+        from rtybt.engine.core.verify import open_json, refused
+
         path = self.path(key)
-        try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        content = open_json(path, self.inputs(key), "variant store entry")
+        if content is None:
             return None
-        if not isinstance(payload, dict) or payload.get("key") != key:
+        why = _shape_problem(content)
+        if why is None:
+            try:
+                index = pd.DatetimeIndex(pd.to_datetime(content["dates"], format="%Y-%m-%d"),
+                                         name=content.get("index_name"))
+            except (ValueError, TypeError):
+                index, why = None, "unreadable dates"
+            if index is not None and (not index.is_monotonic_increasing or index.has_duplicates):
+                why = "dates out of order"
+        if why is not None:
+            refused(f"variant store entry {path}", why)
             return None
-        if payload.get("strategy_source_sha256") != self.source_sha256 or payload.get("data_sha256") != self.data_sha256:
-            return None
-        metrics, dates, values = payload.get("metrics"), payload.get("dates"), payload.get("returns")
-        if not isinstance(metrics, dict) or not isinstance(dates, list) or not isinstance(values, list):
-            return None
-        if len(dates) != len(values) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-            return None
-        try:
-            index = pd.DatetimeIndex(pd.to_datetime(dates, format="%Y-%m-%d"), name=payload.get("index_name"))
-        except (ValueError, TypeError):
-            return None
-        if not index.is_monotonic_increasing or index.has_duplicates:
-            return None
-        return metrics, pd.Series(values, index=index, name="returns", dtype=float)
+        return content["metrics"], pd.Series(content["returns"], index=index, name="returns", dtype=float)
+
+
+def _shape_problem(content) -> str | None:
+    """Why a checksummed entry still cannot be a variant's result (an entry sealed by a faulty writer)."""
+    if not isinstance(content, dict):
+        return "not an entry"
+    metrics, dates, values = content.get("metrics"), content.get("dates"), content.get("returns")
+    if not isinstance(metrics, dict) or not metrics:
+        return "no metrics"
+    if not isinstance(dates, list) or not isinstance(values, list) or len(dates) != len(values) or not dates:
+        return "returns and dates do not match"
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return "a return that is not a number"
+    return None

@@ -327,6 +327,81 @@ EDGES = [
 ]
 
 
+# -- issue #25 (stores, run folders, terminal): baselines with non-finite or wrongly typed values, a stored
+# config's strategy file asked for and not the pinned source, control sequences in a CSV ------------------------
+def _first_year(record: dict) -> dict:
+    return record["returns"]["years"][next(iter(record["returns"]["years"]))]
+
+
+def _year_edit(change: Callable[[dict], None]):
+    def edit(record: dict) -> dict:
+        change(_first_year(record))
+        return record
+    return edit
+
+
+def _planted_strategy(file_name: str | None):
+    """config.yaml names a strategy file (a copy of the example's, planted in the run folder, or none there)."""
+    def edit(run: Path) -> None:
+        if file_name is not None:
+            (run / file_name).write_text((REPO / "examples" / "my_strategies" / "pullback.py").read_text())
+        raw = yaml.safe_load((run / "config.yaml").read_text())
+        raw["strategy"] = {**raw["strategy"], "name": "pullback", "file": str(run / (file_name or "gone.py"))}
+        (run / "config.yaml").write_text(yaml.safe_dump(raw))
+    return edit
+
+
+BAD_BASELINE = ("tests/regression/baselines/case.json: not a valid baseline",)
+REGRESS = ["regress", "{config}"]
+STORE_EDGES = [
+    Edge("regress-baseline-nan-daily-return", (*BAD_BASELINE, "returns.years.", "'nan' is not a finite number"),
+         names="", prepare=baseline(_year_edit(lambda y: y.__setitem__("values", "nan " + y["values"].split(" ", 1)[1]))),
+         command=REGRESS),
+    Edge("regress-baseline-infinite-daily-return", (*BAD_BASELINE, "'-inf' is not a finite number"), names="",
+         prepare=baseline(_year_edit(lambda y: y.__setitem__("values", y["values"].rsplit(" ", 1)[0] + " -inf"))),
+         command=REGRESS),
+    Edge("regress-baseline-year-missing-a-value", (*BAD_BASELINE, "returns.years.", "values for", "bars"), names="",
+         prepare=baseline(_year_edit(lambda y: y.__setitem__("values", y["values"].rsplit(" ", 1)[0]))),
+         command=REGRESS),
+    Edge("regress-baseline-year-without-values", (*BAD_BASELINE, ".values", "Field required"), names="",
+         prepare=baseline(_year_edit(lambda y: y.pop("values"))), command=REGRESS),
+    Edge("regress-baseline-year-bars-is-a-list", (*BAD_BASELINE, ".bars", "valid integer"), names="",
+         prepare=baseline(_year_edit(lambda y: y.__setitem__("bars", [1, 2]))), command=REGRESS),
+    Edge("regress-baseline-year-compound-nan", (*BAD_BASELINE, ".compound", "finite number"), names="",
+         prepare=baseline(_year_edit(lambda y: y.__setitem__("compound", float("nan")))), command=REGRESS),
+    Edge("regress-baseline-nan-metric", (*BAD_BASELINE, "metrics.sharpe", "finite number"), names="",
+         prepare=baseline(set_in(["metrics", "sharpe"], float("nan"))), command=REGRESS),
+    Edge("regress-baseline-infinite-benchmark-metric", (*BAD_BASELINE, "benchmark.metrics.cagr", "finite number"),
+         names="", prepare=baseline(set_in(["benchmark", "metrics", "cagr"], float("inf"))), command=REGRESS),
+    Edge("regress-baseline-metric-is-a-list", (*BAD_BASELINE, "metrics.sharpe", "valid number"), names="",
+         prepare=baseline(set_in(["metrics", "sharpe"], [1.0, 2.0])), command=REGRESS),
+    Edge("regress-baseline-metric-is-true", (*BAD_BASELINE, "metrics.sharpe"), names="",
+         prepare=baseline(set_in(["metrics", "sharpe"], True)), command=REGRESS),
+    Edge("regress-baseline-nan-in-a-trade", (*BAD_BASELINE, "trades row 1", "not a finite number"), names="",
+         prepare=baseline(lambda r: set_in(["trades", 0, len(r["trade_columns"]) - 1], float("nan"))(r)),
+         command=REGRESS),
+    Edge("regress-baseline-trade-cell-is-a-list", (*BAD_BASELINE, "trades row 1", "not a finite number"), names="",
+         prepare=baseline(lambda r: set_in(["trades", 0, 0], [1])(r)), command=REGRESS),
+    Edge("report-trust-strategy-file-not-the-pinned-source", ("strategy.file", "is not the source the run used"),
+         names="run", prepare=damaged_run(_planted_strategy("evil.py")),
+         command=["report", "{run}", "--trust-strategy-file"]),
+    Edge("report-trust-strategy-file-missing", ("strategy.file", "strategy file not found"), names="run",
+         prepare=damaged_run(_planted_strategy(None)), command=["report", "{run}", "--trust-strategy-file"]),
+    Edge("report-trust-strategy-file-not-a-path", ("config.yaml", "strategy.file: not a file path"), names="run",
+         prepare=damaged_run(lambda run: (run / "config.yaml").write_text(
+             yaml.safe_dump({**yaml.safe_load((run / "config.yaml").read_text()),
+                             "strategy": {"name": "pullback", "file": 123}}))),
+         command=["report", "{run}", "--trust-strategy-file"]),
+    Edge("csv-header-with-a-terminal-title-sequence", ("missing column", "\\x1b]0;owned\\x07"), names="csv",
+         csv=GOOD_CSV.replace("Date", "Date\x1b]0;owned\x07", 1)),
+    Edge("csv-date-with-a-clear-screen-sequence", ("line 4", "\\x1b[2J"), names="csv",
+         csv=csv_lines(lambda lines: lines.__setitem__(3, "\x1b[2J" + lines[3]))),
+    Edge("csv-date-with-a-c1-control", ("line 5", "\\x9b"), names="csv",
+         csv=csv_lines(lambda lines: lines.__setitem__(4, "\x9b2J" + lines[4]))),
+]
+EDGES += STORE_EDGES
+# -- end of the issue #25 block --------------------------------------------------------------------------------
+
 def runs_only(digest: dict[str, str]) -> dict[str, str]:
     """The results tree without the variant store: a sweep stops on a variant that cannot run, and the variants
     that finished before it stay stored for --resume (a cache keyed by config and data, not a result)."""

@@ -23,7 +23,8 @@ walkforward: {train_bars: 250, test_bars: 250}
 """
 MANIFEST_KEYS = ["schema", "command", "run_id", "command_line", "started_utc", "finished_utc", "versions", "inputs",
                  "details", "files"]
-INPUT_KEYS = ["config_path", "name", "config_hash", "strategy", "strategy_source_sha256", "data_dir", "data"]
+INPUT_KEYS = ["config_path", "name", "config_hash", "strategy", "strategy_source_sha256", "code_version", "data_dir",
+              "data"]
 
 
 def sha(path: Path) -> str:
@@ -161,15 +162,18 @@ def test_a_report_rendered_later_is_added_to_the_manifest(stored_run):
     assert (stored_run / "manifest.json").read_bytes() == manifest_bytes
 
 
-def test_compare_refuses_a_damaged_stored_run(stored_run, config_path):
+def test_compare_runs_again_instead_of_reusing_a_damaged_stored_run(stored_run, config_path):
     from rtybt.engine.commands.compare import execute_compare
+    from rtybt.engine.core.verify import StoreNote
 
     again = execute_compare([str(config_path)])
     assert again.table["source"].iloc[0] == f"reused: {stored_run}"
     with (stored_run / "returns.csv").open("a") as fh:
         fh.write("2099-01-01,0.5,1.0\n")
-    with pytest.raises(ResultsError, match=r"stored run refused: .*returns.csv: changed since the run wrote it"):
-        execute_compare([str(config_path)])
+    with pytest.warns(StoreNote, match=r"stored run .*: does not verify \(.*returns.csv: changed since the run"):
+        fresh = execute_compare([str(config_path)])
+    assert fresh.table["source"].iloc[0].startswith("run now: ")
+    assert fresh.table["cagr"].iloc[0] == again.table["cagr"].iloc[0]
 
 
 def test_the_resolved_config_alone_runs_again(tmp_path, monkeypatch, snapshot_dir):
