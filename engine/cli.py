@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rtybt.engine.cli_shared import add_everywhere, verbosity_options
+from rtybt.engine.cli_shared import LeanHelpGroup, add_everywhere, verbosity_options
 from rtybt.engine.core.exit_codes import ExitCodeGroup
 from rtybt.engine.core.json_text import json_text
 
 
-class RtybtGroup(ExitCodeGroup):
+class RtybtGroup(LeanHelpGroup, ExitCodeGroup):
     """The command group; -q and -v work after any command's name as they do before it."""
 
     def main(self, *args, **kwargs):
@@ -35,8 +34,8 @@ app = typer.Typer(
     # Plain click help: rich's help formatter costs more start-up time than the rest of the CLI together.
     rich_markup_mode=None,
 )
-data_app = typer.Typer(help="Inspect and fetch daily bars.", no_args_is_help=True)
-config_app = typer.Typer(help="Config helpers.", no_args_is_help=True)
+data_app = typer.Typer(cls=LeanHelpGroup, help="Inspect and fetch daily bars.", no_args_is_help=True)
+config_app = typer.Typer(cls=LeanHelpGroup, help="Config helpers.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(config_app, name="config")
 
@@ -66,10 +65,20 @@ def status(description: str, json_out: bool = False):
     return progress_bar(description, enabled=_state["verbosity"] > 0 and not json_out)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from rtybt.engine.core.version import version_text
+
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help=QUIET_HELP)] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help=VERBOSE_HELP)] = False,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                          help="Print the version (and the git commit of a checkout) and exit.")] = False,
 ) -> None:
     _state["verbosity"] = 0 if quiet else 2 if verbose else 1
 
@@ -377,6 +386,8 @@ def data_fetch(
 @config_app.command("schema")
 def config_schema() -> None:
     """Print the config's JSON Schema (for editor completion)."""
+    import json
+
     from rtybt.engine.config import config_json_schema
 
     typer.echo(json.dumps(config_json_schema(), indent=2))

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Annotated
 
 import typer
+from typer.core import TyperGroup
 
 
 def verbosity_options(set_verbosity: Callable[[int], None], quiet_help: str, verbose_help: str) -> list:
@@ -43,3 +44,19 @@ def add_everywhere(group, options: list) -> None:
             continue
         have = {opt for p in command.params for opt in getattr(p, "opts", [])}
         command.params.extend(o for o in options if not have & set(o.opts))
+
+
+class LeanHelpGroup(TyperGroup):
+    """A command group whose own --help, when not given, costs nothing.
+
+    typer (0.2x) coerces every parameter's value through a pydantic TypeAdapter it builds on first use; only a
+    flag whose value is already a bool skips it. A group's --help defaults to None, so `rtybt run --help` would
+    import pydantic (a quarter of a second) just to find the group's --help absent. A False default is the same
+    answer ("not asked for") and keeps the help screens free of pydantic.
+    """
+
+    def get_help_option(self, ctx):
+        option = super().get_help_option(ctx)
+        if option is not None and option.default is None:
+            option.default = False
+        return option

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -22,5 +21,7 @@ def finite(value: Any) -> Any:
 
 def json_text(payload: Any, **options) -> str:
     """json.dumps with allow_nan=False over `finite(payload)` (indent 2 unless told otherwise)."""
+    import json  # here, not at the top: `rtybt --help` imports this module and never prints JSON
+
     options.setdefault("indent", 2)
     return json.dumps(finite(payload), allow_nan=False, **options)
