@@ -104,3 +104,18 @@ def test_the_console_script_itself_imports_no_heavy_library():
                     if line.startswith("import time:")}
         assert "typer" in imported, proc.stderr[-500:]  # the log really lists what was imported
         assert not imported & set(HEAVY), f"rtybt {' '.join(argv)}: {sorted(imported & set(HEAVY))}"
+
+
+def test_editors_still_see_every_api_name_statically():
+    """The lazy package names the whole API in imports a type checker reads (under TYPE_CHECKING)."""
+    import ast
+
+    import rtybt
+    from tests.conftest import REPO
+
+    tree = ast.parse((REPO / "rtybt" / "__init__.py").read_text(encoding="utf-8"))
+    static = {alias.name for node in ast.walk(tree) if isinstance(node, ast.If)
+              and getattr(node.test, "id", "") == "TYPE_CHECKING"
+              for sub in node.body if isinstance(sub, ast.ImportFrom) for alias in sub.names}
+    assert static == set(rtybt.__all__)
+    assert all(getattr(rtybt, name) is not None for name in rtybt.__all__) and set(rtybt.__all__) <= set(dir(rtybt))
