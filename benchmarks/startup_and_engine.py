@@ -87,8 +87,11 @@ def main() -> None:
         run_backtest(config, bars.frame, bench.frame if bench else None)
         engine["rtybt engine + buy & hold benchmark"].append(time.perf_counter() - t0)
 
+    from rtybt.engine.core.numbers import setting_text
+
+    params = ", ".join(f"{k}={setting_text(v)}" for k, v in config.strategy.params.items())
     print(f"rtybt start-up and engine, medians of {args.runs} runs ({len(bars.frame)} bars of {bars.symbol}, "
-          f"{config.strategy.name} {config.strategy.params})")
+          f"{config.strategy.name}: {params})")
     print(f"{'':48} {'median s':>9} {'min s':>8}  ratio")
     base = statistics.median(startup["python -c pass"])
     for name, times in startup.items():
