@@ -2,8 +2,9 @@
 
 Usage: python benchmarks/startup_and_engine.py [--runs N] [--config configs/ma_reclaim.yaml]
 
-Prints medians over N runs, side by side, from one invocation. Targets (issue 7): `rtybt --help`
-under 0.3 s; rtybt's engine at most 0.8x a bare script that runs the same strategy on the same bars
+Prints medians over N runs, side by side, from one invocation. Targets: `rtybt --help` and
+`rtybt run --help` at most 0.15 s each (issue 21; measured against `python -c pass` on the same machine, which
+the ratio column shows: on a loaded machine both grow); rtybt's engine at most 0.8x a bare script that runs the same strategy on the same bars
 through the stock PandasData feed with the stock analyzers (TimeReturn, DrawDown, SharpeRatio,
 TradeAnalyzer) and Cerebro's defaults. Runs are interleaved so machine load hits both sides alike.
 """
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+HELP_TARGET_S = 0.15  # each help screen, wall time of the whole process (median)
 sys.path.insert(0, str(REPO))
 
 
@@ -85,8 +87,11 @@ def main() -> None:
         run_backtest(config, bars.frame, bench.frame if bench else None)
         engine["rtybt engine + buy & hold benchmark"].append(time.perf_counter() - t0)
 
+    from rtybt.engine.core.numbers import setting_text
+
+    params = ", ".join(f"{k}={setting_text(v)}" for k, v in config.strategy.params.items())
     print(f"rtybt start-up and engine, medians of {args.runs} runs ({len(bars.frame)} bars of {bars.symbol}, "
-          f"{config.strategy.name} {config.strategy.params})")
+          f"{config.strategy.name}: {params})")
     print(f"{'':48} {'median s':>9} {'min s':>8}  ratio")
     base = statistics.median(startup["python -c pass"])
     for name, times in startup.items():
@@ -100,10 +105,13 @@ def main() -> None:
         a["date"] == b["date"] and abs(a["price"] - b["price"]) < 1e-9 for a, b in zip(bare_fills, rtybt_fills, strict=False)
     )
     print(f"  same fills in both engines: {'yes' if same else 'NO'} ({len(rtybt_fills)} fills)")
-    help_med = statistics.median(startup["rtybt --help"])
     ratio = statistics.median(engine["rtybt engine, strategy only"]) / bare
-    print(f"targets: rtybt --help < 0.300 s: {'met' if help_med < 0.3 else 'MISSED'} ({help_med:.3f} s); "
-          f"engine <= 0.80x bare: {'met' if ratio <= 0.8 else 'MISSED'} ({ratio:.2f}x)")
+    verdicts = []
+    for name in ("rtybt --help", "rtybt run --help"):
+        med = statistics.median(startup[name])
+        verdicts.append(f"{name} <= {HELP_TARGET_S:.2f} s: {'MET' if med <= HELP_TARGET_S else 'MISSED'} ({med:.3f} s)")
+    verdicts.append(f"engine <= 0.80x bare: {'MET' if ratio <= 0.8 else 'MISSED'} ({ratio:.2f}x)")
+    print("targets: " + "; ".join(verdicts))
 
 
 if __name__ == "__main__":

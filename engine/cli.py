@@ -1,20 +1,20 @@
 """The rtybt command line: typer wiring only (parse, call one function, print)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads every command's annotations at each start-up, and
+# evaluated once at import they cost a third of what re-evaluating them as strings does (`rtybt --help`).
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from rtybt.engine.cli_shared import add_everywhere, verbosity_options
+from rtybt.engine.cli_shared import LeanHelpGroup, ReadableTyper, add_everywhere, verbosity_options
 from rtybt.engine.core.exit_codes import ExitCodeGroup
 from rtybt.engine.core.json_text import json_text
 
 
-class RtybtGroup(ExitCodeGroup):
+class RtybtGroup(LeanHelpGroup, ExitCodeGroup):
     """The command group; -q and -v work after any command's name as they do before it."""
 
     def main(self, *args, **kwargs):
@@ -25,7 +25,7 @@ class RtybtGroup(ExitCodeGroup):
 QUIET_HELP = "Only errors and the final result (no status line or progress bar)."
 VERBOSE_HELP = "Also data-validation details."
 
-app = typer.Typer(
+app = ReadableTyper(
     name="rtybt",
     cls=RtybtGroup,
     help="Backtest the signals of the Russell 2000 'ready to rally' note on real data.",
@@ -35,21 +35,21 @@ app = typer.Typer(
     # Plain click help: rich's help formatter costs more start-up time than the rest of the CLI together.
     rich_markup_mode=None,
 )
-data_app = typer.Typer(help="Inspect and fetch daily bars.", no_args_is_help=True)
-config_app = typer.Typer(help="Config helpers.", no_args_is_help=True)
+data_app = ReadableTyper(cls=LeanHelpGroup, help="Inspect and fetch daily bars.", no_args_is_help=True)
+config_app = ReadableTyper(cls=LeanHelpGroup, help="Config helpers.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(config_app, name="config")
 
 _state = {"verbosity": 1}
 
-ConfigArg = Annotated[str, typer.Argument(help="YAML config file, e.g. configs/ma_reclaim.yaml", show_default=False)]
+ConfigArg = Annotated[str, typer.Argument(metavar="CONFIG", help="YAML config file, e.g. configs/ma_reclaim.yaml", show_default=False)]
 SetOpt = Annotated[
     list[str] | None,
-    typer.Option("--set", help="Override a config key before validation: KEY.PATH=VALUE (repeatable)."),
+    typer.Option("--set", metavar="KEY=VALUE", help="Override a config key before validation: KEY.PATH=VALUE (repeatable)."),
 ]
 DataDirOpt = Annotated[
     str | None,
-    typer.Option("--data-dir", help="Data directory (beats $RTYBT_DATA_DIR, then the config's data.dir, then the cache)."),
+    typer.Option("--data-dir", metavar="DIR", help="Data directory (beats $RTYBT_DATA_DIR, then the config's data.dir, then the cache)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
@@ -68,10 +68,20 @@ def status(description: str, json_out: bool = False):
     return progress_bar(description, enabled=_state["verbosity"] > 0 and not json_out)
 
 
+def _print_version(asked: bool) -> None:
+    if asked:
+        from rtybt.engine.core.version import version_text
+
+        typer.echo(version_text())
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help=QUIET_HELP)] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help=VERBOSE_HELP)] = False,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
+                                          help="Print the version (and the git commit of a checkout) and exit.")] = False,
 ) -> None:
     _state["verbosity"] = 0 if quiet else 2 if verbose else 1
     _print_store_notes()
@@ -120,14 +130,14 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
 
 @app.command()
 def snapshot(
-    symbol: Annotated[str, typer.Option("--symbol", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")] = "^RUT",
+    symbol: Annotated[str, typer.Option("--symbol", metavar="SYMBOL", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")] = "^RUT",
     on: Annotated[
         str | None,
-        typer.Option("--date", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
+        typer.Option("--date", metavar="YYYY-MM-DD", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
     ] = None,
     peers: Annotated[
         str | None,
-        typer.Option("--peers", help="Comma-separated symbols to compare year to date ('' for none). "
+        typer.Option("--peers", metavar="SYMBOLS", help="Comma-separated symbols to compare year to date ('' for none). "
                      "Default: SPY,QQQ when their files are in the data directory"),
     ] = None,
     data_dir: DataDirOpt = None,
@@ -149,14 +159,14 @@ def snapshot(
 
 @app.command()
 def analogs(
-    symbol: Annotated[str, typer.Option("--symbol", help="Symbol whose state is read, e.g. RTY=F")] = "^RUT",
+    symbol: Annotated[str, typer.Option("--symbol", metavar="SYMBOL", help="Symbol whose state is read, e.g. RTY=F")] = "^RUT",
     on: Annotated[
         str | None,
-        typer.Option("--date", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
+        typer.Option("--date", metavar="YYYY-MM-DD", help="YYYY-MM-DD; a non-trading day uses the bar before it. Default: the last bar"),
     ] = None,
-    history: Annotated[str, typer.Option("--history", help="Series searched for past states")] = "^RUT",
-    k: Annotated[int, typer.Option("--k", help="Number of analogs (one per episode)")] = 20,
-    horizon: Annotated[int, typer.Option("--horizon", help="Sessions followed after each analog")] = 60,
+    history: Annotated[str, typer.Option("--history", metavar="SYMBOL", help="Series searched for past states")] = "^RUT",
+    k: Annotated[int, typer.Option("--k", metavar="N", help="Number of analogs (one per episode)")] = 20,
+    horizon: Annotated[int, typer.Option("--horizon", metavar="SESSIONS", help="Sessions followed after each analog")] = 60,
     data_dir: DataDirOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -177,7 +187,7 @@ def analogs(
 
 @app.command("strategies")
 def strategies_(
-    name: Annotated[str | None, typer.Argument(help="Show one strategy in full (its rules too).")] = None,
+    name: Annotated[str | None, typer.Argument(metavar="NAME", help="Show one strategy in full (its rules too).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """List every registered strategy: parameters, defaults, units, allowed range and the note's sentence."""
@@ -195,7 +205,7 @@ def strategies_(
 
 @app.command("check-strategy")
 def check_strategy(
-    file: Annotated[str, typer.Argument(help="Your strategy file, e.g. my_strategies/pullback.py", show_default=False)],
+    file: Annotated[str, typer.Argument(metavar="FILE", help="Your strategy file, e.g. my_strategies/pullback.py", show_default=False)],
     data_dir: DataDirOpt = None,
 ) -> None:
     """Run the no-look-ahead harness on every strategy of a file: one line per check; exit 1 if one fails."""
@@ -211,11 +221,11 @@ def check_strategy(
 
 @app.command()
 def regress(
-    configs: Annotated[list[str] | None, typer.Argument(help="configs to check (default: configs/*.yaml)", show_default=False)] = None,
+    configs: Annotated[list[str] | None, typer.Argument(metavar="CONFIG", help="configs to check (default: configs/*.yaml)", show_default=False)] = None,
     update: Annotated[bool, typer.Option("--update", help="Write the baselines instead of comparing (review the diff, commit it).")] = False,
     set_: SetOpt = None,
     data_dir: DataDirOpt = None,
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, help="Worker processes (default: one per core).")] = None,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", min=1, metavar="N", help="Worker processes (default: one per core).")] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Re-run configs and compare with tests/regression/baselines/: exit 0 all hold, 1 regression, 2 refused."""
@@ -240,7 +250,7 @@ def regress(
 
 @app.command()
 def report(
-    run_dir: Annotated[str, typer.Argument(help="A run directory, e.g. results/ma_reclaim/<run id>", show_default=False)],
+    run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="A run directory, e.g. results/ma_reclaim/<run id>", show_default=False)],
     data_dir: DataDirOpt = None,
     trust_strategy_file: Annotated[bool, typer.Option(
         "--trust-strategy-file", help="Load the strategy file the run's config names (for its rules and units), "
@@ -256,25 +266,25 @@ def report(
 
 GridOpt = Annotated[
     list[str] | None,
-    typer.Option("--grid", help="Sweep a strategy parameter: PARAM=V1,V2,... (repeatable; beats the config's sweep.grid)."),
+    typer.Option("--grid", metavar="PARAM=V1,V2,...", help="Sweep a strategy parameter: PARAM=V1,V2,... (repeatable; beats the config's sweep.grid)."),
 ]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes, or workers of --cluster local (default: all cores; 1 = in process).")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, metavar="N", help="Local worker processes, or workers of --cluster local (default: all cores; 1 = in process).")]
 ClusterOpt = Annotated[
     str | None,
-    typer.Option("--cluster", help="Run on Dask: a scheduler address (tcp://HOST:8786) or 'local' for a LocalCluster."),
+    typer.Option("--cluster", metavar="ADDRESS", help="Run on Dask: a scheduler address (tcp://HOST:8786) or 'local' for a LocalCluster."),
 ]
-MetricOpt = Annotated[str | None, typer.Option("--metric", help="Metric that ranks variants (default: the config's, else sharpe).")]
+MetricOpt = Annotated[str | None, typer.Option("--metric", metavar="METRIC", help="Metric that ranks variants (default: the config's, else sharpe).")]
 
 
 @app.command()
 def sweep(
     config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
     workers: WorkersOpt = None, cluster: ClusterOpt = None, metric: MetricOpt = None,
-    top: Annotated[int | None, typer.Option("--top", min=1, help="Best variants in the comparison report.")] = None,
-    heatmap: Annotated[str | None, typer.Option("--heatmap", help="Heatmap of the metric over two swept params: X,Y.")] = None,
+    top: Annotated[int | None, typer.Option("--top", min=1, metavar="N", help="Best variants in the comparison report.")] = None,
+    heatmap: Annotated[str | None, typer.Option("--heatmap", metavar="X,Y", help="Heatmap of the metric over two swept params: X,Y.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse variants already stored by an earlier (interrupted) sweep.")] = False,
     screen: Annotated[bool, typer.Option("--screen", help="Screen the grid with the vectorised twins, then confirm the top in Backtrader.")] = False,
-    confirm_top: Annotated[int, typer.Option("--confirm-top", min=1, help="With --screen: variants re-run in Backtrader.")] = 5,
+    confirm_top: Annotated[int, typer.Option("--confirm-top", min=1, metavar="N", help="With --screen: variants re-run in Backtrader.")] = 5,
     json_out: JsonOpt = False,
 ) -> None:
     """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
@@ -297,9 +307,9 @@ def sweep(
 
 @app.command()
 def compare(
-    configs: Annotated[list[str], typer.Argument(help="YAML configs to compare", show_default=False)],
+    configs: Annotated[list[str], typer.Argument(metavar="CONFIG", help="YAML configs to compare", show_default=False)],
     set_: SetOpt = None, data_dir: DataDirOpt = None,
-    metric: Annotated[str, typer.Option("--metric", help="Metric that ranks the runs.")] = "sharpe",
+    metric: Annotated[str, typer.Option("--metric", metavar="METRIC", help="Metric that ranks the runs.")] = "sharpe",
     rerun: Annotated[bool, typer.Option("--rerun", help="Run every config even when a stored run matches.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
@@ -345,7 +355,7 @@ def walkforward(
 @app.command()
 def study(
     config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None,
-    symbols: Annotated[str | None, typer.Option("--symbols", help="Comma-separated symbols, e.g. ^RUT,IWM,SPY,QQQ (beats the config's study.symbols).")] = None,
+    symbols: Annotated[str | None, typer.Option("--symbols", metavar="SYMBOLS", help="Comma-separated symbols, e.g. ^RUT,IWM,SPY,QQQ (beats the config's study.symbols).")] = None,
     workers: WorkersOpt = None, cluster: ClusterOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse market runs already stored by an earlier (interrupted) study.")] = False,
     json_out: JsonOpt = False,
@@ -369,7 +379,7 @@ def study(
 
 @data_app.command("check")
 def data_check(
-    symbol: Annotated[str, typer.Argument(help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],
+    symbol: Annotated[str, typer.Argument(metavar="SYMBOL", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],
     data_dir: DataDirOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -389,7 +399,7 @@ def data_check(
 
 @data_app.command("fetch")
 def data_fetch(
-    symbol: Annotated[str, typer.Argument(help="Yahoo symbol to download, e.g. ^RUT")],
+    symbol: Annotated[str, typer.Argument(metavar="SYMBOL", help="Yahoo symbol to download, e.g. ^RUT")],
     data_dir: DataDirOpt = None,
 ) -> None:
     """Download a symbol's daily bars with yfinance into the data directory (needs internet)."""
@@ -405,6 +415,8 @@ def data_fetch(
 @config_app.command("schema")
 def config_schema() -> None:
     """Print the config's JSON Schema (for editor completion)."""
+    import json
+
     from rtybt.engine.config import config_json_schema
 
     typer.echo(json.dumps(config_json_schema(), indent=2))

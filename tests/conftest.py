@@ -69,3 +69,11 @@ def make_config(strategy: str = "ma_reclaim", params: dict | None = None, *, bro
 def frictionless(strategy: str = "ma_reclaim", params: dict | None = None, units: float = 10, **sections):
     """No costs and a fixed size, so fills and P&L can be checked by hand."""
     return make_config(strategy, params, broker=dict(FRICTIONLESS_BROKER), sizing=fixed_units(units), **sections)
+
+
+def error_lines(stderr: str) -> list[str]:
+    """A bad-input error as the CLI prints it: one line, or two when the second says how to fix it."""
+    lines = stderr.strip("\n").splitlines()
+    assert len(lines) in (1, 2) and lines[0].startswith("rtybt: error: "), stderr
+    assert len(lines) == 1 or lines[1].startswith("  fix: "), stderr
+    return lines

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.metric_keys import metric_rows
+from rtybt.engine.core.numbers import setting_text
 
 COLUMNS = [(key, label, kind) for label, key, kind in metric_rows(
     "cagr", "sharpe", "sortino", "max_drawdown", "calmar", "exposure", "trades", "win_rate", "profit_factor")]
@@ -53,7 +54,7 @@ def comparison_table(entries: list[Entry], metric: str = "sharpe") -> pd.DataFra
     for e in entries:
         start, end = e.period
         rows.append({"label": e.label, "strategy": e.strategy,
-                     "params": ", ".join(f"{k}={v}" for k, v in e.params.items()),
+                     "params": ", ".join(f"{k}={setting_text(v)}" for k, v in e.params.items()),
                      "symbol": e.symbol, "start": start, "end": end,
                      **{key: e.metrics.get(key) for key, _, _ in COLUMNS}, **e.extra, "source": e.source})
     table = pd.DataFrame(rows)

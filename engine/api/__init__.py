@@ -9,6 +9,7 @@ the CLI's status line or progress bar (on stderr).
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 
+from rtybt.engine.api import arguments as check
 from rtybt.engine.api.results import (
     AnalogsResult,
     BacktestResult,
@@ -89,11 +91,23 @@ def _progress(description: str, enabled: bool) -> Iterator:
         status.stop()
 
 
+def _door(function):
+    """An API function's errors name its arguments (`k=0: ...`), not the CLI's flags (`--k 0: ...`)."""
+
+    @functools.wraps(function)
+    def called(*args, **kwargs):
+        with check.api_errors():
+            return function(*args, **kwargs)
+
+    return called
+
+
 def _command_line(name: str, *args: Any) -> list[str]:
     """What the manifest records as the command: the API call, its config and its overrides."""
     return [f"rtybt.{name}", *(str(a) for a in args)]
 
 
+@_door
 def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str | Path | None = None,
         progress: bool = False, results_dir: str | Path | None = None) -> BacktestResult:
     """Run one config end to end, as `rtybt run`, and return its BacktestResult.
@@ -107,6 +121,8 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     from rtybt.engine.commands.run import execute_run
     from rtybt.engine.report.inputs import from_result
 
+    _paths(data_dir=data_dir, results_dir=results_dir)
+    check.flag("progress", progress)
     source, sets = _config_source(config_or_path), _overrides(overrides)
     with _progress(f"run {source}", progress) as shown:
         outcome = execute_run(source, sets, _opt(data_dir), _opt(results_dir),
@@ -115,6 +131,7 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
                                       outcome.analysis.verdict.text)
 
 
+@_door
 def load_run(run_dir: str | Path, data_dir: str | Path | None = None,
              trust_strategy_file: bool = False) -> BacktestResult:
     """A stored run directory (results/<name>/<run id>/) as a BacktestResult, without re-running it.
@@ -126,9 +143,13 @@ def load_run(run_dir: str | Path, data_dir: str | Path | None = None,
     """
     from rtybt.engine.report.inputs import from_run_dir
 
+    check.path("run_dir", run_dir, optional=False)
+    _paths(data_dir=data_dir)
+    check.flag("trust_strategy_file", trust_strategy_file)
     return BacktestResult.from_inputs(Path(run_dir), from_run_dir(Path(run_dir), _opt(data_dir), trust_strategy_file))
 
 
+@_door
 def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir: str | Path | None = None,
             metric: str = "sharpe", rerun: bool = False, progress: bool = False,
             results_dir: str | Path | None = None) -> CompareResult:
@@ -138,8 +159,12 @@ def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir
     """
     from rtybt.engine.commands.compare import execute_compare
 
-    if isinstance(configs, str | Path | Mapping):
-        raise ConfigError("compare: expected a list of configs (paths or mappings), e.g. [a.yaml, b.yaml]")
+    if isinstance(configs, str | Path | Mapping) or not isinstance(configs, Sequence):
+        raise ConfigError("configs: expected a list of configs (paths or mappings), e.g. [a.yaml, b.yaml]")
+    check.text("metric", metric, example="sharpe")
+    check.flag("rerun", rerun)
+    check.flag("progress", progress)
+    _paths(data_dir=data_dir, results_dir=results_dir)
     sources, sets = [_config_source(c) for c in configs], _overrides(overrides)
     with _progress("compare", progress) as shown:
         outcome = execute_compare(sources, sets, _opt(data_dir), _opt(results_dir), metric=metric, rerun=rerun,
@@ -147,6 +172,7 @@ def compare(configs: Sequence[ConfigLike], overrides: Overrides = None, data_dir
     return CompareResult(outcome.run_dir, metric, outcome.table, outcome.summary)
 
 
+@_door
 def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequence[str] | None = None,
           overrides: Overrides = None, data_dir: str | Path | None = None, metric: str | None = None,
           top: int | None = None, heatmap: str | None = None, workers: int | None = None,
@@ -161,6 +187,15 @@ def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequen
     from rtybt.engine.commands.sweep import execute_sweep
     from rtybt.engine.sweep.executors import make_executor
 
+    check.text("metric", metric, optional=True, example="sharpe")
+    check.whole_number("top", top, minimum=1, optional=True)
+    check.text("heatmap", heatmap, optional=True, example="ma_period,hold_bars")
+    _executor_arguments(workers, cluster)
+    check.flag("screen", screen)
+    check.whole_number("confirm_top", confirm_top, minimum=1)
+    check.flag("resume", resume)
+    check.flag("progress", progress)
+    _paths(data_dir=data_dir, results_dir=results_dir)
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
     with _progress(f"sweep {source}", progress) as shown:
         outcome = execute_sweep(source, sets, grid_options, make_executor(workers, cluster), _opt(data_dir),
@@ -175,6 +210,7 @@ def sweep(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequen
                        outcome.statistics, outcome.summary.get("screen"), outcome.summary)
 
 
+@_door
 def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | Sequence[str] | None = None,
                 overrides: Overrides = None, data_dir: str | Path | None = None, workers: int | None = None,
                 cluster: str | None = None, resume: bool = False, progress: bool = False,
@@ -184,6 +220,10 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
     from rtybt.engine.commands.walkforward import execute_walkforward
     from rtybt.engine.sweep.executors import make_executor
 
+    _executor_arguments(workers, cluster)
+    check.flag("resume", resume)
+    check.flag("progress", progress)
+    _paths(data_dir=data_dir, results_dir=results_dir)
     source, sets, grid_options = _config_source(config_or_path), _overrides(overrides), _grid(grid)
     with _progress(f"walk-forward {source}", progress) as shown:
         outcome = execute_walkforward(source, sets, grid_options, make_executor(workers, cluster),
@@ -197,6 +237,7 @@ def walkforward(config_or_path: ConfigLike, grid: Mapping[str, Sequence[Any]] | 
                              summary)
 
 
+@_door
 def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str | Path | None = None,
              peers: str | Sequence[str] | None = None, progress: bool = False) -> SnapshotResult:
     """The note's table for one date, as `rtybt snapshot`: readings, key levels, checklists, Final Call.
@@ -206,17 +247,26 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
     from rtybt.engine.commands.snapshot import take_snapshot
     from rtybt.engine.report.snapshot_text import render_snapshot
 
+    check.text("symbol", symbol, example="^RUT")
+    check.day("date", date)
+    check.texts("peers", peers, example='["SPY", "QQQ"]')
+    check.flag("progress", progress)
+    _paths(data_dir=data_dir)
     with _progress(f"snapshot {symbol}", progress) as shown:
         snap = take_snapshot(symbol, date, _opt(data_dir), peers=peers if peers is None or isinstance(peers, str)
                                 else list(peers), on_stage=shown.stage).snapshot
     return SnapshotResult(snap, snap.to_dict(), render_snapshot(snap))
 
 
+@_door
 def list_strategies(name: str | None = None, file: str | Path | None = None) -> pd.DataFrame:
     """Every registered strategy's parameters as a table (as `rtybt strategies`), or only `name`'s; with `file`,
-    the strategies of your own strategy file. One row per parameter: default, unit, allowed range, meaning."""
+    the strategies of your own strategy file. One row per parameter: default, unit, allowed range, meaning,
+    with none, true and false spelled as in YAML."""
     from rtybt.engine.commands.strategies import describe, strategy_catalog
 
+    check.text("name", name, optional=True, example="ma_reclaim")
+    check.path("file", file)
     if file is not None:
         from rtybt.strategies.files import StrategyFileError, strategies_in_file
 
@@ -231,12 +281,21 @@ def list_strategies(name: str | None = None, file: str | Path | None = None) -> 
         entries = strategy_catalog(name).entries
     rows = []
     for entry in entries:
-        for p in entry["params"] or [{"name": None, "default": None, "unit": None, "range": None, "help": None}]:
-            rows.append({"strategy": entry["name"], "parameter": p["name"], "default": p["default"],
-                         "unit": p["unit"], "allowed": p["range"], "meaning": p["help"], "note": entry["note"]})
+        # A notebook shows this table to a person, who never sees None, True or NaN: a default of none, true or
+        # false reads as YAML (and `rtybt strategies`) spell it; numbers and words stay values.
+        for p in entry["params"]:
+            default = p["default"]
+            if default is None or isinstance(default, bool):
+                default = "none" if default is None else str(default).lower()
+            rows.append({"strategy": entry["name"], "parameter": p["name"], "default": default,
+                         "unit": p["unit"] or "-", "allowed": p["range"], "meaning": p["help"], "note": entry["note"]})
+        if not entry["params"]:
+            rows.append({"strategy": entry["name"], "parameter": "(none)", "default": "-", "unit": "-",
+                         "allowed": "-", "meaning": "takes no parameters", "note": entry["note"]})
     return pd.DataFrame(rows).set_index(["strategy", "parameter"])
 
 
+@_door
 def study(config_or_path: ConfigLike, overrides: Overrides = None, symbols: str | Sequence[str] | None = None,
           data_dir: str | Path | None = None, workers: int | None = None, cluster: str | None = None,
           resume: bool = False, progress: bool = False, results_dir: str | Path | None = None) -> StudyResult:
@@ -248,6 +307,11 @@ def study(config_or_path: ConfigLike, overrides: Overrides = None, symbols: str 
     from rtybt.engine.commands.study import execute_study
     from rtybt.engine.sweep.executors import make_executor
 
+    check.texts("symbols", symbols, example='["^RUT", "IWM"]')
+    _executor_arguments(workers, cluster)
+    check.flag("resume", resume)
+    check.flag("progress", progress)
+    _paths(data_dir=data_dir, results_dir=results_dir)
     source, sets = _config_source(config_or_path), _overrides(overrides)
     chosen = symbols if symbols is None or isinstance(symbols, str) else ",".join(str(s) for s in symbols)
     with _progress(f"study {source}", progress) as shown:
@@ -259,6 +323,7 @@ def study(config_or_path: ConfigLike, overrides: Overrides = None, symbols: str 
                        pd.DataFrame([p.to_dict() for p in a.pooled]), a.regimes.copy(), a.setups.copy(), s)
 
 
+@_door
 def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str = "^RUT", k: int = 20,
             horizon: int = 60, data_dir: str | Path | None = None, progress: bool = False,
             results_dir: str | Path = "results") -> AnalogsResult:
@@ -270,6 +335,13 @@ def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str =
     from rtybt.engine.report.analogs_page import analog_rows, answer_sentence
     from rtybt.engine.report.analogs_text import render_analogs
 
+    check.text("symbol", symbol, example="RTY=F")
+    check.day("date", date)
+    check.text("history", history, example="^RUT")
+    check.whole_number("k", k)
+    check.whole_number("horizon", horizon)
+    check.flag("progress", progress)
+    _paths(data_dir=data_dir, results_dir=results_dir)
     with _progress(f"analogs {symbol}", progress) as shown:
         found = run_analogs(symbol, date, history, k, horizon, _opt(data_dir), str(results_dir),
                             command_line=_command_line("analogs", symbol, *([date] if date else []), history),
@@ -279,6 +351,16 @@ def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str =
     forward = pd.DataFrame(found.answer.study.to_dict()["horizons"])
     return AnalogsResult(found.run_dir, symbol, found.bar_date, answer_sentence(found), rows, found.answer.fan.copy(),
                          forward, found.score.to_dict(), found.to_dict(), render_analogs(found))
+
+
+def _paths(**given) -> None:
+    for name, value in given.items():
+        check.path(name, value)
+
+
+def _executor_arguments(workers, cluster) -> None:
+    check.whole_number("workers", workers, minimum=1, optional=True)
+    check.text("cluster", cluster, optional=True, example="tcp://HOST:8786 or local")
 
 
 def _opt(path: str | Path | None) -> str | None:

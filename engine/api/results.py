@@ -134,9 +134,10 @@ class BacktestResult:
 
     def _repr_html_(self) -> str:
         from rtybt.engine.report.html import esc
+        from rtybt.engine.report.prose import param_value
 
         c, m = self.config, self.metrics
-        params = ", ".join(f"{k}={v}" for k, v in c.strategy.params.items()) or "no parameters"
+        params = ", ".join(f"{k}={param_value(v)}" for k, v in c.strategy.params.items()) or "no parameters"
         parts = [f"<h4>{esc(c.name)}: {esc(c.strategy.name)} on {esc(c.data.symbol)}, "
                  f"{esc(m.get('start'))} to {esc(m.get('end'))}</h4>", f'<p style="{_MUTED}">{esc(params)}</p>']
         if self.verdict:

@@ -6,19 +6,32 @@ import difflib
 from collections.abc import Iterable
 
 MAX_MESSAGE_CHARS = 600
+FIX = "\n  fix: "  # starts an error's second line, the only one it may have
 
 
 class UserError(Exception):
-    """A problem with what the user gave us (config, data, arguments): one line, exit code 2."""
+    """A problem with what the user gave us (config, data, arguments): one line (at most one more, saying how to
+    fix it), exit code 2."""
 
-    def __init__(self, message: str):
-        # A message must stay on one line: the CLI prints it as is, with no traceback. A bad value echoed
-        # in it (a pasted file, a header of NUL bytes) is cut in the middle: the file and the hint stay.
-        text = " ".join(str(message).split())
-        if len(text) > MAX_MESSAGE_CHARS:
-            cut = len(text) - MAX_MESSAGE_CHARS
-            text = f"{text[:380]} [... {cut:,} characters ...] {text[-160:]}"  # under the limit: idempotent
+    def __init__(self, message: str, fix: str | None = None):
+        # A message stays on one line: the CLI prints it as is, with no traceback. `fix`, when given, is the
+        # one second line an error may have: how to put it right (the first says what is wrong).
+        message, _, carried = str(message).partition(FIX)  # rebuilt from its text (unpickled): the same two lines
+        fix = fix or carried
+        text = _one_line(message)
+        if fix:
+            text += FIX + _one_line(fix)
         super().__init__(text)
+
+
+def _one_line(message: str) -> str:
+    """Whitespace collapsed; a bad value echoed in it (a pasted file, a header of NUL bytes) is cut in the
+    middle: the file and the hint stay."""
+    text = " ".join(str(message).split())
+    if len(text) > MAX_MESSAGE_CHARS:
+        cut = len(text) - MAX_MESSAGE_CHARS
+        text = f"{text[:380]} [... {cut:,} characters ...] {text[-160:]}"  # under the limit: idempotent
+    return text
 
 
 class ConfigError(UserError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from typing import Any
@@ -26,6 +25,8 @@ def finite(value: Any) -> Any:
 
 def json_text(payload: Any, **options) -> str:
     """json.dumps with allow_nan=False over `finite(payload)` (indent 2 unless told otherwise)."""
+    import json  # here, not at the top: `rtybt --help` imports this module and never prints JSON
+
     options.setdefault("indent", 2)
     text = json.dumps(finite(payload), allow_nan=False, **options)
     return _TERMINAL_ACTIVE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -68,3 +68,13 @@ def text_table(header: list[str], rows: list[list[str]], left: int = 1, left_als
         return ("  " + "  ".join(parts)).rstrip()
 
     return [line(header), *(line(r) for r in rows)]
+
+
+def setting_text(value) -> str:
+    """A parameter's value in a label (`stop_pct=off`, `ma_stop=on`, `start=2020-01-02`): on and off for yes/no
+    and unset, ISO dates; anything else exactly as str() writes it, so numeric labels stay as they were."""
+    if value is None or isinstance(value, bool):
+        return "on" if value else "off"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)

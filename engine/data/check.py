@@ -18,7 +18,7 @@ def check_symbol(symbol: str, data_dir: str | None = None,
                  on_stage: Stage | None = None) -> tuple[ValidationReport, Bars]:
     announce(on_stage, f"loading and checking {symbol}")
     directory, source = resolve_data_dir(data_dir, symbol=symbol)
-    bars = load_bars(symbol, directory, REPORT_ONLY, source_hint=source, key="SYMBOL")
+    bars = load_bars(symbol, directory, REPORT_ONLY, source_hint=source, key="")
     return bars.report, bars
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.core.errors import DataError
-from rtybt.engine.data.locate import offline, resolve_data_dir, symbol_file
+from rtybt.engine.data.locate import offline, resolve_data_dir, similar_symbol, symbol_file
 from rtybt.engine.data.validate import (
     ValidationReport,
     apply_policy,
@@ -284,16 +284,23 @@ def load_bars(
 
 def _obtain(symbol: str, data_dir: Path, path: Path, allow_download: bool, source_hint: str,
             key: str = "data.symbol") -> Path:
-    hint = f" (data directory from {source_hint})" if source_hint else ""
-    how = (
-        f"put a CSV with columns Date,Open,High,Low,Close,Volume at {path}, "
-        f"or point --data-dir / RTYBT_DATA_DIR at a folder holding {path.name}"
-    )
-    if not allow_download or offline():
-        raise DataError(f"{key} {symbol}: no bars: {path.name} not found in {data_dir}{hint}, offline; {how}")
-    from rtybt.engine.data.fetch import fetch_symbol
+    """The file, downloaded when it is missing and downloads are allowed; else a two-line DataError: what is
+    missing (with a close symbol whose bars are at hand: RUT -> ^RUT), then how to fix it."""
+    if allow_download and not offline():
+        from rtybt.engine.data.fetch import fetch_symbol
 
-    try:
-        return fetch_symbol(symbol, data_dir)
-    except DataError as exc:
-        raise DataError(f"{key} {symbol}: no bars: {path.name} not found in {data_dir}{hint} and {exc}; {how}") from None
+        try:
+            return fetch_symbol(symbol, data_dir)
+        except DataError as exc:
+            reason = f" and {exc}"
+    else:
+        reason = ", offline"
+    hint = f" (data directory from {source_hint})" if source_hint else ""
+    near = similar_symbol(symbol, data_dir)
+    what = f"{key} {symbol}" if key else symbol
+    raise DataError(
+        f"{what}: no bars: {path.name} not found in {data_dir}{hint}{reason}"
+        + (f" (did you mean {near}?)" if near else ""),
+        fix=(f"use {near}, or " if near else "") + f"put {path.name} (Date,Open,High,Low,Close,Volume) in that "
+        "folder or in one named by --data-dir / RTYBT_DATA_DIR",
+    ) from None

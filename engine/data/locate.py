@@ -55,3 +55,27 @@ def symbol_file(data_dir: Path, symbol: str) -> Path:
 
 def offline() -> bool:
     return os.environ.get(ENV_OFFLINE, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _core(symbol: str) -> str:
+    """A symbol without its decorations: ^RUT, RUT and rut -> RUT; RTY=F -> RTYF."""
+    return "".join(c for c in symbol.upper() if c.isalnum())
+
+
+def similar_symbol(symbol: str, *folders: Path) -> str | None:
+    """A symbol whose bars are at hand (in `folders`, the bundled snapshot or the download cache) that `symbol`
+    was probably meant to be: RUT -> ^RUT, RTY -> RTY=F, iwm -> IWM. None when nothing is close."""
+    import difflib
+
+    known = sorted({p.stem for folder in (*folders, BUNDLED_SNAPSHOT, default_data_dir())
+                    if folder.is_dir() for p in folder.glob("*.csv")} - {symbol})
+    core = _core(symbol)
+    same = [k for k in known if _core(k) == core]
+    if same:
+        return same[0]
+    # RTY -> RTY=F: a known symbol that is this one plus a suffix such as a futures' =F
+    extended = [k for k in known if core and _core(k).startswith(core) and len(_core(k)) - len(core) <= 1]
+    if extended:
+        return extended[0]
+    close = difflib.get_close_matches(symbol.upper(), [k.upper() for k in known], n=1, cutoff=0.75)
+    return next((k for k in known if close and k.upper() == close[0]), None)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from rtybt.engine.analysis.metric_keys import SUMMARY, metric_rows
 from rtybt.engine.core.numbers import fmt
+from rtybt.engine.report.prose import param_value
 
 ROWS = metric_rows(*SUMMARY)
 
 
 def format_summary(summary: dict) -> list[str]:
     s, b = summary["strategy_metrics"], summary.get("benchmark_metrics")
-    params = ", ".join(f"{k}={v}" for k, v in summary["params"].items()) or "no parameters"
+    params = ", ".join(f"{k}={param_value(v)}" for k, v in summary["params"].items()) or "no parameters"
     lines = [
         f"{summary['name']}: {summary['strategy']} ({params}) on {summary['symbol']}, "
         f"{summary['period'][0]} to {summary['period'][1]}",

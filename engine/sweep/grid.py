@@ -10,6 +10,7 @@ import yaml
 
 from rtybt.engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
 from rtybt.engine.core.errors import ConfigError, did_you_mean
+from rtybt.engine.core.numbers import setting_text
 from rtybt.engine.core.safe_yaml import safe_load_unique
 
 
@@ -23,7 +24,7 @@ class Variant:
 
     @property
     def label(self) -> str:
-        return ", ".join(f"{k}={v}" for k, v in self.swept.items()) or "base"
+        return _label(self.swept) or "base"
 
 
 def parse_grid_options(texts: list[str]) -> dict[str, list[Any]]:
@@ -80,4 +81,4 @@ def expand_grid(config: RunConfig, grid: dict[str, list[Any]], source: str) -> l
 
 
 def _label(swept: dict[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in swept.items())
+    return ", ".join(f"{k}={setting_text(v)}" for k, v in swept.items())

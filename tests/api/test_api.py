@@ -149,7 +149,9 @@ def test_bad_input_raises_the_clis_one_line_message(tmp_path, monkeypatch):
         rtybt.run({**CONFIG, "strategy": {"name": "ma_reclaim", "params": {"ma_period": 1}}})
     with pytest.raises(rtybt.UserError) as caught:
         rtybt.snapshot("^RUT", "1950-01-02")
-    assert str(caught.value) == cli["snapshot"]
+    # The CLI's message, naming the argument the caller passed where the CLI names its flag
+    assert "--date 1950-01-02 is outside the data" in cli["snapshot"]
+    assert str(caught.value) == cli["snapshot"].replace("--date 1950-01-02", "date 1950-01-02")
     with pytest.raises(rtybt.ConfigError) as caught:
         rtybt.sweep(bad.with_name("missing.yaml"), grid={"ma_period": [20]})
     assert str(caught.value) == cli["sweep"]

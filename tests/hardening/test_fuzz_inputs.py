@@ -11,6 +11,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import error_lines
 from tests.hardening.cli_harness import bars_csv, run_cli
 
 GOOD_LINES = bars_csv(60).to_csv(index=False).splitlines()
@@ -53,8 +54,7 @@ def assert_clean_answer(outcome) -> None:
     assert outcome.code in (0, 2), (outcome.code, outcome.stderr[-2000:])
     assert "Traceback" not in outcome.stderr + outcome.stdout
     if outcome.code == 2:
-        lines = outcome.stderr.splitlines()
-        assert len(lines) == 1 and lines[0].startswith("rtybt: error: "), outcome.stderr
+        error_lines(outcome.stderr)
 
 
 @FUZZ

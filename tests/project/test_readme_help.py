@@ -73,7 +73,7 @@ def test_the_reference_has_no_row_for_a_command_that_does_not_exist():
 
 def test_every_rtybt_option_the_readme_writes_exists():
     top = typer.main.get_command(app)
-    global_options = {"--help", "-q", "--quiet", "-v", "--verbose"}
+    global_options = {"--help"}.union(*help_options([]))  # -q, -v, --version: before any command
     problems = []
     mentions = rtybt_mentions()
     assert len(mentions) > 20  # the scan really reads the README

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from rtybt.engine.cli import app
 from rtybt.engine.commands.analogs import run_analogs
+from tests.conftest import error_lines
 
 runner = CliRunner()
 ARGS = ["analogs", "--symbol", "RTY=F", "--date", "2025-05-08"]
@@ -116,7 +117,7 @@ def test_bad_input_is_one_line_and_exit_2(snapshot_dir, tmp_path, args, message)
     proc = subprocess.run([sys.executable, "-m", "rtybt.engine.cli", "analogs", *argv, "--data-dir", str(data)],
                           capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
-    assert len(proc.stderr.strip().splitlines()) == 1 and message in proc.stderr, proc.stderr
+    assert message in error_lines(proc.stderr)[0], proc.stderr
     assert not (tmp_path / "results" / "analogs").exists() or not any(
         p for p in (tmp_path / "results" / "analogs").iterdir() if not p.name.startswith("."))
 

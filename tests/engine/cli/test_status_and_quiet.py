@@ -14,7 +14,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from rtybt.engine.cli import app
-from tests.conftest import REPO
+from tests.conftest import REPO, error_lines
 from tests.engine.cli.pty_run import run_with_tty_stderr
 
 RTYBT = Path(sys.executable).with_name("rtybt")
@@ -165,5 +165,5 @@ def test_a_download_attempt_prints_one_error_line_and_no_yfinance_warning(tmp_pa
     proc = subprocess.run([str(RTYBT), "snapshot", "--symbol", "FOO", "--data-dir", str(empty)],
                           capture_output=True, text=True, timeout=120, env=environment)
     assert proc.returncode == 2
-    assert "Warning" not in proc.stderr and len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert "Warning" not in proc.stderr and len(error_lines(proc.stderr)) == 2, proc.stderr
     assert "download returned no rows" in proc.stderr

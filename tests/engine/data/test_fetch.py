@@ -82,13 +82,13 @@ def test_single_level_columns_are_accepted(fake_yfinance, tmp_path):
     assert load_bars("QQQ", tmp_path).frame["close"].iloc[-1] == 104.0
 
 
-def test_download_failure_is_one_line_and_leaves_nothing(fake_yfinance, tmp_path):
+def test_download_failure_is_two_lines_and_leaves_nothing(fake_yfinance, tmp_path):
     fake_yfinance.result = ConnectionError("Could not resolve host\nquery2.finance.yahoo.com")
     with pytest.raises(DataError) as err:
         load_bars("IWM", tmp_path)
-    message = str(err.value)
-    assert "\n" not in message
-    assert "data.symbol IWM: no bars: IWM.csv not found in" in message and "download failed (ConnectionError" in message
+    what, fix = str(err.value).split("\n")  # what is wrong (the host's own newline folded in), then how to fix it
+    assert what.startswith("data.symbol IWM: no bars: IWM.csv not found in") and "download failed (ConnectionError" in what
+    assert fix.startswith("  fix: put IWM.csv")
     assert list(tmp_path.iterdir()) == []
 
 

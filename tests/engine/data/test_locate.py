@@ -10,7 +10,7 @@ from rtybt.engine.config import load_config
 from rtybt.engine.core.errors import DataError
 from rtybt.engine.data import load_run_bars
 from rtybt.engine.data.load import load_bars
-from rtybt.engine.data.locate import resolve_data_dir
+from rtybt.engine.data.locate import resolve_data_dir, similar_symbol
 
 
 @pytest.fixture
@@ -63,11 +63,32 @@ def test_a_run_reads_from_the_directory_that_wins(dirs, monkeypatch):
     assert close_used(str(dirs / "flag")) == 10.0
 
 
-def test_offline_missing_file_is_one_line_naming_symbol_directory_and_remedy(dirs, monkeypatch):
+def test_offline_missing_file_is_two_lines_what_is_wrong_then_how_to_fix_it(dirs, monkeypatch):
     monkeypatch.setenv("RTYBT_OFFLINE", "1")
     with pytest.raises(DataError) as err:
         load_bars("IWM", dirs / "env", source_hint="RTYBT_DATA_DIR")
-    message = str(err.value)
-    assert "\n" not in message
-    assert message.startswith(f"data.symbol IWM: no bars: IWM.csv not found in {dirs / 'env'} (data directory from RTYBT_DATA_DIR)")
-    assert "put a CSV with columns Date,Open,High,Low,Close,Volume at" in message and "--data-dir" in message
+    what, fix = str(err.value).split("\n")
+    assert what == f"data.symbol IWM: no bars: IWM.csv not found in {dirs / 'env'} (data directory from RTYBT_DATA_DIR), offline"
+    assert fix.startswith("  fix: put IWM.csv (Date,Open,High,Low,Close,Volume) in that folder") and "--data-dir" in fix
+
+
+@pytest.mark.parametrize(("asked", "meant"), [("RUT", "^RUT"), ("rut", "^RUT"), ("RTY", "RTY=F"), ("iwm", "IWM"),
+                                              ("SPYY", "SPY")])
+def test_a_missing_symbol_close_to_one_at_hand_is_suggested(asked, meant, tmp_path, monkeypatch):
+    monkeypatch.setenv("RTYBT_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # only the bundled snapshot is at hand
+    with pytest.raises(DataError) as err:
+        load_bars(asked, tmp_path, key="--symbol")
+    what, fix = str(err.value).split("\n")
+    assert what.startswith(f"--symbol {asked}: no bars: {asked}.csv not found in") and what.endswith(f"(did you mean {meant}?)")
+    assert fix.startswith(f"  fix: use {meant}, or put {asked}.csv")
+
+
+def test_no_suggestion_when_nothing_is_close(tmp_path, monkeypatch):
+    monkeypatch.setenv("RTYBT_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "ZZTOP.csv").write_text("Date,Open,High,Low,Close,Volume\n")
+    assert similar_symbol("ZZTOPP", tmp_path) == "ZZTOP"  # a file in the data directory counts too
+    with pytest.raises(DataError) as err:
+        load_bars("FOO", tmp_path)
+    assert "did you mean" not in str(err.value) and "use " not in str(err.value)
