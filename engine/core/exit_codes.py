@@ -89,5 +89,10 @@ def _fail(message: str | None, code: int):
     if message is not None:
         from rtybt.engine.core.terminal import printable_line
 
-        typer.echo(printable_line(message), err=True)
+        # A UserError may carry one second line, "  fix: ..." (errors.UserError's `fix`); everything else that
+        # came from a file is escaped onto its line.
+        what, sep, fix = message.partition("\n  fix: ")
+        typer.echo(printable_line(what), err=True)
+        if sep:
+            typer.echo("  fix: " + printable_line(fix), err=True)
     sys.exit(code)
