@@ -18,12 +18,17 @@ class RtybtGroup(ExitCodeGroup):
     """The command group; -q and -v work after any command's name as they do before it."""
 
     def main(self, *args, **kwargs):
-        add_everywhere(self, verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP, VERBOSE_HELP))
+        add_everywhere(self, verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP, VERBOSE_HELP,
+                                               lambda: _state.update(traceback=True)))
         return super().main(*args, **kwargs)
+
+    def show_detail(self) -> bool:
+        return _state["verbosity"] >= 2 or _state["traceback"]
 
 
 QUIET_HELP = "Only errors and the final result (no status line or progress bar)."
-VERBOSE_HELP = "Also data-validation details."
+VERBOSE_HELP = "Also data-validation details (and the traceback of an error in your strategy's code)."
+TRACEBACK_HELP = "On an error in your strategy's code, print its full traceback before the one-line message."
 
 app = typer.Typer(
     name="rtybt",
@@ -40,7 +45,7 @@ config_app = typer.Typer(help="Config helpers.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(config_app, name="config")
 
-_state = {"verbosity": 1}
+_state = {"verbosity": 1, "traceback": False}
 
 ConfigArg = Annotated[str, typer.Argument(help="YAML config file, e.g. configs/ma_reclaim.yaml", show_default=False)]
 SetOpt = Annotated[
@@ -70,8 +75,10 @@ def status(description: str, json_out: bool = False):
 def _main(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help=QUIET_HELP)] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help=VERBOSE_HELP)] = False,
+    traceback: Annotated[bool, typer.Option("--traceback", help=TRACEBACK_HELP)] = False,
 ) -> None:
     _state["verbosity"] = 0 if quiet else 2 if verbose else 1
+    _state["traceback"] = traceback
 
 
 @app.command()

@@ -12,7 +12,7 @@ from rtybt.engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
 from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
 from rtybt.engine.config import RunConfig, load_config
-from rtybt.engine.core.errors import ResultsError
+from rtybt.engine.core.errors import ResultsError, StrategyError
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data import Bars, load_run_bars
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
@@ -70,8 +70,10 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     announce(on_stage, "backtest")
     try:
         result = run_backtest(config, bars.frame, bench.frame if bench else None, on_stage=on_stage)
-    except IndexError:
+    except (IndexError, StrategyError) as exc:
         # Backtrader's indicators crash when a look-back outgrows the data; say which parameter did.
+        if isinstance(exc, StrategyError) and not isinstance(exc.__cause__, IndexError):
+            raise
         check_params_fit_bars(config.strategy.name, config.strategy.params, bars.frame, str(config_path),
                               config.strategy.file)
         raise
