@@ -81,14 +81,20 @@ def _main(
     _state["traceback"] = traceback
 
 
+AllowLookaheadOpt = Annotated[bool, typer.Option(
+    "--allow-lookahead",
+    help="Run a strategy file even when the look-ahead check fails; its status is then 'look-ahead: not judged'.")]
+
+
 @app.command()
-def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False) -> None:
+def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False,
+        allow_lookahead: AllowLookaheadOpt = False) -> None:
     """Run one config end to end and write results/<name>/<run id>/."""
     from rtybt.engine.commands.run import execute_run
 
     with status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
-                              on_stage=shown.stage)
+                              on_stage=shown.stage, allow_lookahead=allow_lookahead)
     if json_out:
         typer.echo(json_text(outcome.summary, default=str))
         return
@@ -97,6 +103,8 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
     if _state["verbosity"] >= 2:
         echo(outcome.bars.report.to_text(), 2)
     for line in format_summary(outcome.summary):
+        if outcome.lookahead and line.startswith("verdict:"):
+            line = typer.style(line, fg="red", bold=True)  # plain text when not on a terminal
         echo(line, 0 if line.startswith("results:") else 1)
 
 

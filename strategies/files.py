@@ -46,7 +46,7 @@ def user_code_error(exc: BaseException, phase: str = "") -> StrategyCodeError:
     for frame, lineno in traceback.walk_tb(exc.__traceback__):
         if frame.f_code.co_filename in _USER_FILES:
             function = frame.f_code.co_name
-            where = f"{_shown(frame.f_code.co_filename)}:{lineno} " + (
+            where = f"{shown_path(frame.f_code.co_filename)}:{lineno} " + (
                 "on import" if function == "<module>" else f"in {function}" + _bar_of(frame.f_locals.get("self")))
     if isinstance(exc, SystemExit):
         what = f"SystemExit({exc.code!r}): the file exits (sys.exit, or argparse at import); a strategy file must not"
@@ -56,7 +56,7 @@ def user_code_error(exc: BaseException, phase: str = "") -> StrategyCodeError:
     return StrategyCodeError(f"{where}: {what}{_hint(exc)}" if where else f"{what}{_hint(exc)}", detail)
 
 
-def _shown(filename: str) -> str:
+def shown_path(filename: str) -> str:
     """The file as the user would write it: relative to the working directory when it lies under it."""
     try:
         return str(Path(filename).relative_to(Path.cwd()))

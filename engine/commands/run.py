@@ -29,6 +29,7 @@ class RunOutcome:
     bars: Bars
     summary: dict
     analysis: RunAnalysis  # event study, target-first, verdict and edge, computed once
+    lookahead: str | None = None  # the harness's finding, for a file strategy run with --allow-lookahead
 
 
 def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, bars: Bars,
@@ -53,8 +54,12 @@ def summarize(outcome_dir: Path | None, config: RunConfig, result: RunResult, ba
 
 def execute_run(config_path: str | Path, overrides: list[str] | None = None, data_dir: str | None = None,
                 results_dir: str | None = None, command_line: list[str] | None = None,
-                on_stage: Stage | None = None) -> RunOutcome:
-    """`on_stage(text)` is told each step (loading data, backtest, benchmark, results, report) for a status line."""
+                on_stage: Stage | None = None, allow_lookahead: bool = False) -> RunOutcome:
+    """`on_stage(text)` is told each step (loading data, backtest, benchmark, results, report) for a status line.
+
+    A strategy from a file is first run through the look-ahead harness on the run's bars (cached under the
+    results directory): if its decisions change when later bars are removed, the run is refused
+    (StrategyError), or with `allow_lookahead` run with the verdict withheld ('look-ahead: not judged')."""
     started = datetime.now(UTC)
     config = load_config(config_path, overrides)
     root = Path(results_dir or config.output.dir)
@@ -67,6 +72,13 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     bars, bench = load_run_bars(config, data_dir)
     check_levels_in_price_range(config.strategy.name, config.strategy.params, bars.frame, str(config_path),
                                 config.strategy.file)
+    lookahead = None
+    if config.strategy.file is not None:
+        from rtybt.engine.results.lookahead_gate import check_lookahead, refusal
+
+        lookahead = check_lookahead(config, bars, root, on_stage)
+        if lookahead and not allow_lookahead:
+            raise refusal(config, lookahead)
     announce(on_stage, "backtest")
     try:
         result = run_backtest(config, bars.frame, bench.frame if bench else None, on_stage=on_stage)
@@ -80,21 +92,22 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
 
     announce(on_stage, "analysis")
     analysis = analyse_run(config, bars.frame, list(result.setups), result.metrics, result.benchmark_metrics,
-                           result.benchmark_symbol)
+                           result.benchmark_symbol, lookahead)
     writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
-        rendered = write_run_files(writer, config, result, bars, bench, analysis, on_stage)
+        rendered = write_run_files(writer, config, result, bars, bench, analysis, on_stage, lookahead)
         write_manifest(writer, "run", [input_record(config_path, config, bars, bench)], started, command_line,
                        {"rendered": rendered})
         run_dir = writer.commit()
     except BaseException:
         writer.abort()
         raise
-    return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars, analysis), analysis)
+    return RunOutcome(run_dir, config, result, bars, summarize(run_dir, config, result, bars, analysis), analysis,
+                      lookahead)
 
 
 def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bars: Bars, bench: Bars | None,
-                    analysis: RunAnalysis, on_stage: Stage | None = None) -> list[str]:
+                    analysis: RunAnalysis, on_stage: Stage | None = None, lookahead: str | None = None) -> list[str]:
     """Everything but the manifest; deterministic bytes for the same inputs. Returns the report's file names
     (the files `rtybt report` renders again)."""
     import pandas as pd
@@ -108,7 +121,9 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     resolved["data"]["dir"] = str(bars.path.parent)
     writer.write_text("config.yaml", yaml.safe_dump(resolved, sort_keys=False))
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
-    writer.write_json("metrics.json", {
+    # Only a run allowed with a look-ahead says so (`rtybt report` keeps it not judged); others are unchanged.
+    flagged = {"lookahead": lookahead} if lookahead else {}
+    writer.write_json("metrics.json", flagged | {
         "strategy": result.metrics,
         "benchmark": result.benchmark_metrics,
         "benchmark_symbol": result.benchmark_symbol,
@@ -152,7 +167,9 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         from rtybt.engine.report.inputs import from_result
         from rtybt.engine.report.tearsheet import build_report
 
-        files = build_report(from_result(config, result, bars.frame), analysis)
+        inputs = from_result(config, result, bars.frame)
+        inputs.lookahead = lookahead
+        files = build_report(inputs, analysis)
         for name, payload in files.items():
             writer.path(name).write_bytes(payload)
         return sorted(files)

@@ -113,9 +113,9 @@ _DATE_OF = {"created": lambda row: row[0], "fills": lambda row: row[1], "setups"
 def _row_text(what: str, row) -> str:
     """A recorded row in words (dates as YYYY-MM-DD, no Python literals)."""
     if what == "created":
-        return f"{row[1]} order of {row[2]:g} signalled on {row[0].isoformat()}"
+        return f"{row[1]} order of {abs(row[2]):g} signalled on {row[0].isoformat()}"
     if what == "fills":
-        return (f"{row[2]} fill of {row[3]:g} at {row[4]:,.2f} on {row[1].isoformat()} "
+        return (f"{row[2]} fill of {abs(row[3]):g} at {row[4]:,.2f} on {row[1].isoformat()} "
                 f"(signalled {row[0].isoformat()})")
     return f"a setup on {row.isoformat()}"
 
@@ -135,8 +135,8 @@ def lookahead_findings(strategy_cls, params: dict, frame: pd.DataFrame, config: 
             if full.error is None or (full.error_bar is not None and cut.error_bar is not None
                                       and full.error_bar > cut.error_bar):
                 bar = cut.error_bar or last
-                findings.append(Finding(bar, f"cut after {last}: the cut run raises on {bar.isoformat()} "
-                                        f"({cut.error}), the full run does not", RAISE_CAUSE))
+                findings.append(Finding(bar, f"cut after {last}: the cut run raises {_raised(cut.error)} on "
+                                        f"{bar.isoformat()}, the full run does not", RAISE_CAUSE))
             continue
         for what, date_of in _DATE_OF.items():
             mine = getattr(cut, what)
@@ -154,6 +154,16 @@ def lookahead_findings(strategy_cls, params: dict, frame: pd.DataFrame, config: 
     if not findings and full.error is not None:
         raise full.error
     return findings
+
+
+def _raised(error: StrategyError) -> str:
+    """'IndexError: array index out of range at peek.py:8 in next': what the strategy raised, and where."""
+    import re
+
+    cause = error.__cause__
+    what = f"{cause.__class__.__name__}: {cause}" if cause is not None else str(error)
+    where = re.match(r"^(\S+:\d+ in \w+)", str(error))
+    return f"{what} at {where.group(1)}" if where else what
 
 
 def first_finding(findings: list[Finding]) -> Finding | None:
