@@ -44,6 +44,9 @@ data_app = typer.Typer(help="Inspect and fetch daily bars.", no_args_is_help=Tru
 config_app = typer.Typer(help="Config helpers.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(config_app, name="config")
+results_app = typer.Typer(help="List the results directory's runs; prune it to the newest of each name.",
+                          no_args_is_help=True)
+app.add_typer(results_app, name="results")
 
 _state = {"verbosity": 1, "traceback": False}
 
@@ -88,16 +91,23 @@ AllowLookaheadOpt = Annotated[bool, typer.Option(
 
 @app.command()
 def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False,
-        allow_lookahead: AllowLookaheadOpt = False) -> None:
-    """Run one config end to end and write results/<name>/<run id>/."""
+        allow_lookahead: AllowLookaheadOpt = False,
+        fresh: Annotated[bool, typer.Option("--fresh", help="Run again even when an identical run is stored.")] = False,
+) -> None:
+    """Run one config end to end and write results/<name>/<run id>/ (an identical stored run is reused)."""
     from rtybt.engine.commands.run import execute_run
 
     with status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
-                              on_stage=shown.stage, allow_lookahead=allow_lookahead)
+                              on_stage=shown.stage, allow_lookahead=allow_lookahead, reuse=not fresh)
+    for note in outcome.notes:
+        typer.echo(f"rtybt: note: {note}", err=True)
     if json_out:
-        typer.echo(json_text(outcome.summary, default=str))
+        typer.echo(json_text(outcome.summary | ({"reused": True} if outcome.reused else {}), default=str))
         return
+    if outcome.reused:
+        echo("an identical run exists (same config hash, data checksum and code version): reusing it; "
+             "--fresh runs it again")
     from rtybt.engine.report.summary import format_summary
 
     if _state["verbosity"] >= 2:
@@ -395,6 +405,32 @@ def config_schema() -> None:
     from rtybt.engine.config import config_json_schema
 
     typer.echo(json.dumps(config_json_schema(), indent=2))
+
+
+ResultsDirOpt = Annotated[str, typer.Option("--dir", help="The results directory (a config's output.dir).")]
+
+
+@results_app.command("list")
+def results_list(results_dir: ResultsDirOpt = "results") -> None:
+    """Every run under the results directory, by name: how many, their size, the newest."""
+    from rtybt.engine.commands.results import results_list as listing
+
+    for line in listing(results_dir).lines():
+        echo(line, 0)
+
+
+@results_app.command("prune")
+def results_prune(
+    keep: Annotated[int, typer.Option("--keep", min=1, help="Runs kept of each name (the newest).")] = 5,
+    results_dir: ResultsDirOpt = "results",
+    apply: Annotated[bool, typer.Option("--yes", "--apply", help="Delete them (without it: only say what would go).")] = False,
+) -> None:
+    """Remove all but the newest --keep runs of each name; a dry run unless --yes. Nothing outside the
+    results directory is touched (a symlink is left alone)."""
+    from rtybt.engine.commands.results import results_prune as prune
+
+    for line in prune(results_dir, keep, apply).lines():
+        echo(line, 0)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,7 +40,7 @@ class Finding:
 
 # What a difference usually means; the harness cannot see the code, only that a decision changed.
 PEEK_CAUSE = ("a decision read a later bar (data.close[1] or [+n], .array past the current bar, .get() ahead, "
-              "or a line indexed ahead)")
+              "a line indexed ahead), or [-n] on the first n bars, which wraps around to the data's last bars")
 RAISE_CAUSE = "a read past the last bar (data.close[1] or [+n] with no bar to read)"
 
 
