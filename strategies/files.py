@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
+import io
 import sys
 from pathlib import Path
 
@@ -69,6 +71,8 @@ def _bar_of(strategy) -> str:
     try:
         import backtrader as bt
 
+        if len(strategy) == 0:  # in __init__ (nothing read yet): [0] would wrap around to the last bar
+            return ""
         when = strategy.data.datetime[0]
         return f" (bar {bt.num2date(when).date().isoformat()})"
     except Exception:  # a half-built object or not a line object at all: say nothing rather than guess
@@ -132,15 +136,24 @@ def _load(path: Path, source: bytes, sha: str) -> dict[str, type[NoteStrategy]]:
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
     _USER_FILES.add(str(path))
-    # argparse at the top of the file would read rtybt's own arguments: it sees none instead.
+    # argparse at the top of the file would read rtybt's own arguments: it sees none instead. What the file
+    # prints while it loads is held back: an argparse error's usage text must not break the one-line error.
     argv, sys.argv = sys.argv, [str(path)]
+    printed = io.StringIO()
     try:
-        exec(code, module.__dict__)
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            exec(code, module.__dict__)
     except (Exception, SystemExit) as exc:  # Ctrl-C and SIGTERM are not the file's: they pass
         sys.modules.pop(module_name, None)
-        raise user_code_error(exc) from exc
+        error = user_code_error(exc)
+        said = [line for line in printed.getvalue().splitlines() if line.strip()]
+        if isinstance(exc, SystemExit) and said:
+            error = StrategyCodeError(f"{error} (it printed: {said[-1].strip()[:160]})", error.detail)
+        raise error from exc
     finally:
         sys.argv = argv
+    if printed.getvalue():
+        sys.stderr.write(printed.getvalue())  # loaded fine: what it printed is the user's to see
     found: dict[str, type[NoteStrategy]] = {}
     for value in vars(module).values():
         if isinstance(value, type) and issubclass(value, NoteStrategy) and value.__module__ == module_name:

@@ -113,9 +113,10 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
     writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
         rendered = write_run_files(writer, config, result, bars, bench, analysis, on_stage, lookahead)
-        # The terminal summary is kept, so that an identical run later reuses this one and prints the same.
-        stored = json.loads(json_text(summarize(writer.final_parent / writer.run_id, config, result, bars, analysis),
-                                      default=str))
+        # The terminal summary is kept, so that an identical run later reuses this one and prints the same
+        # (without its folder: a run's bytes do not depend on where it lands).
+        stored = json.loads(json_text(summarize(None, config, result, bars, analysis), default=str))
+        stored.pop("run_dir")
         write_manifest(writer, "run", [input_record(config_path, config, bars, bench)], started, command_line,
                        {"rendered": rendered, "summary": stored})
         run_dir = writer.commit()
