@@ -222,4 +222,8 @@ def not_judged(answer: Verdict, finding: str) -> Verdict:
     """The verdict withheld: the look-ahead harness found the strategy reading later bars (`finding`)."""
     first = (f"The strategy's decisions change when later bars are removed ({finding}): its numbers use bars "
              "it could not have known.")
-    return Verdict(LOOKAHEAD, [first, answer.sentences[0]], answer.headline, answer.edge)
+    from dataclasses import replace
+
+    # No tile is coloured better or worse than buy-and-hold: none of these numbers is a result.
+    return Verdict(LOOKAHEAD, [first, answer.sentences[0]], [replace(h, better=None) for h in answer.headline],
+                   answer.edge)
