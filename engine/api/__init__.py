@@ -3,7 +3,9 @@
 Each function calls the same command as the CLI (engine.commands.run, compare, sweep, walkforward, snapshot,
 study, analogs, strategies) and writes the same files.
 Bad input raises engine.core.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
-one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
+one-line message the CLI prints before exiting with code 2. An exception raised by a user's strategy file (on
+import or while it runs, in this process or a pool worker) is a StrategyError naming the file, line and function,
+with the original exception as `__cause__` (in this process) and the traceback as its `detail`. Nothing is printed; `progress=True` shows
 the CLI's status line or progress bar (on stderr).
 """
 
