@@ -41,7 +41,7 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
     from pathlib import Path
 
     from rtybt.engine.config import validate_config
-    from rtybt.engine.core.errors import ConfigError
+    from rtybt.engine.core.errors import ConfigError, StrategyError
     from rtybt.engine.core.progress import announce
     from rtybt.engine.data import load_bars, resolve_data_dir
     from rtybt.engine.run.lookahead import (
@@ -53,11 +53,13 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
         lookahead_findings,
         synthetic_bars,
     )
-    from rtybt.strategies.files import StrategyFileError, strategies_in_file
+    from rtybt.strategies.files import StrategyCodeError, StrategyFileError, strategies_in_file
 
     file = str(Path(path).expanduser().resolve())
     try:
         found = strategies_in_file(file)
+    except StrategyCodeError as exc:  # the file's own code raised on import: the user's error, as in `run`
+        raise StrategyError(str(exc), exc.detail) from exc.__cause__
     except StrategyFileError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     folder, source = resolve_data_dir(data_dir, symbol="^RUT")

@@ -118,6 +118,8 @@ def test_check_strategy_on_a_broken_strategy_is_exit_2_not_a_crash(tmp_path):
     config = write(tmp_path, PHASES["exit-rule"][0])
     line = one_line_exit_2(cli("check-strategy", config.parent / "mine.py"))
     assert "mine.py:9 in exit_condition" in line and "ZeroDivisionError: division by zero" in line
+    write(tmp_path, PHASES["sys-exit"][0])  # today's silent exit 0 with nothing written
+    assert PHASES["sys-exit"][1] in one_line_exit_2(cli("check-strategy", config.parent / "mine.py"))
 
 
 def test_a_built_in_strategys_bug_stays_an_internal_error(tmp_path, monkeypatch):
