@@ -134,3 +134,9 @@ def test_a_built_in_strategys_bug_stays_an_internal_error(tmp_path, monkeypatch)
                       f"output: {{dir: {tmp_path / 'results'}, tearsheet: false, plots: false}}\n")
     result = cli("run", config)
     assert result.exit_code == 1 and isinstance(result.exception, ZeroDivisionError)
+
+
+def test_a_file_that_exits_at_import_is_exit_2_in_compare_too(tmp_path):
+    config = write(tmp_path, PHASES["sys-exit"][0])
+    assert PHASES["sys-exit"][1] in one_line_exit_2(cli("compare", config))
+    assert not (tmp_path / "results").exists()
