@@ -18,12 +18,17 @@ class RtybtGroup(LeanHelpGroup, ExitCodeGroup):
     """The command group; -q and -v work after any command's name as they do before it."""
 
     def main(self, *args, **kwargs):
-        add_everywhere(self, verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP, VERBOSE_HELP))
+        add_everywhere(self, verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP, VERBOSE_HELP,
+                                               lambda: _state.update(traceback=True)))
         return super().main(*args, **kwargs)
+
+    def show_detail(self) -> bool:
+        return _state["verbosity"] >= 2 or _state["traceback"]
 
 
 QUIET_HELP = "Only errors and the final result (no status line or progress bar)."
-VERBOSE_HELP = "Also data-validation details."
+VERBOSE_HELP = "Also data-validation details (and the traceback of an error in your strategy's code)."
+TRACEBACK_HELP = "On an error in your strategy's code, print its full traceback before the one-line message."
 
 app = ReadableTyper(
     name="rtybt",
@@ -39,8 +44,11 @@ data_app = ReadableTyper(cls=LeanHelpGroup, help="Inspect and fetch daily bars."
 config_app = ReadableTyper(cls=LeanHelpGroup, help="Config helpers.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
 app.add_typer(config_app, name="config")
+results_app = ReadableTyper(cls=LeanHelpGroup, help="List the results directory's runs; prune it to the newest of each name.",
+                          no_args_is_help=True)
+app.add_typer(results_app, name="results")
 
-_state = {"verbosity": 1}
+_state = {"verbosity": 1, "traceback": False}
 
 ConfigArg = Annotated[str, typer.Argument(metavar="CONFIG", help="YAML config file, e.g. configs/ma_reclaim.yaml", show_default=False)]
 SetOpt = Annotated[
@@ -80,10 +88,12 @@ def _print_version(asked: bool) -> None:
 def _main(
     quiet: Annotated[bool, typer.Option("-q", "--quiet", help=QUIET_HELP)] = False,
     verbose: Annotated[bool, typer.Option("-v", "--verbose", help=VERBOSE_HELP)] = False,
+    traceback: Annotated[bool, typer.Option("--traceback", help=TRACEBACK_HELP)] = False,
     version: Annotated[bool, typer.Option("--version", is_eager=True, callback=_print_version,
                                           help="Print the version (and the git commit of a checkout) and exit.")] = False,
 ) -> None:
     _state["verbosity"] = 0 if quiet else 2 if verbose else 1
+    _state["traceback"] = traceback
     _print_store_notes()
 
 
@@ -109,22 +119,37 @@ def _print_store_notes() -> None:
     warnings.showwarning = show
 
 
+AllowLookaheadOpt = Annotated[bool, typer.Option(
+    "--allow-lookahead",
+    help="Run a strategy file even when the look-ahead check fails; its status is then 'look-ahead: not judged'.")]
+
+
 @app.command()
-def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False) -> None:
-    """Run one config end to end and write results/<name>/<run id>/."""
+def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False,
+        allow_lookahead: AllowLookaheadOpt = False,
+        fresh: Annotated[bool, typer.Option("--fresh", help="Run again even when an identical run is stored.")] = False,
+) -> None:
+    """Run one config end to end and write results/<name>/<run id>/ (an identical stored run is reused)."""
     from rtybt.engine.commands.run import execute_run
 
     with status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
-                              on_stage=shown.stage)
+                              on_stage=shown.stage, allow_lookahead=allow_lookahead, reuse=not fresh)
+    for note in outcome.notes:
+        typer.echo(f"rtybt: note: {note}", err=True)
     if json_out:
-        typer.echo(json_text(outcome.summary, default=str))
+        typer.echo(json_text(outcome.summary | ({"reused": True} if outcome.reused else {}), default=str))
         return
+    if outcome.reused:
+        echo("an identical run exists (same config hash, data checksum and code version): reusing it; "
+             "--fresh runs it again")
     from rtybt.engine.report.summary import format_summary
 
     if _state["verbosity"] >= 2:
         echo(outcome.bars.report.to_text(), 2)
     for line in format_summary(outcome.summary):
+        if outcome.lookahead and line.startswith("verdict:"):
+            line = typer.style(line, fg="red", bold=True)  # plain text when not on a terminal
         echo(line, 0 if line.startswith("results:") else 1)
 
 
@@ -420,6 +445,32 @@ def config_schema() -> None:
     from rtybt.engine.config import config_json_schema
 
     typer.echo(json.dumps(config_json_schema(), indent=2))
+
+
+ResultsDirOpt = Annotated[str, typer.Option("--dir", help="The results directory (a config's output.dir).")]
+
+
+@results_app.command("list")
+def results_list(results_dir: ResultsDirOpt = "results") -> None:
+    """Every run under the results directory, by name: how many, their size, the newest."""
+    from rtybt.engine.commands.results import results_list as listing
+
+    for line in listing(results_dir).lines():
+        echo(line, 0)
+
+
+@results_app.command("prune")
+def results_prune(
+    keep: Annotated[int, typer.Option("--keep", min=1, help="Runs kept of each name (the newest).")] = 5,
+    results_dir: ResultsDirOpt = "results",
+    apply: Annotated[bool, typer.Option("--yes", "--apply", help="Delete them (without it: only say what would go).")] = False,
+) -> None:
+    """Remove all but the newest --keep runs of each name; a dry run unless --yes. Nothing outside the
+    results directory is touched (a symlink is left alone)."""
+    from rtybt.engine.commands.results import results_prune as prune
+
+    for line in prune(results_dir, keep, apply).lines():
+        echo(line, 0)
 
 
 def main(argv: list[str] | None = None) -> None:

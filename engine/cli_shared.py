@@ -9,7 +9,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 
-def verbosity_options(set_verbosity: Callable[[int], None], quiet_help: str, verbose_help: str) -> list:
+def verbosity_options(set_verbosity: Callable[[int], None], quiet_help: str, verbose_help: str,
+                      set_traceback: Callable[[], None] | None = None) -> list:
     """The -q/-v flags as click parameters built by typer itself (its public API), for any command.
 
     A flag calls `set_verbosity` only when given, so `rtybt -q run X` stays quiet; its value is not passed
@@ -24,6 +25,10 @@ def verbosity_options(set_verbosity: Callable[[int], None], quiet_help: str, ver
         if value:
             set_verbosity(2)
 
+    def traceback_given(value: bool) -> None:
+        if value and set_traceback is not None:
+            set_traceback()
+
     probe = typer.Typer()
 
     @probe.command()
@@ -32,10 +37,14 @@ def verbosity_options(set_verbosity: Callable[[int], None], quiet_help: str, ver
                                             expose_value=False)] = False,
         verbose: Annotated[bool, typer.Option("-v", "--verbose", help=verbose_help, callback=verbose_given,
                                               expose_value=False)] = False,
+        traceback: Annotated[bool, typer.Option("--traceback", hidden=True, callback=traceback_given,
+                                                expose_value=False)] = False,
     ) -> None:
-        """Never run: it only builds the two options."""
+        """Never run: it only builds the options."""
 
-    return [p for p in typer.main.get_command(probe).params if p.name in ("quiet", "verbose")]
+    # --traceback is accepted after any command but listed once, in `rtybt --help`.
+    wanted = ("quiet", "verbose", "traceback") if set_traceback is not None else ("quiet", "verbose")
+    return [p for p in typer.main.get_command(probe).params if p.name in wanted]
 
 
 def add_everywhere(group, options: list) -> None:

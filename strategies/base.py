@@ -17,8 +17,31 @@ REFUSAL_REASONS = {
 }
 
 
-class NoteStrategy(bt.Strategy):
+class SpecParams(type(bt.Strategy)):
+    """Backtrader's strategy metaclass, plus: a class's `spec` makes its Backtrader `params`.
+
+    Backtrader's MetaParams pops `params` from the class body before the class exists, so the spec's
+    defaults are added to the body here, ahead of it: a strategy declares its parameters once, as `spec`.
+    Explicit `params` still work; a spec name they lack is added with the spec's default.
+    """
+
+    def __new__(meta, name, bases, dct):
+        spec = dct.get("spec")
+        if isinstance(spec, tuple) and all(isinstance(p, Param) for p in spec):
+            given = dct.get("params", ())
+            named = set(given) if isinstance(given, dict) else {pair[0] for pair in given
+                                                                if isinstance(pair, tuple | list) and pair}
+            extra = tuple((p.name, p.default) for p in spec if p.name not in named)
+            if extra:
+                dct["params"] = ({**given, **dict(extra)} if isinstance(given, dict)
+                                 else tuple(given) + extra)
+        return super().__new__(meta, name, bases, dct)
+
+
+class NoteStrategy(bt.Strategy, metaclass=SpecParams):
     """Base class: subclasses declare `name`, `note` (the sentence they encode) and `spec`.
+
+    The spec is the Backtrader `params` too (SpecParams): no `params = bt_params(spec)` to write.
 
     Records every completed fill and every order the broker refused, so that nothing is swallowed:
     the engine turns `fills` into trades and `order_issues` into the run's warnings.

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
+import io
 import sys
 from pathlib import Path
 
@@ -12,10 +14,75 @@ from rtybt.strategies.params import Param
 
 # Loaded modules by (resolved path, source sha256): an edited file is loaded again, an unchanged one is not.
 _LOADED: dict[tuple[str, str], dict[str, type[NoteStrategy]]] = {}
+# Every module a user's file is loaded as starts with this: what tells a user's class from a built-in one.
+USER_MODULE_PREFIX = "rtybt_user_strategy_"
+# The paths user code was compiled from: the frames of a traceback that are the user's.
+_USER_FILES: set[str] = set()
 
 
 class StrategyFileError(ValueError):
     """A strategy file that cannot be used: missing, unreadable, not Python, or without a valid strategy."""
+
+
+class StrategyCodeError(StrategyFileError):
+    """The user's own code raised (on import, or later while it ran): one line saying where and what;
+    `detail` holds the full traceback, for -v."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail
+
+
+def is_user_strategy(cls) -> bool:
+    """True for a class loaded from a user's file (its errors are the user's), False for a built-in."""
+    return getattr(cls, "__module__", "").startswith(USER_MODULE_PREFIX)
+
+
+def user_code_error(exc: BaseException, phase: str = "") -> StrategyCodeError:
+    """`exc`, raised by a user's code, as one line: the user's file and line (the innermost frame in a
+    user file), the function, the bar it was on when known, the exception and a hint at its likely cause."""
+    import traceback
+
+    detail = "".join(traceback.format_exception(exc))
+    where = ""
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename in _USER_FILES:
+            function = frame.f_code.co_name
+            where = f"{shown_path(frame.f_code.co_filename)}:{lineno} " + (
+                "on import" if function == "<module>" else f"in {function}" + _bar_of(frame.f_locals.get("self")))
+    if isinstance(exc, SystemExit):
+        what = f"SystemExit({exc.code!r}): the file exits (sys.exit, or argparse at import); a strategy file must not"
+    else:
+        what = f"{exc.__class__.__name__}: {exc}" if str(exc) else exc.__class__.__name__
+    where = where or phase
+    return StrategyCodeError(f"{where}: {what}{_hint(exc)}" if where else f"{what}{_hint(exc)}", detail)
+
+
+def shown_path(filename: str) -> str:
+    """The file as the user would write it: relative to the working directory when it lies under it."""
+    try:
+        return str(Path(filename).relative_to(Path.cwd()))
+    except ValueError:
+        return filename
+
+
+def _bar_of(strategy) -> str:
+    """' (bar YYYY-MM-DD)' for the bar a strategy (or indicator) was on; '' when it cannot be told."""
+    try:
+        import backtrader as bt
+
+        if len(strategy) == 0:  # in __init__ (nothing read yet): [0] would wrap around to the last bar
+            return ""
+        when = strategy.data.datetime[0]
+        return f" (bar {bt.num2date(when).date().isoformat()})"
+    except Exception:  # a half-built object or not a line object at all: say nothing rather than guess
+        return ""
+
+
+def _hint(exc: BaseException) -> str:
+    if isinstance(exc, IndexError) and "array index out of range" in str(exc):
+        return " (a read past the last bar: a look-ahead?)"
+    return ""
 
 
 def read_source(path: str | Path) -> bytes:
@@ -81,15 +148,29 @@ def _load(path: Path, source: bytes, sha: str) -> dict[str, type[NoteStrategy]]:
         raise StrategyFileError(f"invalid Python: {exc}") from None
     # A stable module name per content: Backtrader registers derived classes in the module by name, and
     # inspect.getsource (the manifest's strategy source hash) finds the module through sys.modules.
-    module_name = f"rtybt_user_strategy_{sha[:16]}"
+    module_name = f"{USER_MODULE_PREFIX}{sha[:16]}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[module_name] = module
+    _USER_FILES.add(str(path))
+    # argparse at the top of the file would read rtybt's own arguments: it sees none instead. What the file
+    # prints while it loads is held back: an argparse error's usage text must not break the one-line error.
+    argv, sys.argv = sys.argv, [str(path)]
+    printed = io.StringIO()
     try:
-        exec(code, module.__dict__)
-    except Exception as exc:
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+            exec(code, module.__dict__)
+    except (Exception, SystemExit) as exc:  # Ctrl-C and SIGTERM are not the file's: they pass
         sys.modules.pop(module_name, None)
-        raise StrategyFileError(f"cannot import: {exc.__class__.__name__}: {exc}") from None
+        error = user_code_error(exc)
+        said = [line for line in printed.getvalue().splitlines() if line.strip()]
+        if isinstance(exc, SystemExit) and said:
+            error = StrategyCodeError(f"{error} (it printed: {said[-1].strip()[:160]})", error.detail)
+        raise error from exc
+    finally:
+        sys.argv = argv
+    if printed.getvalue():
+        sys.stderr.write(printed.getvalue())  # loaded fine: what it printed is the user's to see
     found: dict[str, type[NoteStrategy]] = {}
     for value in vars(module).values():
         if isinstance(value, type) and issubclass(value, NoteStrategy) and value.__module__ == module_name:

@@ -11,7 +11,7 @@ import pandas as pd
 from rtybt.engine.analysis.comparison import edge_at
 from rtybt.engine.analysis.event_study import EventStudy, event_study
 from rtybt.engine.analysis.target_first import LevelRule, TargetFirst, target_first
-from rtybt.engine.analysis.verdict import Verdict, judge
+from rtybt.engine.analysis.verdict import Verdict, judge, not_judged
 
 if TYPE_CHECKING:
     from rtybt.engine.config import RunConfig
@@ -43,11 +43,14 @@ def setup_edge(study: EventStudy, horizon: int) -> dict:
 
 
 def analyse_run(config: RunConfig, bars: pd.DataFrame, setups, metrics: dict, benchmark_metrics: dict | None,
-                benchmark_symbol: str | None) -> RunAnalysis:
-    """Everything the run's answer rests on, from its bars, setup days and metrics."""
+                benchmark_symbol: str | None, lookahead: str | None = None) -> RunAnalysis:
+    """Everything the run's answer rests on, from its bars, setup days and metrics. `lookahead`: the
+    harness's finding for a strategy that reads later bars (run with --allow-lookahead): no verdict."""
     cfg = config.event_study
     study = setup_study(config, bars["close"], setups)
     tf = target_first(bars, setups, level_rule(cfg.target), level_rule(cfg.stop), cfg.max_sessions)
     answer = judge(config.strategy.name, config.data.symbol, metrics["start"], metrics["end"], metrics,
                    benchmark_metrics, benchmark_symbol, study, cfg.verdict_horizon)
+    if lookahead:
+        answer = not_judged(answer, lookahead)
     return RunAnalysis(study, tf, answer, setup_edge(study, cfg.verdict_horizon))

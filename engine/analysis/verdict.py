@@ -16,7 +16,9 @@ PAID_OFF = "paid off"
 MIXED = "mixed"
 DID_NOT = "did not pay off"
 NOT_ENOUGH = "not enough evidence"
-STATUSES = (PAID_OFF, MIXED, DID_NOT, NOT_ENOUGH)
+# A strategy that reads bars it could not have seen (the look-ahead harness says so) is never judged.
+LOOKAHEAD = "look-ahead: not judged"
+STATUSES = (PAID_OFF, MIXED, DID_NOT, NOT_ENOUGH, LOOKAHEAD)
 # Below this many closed trades a comparison of CAGR and Sharpe rests on a handful of outcomes.
 MIN_TRADES = 10
 
@@ -25,7 +27,8 @@ RULES = (
     f"zero at the stated confidence. '{MIXED}': ahead on one of return or risk, behind on the other (or the "
     f"setup's edge is significantly negative). '{DID_NOT}': behind on both CAGR and Sharpe. "
     f"'{NOT_ENOUGH}': fewer than {MIN_TRADES} closed trades and no judgeable event study, or no benchmark and "
-    "no judgeable event study."
+    f"no judgeable event study. '{LOOKAHEAD}': the strategy's decisions change when later bars are removed "
+    "(it read the future), so its numbers are no result (run only with --allow-lookahead)."
 )
 
 
@@ -213,3 +216,14 @@ def verdict(strategy: str, symbol: str, start: str, end: str, metrics: dict, ben
             benchmark_symbol: str | None, study: EventStudy | None, horizon: int) -> str:
     """The verdict as one line of text (kept for callers that want a string)."""
     return judge(strategy, symbol, start, end, metrics, benchmark, benchmark_symbol, study, horizon).text
+
+
+def not_judged(answer: Verdict, finding: str) -> Verdict:
+    """The verdict withheld: the look-ahead harness found the strategy reading later bars (`finding`)."""
+    first = (f"The strategy's decisions change when later bars are removed ({finding}): its numbers use bars "
+             "it could not have known.")
+    from dataclasses import replace
+
+    # No tile is coloured better or worse than buy-and-hold: none of these numbers is a result.
+    return Verdict(LOOKAHEAD, [first, answer.sentences[0]], [replace(h, better=None) for h in answer.headline],
+                   answer.edge)

@@ -3,7 +3,9 @@
 Each function calls the same command as the CLI (engine.commands.run, compare, sweep, walkforward, snapshot,
 study, analogs, strategies) and writes the same files.
 Bad input raises engine.core.errors.UserError (ConfigError, DataError, StrategyError, ResultsError): the
-one-line message the CLI prints before exiting with code 2. Nothing is printed; `progress=True` shows
+one-line message the CLI prints before exiting with code 2. An exception raised by a user's strategy file (on
+import or while it runs, in this process or a pool worker) is a StrategyError naming the file, line and function,
+with the original exception as `__cause__` (in this process) and the traceback as its `detail`. Nothing is printed; `progress=True` shows
 the CLI's status line or progress bar (on stderr).
 """
 
@@ -109,7 +111,7 @@ def _command_line(name: str, *args: Any) -> list[str]:
 
 @_door
 def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str | Path | None = None,
-        progress: bool = False, results_dir: str | Path | None = None) -> BacktestResult:
+        progress: bool = False, results_dir: str | Path | None = None, allow_lookahead: bool = False) -> BacktestResult:
     """Run one config end to end, as `rtybt run`, and return its BacktestResult.
 
     `config_or_path`: a YAML file, or a mapping with the same sections (relative paths in it are relative to
@@ -117,6 +119,11 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     `--set`). `data_dir`: as `--data-dir`. `results_dir`: instead of the config's `output.dir`.
     `progress=True` shows the CLI's status line (loading data, backtest, report) on stderr.
     Writes results/<name>/<run id>/ exactly as the CLI does. Raises UserError on bad input.
+
+    A strategy from a file (`strategy.file`) is checked for look-ahead first (cached): one that reads later
+    bars raises StrategyError, unless `allow_lookahead=True` (its verdict is then 'look-ahead: not judged').
+    An exception the strategy's own code raises is a StrategyError too, naming its file, line and function,
+    with the original exception as `__cause__`.
     """
     from rtybt.engine.commands.run import execute_run
     from rtybt.engine.report.inputs import from_result
@@ -126,7 +133,8 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     source, sets = _config_source(config_or_path), _overrides(overrides)
     with _progress(f"run {source}", progress) as shown:
         outcome = execute_run(source, sets, _opt(data_dir), _opt(results_dir),
-                              command_line=_command_line("run", source, *sets), on_stage=shown.stage)
+                              command_line=_command_line("run", source, *sets), on_stage=shown.stage,
+                              allow_lookahead=allow_lookahead)
     return BacktestResult.from_inputs(outcome.run_dir, from_result(outcome.config, outcome.result, outcome.bars.frame),
                                       outcome.analysis.verdict.text)
 

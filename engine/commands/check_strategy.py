@@ -33,13 +33,15 @@ class StrategyCheck:
 
 def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -> StrategyCheck:
     """Run the harness on every strategy of a user's file (defaults plus its `variants`), on ^RUT 2013-2018
-    cut at 20 dates and a seeded synthetic series cut at 10. A bad file is a ConfigError (exit 2).
+    cut at 20 dates and a seeded synthetic series cut at 10. A bad file is a ConfigError (exit 2); a strategy
+    that raises whatever the cut (not a look-ahead: a bug) is a StrategyError (exit 2). A naive peek that
+    raises past a cut's last bar is a FAIL naming that bar.
     `on_stage(text)` is told which check runs, for a status line."""
     from datetime import date
     from pathlib import Path
 
     from rtybt.engine.config import validate_config
-    from rtybt.engine.core.errors import ConfigError
+    from rtybt.engine.core.errors import ConfigError, StrategyError
     from rtybt.engine.core.progress import announce
     from rtybt.engine.data import load_bars, resolve_data_dir
     from rtybt.engine.run.lookahead import (
@@ -47,14 +49,17 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
         RUT_WINDOW,
         SYNTHETIC_SEED,
         cut_positions,
-        lookahead_differences,
+        first_finding,
+        lookahead_findings,
         synthetic_bars,
     )
-    from rtybt.strategies.files import StrategyFileError, strategies_in_file
+    from rtybt.strategies.files import StrategyCodeError, StrategyFileError, strategies_in_file
 
     file = str(Path(path).expanduser().resolve())
     try:
         found = strategies_in_file(file)
+    except StrategyCodeError as exc:  # the file's own code raised on import: the user's error, as in `run`
+        raise StrategyError(str(exc), exc.detail) from exc.__cause__
     except StrategyFileError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     folder, source = resolve_data_dir(data_dir, symbol="^RUT")
@@ -72,8 +77,9 @@ def check_strategy_file(path: str, data_dir: str | None = None, on_stage=None) -
                                       "benchmark": {"enabled": False}}, f"{path} ({label})")
             for what, (kind, frame) in series.items():
                 announce(on_stage, f"{label}: {what}")
-                problems = lookahead_differences(cls, config.strategy.params, frame, config,
-                                                 cut_positions(len(frame), CUTS[kind]))
-                detail = f"{len(problems)} cut(s) differ; first: {problems[0]}" if problems else ""
-                lines.append(CheckLine(label, f"no look-ahead on {what}", not problems, detail))
+                findings = lookahead_findings(cls, config.strategy.params, frame, config,
+                                              cut_positions(len(frame), CUTS[kind]))
+                first = first_finding(findings)
+                detail = f"{len(findings)} cut(s) differ; {first.line()}" if first else ""
+                lines.append(CheckLine(label, f"no look-ahead on {what}", not findings, detail))
     return StrategyCheck(lines)

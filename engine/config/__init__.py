@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from rtybt.engine.config.sections import StudyConfig, SweepConfig, WalkForwardConfig
-from rtybt.engine.core.errors import ConfigError, did_you_mean
+from rtybt.engine.core.errors import ConfigError, StrategyError, did_you_mean
 from rtybt.engine.core.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
 from rtybt.engine.core.section import Section
 from rtybt.engine.core.symbols import symbol_problem
@@ -464,10 +464,12 @@ def strategy_class(strategy: StrategyConfig, source: str) -> type:
     )
 
     if strategy.file is not None:
-        from rtybt.strategies.files import StrategyFileError, load_strategy_file
+        from rtybt.strategies.files import StrategyCodeError, StrategyFileError, load_strategy_file
 
         try:
             return load_strategy_file(strategy.file, strategy.name)
+        except StrategyCodeError as exc:  # the file's own code raised on import: the user's error, not ours
+            raise StrategyError(f"{source}: strategy.file: {exc}", exc.detail) from exc.__cause__
         except StrategyFileError as exc:
             raise ConfigError(f"{source}: strategy.file: {strategy.file}: {exc}") from None
     cls = STRATEGIES.get(strategy.name)

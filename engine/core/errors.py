@@ -43,7 +43,13 @@ class DataError(UserError):
 
 
 class StrategyError(UserError):
-    """Unknown strategy or strategy parameter."""
+    """Unknown strategy or strategy parameter, or a user's strategy code that raised (on import, in
+    `__init__`, `next`, an exit rule, an indicator): the message names the file, line and function; the
+    original exception is `__cause__` and its full traceback `detail` (the CLI prints it with -v)."""
+
+    def __init__(self, message: str, detail: str = ""):
+        super().__init__(message)
+        self.detail = detail  # kept through pickling (a pool worker's error), unlike __cause__
 
 
 class ResultsError(UserError):

@@ -64,6 +64,9 @@ class ExitCodeGroup(TyperGroup):
         except Terminated:
             return _fail("rtybt: terminated", TERMINATED)
         except UserError as exc:
+            detail = getattr(exc, "detail", "")  # a user strategy's traceback: shown only when asked for
+            if detail and self.show_detail():
+                typer.echo(detail.rstrip(), err=True)
             return _fail(f"rtybt: error: {exc}", BAD_INPUT)
         except _cx.NoArgsIsHelpError as exc:
             # `rtybt` or `rtybt data` alone asks what there is: the help, on stdout, and success.
@@ -83,6 +86,10 @@ class ExitCodeGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return rv
+
+    def show_detail(self) -> bool:
+        """Whether a bad-input error's `detail` (the traceback of a user strategy's error) is printed too."""
+        return False
 
 
 def _fail(message: str | None, code: int):

@@ -56,6 +56,7 @@ ul.rules { padding-left: 1.3em; margin: 0.4em 0; } ul.rules li { margin: 0.2em 0
           border-radius: 999px; color: #fff; background: var(--accent); text-transform: uppercase; }
 .paid-off .status { background: var(--good); } .did-not-pay-off .status { background: var(--bad); }
 .mixed .status, .not-enough-evidence .status { background: var(--warn); }
+.card.look-ahead-not-judged { border-left-color: var(--bad); } .look-ahead-not-judged .status { background: var(--bad); }
 .card p.says { font-size: 1.05em; margin: 0.55em 0; }
 .tiles { display: flex; flex-wrap: wrap; gap: 0.5em; margin: 0.7em 0 0.3em; }
 .tile { flex: 1 1 9.5em; border: 1px solid var(--line); border-radius: 5px; padding: 0.4em 0.6em; background: #fff; }

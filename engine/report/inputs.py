@@ -34,6 +34,7 @@ class ReportInputs:
     setups: list[date]
     warnings: list[str] = field(default_factory=list)  # the run's own (refused orders, signals not ordered)
     contract: dict | None = None  # a future's contract terms (engine/config/contracts.py)
+    lookahead: str | None = None  # the look-ahead harness's finding, for a run allowed with one: not judged
 
 
 def from_result(config: RunConfig, result, bars: pd.DataFrame) -> ReportInputs:
@@ -195,4 +196,5 @@ def from_run_dir(run_dir: Path, data_dir: str | None = None, trust_strategy_file
         trades=trades, transactions=transactions,
         setups=read_setups(run_dir),
         warnings=list(metrics.get("warnings") or []), contract=metrics.get("contract"),
+        lookahead=metrics.get("lookahead") if isinstance(metrics.get("lookahead"), str) else None,
     )

@@ -3,6 +3,8 @@ drawdowns, trades), every number through `html.fmt`."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
@@ -26,7 +28,7 @@ TRADE_LIST_COLUMNS = [("direction", "side", "text"), ("entry_date", "entry", "da
 
 
 def status_class(status: str) -> str:
-    return status.replace(" ", "-")
+    return re.sub(r"[^a-z]+", "-", status)  # 'look-ahead: not judged' -> look-ahead-not-judged
 
 
 def verdict_card(answer: Verdict, bench_symbol: str | None, horizon: int, confidence: float) -> str:

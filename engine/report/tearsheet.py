@@ -46,7 +46,7 @@ def _clean_json(value):
 def analyse(inputs: ReportInputs) -> RunAnalysis:
     """The analysis of a stored run being rendered again (a fresh run hands the report its own)."""
     return analyse_run(inputs.config, inputs.bars, inputs.setups, inputs.metrics, inputs.benchmark_metrics,
-                       inputs.benchmark_symbol)
+                       inputs.benchmark_symbol, inputs.lookahead)
 
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rtybt.engine.core.errors import ResultsError
@@ -101,3 +102,45 @@ def find_reusable_run(parent: Path, record: dict, dates: list[str] | None = None
     if passed_over is not None:
         refused(f"stored run {passed_over[0]}", passed_over[1])
     return None
+
+
+@dataclass
+class Identical:
+    """What `find_identical_run` found: the run to reuse (None: none), its stored summary, and notes on runs it
+    refused."""
+
+    run_dir: Path | None = None
+    summary: dict | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def find_identical_run(parent: Path, wanted: dict, version: str) -> Identical:
+    """The newest run under results/<name>/ written by `rtybt run` of this rtybt version with the same input
+    record (`provenance.input_record`: config hash, strategy source, rtybt code, data files' bytes), so that
+    `rtybt run` need not make a new folder for the same numbers. Every file it lists is verified against its
+    manifest first: a damaged run is never reused (a note says why)."""
+    from rtybt.engine.results.provenance import read_manifest, verify_files
+
+    found = Identical()
+    if not parent.is_dir() or parent.is_symlink():
+        return found
+    for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
+        run_dir = manifest_path.parent
+        if run_dir.is_symlink():
+            continue
+        try:
+            manifest = read_manifest(run_dir)
+        except ResultsError:
+            continue  # not a run this version wrote: never reused
+        summary = manifest["details"].get("summary")
+        if (manifest.get("command") != "run" or (manifest.get("versions") or {}).get("rtybt") != version
+                or not isinstance(summary, dict) or input_difference(manifest["inputs"][0], wanted) is not None):
+            continue
+        try:
+            verify_files(run_dir, manifest)
+        except ResultsError as exc:
+            found.notes.append(f"an identical run is damaged, not reused: {exc}")
+            continue
+        found.run_dir, found.summary = run_dir, summary | {"run_dir": str(run_dir)}
+        return found
+    return found

@@ -16,6 +16,7 @@ from rtybt.engine.run.broker import configure, stated_costs
 from rtybt.engine.run.feed import make_feed
 from rtybt.engine.run.ledger import ledger
 from rtybt.engine.run.trades import build_trades
+from rtybt.engine.run.usercode import user_code
 from rtybt.strategies import get_strategy
 from rtybt.strategies.base import NOT_ORDERED
 
@@ -87,7 +88,8 @@ def run_strategy(strategy_cls, params: dict, frame: pd.DataFrame, config: RunCon
     configure(cerebro, config.broker, config.sizing)
     cerebro.addstrategy(strategy_cls, **params)
     cerebro.addanalyzer(EquityRecorder, _name="equity")
-    strat = cerebro.run()[0]
+    with user_code(strategy_cls):
+        strat = cerebro.run()[0]
     rows = strat.analyzers.equity.rows
     values = np.array(rows, dtype=float).reshape(-1, 4)
     index = frame.index[: len(values)]

@@ -4,14 +4,17 @@ that date (used by tests/strategies/test_no_lookahead.py and `rtybt check-strate
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import backtrader as bt
 import numpy as np
 import pandas as pd
 
 from rtybt.engine.config import RunConfig
+from rtybt.engine.core.errors import StrategyError
 from rtybt.engine.run.broker import configure
 from rtybt.engine.run.feed import make_feed
+from rtybt.engine.run.usercode import user_code
 
 
 @dataclass
@@ -19,6 +22,26 @@ class Orders:
     created: list[tuple]  # (signal date, side, size) for every order the strategy placed
     fills: list[tuple]  # (signal date, fill date, side, size, price)
     setups: list
+    error: StrategyError | None = None  # the strategy raised: what it recorded up to then is kept
+    error_bar: date | None = None  # the bar it raised on (None: before the first bar, e.g. in __init__)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Where a cut run and the full run first part: the bar (as a date), what differs, and the likely cause."""
+
+    bar: date
+    text: str
+    cause: str
+
+    def line(self) -> str:
+        return f"first differs on {self.bar.isoformat()}: {self.text}; likely cause: {self.cause}"
+
+
+# What a difference usually means; the harness cannot see the code, only that a decision changed.
+PEEK_CAUSE = ("a decision read a later bar (data.close[1] or [+n], .array past the current bar, .get() ahead, "
+              "a line indexed ahead), or [-n] on the first n bars, which wraps around to the data's last bars")
+RAISE_CAUSE = "a read past the last bar (data.close[1] or [+n] with no bar to read)"
 
 
 def _recording(strategy_cls):
@@ -27,8 +50,13 @@ def _recording(strategy_cls):
 
     class Recording(strategy_cls):
         def __init__(self):
+            self.bar = None
             super().__init__()
             self.created = []
+
+        def next(self):
+            self.bar = bt.num2date(self.data.datetime[0]).date()  # where an error is raised, if one is
+            super().next()
 
         def buy(self, *args, **kwargs):
             order = super().buy(*args, **kwargs)
@@ -45,17 +73,31 @@ def _recording(strategy_cls):
             self.created.append((bt.num2date(self.data.datetime[0]).date(), side, size))
 
     Recording.__name__ = f"Recording{strategy_cls.__name__}"
+    Recording.__module__ = strategy_cls.__module__  # a user's class stays the user's (its errors too)
     return Recording
 
 
 def run_orders(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig) -> Orders:
+    """One recorded run. A user strategy that raises is not a crash here: the error and its bar are kept,
+    since a read past a cut's last bar is exactly how a naive `data.close[1]` shows."""
     cerebro = bt.Cerebro(stdstats=False, runonce=True, preload=True)
     cerebro.adddata(make_feed(frame, "x"))
     configure(cerebro, config.broker, config.sizing)
-    cerebro.addstrategy(_recording(strategy_cls), **params)
-    strat = cerebro.run()[0]
-    fills = [(f["signal_date"], f["date"], f["side"], f["size"], f["price"]) for f in strat.fills]
-    return Orders(strat.created, fills, list(strat.setups))
+    recording = _recording(strategy_cls)
+    cerebro.addstrategy(recording, **params)
+    try:
+        with user_code(recording):
+            strat = cerebro.run()[0]
+    except StrategyError as exc:
+        strat = next((s for s in getattr(cerebro, "runningstrats", []) if isinstance(s, recording)), None)
+        if strat is None:
+            return Orders([], [], [], exc, None)
+        return Orders(list(getattr(strat, "created", [])), _fills(strat), list(strat.setups), exc, strat.bar)
+    return Orders(strat.created, _fills(strat), list(strat.setups))
+
+
+def _fills(strat) -> list[tuple]:
+    return [(f["signal_date"], f["date"], f["side"], f["size"], f["price"]) for f in getattr(strat, "fills", [])]
 
 
 def cut_positions(n_bars: int, n_cuts: int, first_bar: int = 260) -> list[int]:
@@ -68,27 +110,71 @@ def cut_positions(n_bars: int, n_cuts: int, first_bar: int = 260) -> list[int]:
 _DATE_OF = {"created": lambda row: row[0], "fills": lambda row: row[1], "setups": lambda row: row}
 
 
-def lookahead_differences(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig,
-                          cuts: list[int]) -> list[str]:
-    """One message per cut where the cut run disagrees with the full run on anything up to the cut:
-    orders created, fills (signal date, fill date, side, size, price) or setup bars."""
+def _row_text(what: str, row) -> str:
+    """A recorded row in words (dates as YYYY-MM-DD, no Python literals)."""
+    if what == "created":
+        return f"{row[1]} order of {abs(row[2]):g} signalled on {row[0].isoformat()}"
+    if what == "fills":
+        return (f"{row[2]} fill of {abs(row[3]):g} at {row[4]:,.2f} on {row[1].isoformat()} "
+                f"(signalled {row[0].isoformat()})")
+    return f"a setup on {row.isoformat()}"
+
+
+def lookahead_findings(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig,
+                       cuts: list[int]) -> list[Finding]:
+    """One finding per cut where the cut run disagrees with the full run on anything up to the cut:
+    orders created, fills (signal date, fill date, side, size, price), setup bars, or an error the cut run
+    raises and the full run does not. A strategy that raises the same way whatever the cut is not peeking:
+    it is broken, and its StrategyError is raised."""
     full = run_orders(strategy_cls, params, frame, config)
-    problems = []
+    findings = []
     for length in cuts:
         last = frame.index[length - 1].date()
         cut = run_orders(strategy_cls, params, frame.iloc[:length], config)
+        if cut.error is not None:
+            if full.error is None or (full.error_bar is not None and cut.error_bar is not None
+                                      and full.error_bar > cut.error_bar):
+                bar = cut.error_bar or last
+                findings.append(Finding(bar, f"cut after {last}: the cut run raises {_raised(cut.error)} on "
+                                        f"{bar.isoformat()}, the full run does not", RAISE_CAUSE))
+            continue
         for what, date_of in _DATE_OF.items():
             mine = getattr(cut, what)
             theirs = [row for row in getattr(full, what) if date_of(row) <= last]
-            if mine != theirs:
-                first_diff = next(
-                    (i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b), min(len(mine), len(theirs))
-                )
-                problems.append(
-                    f"cut after {last}: {what} differ at #{first_diff}: "
-                    f"cut run {mine[first_diff:first_diff + 1]} vs full run {theirs[first_diff:first_diff + 1]}"
-                )
-    return problems
+            if mine == theirs:
+                continue
+            i = next((i for i, (a, b) in enumerate(zip(mine, theirs, strict=False)) if a != b),
+                     min(len(mine), len(theirs)))
+            rows = [row for row in (mine[i:i + 1] + theirs[i:i + 1])]
+            bar = min(date_of(row) for row in rows)
+            said = [f"{side} run: {_row_text(what, r[0]) if r else 'nothing'}"
+                    for side, r in (("cut", mine[i:i + 1]), ("full", theirs[i:i + 1]))]
+            findings.append(Finding(bar, f"cut after {last}: {what} differ at #{i}: {'; '.join(said)}", PEEK_CAUSE))
+            break
+    if not findings and full.error is not None:
+        raise full.error
+    return findings
+
+
+def _raised(error: StrategyError) -> str:
+    """'IndexError: array index out of range at peek.py:8 in next': what the strategy raised, and where."""
+    import re
+
+    cause = error.__cause__
+    what = f"{cause.__class__.__name__}: {cause}" if cause is not None else str(error)
+    where = re.match(r"^(\S+:\d+ in \w+)", str(error))
+    return f"{what} at {where.group(1)}" if where else what
+
+
+def first_finding(findings: list[Finding]) -> Finding | None:
+    """The finding with the earliest bar: where the strategy first decides with bars it cannot have seen."""
+    return min(findings, key=lambda f: f.bar) if findings else None
+
+
+def lookahead_differences(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfig,
+                          cuts: list[int]) -> list[str]:
+    """`lookahead_findings` as one message per differing cut."""
+    return [f.text for f in lookahead_findings(strategy_cls, params, frame, config, cuts)]
 
 
 def synthetic_bars(n: int, seed: int) -> pd.DataFrame:

@@ -37,15 +37,16 @@ class VariantResult:
 def evaluate(frame: Frames, task: Task) -> VariantResult:
     """The same engine call as `rtybt run` (so a sweep row equals that run's metrics), minus what the
     table does not need: no benchmark pass, no plots, no files; Cerebro runs with stdstats=False."""
+    from rtybt.engine.core.errors import StrategyError
     from rtybt.engine.run import run_backtest
 
     bars = (frame if task.frame_key is None else frame[task.frame_key]).iloc[task.lo : task.hi]
     try:
         result = run_backtest(task.config, bars, None)
-    except IndexError:
+    except (IndexError, StrategyError) as exc:
         # As in `rtybt run`: Backtrader's indicators crash when a look-back outgrows the bars; say which did.
         # A task without a source is named by its caller (a study names the market).
-        if task.source:
+        if task.source and isinstance(exc.__cause__ if isinstance(exc, StrategyError) else exc, IndexError):
             from rtybt.engine.run.preflight import check_params_fit_bars
 
             check_params_fit_bars(task.config.strategy.name, task.config.strategy.params, bars, task.source,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import backtrader as bt
 
 from rtybt.strategies.base import LongRuleStrategy
-from rtybt.strategies.params import Param, bt_params
+from rtybt.strategies.params import Param
 
 
 class Pullback(LongRuleStrategy):
@@ -28,7 +28,6 @@ class Pullback(LongRuleStrategy):
         Param("down_closes", 3, "bars", "consecutive lower closes that make the pullback", min=1, max=20),
         Param("hold_bars", 5, "bars", "bars held, the fill bar included", min=1, max=250),
     )
-    params = bt_params(spec)
 
     def __init__(self):
         super().__init__()

@@ -89,22 +89,21 @@ def test_a_file_strategy_is_validated_against_its_spec_like_a_built_in(tmp_path)
 NOT_A_STRATEGY = "class Pullback:\n    name = 'pullback'\n"
 NO_NAME = ("from rtybt.strategies.base import NoteStrategy\n\nclass Pullback(NoteStrategy):\n"
            "    def next(self):\n        pass\n")
-SPEC_NOT_IN_PARAMS = ("from rtybt.strategies.base import NoteStrategy\nfrom rtybt.strategies.params import Param\n\n"
-                      "class Pullback(NoteStrategy):\n    name = 'pullback'\n"
-                      "    spec = (Param('n', 3, 'bars', 'n', min=1),)\n")
+SPEC_NOT_PARAMS = ("from rtybt.strategies.base import NoteStrategy\n\n"
+                   "class Pullback(NoteStrategy):\n    name = 'pullback'\n    spec = ('n',)\n")
 RAISES = "import not_a_module_anywhere\n"
 
 
 @pytest.mark.parametrize("content, message", [
     (None, "strategy file not found"),
     ("def broken(:\n", "line 1: invalid Python: "),
-    (RAISES, "cannot import: ModuleNotFoundError: No module named 'not_a_module_anywhere'"),
+    (RAISES, ":1 on import: ModuleNotFoundError: No module named 'not_a_module_anywhere'"),
     (NOT_A_STRATEGY, "defines no subclass of rtybt.strategies.base.NoteStrategy (or LongRuleStrategy)"),
     (NO_NAME, "class Pullback: set `name = \"...\"` (the name configs use)"),
-    (SPEC_NOT_IN_PARAMS, "class Pullback: parameter(s) n are in `spec` but not in `params`"),
+    (SPEC_NOT_PARAMS, "class Pullback: `spec` must be a tuple of rtybt.strategies.params.Param"),
     (PULLBACK.read_text().replace('name = "pullback"', 'name = "dip"'),
      "no strategy named 'pullback'; strategies defined in the file: dip"),
-], ids=["missing", "syntax", "import-error", "not-a-subclass", "no-name", "spec-not-params", "no-such-name"])
+], ids=["missing", "syntax", "import-error", "not-a-subclass", "no-name", "spec-not-param", "no-such-name"])
 def test_a_bad_strategy_file_is_one_line_exit_2(tmp_path, content, message):
     file = tmp_path / "mine.py"
     if content is not None:
@@ -114,7 +113,7 @@ def test_a_bad_strategy_file_is_one_line_exit_2(tmp_path, content, message):
     result = cli("run", str(config_file), "--set", f"output.dir={tmp_path / 'results'}")
     assert result.exit_code == 2, result.output
     line = result.stderr.strip()
-    assert "\n" not in line and line.startswith(f"rtybt: error: {config_file}: strategy.file: {file}: ")
+    assert "\n" not in line and line.startswith(f"rtybt: error: {config_file}: strategy.file: {file}")
     assert message in line
     assert not (tmp_path / "results").exists()
 
@@ -154,7 +153,8 @@ def test_check_strategy_passes_the_example_and_catches_a_peek(tmp_path):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 2 and all(line.startswith("FAIL  peeking: no look-ahead on ") for line in lines)
-    assert "cut(s) differ; first: cut after" in lines[0]
+    assert "cut(s) differ; first differs on 2014-01-13: cut after 2014-01-13: created differ" in lines[0]
+    assert "likely cause: a decision read a later bar" in lines[0] and "datetime" not in lines[0]
 
 
 def test_check_strategy_on_a_bad_file_is_exit_2(tmp_path):

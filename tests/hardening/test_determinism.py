@@ -28,7 +28,8 @@ def test_two_runs_give_identical_bytes(tmp_path):
     first_outcome = execute_run(config)
     first = first_outcome.run_dir
     # A fresh interpreter with a different hash seed: set/dict ordering must not leak into the files.
-    outcome = run_subprocess(["-q", "run", config], cwd=tmp_path, env={"PYTHONHASHSEED": "12345"})
+    # --fresh: a second folder is the point here (by default an identical stored run is reused).
+    outcome = run_subprocess(["-q", "run", config, "--fresh"], cwd=tmp_path, env={"PYTHONHASHSEED": "12345"})
     assert outcome.code == 0, outcome.stderr
     second = next(d for d in run_dirs(root) if d != first)
     assert first.name != second.name

@@ -57,7 +57,8 @@ def staging_entries(arena) -> list[str]:
 @pytest.mark.parametrize("point", ["write", "commit"])
 def test_kill_while_writing_leaves_no_run(arena, point):
     before = run_dirs(arena["root"])
-    outcome = run_subprocess(["-q", "run", arena["config"]], cwd=arena["base"], env={KILL_AT_ENV: point})
+    # --fresh: the same config again must write (by default the identical stored run would be reused).
+    outcome = run_subprocess(["-q", "run", arena["config"], "--fresh"], cwd=arena["base"], env={KILL_AT_ENV: point})
     assert outcome.code == -signal.SIGKILL
     assert run_dirs(arena["root"]) == before
     # The half-written run is left in staging (nobody could clean up after SIGKILL) - never as a run.
@@ -67,7 +68,7 @@ def test_kill_while_writing_leaves_no_run(arena, point):
 
 def test_kill_at_random_moments(arena):
     rng = random.Random(7)
-    command = [str(RTYBT), "-q", "run", str(arena["config"])]
+    command = [str(RTYBT), "-q", "run", str(arena["config"]), "--fresh"]
     for fraction in sorted(rng.uniform(0.3, 1.1) for _ in range(2)):
         proc = subprocess.Popen(command, cwd=arena["base"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                 env=os.environ.copy())
@@ -88,7 +89,7 @@ def test_concurrent_runs_both_complete_and_clean_dead_staging(arena):
     leftovers = [name for name in staging_entries(arena) if not name.endswith(f".{os.getpid()}")]
     assert planted.name in leftovers
     before = set(run_dirs(arena["root"]))
-    command = [str(RTYBT), "-q", "run", str(arena["config"])]
+    command = [str(RTYBT), "-q", "run", str(arena["config"]), "--fresh"]
     procs = [subprocess.Popen(command, cwd=arena["base"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(2)]
     for proc in procs:

@@ -29,6 +29,27 @@ def marked_blocks(kind: str, text: str | None = None) -> list[list[str]]:
     return blocks
 
 
+FILE_MARKER = re.compile(r"^<!-- readme-test: file (\S+) -->\s*$")
+
+
+def marked_files(text: str | None = None) -> dict[str, str]:
+    """The fenced blocks right after a `<!-- readme-test: file PATH -->` line, by PATH, exactly as written."""
+    lines = (text if text is not None else README.read_text(encoding="utf-8")).splitlines()
+    files = {}
+    for i, line in enumerate(lines):
+        match = FILE_MARKER.match(line)
+        if not match:
+            continue
+        assert lines[i + 1].startswith("```"), f"README line {i + 2}: a fenced block must follow the marker"
+        body = []
+        for inner in lines[i + 2:]:
+            if inner.startswith("```"):
+                break
+            body.append(inner)
+        files[match.group(1)] = "\n".join(body) + "\n"
+    return files
+
+
 def rtybt_mentions(text: str | None = None) -> list[str]:
     """Every `rtybt ...` written in an inline code span or on a line of a fenced block."""
     text = text if text is not None else README.read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.project.readme import README, marked_blocks
+from tests.project.readme import README, marked_blocks, marked_files
 
 REPO = README.parent
 VENV_BIN = Path(sys.executable).parent  # the venv this suite runs in: its rtybt, nothing pip-installed here
@@ -38,6 +38,31 @@ def test_ci_runs_the_readme_setup_and_test_commands():
     for line in [line for block in marked_blocks("setup") for line in block]:
         for command in line.split(" && "):
             assert command.strip() in ci, f".ci/run does not run the README's `{command.strip()}`"
+
+
+def test_the_readme_strategy_example_runs_as_written(tmp_path, monkeypatch):
+    """`Your own strategy`: its file and config, copied out of the README as written, load, pass the
+    look-ahead check `rtybt run` makes first and trade (a shorter period and no tearsheet keep it fast)."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from rtybt.engine.cli import app
+
+    files = marked_files()
+    assert set(files) == {"my_strategies/dip.py", "dip.yaml"}
+    assert "bt_params" not in files["my_strategies/dip.py"]  # the spec alone declares the parameters
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["run", "dip.yaml", "--json", "--set", "data.start=2019-01-01",
+                                      "--set", "output.tearsheet=false", "--set", "output.plots=false"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["strategy"] == "dip" and summary["params"] == {"down_closes": 3, "hold_bars": 5}
+    assert summary["strategy_metrics"]["trades"] > 10
+    assert not summary["verdict"].startswith("Look-ahead")
 
 
 def fresh_clone(tmp_path: Path) -> Path:
