@@ -198,7 +198,12 @@ def run_note(path: str | Path, data_dir: str | None = None, results_dir: str | P
     started = datetime.now(UTC)
     path = Path(path)
     source = str(path)
-    note = load_note(path)
+    try:
+        note = load_note(path)
+    except ConfigError as exc:
+        # The config reader's words, said of a note file.
+        raise ConfigError(str(exc).replace(": config file not found", ": note file not found").replace(
+            ": config is empty (expected a mapping with at least `strategy:`)", ": note file is empty")) from None
     announce(on_stage, "loading data")
     bars, missing = load_note_bars(note, data_dir, source)
     inst = note.instrument

@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from rtybt.engine.analysis.note.instruments import POOL
 from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.core.section import Section
 from rtybt.engine.core.symbols import symbol_problem
@@ -241,8 +242,7 @@ class NoteFile(Section):
     readings: Readings = Readings()
     levels: Levels | None = Field(None, description="the Key Levels table and its validity window")
     setup: Setup
-    markets: list[str] = Field(["^RUT", "IWM", "SPY", "QQQ"], min_length=1,
-                               description="the cross-market pool (the study's default markets)")
+    markets: list[str] = Field(list(POOL), min_length=1, description="the cross-market pool")
     vix_symbol: str = Field("^VIX", description="labels the note's volatility regime")
     claims: list[Claim] = Field(..., min_length=1, description="the note's claims, each tested")
 
