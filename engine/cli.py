@@ -372,7 +372,8 @@ def note(
             typer.echo(json_text(draft.to_dict(), ensure_ascii=False))
             return
         for line in draft.report_lines():
-            typer.echo(line, err=output is None)
+            if _state["verbosity"] >= 1 or line.startswith("wrote "):
+                typer.echo(line, err=output is None)
         if output is None:
             typer.echo(draft.yaml_text, nl=False)
         return
