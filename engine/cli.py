@@ -363,7 +363,7 @@ def note(
         return
     if args[0] == "init":
         if len(args) != 2:
-            raise UserError("rtybt note init: give one note text file, e.g. rtybt note init data/note/rty-ready-to-rally.txt")
+            raise UserError("rtybt note init: give one note text file, e.g. rtybt note init my-note.txt")
         from rtybt.engine.commands.note_init import draft_note
 
         with status(f"note init {Path(args[1]).name}", json_out) as shown:

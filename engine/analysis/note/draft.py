@@ -1,7 +1,7 @@
 """Analysis stage: a note file drafted from a note's text — what it read, what it could not, and the lines it skipped.
 
 It reads the seed's form: "Current Price: …", "N-day MA: …", "RSI (N): …" lines; a Key Levels table (Type / Price
-/ Note rows, a price or a band such as 2,050–2,070); a Final Call table (Time Frame / Bias / Reasoning); and
+/ Note rows, a price or a band such as 4,010–4,060); a Final Call table (Time Frame / Bias / Reasoning); and
 phrases ("reclaimed the 50-day moving average", "below the 200-day MA", "a possible test of that zone", "upside
 target", "rejection at … resistance", "needs a break over … to confirm", "tends to outperform"). Table cells may
 be separated by tabs or pipes, or run together as a web page's text copies them. It never invents a value: a field

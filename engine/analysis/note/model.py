@@ -39,8 +39,8 @@ def _symbol(value: str | None) -> str | None:
 class Instrument(Section):
     """What the note is about: the traded symbol its prices are quoted in, and the long history that stands for it."""
 
-    name: str | None = Field(None, description="the instrument's name as the note writes it, e.g. Russell 2000")
-    symbol: str = Field(..., description="traded symbol whose bars the note's prices are read from, e.g. RTY=F")
+    name: str | None = Field(None, description="the instrument's name as the note writes it, e.g. S&P 500")
+    symbol: str = Field(..., description="traded symbol whose bars the note's prices are read from, e.g. SPY")
     history: str | None = Field(None, description="a longer series standing for the instrument (default: symbol)")
 
     @field_validator("symbol", "history")
