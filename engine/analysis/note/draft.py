@@ -20,6 +20,7 @@ from rtybt.engine.analysis.note import instruments
 NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 BAND = rf"({NUMBER})(?:\s*[–—-]\s*({NUMBER}))?"
 DASHES = "–—-"
+MA_PERIODS = (200, 100, 50, 20, 10)  # periods a run-together "...200-day MA" label may have lost to the price
 HORIZONS = {"short": 20, "medium": 60, "long": 120}
 RECLAIM = {"bars": 2, "window": 5, "within_bars": 20}  # "for multiple sessions": 2 of the last 5 closes
 RSI_APPROACHING = 55.0  # "approaching the bullish zone" (60): the snapshot's rsi_min
@@ -117,8 +118,18 @@ def parse_text(text: str) -> Draft:
         if row := _row(x, "resistance|support", BAND):
             m = re.match(rf"^(?:resistance|support)\s*[|\t]?\s*{BAND}\s*[|\t]?\s*(.*)$", x, re.IGNORECASE)
             low, high = _band(m)
+            label = m.group(3).strip(" |\t")
+            if re.match(r"^[- ]?day\b", label, re.IGNORECASE):
+                # "Resistance290200-day MA": the cells ran together and the MA's period was read as digits of
+                # the price. Give the label back the trailing digits that make an MA period the note uses.
+                digits = (m.group(2) or m.group(1)).replace(",", "")
+                periods = [ma["period"] for ma in readings.get("moving_averages", [])] + list(MA_PERIODS)
+                cut = next((str(p) for p in periods if digits.endswith(str(p)) and len(digits) > len(str(p))), None)
+                if cut:
+                    value, label = _num(digits[: -len(cut)]), cut + label
+                    low, high = (low, value) if high else (value, None)
             level = {"type": row[0].lower()} | ({"band": [low, high]} if high else {"price": low})
-            level["label"] = m.group(3).strip(" |\t")
+            level["label"] = label
             table.append(level)
             used.add(i)
             d.read.append(f"level: {x}")
@@ -153,7 +164,7 @@ def parse_text(text: str) -> Draft:
             reclaim = int(m.group(1))
             conditions.append({"kind": "reclaimed_ma", "period": reclaim, **RECLAIM})
             take(i)
-            if re.search(r"signal|reversal", x, re.IGNORECASE):
+            if re.search(r"sign|reversal|turn", x, re.IGNORECASE):
                 claims.append({"id": "trend-reversal", "kind": "forward_return", "quote": x,
                                "horizon": HORIZONS["short"], "direction": "up"})
     rsi = readings.get("rsi")
