@@ -146,3 +146,12 @@ def test_the_pipeline_names_no_instrument_and_none_of_the_seeds_numbers():
     found = [(p.name, w) for p in PIPELINE if p != TABLE for w in SEED_WORDS if w in p.read_text(encoding="utf-8")]
     assert found == []
     assert "RTY=F" in TABLE.read_text(encoding="utf-8")  # the check reads the files it means to
+
+
+def test_the_second_note_runs_on_its_own_instrument(snapshot_dir):
+    result = run_note(REPO / "examples" / "qqq-turning-the-corner.yaml", str(snapshot_dir), workers=1, write=False,
+                      analogs=False)
+    assert result.history_symbol == "QQQ" and result.bar_date.isoformat() == "2023-01-13"
+    assert len(result.verdicts) == len(result.note.claims) == 9
+    assert all(v.word in standard.CLAIM_WORDS for v in result.verdicts)
+    assert all(on for _, on, _ in result.setup_on_date)

@@ -76,3 +76,15 @@ def test_the_drafted_yaml_is_a_valid_note_file_as_printed(snapshot_dir):
     text = result.stdout if hasattr(result, "stdout") else result.output
     body = text[text.index("# Drafted"):]
     assert validate_note(yaml.safe_load(body), "stdout").date.isoformat() == "2025-05-08"
+
+
+def test_the_second_note_drafts_its_reviewed_file(snapshot_dir, tmp_path):
+    text = REPO / "examples" / "qqq-turning-the-corner.txt"
+    out = tmp_path / "qqq.yaml"
+    draft = draft_note(text, data_dir=str(snapshot_dir), output=out)
+    reviewed = load_note(REPO / "examples" / "qqq-turning-the-corner.yaml")
+    assert load_note(out).model_copy(update={"source": None}) == reviewed.model_copy(update={"source": None})
+    assert reviewed.instrument.symbol == "QQQ" and reviewed.date.isoformat() == "2023-01-13"
+    assert draft.unread == [] and "found from the bars" in draft.date_note
+    # The run-together row "Resistance290200-day MA" keeps its price and its label apart.
+    assert {"type": "resistance", "price": 290.0, "label": "200-day MA"} in draft.data["levels"]["table"]
