@@ -72,6 +72,21 @@ def _read_rows(path: Path) -> pd.DataFrame:
     return rows
 
 
+def _checksum_path(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
+
+
+def _verified(path: Path) -> bool:
+    """A cache entry is used only when its bytes are those written beside their checksum (a truncated or edited
+    file, or one without its checksum, is recomputed)."""
+    from rtybt.engine.data.load import sha256_file
+
+    try:
+        return _checksum_path(path).read_text().strip() == sha256_file(path)
+    except OSError:
+        return False
+
+
 def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tuple[pd.DataFrame, str]:
     """The walk-forward rows of the whole history file, reused when its checksum and the method are unchanged.
 
@@ -84,7 +99,7 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
     path = None
     if cache_root is not None:
         path = cache_root / f"walkforward-{history.sha256[:16]}-{_method_fingerprint(s)}.csv"
-        if path.is_file():
+        if path.is_file() and _verified(path):
             try:
                 return _read_rows(path), f"cache {path.name}"
             except (OSError, ValueError, KeyError, TypeError):
@@ -93,7 +108,9 @@ def scored_rows(history: Bars, s: AnalogSettings, cache_root: Path | None) -> tu
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(path, rows.to_csv(index=False, float_format="%.17g"))
+            text = rows.to_csv(index=False, float_format="%.17g")
+            write_text_atomic(path, text)
+            write_text_atomic(_checksum_path(path), hashlib.sha256(text.encode()).hexdigest() + "\n")
         except OSError:
             pass  # a cache that cannot be written only costs time next run
         rows = _read_rows(path) if path.is_file() else rows
