@@ -36,7 +36,7 @@ def note_chart_png(result) -> bytes:
     window = (frame.index >= on - pd.DateOffset(months=MONTHS_BEFORE)) & (frame.index <= on + pd.DateOffset(months=MONTHS_AFTER))
     dates, close = frame.index[window], close_all[window]
     before = dates <= on
-    fig, ax = plt.subplots(figsize=(11, 5.2))
+    fig, ax = plt.subplots(figsize=(12, 5.4))
     ax.plot(dates[before], close[before], color="#1b1f24", lw=1.3, label=f"{note.instrument.symbol} close")
     ax.plot(dates[~before], close[~before], color="#8a8f98", lw=1.1, label="after the note (not known on its date)")
     for (period, values), color in zip(averages.items(), ("#1f5fa8", "#9a6700", "#6f42c1"), strict=False):
@@ -48,9 +48,10 @@ def note_chart_png(result) -> bytes:
             ax.axhspan(level.low, level.high, color=color, alpha=0.13, lw=0)
         else:
             ax.axhline(level.price, color=color, lw=0.9, alpha=0.8)
-        flag = " (on the other side of the close!)" if wrong_side(level, side) else ""
+        flag = " (wrong side!)" if wrong_side(level, side) else ""
         span = f"{level.low:,.0f}" if level.low == level.high else f"{level.low:,.0f}–{level.high:,.0f}"
-        ax.annotate(f"{level.type}: {span} {level.label}{flag}", xy=(1.0, (level.low + level.high) / 2),
+        label = level.label if len(level.label) <= 26 else level.label[:25].rstrip() + "…"
+        ax.annotate(f"{span} {label}{flag}", xy=(1.0, (level.low + level.high) / 2),
                     xycoords=("axes fraction", "data"), xytext=(4, 0), textcoords="offset points",
                     va="center", fontsize=8.5, color=color)
     ax.axvline(on, color="#1f5fa8", lw=0.8, alpha=0.6)
@@ -63,5 +64,5 @@ def note_chart_png(result) -> bytes:
     ax.set_ylim(min([finite.min(), *lows]) * 0.98, max([finite.max(), *highs]) * 1.02)
     ax.set_title(f"{note.instrument.symbol} around the note's date, with the note's levels")
     ax.legend(loc="upper left", fontsize=8.5)
-    fit(fig, right=0.72, left=0.07)
+    fit(fig, right=0.74, left=0.06)
     return to_png(fig)
