@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -55,6 +55,7 @@ class NoteResult:
     analogs: object | None  # engine.commands.analogs.AnalogsResult
     missing: dict[str, str]
     bars: dict[str, Bars]
+    supporting: list[dict] = field(default_factory=list)  # per config: name, tearsheet run dir, study run dir, how
     run_dir: Path | None = None
 
     @property
@@ -170,9 +171,56 @@ def _analogs_task(args):
     return result, analog_piece(note, hist_frame, [a.date for a in result.answer.analogs], peers, scale)
 
 
+def stored_study(parent: Path, config_hash: str) -> Path | None:
+    """The newest study under results/<name>-study/ whose traded market's config has this hash, its files verified."""
+    from rtybt.engine.core.errors import ResultsError
+    from rtybt.engine.results.provenance import read_manifest, verify_files
+
+    if not parent.is_dir():
+        return None
+    for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
+        try:
+            manifest = read_manifest(manifest_path.parent)
+            if manifest.get("command") == "study" and manifest["inputs"][0].get("config_hash") == config_hash:
+                verify_files(manifest_path.parent, manifest)
+                return manifest_path.parent
+        except ResultsError:
+            continue  # a changed or foreign study is never linked
+    return None
+
+
+def _supporting_task(args) -> dict:
+    """A supporting config's tearsheet (its stored run when config hash, data and strategy source match, else a run
+    now) and its stored study, if any."""
+    config_path, data_dir, results_dir, write = args
+    from rtybt.engine.commands.compare import find_stored_run
+    from rtybt.engine.commands.run import execute_run
+    from rtybt.engine.config import load_config
+    from rtybt.engine.data import load_run_bars
+    from rtybt.engine.results.provenance import strategy_source_sha
+
+    config = load_config(config_path)
+    root = Path(results_dir) if results_dir is not None else None
+    out = {"config": str(config_path), "name": config.name, "tearsheet": None, "study": None, "how": "reused"}
+    if root is None:
+        return out | {"how": "not written"}
+    bars, _ = load_run_bars(config, data_dir)
+    stored = find_stored_run(root / config.name, config.config_hash(), bars.sha256, strategy_source_sha(config))
+    if stored is None and write:
+        stored, out["how"] = execute_run(config_path, data_dir=data_dir, results_dir=str(root)).run_dir, "run now"
+    out["tearsheet"] = str(stored) if stored else None
+    study = stored_study(root / f"{config.name}-study", config.config_hash())
+    out["study"] = str(study) if study else None
+    return out
+
+
+TASKS = {"market": _market_task, "analogs": _analogs_task, "supporting": _supporting_task}
+
+
 def _run(task):
     kind, args = task
-    return kind, args[1] if kind == "market" else "analogs", (_market_task if kind == "market" else _analogs_task)(args)
+    key = args[1] if kind == "market" else f"supporting:{args[0]}" if kind == "supporting" else kind
+    return kind, key, TASKS[kind](args)
 
 
 def compute_pieces(tasks: list, workers: int) -> dict:
@@ -224,6 +272,14 @@ def run_note(path: str | Path, data_dir: str | None = None, results_dir: str | P
     if analogs:
         tasks.append(("analogs", (note, note.date, data_dir, None if results_dir is None else str(results_dir),
                                   write and results_dir is not None, hist_frame, peers, scale)))
+    # The supporting pages are links of the page: only looked for (or run) when the page is written.
+    supporting = [note.supporting_path(c, path) for c in note.supporting] if write and results_dir is not None else []
+    for config_path in supporting:
+        from rtybt.engine.config import load_config
+
+        load_config(config_path)  # a bad supporting config fails before any work
+        tasks.append(("supporting", (str(config_path), data_dir, None if results_dir is None else str(results_dir),
+                                     write)))
     announce(on_stage, "testing the claims")
     done = compute_pieces(tasks, workers)
     pieces = {s: done[s] for s in symbols}
@@ -240,7 +296,7 @@ def run_note(path: str | Path, data_dir: str | None = None, results_dir: str | P
                for k, c in enumerate(note.setup.conditions)]
     result = NoteResult(path, note, bar_date, verdicts, read_readings(note, inst_frame, hist_frame, note.date),
                         on_date, scale, regime, {s: len(p.events) for s, p in pieces.items()}, analogs_result,
-                        missing, bars)
+                        missing, bars, [done[f"supporting:{c}"] for c in supporting])
     if not write or results_dir is None:
         return result
     announce(on_stage, "writing the page")

@@ -245,6 +245,9 @@ class NoteFile(Section):
     markets: list[str] = Field(list(POOL), min_length=1, description="the cross-market pool")
     vix_symbol: str = Field("^VIX", description="labels the note's volatility regime")
     claims: list[Claim] = Field(..., min_length=1, description="the note's claims, each tested")
+    supporting: list[str] = Field(default_factory=list, description="run configs of the setup's strategy, relative "
+                                  "to this file: the page links their tearsheet (a stored run, or one run now) and "
+                                  "their stored study across markets")
 
     @field_validator("markets")
     @classmethod
@@ -255,6 +258,11 @@ class NoteFile(Section):
     @classmethod
     def _vix_symbol(cls, value):
         return _symbol(value)
+
+    def supporting_path(self, config: str, note_path) -> Path:
+        """A supporting config's path, relative to the note file's folder."""
+        path = Path(config).expanduser()
+        return path if path.is_absolute() else (Path(note_path).parent / path).resolve()
 
     @model_validator(mode="after")
     def _unique_ids_and_levels_window(self):

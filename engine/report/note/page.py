@@ -142,10 +142,26 @@ def links_section(result, page_dir: Path) -> str:
                      f"{h.esc(a.history)} nearest to the note's, what followed, and the method's walk-forward score. "
                      f"{h.esc(a.score.sentence)}</li>")
     inst = result.note.instrument
-    items.append(f"<li>The strategies' pages for this setup: <code>rtybt run configs/ready_to_rally.yaml</code> "
-                 f"(tearsheet) and <code>rtybt study configs/ready_to_rally.yaml</code> (the study across markets); "
-                 f"<code>rtybt snapshot --symbol {h.esc(inst.symbol)} --date {result.bar_date}</code> prints the "
-                 "note's table for the date.</li>")
+    for sup in result.supporting:
+        config = h.esc(Path(sup["config"]).name)
+        shown = os.path.relpath(sup["config"]) if Path(sup["config"]).is_relative_to(Path.cwd()) else sup["config"]
+        if sup["tearsheet"]:
+            rel = Path(os.path.relpath(Path(sup["tearsheet"]) / "tearsheet.html", page_dir)).as_posix()
+            how = "stored, same config, data and strategy source" if sup["how"] == "reused" else "run now"
+            items.append(f'<li><a href="{h.esc(rel)}">The tearsheet of {config}</a> ({how}): the setup traded as a '
+                         "strategy, with its event study and target-first analysis.</li>")
+        else:
+            items.append(f"<li>No tearsheet of {config} was written with this page: "
+                         f"<code>rtybt run {h.esc(shown)}</code>.</li>")
+        if sup["study"]:
+            rel = Path(os.path.relpath(Path(sup["study"]) / "study.html", page_dir)).as_posix()
+            items.append(f'<li><a href="{h.esc(rel)}">The study of {config} across markets</a> (the newest stored '
+                         "study of the same config).</li>")
+        else:
+            items.append(f"<li>No stored study of {config} across markets: <code>rtybt study "
+                         f"{h.esc(shown)}</code> writes one, and this page links it on its next run.</li>")
+    items.append(f"<li><code>rtybt snapshot --symbol {h.esc(inst.symbol)} --date {result.bar_date}</code> prints "
+                 "the note's table for the date.</li>")
     return '<section id="links"><h2>Supporting pages</h2><ul class="rules">' + "".join(items) + "</ul></section>"
 
 

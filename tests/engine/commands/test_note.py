@@ -71,8 +71,10 @@ def test_page_json_csv_and_manifest(seed_run):
         assert paragraph.replace("'", "&#x27;") in page
     for level in seed_run.note.levels.table:
         assert level.label in page
-    analogs_page = re.search(r'href="([^"]*analogs\.html)"', page).group(1)
-    assert (run_dir / analogs_page).resolve().is_file()
+    for linked in ("analogs", "tearsheet"):
+        target = re.search(rf'href="([^"]*{linked}\.html)"', page).group(1)
+        assert (run_dir / target).resolve().is_file()
+    assert seed_run.supporting[0]["how"] == "run now" and seed_run.supporting[0]["study"] is None
     data = json.loads((run_dir / "note.json").read_text())
     table = pd.read_csv(run_dir / "claims.csv")
     assert len(data["claims"]) == len(table) == len(seed_run.verdicts)
@@ -155,3 +157,11 @@ def test_the_second_note_runs_on_its_own_instrument(snapshot_dir):
     assert len(result.verdicts) == len(result.note.claims) == 9
     assert all(v.word in standard.CLAIM_WORDS for v in result.verdicts)
     assert all(on for _, on, _ in result.setup_on_date)
+
+
+def test_a_second_run_reuses_the_stored_tearsheet(seed_run, snapshot_dir):
+    root = seed_run.run_dir.parents[1]
+    again = run_note(SEED, str(snapshot_dir), results_dir=root, workers=1, analogs=False)
+    assert again.supporting[0]["how"] == "reused"
+    assert again.supporting[0]["tearsheet"] == seed_run.supporting[0]["tearsheet"]
+    assert again.table()["answer"].tolist() == seed_run.table()["answer"].tolist()

@@ -23,8 +23,11 @@ def test_the_seed_text_drafts_the_seed_note_file(snapshot_dir, tmp_path):
     out = tmp_path / "seed.yaml"
     draft = draft_note(SEED_TXT, data_dir=str(snapshot_dir), output=out)
     drafted, seed = load_note(out), load_note(SEED_YAML)
-    # Equal in meaning: every field but `source`, a path relative to where each file lives.
-    assert drafted.model_copy(update={"source": None}) == seed.model_copy(update={"source": None})
+    # Equal in meaning: every field but `source` (a path relative to where each file lives) and `supporting` (the
+    # reviewer's one addition: the config whose tearsheet and study the page links; no text names it).
+    same = {"source": None, "supporting": []}
+    assert drafted.model_copy(update=same) == seed.model_copy(update=same)
+    assert seed.supporting == ["../../configs/ready_to_rally.yaml"]
     assert (out.parent / drafted.source).resolve() == SEED_TXT.resolve()
     assert draft.unread == []
     assert "2025-05-08, found from the bars" in draft.date_note
