@@ -108,7 +108,10 @@ def draft_note(text_path: str | Path, symbol: str | None = None, on: str | None 
     from rtybt.engine.commands.note import _load
 
     source = Path(text_path)
-    d = parse_text(_read_text(source))
+    text = _read_text(source)
+    if not text.strip():
+        raise UserError(f"{source}: empty: expected a note's text (a title, its readings, levels and claims)")
+    d = parse_text(text)
     data = d.data
     inst = _instrument(data, symbol, source)
     inst = {k: v for k, v in inst.items() if v is not None}

@@ -91,3 +91,11 @@ def test_the_second_note_drafts_its_reviewed_file(snapshot_dir, tmp_path):
     assert draft.unread == [] and "found from the bars" in draft.date_note
     # The run-together row "Resistance290200-day MA" keeps its price and its label apart.
     assert {"type": "resistance", "price": 290.0, "label": "200-day MA"} in draft.data["levels"]["table"]
+
+
+@pytest.mark.parametrize("content, message", [(b"", "empty"), (b"\xff\xfe\x00bad", "not UTF-8 text")])
+def test_an_empty_or_binary_text_is_one_line_exit_2(tmp_path, content, message):
+    path = tmp_path / "note.txt"
+    path.write_bytes(content)
+    result = CliRunner().invoke(app, ["note", "init", str(path)])
+    assert result.exit_code == 2 and message in result.output and len(result.output.strip().splitlines()) == 1
