@@ -133,7 +133,8 @@ def judge(note, history_symbol: str, pieces: dict[str, Piece], analogs: Piece | 
     markets = [m for m in note.markets if m in pieces]
     per_market = []
     for c in claims:
-        per_market += [tested(pieces[m].rows[c.id], c) for m in markets]
+        per_market += [test_rows(pieces[m].rows[c.id], seeds[c.id], why_empty=f"{m} is the peer itself")
+                       if c.kind == "relative" and c.peer == m else tested(pieces[m].rows[c.id], c) for m in markets]
         per_market.append(tested(pd.concat([pieces[m].rows[c.id] for m in markets], ignore_index=True)
                                  if markets else empty_rows(), c))
     per_market = _family(per_market)
