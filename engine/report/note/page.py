@@ -92,11 +92,12 @@ def setup_table(result) -> str:
     return h.table(["condition (on bars up to the close)", f"{inst} on {result.bar_date}", hist], rows)
 
 
-def scope_rows(v) -> list[list]:
+def scope_rows(v, history: str) -> list[list]:
     c = v.claim
     rows = []
-    scopes = [(f"{m} alone" if m != POOLED else "all markets pooled", v.markets[m], v.market_words[m]) for m in v.markets]
-    scopes.insert(0, (f"{'the answer: ' if True else ''}history", v.answer, v.word))
+    scopes = [(f"{m} among the markets" if m != POOLED else "all markets pooled", v.markets[m], v.market_words[m])
+              for m in v.markets]
+    scopes.insert(0, (f"the answer: {history}", v.answer, v.word))
     scopes.append(("the note's regime", v.regime, v.regime_word))
     if v.analogs is not None:
         scopes.append(("the analogs (states nearest the note's)", v.analogs, v.analogs_word))
@@ -123,7 +124,7 @@ def claim_section(result, v) -> str:
     c = v.claim
     conf = f"{standard.CONFIDENCE:.0%}"
     table = h.table(["scope", "answer", "events", "episodes", "after", "baseline", "difference", f"{conf} interval",
-                     "p", "p adjusted"], scope_rows(v))
+                     "p", "p adjusted"], scope_rows(v, result.history_symbol))
     how = levels_how(result, c)
     unit = "percentage points" if is_rate(c) else "returns"
     return "\n".join([
@@ -195,7 +196,9 @@ def render_html(result, chart: bytes, page_dir: Path) -> str:
         '<section id="evidence"><h2>Each claim’s evidence</h2>',
         "<p>Every scope of every claim: events (with a complete window), separate episodes (events whose windows "
         "overlap in calendar time, on any market, are one), the mean after them, the baseline, the difference and "
-        "its interval, the raw p-value and the family's adjusted one (each scope is one family).</p>",
+        "its interval, the raw p-value and the family's adjusted one. Each scope is one family: the claims on the "
+        "history; every claim on every market and the pool; the claims in the note's regime; the claims from the "
+        "analogs.</p>",
         *[claim_section(result, v) for v in result.verdicts], "</section>",
         links_section(result, page_dir),
         '<section id="judging"><h2>How rtybt judges</h2>',
