@@ -415,11 +415,12 @@ class NoteResult:
                 f"run_dir={str(self.run_dir) if self.run_dir else None!r}>")
 
     def _repr_html_(self) -> str:
+        from rtybt.engine.analysis.standard import CONFIDENCE
         from rtybt.engine.report.html import esc, table
 
         rows = [[row["claim"], row["answer"], row["difference"], row["interval"], row["episodes"],
                  row["where_else"] or "–"] for _, row in self.claims.iterrows()]
         link = f'<p style="{_MUTED}">{_link(self.report, "note page")}</p>' if self.report else ""
         return (f"<h4>the note, answered: {esc(self.title)} on {self.bar_date}</h4>"
-                + table(["the note says", "the history says", "difference", "95% interval", "episodes",
+                + table(["the note says", "the history says", "difference", f"{CONFIDENCE:.0%} interval", "episodes",
                          "where else it held"], rows) + link)
