@@ -348,8 +348,8 @@ def note(
     on: Annotated[str | None, typer.Option("--date", help="init: YYYY-MM-DD (default: the date whose bars match the "
                                            "note's readings)")] = None,
     output: Annotated[str | None, typer.Option("-o", "--output", help="init: write the note file here (default: print it)")] = None,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes for the markets and "
-                                                "the analogs (default: all cores; 1 = in process).")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes for the markets, "
+                                                "the analogs and the supporting run (default: 1, in process).")] = None,
     data_dir: DataDirOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -381,12 +381,12 @@ def note(
         raise UserError(f"rtybt note: expected one note file, `schema` or `init NOTE.txt`, got {' '.join(args)[:80]}")
     if symbol or on or output:
         raise UserError("rtybt note NOTE.yaml: --symbol, --date and -o belong to `rtybt note init`")
-    import os
-
     from rtybt.engine.commands.note import run_note
 
     with status(f"note {Path(args[0]).name}", json_out) as shown:
-        result = run_note(args[0], data_dir, workers=workers or os.cpu_count() or 1,
+        # In process by default: the pieces take seconds, and starting a pool's workers costs as much (measured
+        # by benchmarks/note_speed.py); --workers N runs them on the pool with the same result.
+        result = run_note(args[0], data_dir, workers=workers or 1,
                           command_line=["rtybt", *sys.argv[1:]], on_stage=shown.stage)
     if json_out:
         from rtybt.engine.report.note.page import result_dict
