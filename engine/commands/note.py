@@ -252,6 +252,10 @@ def run_note(path: str | Path, data_dir: str | None = None, results_dir: str | P
         # The config reader's words, said of a note file.
         raise ConfigError(str(exc).replace(": config file not found", ": note file not found").replace(
             ": config is empty (expected a mapping with at least `strategy:`)", ": note file is empty")) from None
+    if write and results_dir is not None:
+        from rtybt.engine.results import check_writable
+
+        check_writable(Path(results_dir))  # before the work, not after it
     announce(on_stage, "loading data")
     bars, missing = load_note_bars(note, data_dir, source)
     inst = note.instrument
@@ -274,9 +278,9 @@ def run_note(path: str | Path, data_dir: str | None = None, results_dir: str | P
                                   write and results_dir is not None, hist_frame, peers, scale)))
     # The supporting pages are links of the page: only looked for (or run) when the page is written.
     supporting = [note.supporting_path(c, path) for c in note.supporting] if write and results_dir is not None else []
-    for config_path in supporting:
-        from rtybt.engine.config import load_config
+    from rtybt.engine.config import load_config
 
+    for config_path in supporting:
         load_config(config_path)  # a bad supporting config fails before any work
         tasks.append(("supporting", (str(config_path), data_dir, None if results_dir is None else str(results_dir),
                                      write)))
