@@ -83,3 +83,15 @@ def test_true_as_a_number_is_refused(raw):
 def test_unknown_condition_keys_are_caught_inside_lists(raw):
     message = _error(raw, lambda r: r["setup"]["conditions"][0].update(perod=50))
     assert "setup.conditions.0.perod: unknown key (did you mean 'period'?)" in message
+
+
+def test_rtybt_note_schema_prints_the_json_schema():
+    import json
+
+    from typer.testing import CliRunner
+
+    from rtybt.engine.cli import app
+
+    result = CliRunner().invoke(app, ["note", "schema"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == note_json_schema()
