@@ -402,6 +402,68 @@ def study(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
+@app.command()
+def note(
+    args: Annotated[list[str], typer.Argument(help="NOTE.yaml (test its claims), `schema` (print the note file's "
+                                              "JSON Schema) or `init NOTE.txt` (draft a note file from a note's text)",
+                                              show_default=False, metavar="NOTE.yaml | schema | init NOTE.txt")],
+    symbol: Annotated[str | None, typer.Option("--symbol", help="init: the traded symbol (default: from the title)")] = None,
+    on: Annotated[str | None, typer.Option("--date", help="init: YYYY-MM-DD (default: the date whose bars match the "
+                                           "note's readings)")] = None,
+    output: Annotated[str | None, typer.Option("-o", "--output", help="init: write the note file here (default: print it)")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Local worker processes for the markets, "
+                                                "the analogs and the supporting run (default: 1, in process).")] = None,
+    data_dir: DataDirOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """A chart note's claims, each tested on the instrument's history, across markets, in its regime and from its analogs."""
+    from rtybt.engine.core.errors import UserError
+
+    if args[0] == "schema" and len(args) == 1:
+        import json
+
+        from rtybt.engine.analysis.note.model import note_json_schema
+
+        typer.echo(json.dumps(note_json_schema(), indent=2, ensure_ascii=False))
+        return
+    if args[0] == "init":
+        if len(args) != 2:
+            raise UserError("rtybt note init: give one note text file, e.g. rtybt note init my-note.txt")
+        from rtybt.engine.commands.note_init import draft_note
+
+        with status(f"note init {Path(args[1]).name}", json_out) as shown:
+            draft = draft_note(args[1], symbol, on, data_dir, output, on_stage=shown.stage)
+        if json_out:
+            typer.echo(json_text(draft.to_dict(), ensure_ascii=False))
+            return
+        for line in draft.report_lines():
+            if _state["verbosity"] >= 1 or line.startswith("wrote "):
+                typer.echo(line, err=output is None)
+        if output is None:
+            typer.echo(draft.yaml_text, nl=False)
+        return
+    if len(args) != 1:
+        raise UserError(f"rtybt note: expected one note file, `schema` or `init NOTE.txt`, got {' '.join(args)[:80]}")
+    if symbol or on or output:
+        raise UserError("rtybt note NOTE.yaml: --symbol, --date and -o belong to `rtybt note init`")
+    from rtybt.engine.commands.note import run_note
+
+    with status(f"note {Path(args[0]).name}", json_out) as shown:
+        # In process by default: the pieces take seconds, and starting a pool's workers costs as much (measured
+        # by benchmarks/note_speed.py); --workers N runs them on the pool with the same result.
+        result = run_note(args[0], data_dir, workers=workers or 1,
+                          command_line=["rtybt", *sys.argv[1:]], on_stage=shown.stage)
+    if json_out:
+        from rtybt.engine.report.note.page import result_dict
+
+        typer.echo(json_text(result_dict(result), ensure_ascii=False))
+        return
+    from rtybt.engine.report.note.text import render_note
+
+    for line in render_note(result, brief=_state["verbosity"] == 0):
+        echo(line, 0)
+
+
 @data_app.command("check")
 def data_check(
     symbol: Annotated[str, typer.Argument(metavar="SYMBOL", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")],

@@ -288,6 +288,22 @@ def test_a_planted_violation_is_caught(tree: Path, plant: str):
     assert any(expected in problem for problem in found), found
 
 
+# Subfolders of a stage's folder belong to that stage (a folder per question: engine/analysis/note/, ...).
+SUBFOLDERS = {"engine.analysis.note.claims": "analysis", "engine.report.note.page": "report"}
+
+
+@pytest.mark.parametrize("module", sorted(SUBFOLDERS))
+def test_a_subfolder_belongs_to_its_stage(module):
+    assert module in modules(ROOT)
+    assert stage_of(module) == SUBFOLDERS[module]
+
+
+def test_a_subfolder_of_analysis_may_not_import_the_report(tree: Path):
+    _plant(tree, "engine/analysis/note/claims.py", "def _late():\n    from engine.report.note import page")
+    assert any("engine.analysis.note.claims (analysis) imports engine.report.note.page (report): a later stage" in p
+               for p in violations(tree))
+
+
 def test_a_module_without_a_stage_is_caught(tree: Path):
     (tree / "engine" / "grab_bag.py").write_text('"""Nowhere."""\n')
     assert violations(tree) == ["engine.grab_bag: no stage: add its folder or module to STAGES in "

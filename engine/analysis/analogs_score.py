@@ -169,7 +169,9 @@ def score_call(question: str, p: np.ndarray, clim: np.ndarray, outcome: np.ndarr
     if n and boot.clusters >= MIN_CLUSTERS:
         with np.errstate(invalid="ignore", divide="ignore"):
             skill_draws = 1.0 - boot.draws[:, 2] / boot.draws[:, 3]
-        skill_ci = tuple(_num(v) for v in np.nanquantile(skill_draws, [alpha, 1.0 - alpha]))
+        # Every draw undefined (climatology never wrong on the drawn month-ends): no interval, and no warning.
+        skill_ci = (tuple(_num(v) for v in np.nanquantile(skill_draws, [alpha, 1.0 - alpha]))
+                    if np.isfinite(skill_draws).any() else (None, None))
         hit_ci, brier_ci = (_num(boot.ci_low[0]), _num(boot.ci_high[0])), (_num(boot.ci_low[2]), _num(boot.ci_high[2]))
     else:
         skill_ci = hit_ci = brier_ci = (None, None)

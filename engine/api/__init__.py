@@ -26,6 +26,7 @@ from rtybt.engine.api.results import (
     AnalogsResult,
     BacktestResult,
     CompareResult,
+    NoteResult,
     SnapshotResult,
     StudyResult,
     SweepResult,
@@ -361,6 +362,25 @@ def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str =
                          forward, found.score.to_dict(), found.to_dict(), render_analogs(found))
 
 
+def note(path: str | Path, data_dir: str | Path | None = None, workers: int = 1, progress: bool = False,
+         results_dir: str | Path = "results") -> NoteResult:
+    """Test every claim of a note file, as `rtybt note`: on the instrument's history, across markets, in the note's
+    regime and from its analogs, each judged by the one standard. Writes results/note/<stem>-<id>/ as the CLI does;
+    `workers` > 1 computes the markets and the analogs on the local process pool (the same answer)."""
+    from rtybt.engine.commands.note import run_note
+    from rtybt.engine.report.note.numbers import diff_text, interval_text
+    from rtybt.engine.report.note.page import result_dict
+    from rtybt.engine.report.note.text import render_note
+
+    with _progress(f"note {Path(path).name}", progress) as shown:
+        found = run_note(path, _opt(data_dir), str(results_dir), workers=workers,
+                         command_line=_command_line("note", path), on_stage=shown.stage)
+    claims = found.table()
+    claims.insert(4, "difference", [diff_text(v.claim, v.answer.evidence.estimate) for v in found.verdicts])
+    claims.insert(5, "interval", [interval_text(v.claim, v.answer) for v in found.verdicts])
+    return NoteResult(found.run_dir, found.note.title, found.bar_date, claims, result_dict(found), render_note(found))
+
+
 def _paths(**given) -> None:
     for name, value in given.items():
         check.path(name, value)
@@ -381,6 +401,7 @@ __all__ = [
     "CompareResult",
     "ConfigError",
     "DataError",
+    "NoteResult",
     "ResultsError",
     "SnapshotResult",
     "StrategyError",
@@ -392,6 +413,7 @@ __all__ = [
     "compare",
     "list_strategies",
     "load_run",
+    "note",
     "run",
     "snapshot",
     "study",

@@ -387,3 +387,41 @@ class AnalogsResult:
         return (f"<h4>analogs: {esc(self.symbol)} on {self.bar_date}</h4>"
                 f'<p style="{_CARD}">{esc(self.answer)}</p>' + frame_table(shown, index_label="rank")
                 + f'<p style="{_MUTED}">{esc(self.score.get("sentence", ""))}</p>' + link)
+
+
+@dataclass
+class NoteResult:
+    """`rtybt.note`: a chart note's claims, each tested. `claims` (one row per claim: the note's words, the answer —
+    held / did not hold / not distinguishable / not enough evidence —, the number with its interval, episodes, where
+    else it held, and every scope's numbers), `data` (what `rtybt note --json` prints), `lines` (the claims table
+    as the terminal prints it) and `run_dir` (note.html, note.json, claims.csv)."""
+
+    run_dir: Path | None
+    title: str
+    bar_date: Date
+    claims: pd.DataFrame
+    data: dict
+    lines: list[str]
+
+    @property
+    def report(self) -> Path | None:
+        """The page note.html (None when nothing was written)."""
+        return self.run_dir / "note.html" if self.run_dir else None
+
+    def __str__(self) -> str:
+        return "\n".join(self.lines)
+
+    def __repr__(self) -> str:
+        return (f"<NoteResult {self.title!r} on {self.bar_date}: {len(self.claims)} claims, "
+                f"run_dir={str(self.run_dir) if self.run_dir else None!r}>")
+
+    def _repr_html_(self) -> str:
+        from rtybt.engine.analysis.standard import CONFIDENCE
+        from rtybt.engine.report.html import esc, table
+
+        rows = [[row["claim"], row["answer"], row["difference"], row["interval"], row["episodes"],
+                 row["where_else"] or "–"] for _, row in self.claims.iterrows()]
+        link = f'<p style="{_MUTED}">{_link(self.report, "note page")}</p>' if self.report else ""
+        return (f"<h4>the note, answered: {esc(self.title)} on {self.bar_date}</h4>"
+                + table(["the note says", "the history says", "difference", f"{CONFIDENCE:.0%} interval", "episodes",
+                         "where else it held"], rows) + link)

@@ -13,14 +13,16 @@ import pytest
 
 from rtybt.engine.commands.analogs import run_analogs
 from rtybt.engine.commands.compare import execute_compare
+from rtybt.engine.commands.note import run_note
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.commands.study import execute_study
 from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
 
 REPO = Path(__file__).resolve().parents[4]
 FAST = ["event_study.bootstrap_samples=300"]
-# The answer: the tearsheet's and comparison's verdict card, the study's and analogs' verdict paragraph.
-CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict').getBoundingClientRect(); "
+# The answer: the tearsheet's and comparison's verdict card, the study's and analogs' verdict paragraph, the note's
+# claims table.
+CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict, table.claims').getBoundingClientRect(); "
            "return [r.top, r.bottom]; })()")
 
 
@@ -47,7 +49,8 @@ def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
     study = execute_study(REPO / "configs" / "ma_reclaim.yaml", other, symbols="IWM,SPY", data_dir=data,
                           results_dir=str(out))
     analogs = run_analogs("RTY=F", "2025-05-08", data_dir=data, results_dir=out)
-    return {"tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
+    note = run_note(REPO / "data" / "note" / "rty-ready-to-rally.yaml", data, results_dir=out)
+    return {"note": note.run_dir / "note.html","tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
             "sweep": sweep_dir / "comparison.html", "study": study.run_dir / "study.html",
             "analogs": analogs.run_dir / "analogs.html"}
 
@@ -60,7 +63,7 @@ def browser():
         yield b
 
 
-@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "analogs"])
+@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "analogs", "note"])
 def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     page = pages[name]
     browser.console_errors.clear()
