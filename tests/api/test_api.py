@@ -202,6 +202,7 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     assert sorted(p.name for p in result.run_dir.iterdir()) == before
 
 
+@pytest.mark.slow
 def test_compare_sweep_walkforward_snapshot_list_strategies(tmp_path):
     other = {**CONFIG, "name": "api_ma_20", "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20}}}
     compared = rtybt.compare([CONFIG, other], results_dir=tmp_path)

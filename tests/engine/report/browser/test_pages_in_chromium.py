@@ -19,6 +19,7 @@ from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chr
 
 REPO = Path(__file__).resolve().parents[4]
 FAST = ["event_study.bootstrap_samples=300"]
+pytestmark = pytest.mark.slow  # five commands' pages, then a browser
 # The answer: the tearsheet's and comparison's verdict card, the study's and analogs' verdict paragraph.
 CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict').getBoundingClientRect(); "
            "return [r.top, r.bottom]; })()")
