@@ -121,3 +121,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.section("regression suite (rtybt regress)")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+# -- the snapshot's recent years, for a flow that the whole history only makes slower ----------------
+RECENT_START = "2017-01-01"
+
+
+@pytest.fixture(scope="session")
+def recent_snapshot_dir(tmp_path_factory, snapshot_dir) -> Path:
+    """Every CSV of the snapshot from RECENT_START on (real bars, ~9 years: warm-up and setups to spare), for a
+    test that checks a notebook, a page or a command's flow rather than the numbers of the whole history."""
+    out = tmp_path_factory.mktemp("recent_snapshot")
+    for path in sorted(snapshot_dir.glob("*.csv")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (out / path.name).write_text("".join([lines[0], *(r for r in lines[1:] if r[:10] >= RECENT_START)]),
+                                     encoding="utf-8")
+    return out
