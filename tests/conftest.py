@@ -77,3 +77,71 @@ def error_lines(stderr: str) -> list[str]:
     assert len(lines) in (1, 2) and lines[0].startswith("rtybt: error: "), stderr
     assert len(lines) == 1 or lines[1].startswith("  fix: "), stderr
     return lines
+
+
+# -- parallel runs: `pytest` is `pytest -n auto --dist loadgroup` (pyproject's addopts) -------------------
+# Each xdist worker collects the whole suite and sets its own session fixtures up. A test module whose
+# tests share a module-scoped fixture (a run, a browser, a results tree) goes to one worker as one unit,
+# so the fixture is computed once; every other test is a unit of its own. Tests marked `slow` are queued
+# first, so the longest ones start at once and the workers finish together instead of one waiting on the
+# other's last long test. Without xdist (`-n 0`) the same order holds.
+SHARED_SCOPES = ("module", "package", "class")
+
+
+def _shares_a_fixture(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.values() if info is not None else ()
+    return any(d.scope in SHARED_SCOPES for chain in defs for d in chain)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the group marks
+def pytest_collection_modifyitems(config, items):
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    rank: dict[int, int] = {}
+    for path, members in files.items():
+        shared = any(_shares_a_fixture(i) for i in members)
+        if shared:
+            for i in members:
+                i.add_marker(pytest.mark.xdist_group(path))
+        slow_file = any(i.get_closest_marker("slow") for i in members)
+        for i in members:
+            # A shared module stays together (its fixture is set up once even in one process).
+            slow = slow_file if shared else bool(i.get_closest_marker("slow"))
+            rank[id(i)] = 0 if slow else (1 if shared else 2)
+    items.sort(key=lambda i: rank[id(i)])
+
+
+# The regression suite's table (tests/regression) reaches the end-of-run summary as a property of its test's
+# report, which xdist sends from the worker that ran it to the main process, where the summary is written.
+REGRESS_TABLE = "rtybt-regress-table"
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    lines = None
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", None) or ():
+                if name == REGRESS_TABLE:
+                    lines = value
+    if lines:
+        terminalreporter.section("regression suite (rtybt regress)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
+# -- the snapshot's recent years, for a flow that the whole history only makes slower ----------------
+RECENT_START = "2017-01-01"
+
+
+@pytest.fixture(scope="session")
+def recent_snapshot_dir(tmp_path_factory, snapshot_dir) -> Path:
+    """Every CSV of the snapshot from RECENT_START on (real bars, ~9 years: warm-up and setups to spare), for a
+    test that checks a notebook, a page or a command's flow rather than the numbers of the whole history."""
+    out = tmp_path_factory.mktemp("recent_snapshot")
+    for path in sorted(snapshot_dir.glob("*.csv")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (out / path.name).write_text("".join([lines[0], *(r for r in lines[1:] if r[:10] >= RECENT_START)]),
+                                     encoding="utf-8")
+    return out

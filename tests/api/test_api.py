@@ -99,8 +99,14 @@ def test_run_writes_what_the_cli_writes_and_returns_pandas(tmp_path):
     assert list(result.headline.columns) == ["strategy", "buy & hold ^RUT"]
 
 
-def test_a_dict_config_is_validated_like_a_file_and_runs_the_same(tmp_path):
-    from_dict = rtybt.run(CONFIG, results_dir=tmp_path)
+@pytest.fixture(scope="module")
+def dict_run(tmp_path_factory):
+    """`rtybt.run(CONFIG)`, once for the tests below that only read what it returned and wrote."""
+    return rtybt.run(CONFIG, results_dir=tmp_path_factory.mktemp("dict_run"))
+
+
+def test_a_dict_config_is_validated_like_a_file_and_runs_the_same(tmp_path, dict_run):
+    from_dict = dict_run
     assert from_dict.config.name == "api_ma"
     config_file = tmp_path / "api_ma.yaml"
     config_file.write_text(json.dumps(CONFIG))
@@ -113,8 +119,8 @@ def test_a_dict_config_is_validated_like_a_file_and_runs_the_same(tmp_path):
     assert lower.config.strategy.params["ma_period"] == 20 and lower.metrics["end"] <= "2014-12-31"
 
 
-def test_load_run_gives_back_the_same_objects(tmp_path):
-    result = rtybt.run(CONFIG, results_dir=tmp_path)
+def test_load_run_gives_back_the_same_objects(tmp_path, dict_run):
+    result = dict_run
     loaded = rtybt.load_run(result.run_dir)
     pd.testing.assert_frame_equal(loaded.trades, result.trades, check_dtype=False)
     pd.testing.assert_series_equal(loaded.returns, result.returns, check_freq=False, check_names=False)
@@ -204,6 +210,7 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     assert sorted(p.name for p in result.run_dir.iterdir()) == before
 
 
+@pytest.mark.slow
 def test_compare_sweep_walkforward_snapshot_list_strategies(tmp_path):
     other = {**CONFIG, "name": "api_ma_20", "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20}}}
     compared = rtybt.compare([CONFIG, other], results_dir=tmp_path)

@@ -140,6 +140,7 @@ class Peeking(NoteStrategy):
 '''
 
 
+@pytest.mark.slow
 def test_check_strategy_passes_the_example_and_catches_a_peek(tmp_path):
     result = cli("check-strategy", str(PULLBACK))
     assert result.exit_code == 0, result.output

@@ -28,6 +28,7 @@ CONFIG = {
 }
 VARIANTS = 8
 EXIT_LIMIT = 2.0
+pytestmark = pytest.mark.slow  # seconds of real subprocesses and pools
 
 
 def write_config(folder: Path) -> Path:

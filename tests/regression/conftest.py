@@ -1,15 +1,3 @@
-"""The regression suite's table and run time, printed at the end of every pytest run."""
-
-from __future__ import annotations
-
-import pytest
-
-REGRESS_LINES = pytest.StashKey[list[str]]()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
-    lines = config.stash.get(REGRESS_LINES, None)
-    if lines:
-        terminalreporter.section("regression suite (rtybt regress)")
-        for line in lines:
-            terminalreporter.write_line(line)
+"""The regression suite's table and run time are printed at the end of every pytest run: the test records
+them as a property of its report (tests/conftest.py's REGRESS_TABLE) and tests/conftest.py writes the
+section, in the main process also when xdist runs the test in a worker."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from rtybt.engine.commands.regress import run_regress
 from rtybt.engine.regress.render import format_table
 from rtybt.engine.regress.store import BASELINES_DIR, TOLERANCES_FILE
-from tests.conftest import REPO
-from tests.regression.conftest import REGRESS_LINES
+from tests.conftest import REGRESS_TABLE, REPO
 
 MAX_BASELINE_BYTES = 400 * 1024
 
 
-def test_every_config_matches_its_baseline(snapshot_dir, pytestconfig, monkeypatch):
+@pytest.mark.slow
+def test_every_config_matches_its_baseline(snapshot_dir, record_property, monkeypatch):
     # Paths in baselines and messages are relative to the repository, as when run from its root.
     monkeypatch.chdir(REPO)
     configs = sorted(str(p.relative_to(REPO)) for p in (REPO / "configs").glob("*.yaml"))
@@ -22,7 +24,7 @@ def test_every_config_matches_its_baseline(snapshot_dir, pytestconfig, monkeypat
     report = run_regress(configs, baselines_dir=BASELINES_DIR, tolerances_file=TOLERANCES_FILE,
                          jobs=min(2, os.cpu_count() or 1))
     lines = format_table(report)
-    pytestconfig.stash[REGRESS_LINES] = lines
+    record_property(REGRESS_TABLE, lines)  # the end-of-run summary prints it (tests/conftest.py)
     print("\n".join(lines))
     # Fails on a regression, a missing baseline (the message holds the command that creates it),
     # a changed data file or a config that no longer loads.

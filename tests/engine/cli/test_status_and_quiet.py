@@ -125,6 +125,7 @@ def test_regress_reports_each_finished_config(tmp_path):
     assert seen == [(0, 1), (1, 1)]
 
 
+@pytest.mark.slow
 def test_ready_to_rally_run_prints_no_warning(tmp_path, snapshot_dir):
     # Its tail ratio is 0/0 (flat on most days): empyrical's RuntimeWarning must not reach the terminal.
     proc = subprocess.run([str(RTYBT), "run", str(REPO / "configs" / "ready_to_rally.yaml"),

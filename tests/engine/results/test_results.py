@@ -56,6 +56,7 @@ def test_a_killed_run_s_staging_is_cleaned_by_the_next_run(tmp_path):
     assert not writer.stage.exists()
 
 
+@pytest.mark.slow
 def test_two_runs_started_at_once_both_complete_with_identical_results(config_file, tmp_path, snapshot_dir):
     results = tmp_path / "results"
     env = {**os.environ, "RTYBT_DATA_DIR": str(snapshot_dir), "RTYBT_OFFLINE": "1"}
