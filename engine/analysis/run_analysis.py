@@ -43,11 +43,14 @@ def setup_edge(study: EventStudy, horizon: int) -> dict:
 
 
 def analyse_run(config: RunConfig, bars: pd.DataFrame, setups, metrics: dict, benchmark_metrics: dict | None,
-                benchmark_symbol: str | None) -> RunAnalysis:
-    """Everything the run's answer rests on, from its bars, setup days and metrics."""
+                benchmark_symbol: str | None, returns: pd.Series | None = None,
+                benchmark_returns: pd.Series | None = None) -> RunAnalysis:
+    """Everything the run's answer rests on, from its bars, setup days, metrics and daily returns (the paired
+    returns give the differences against buy-and-hold their intervals)."""
     cfg = config.event_study
     study = setup_study(config, bars["close"], setups)
     tf = target_first(bars, setups, level_rule(cfg.target), level_rule(cfg.stop), cfg.max_sessions)
     answer = judge(config.strategy.name, config.data.symbol, metrics["start"], metrics["end"], metrics,
-                   benchmark_metrics, benchmark_symbol, study, cfg.verdict_horizon)
+                   benchmark_metrics, benchmark_symbol, study, cfg.verdict_horizon, returns, benchmark_returns,
+                   config.strategy.params, config.analysis.periods_per_year, cfg.seed)
     return RunAnalysis(study, tf, answer, setup_edge(study, cfg.verdict_horizon))

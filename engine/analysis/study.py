@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.bootstrap import METHOD
 from rtybt.engine.analysis.cross_market import (
     PooledHorizon,
@@ -93,5 +94,6 @@ def analyse_study(closes: dict[str, pd.Series], setups: dict[str, list], traded:
         traded=traded, symbols=list(closes), markets=markets, pooled=pooled, regimes=regime_frame,
         setups=labelled[verdict_horizon].drop(columns=["start", "end"]), verdict_horizon=verdict_horizon,
         verdict_kind=kind, verdict=sentence, regime_verdicts=regime_verdicts, confidence=confidence,
-        method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence), notes=notes,
+        method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence,
+                                     min_episodes=standard.MIN_EPISODES), notes=notes,
     )

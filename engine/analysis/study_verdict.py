@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.cross_market import Interval, PooledHorizon
 from rtybt.engine.analysis.event_study import HorizonStats
 
@@ -18,7 +18,7 @@ def pct(x: float | None) -> str:
 def ci_text(ci, confidence: float) -> str:
     low, high = ci
     if low is None or high is None:
-        return f"no {confidence:.0%} interval (fewer than {MIN_CLUSTERS} clusters)"
+        return f"no {confidence:.0%} interval (fewer than {standard.MIN_EPISODES} clusters)"
     return f"{confidence:.0%} CI {pct(low)} to {pct(high)}"
 
 
@@ -68,7 +68,7 @@ def study_verdict(markets: dict[str, HorizonStats], pooled: PooledHorizon, horiz
     elif kind == "pooled only":
         claim = f"shows on no single market, but pooled across all {n} the setups beat the baseline"
     elif kind == "unjudged":
-        claim = (f"cannot be judged: neither any market's setups nor the {n} pooled form the {MIN_CLUSTERS} "
+        claim = (f"cannot be judged: neither any market's setups nor the {n} pooled form the {standard.MIN_EPISODES} "
                  "clusters an interval needs")
     else:
         claim = f"is absent everywhere: no market's setups beat their own baseline, nor do the {n} pooled"
@@ -76,7 +76,7 @@ def study_verdict(markets: dict[str, HorizonStats], pooled: PooledHorizon, horiz
     if kind == "absent" and unjudged:
         claim = (f"is absent wherever it can be judged: no judged market's setups beat their own baseline, "
                  f"nor do the {n} pooled")
-    refused = f"; {_names(unjudged)} cannot be judged (fewer than {MIN_CLUSTERS} clusters)" if unjudged else ""
+    refused = f"; {_names(unjudged)} cannot be judged (fewer than {standard.MIN_EPISODES} clusters)" if unjudged else ""
     if kind == "unjudged":
         return kind, f"{head} {claim}."
     diff = pooled.difference

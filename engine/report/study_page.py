@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from urllib.parse import quote
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.study import StudyAnalysis
 from rtybt.engine.analysis.study_verdict import pct
@@ -26,7 +26,7 @@ def fmt(value, kind: str) -> str:
 
 def ci_cell(ci) -> str:
     low, high = ci
-    return f"no interval (< {MIN_CLUSTERS} clusters)" if low is None or high is None else \
+    return f"no interval (< {standard.MIN_EPISODES} clusters)" if low is None or high is None else \
         f"{fmt(low, 'signed')} to {fmt(high, 'signed')}"
 
 
@@ -134,7 +134,7 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         f'<section id="verdict"><h2 class="first">Verdict</h2><p class="verdict">{h.esc(analysis.verdict)}</p>',
         f'<p class="muted">Derived from the intervals below: a market "beats the baseline" when the whole {conf} '
         f'interval of its excess mean {hv}-session forward return lies above zero; no interval and no verdict '
-        f'with fewer than {MIN_CLUSTERS} clusters.</p></section>',
+        f'with fewer than {standard.MIN_EPISODES} clusters.</p></section>',
         '<section id="forest"><h2>Excess return after the setup, market by market</h2>',
         h.figure(forest, f"forest plot of the {hv}-session excess per market and pooled",
                  "Dots: excess mean forward return over the market's baseline; bars: its interval (none drawn where "

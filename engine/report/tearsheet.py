@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
 from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
@@ -46,7 +46,7 @@ def _clean_json(value):
 def analyse(inputs: ReportInputs) -> RunAnalysis:
     """The analysis of a stored run being rendered again (a fresh run hands the report its own)."""
     return analyse_run(inputs.config, inputs.bars, inputs.setups, inputs.metrics, inputs.benchmark_metrics,
-                       inputs.benchmark_symbol)
+                       inputs.benchmark_symbol, inputs.returns, inputs.benchmark_returns)
 
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
@@ -62,7 +62,7 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
         "chart_zoom.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=True),
         "chart_full.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=False),
         "event_path.png": figures.event_path_figure(
-            study.path, study.confidence, "setups", last_h.clusters if last_h else 0, MIN_CLUSTERS,
+            study.path, study.confidence, "setups", last_h.clusters if last_h else 0, standard.MIN_EPISODES,
             last_h.events if last_h else 0),
         "event_distribution.png": figures.outcome_distribution_figure(study.outcomes, config.event_study.horizons,
                                                                       episodes),
@@ -192,7 +192,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         f'<p>Return from the close of each of the {h.fmt(study.setups, "int")} setup days (every close where the '
         'entry condition held, in or out of a position) to the close h sessions later, against the same statistic '
         'over every day of the period. Setup days whose windows overlap form one <em>episode</em>; intervals and '
-        f'p-values need at least {MIN_CLUSTERS} episodes.</p>',
+        f'p-values need at least {standard.MIN_EPISODES} episodes.</p>',
         sec.event_table(study),
         f'<p class="note">Uncertainty: {h.esc(study.method)}.</p>',
         h.figure(files["event_path.png"], "mean forward path after the setup against every day"),
