@@ -211,6 +211,10 @@ def _diff_words(d, conf: str) -> str:
             f"interval {_value(e.low, d.kind, True)} to {_value(e.high, d.kind, True)})")
 
 
+def _method_words() -> str:
+    return {"holm": "Holm-corrected", "bh": "Benjamini-Hochberg-corrected"}[standard.MULTIPLE_TESTING]
+
+
 def status_sentence(word: str, strategy: str, symbol: str, start: str, end: str, diffs: list,
                     benchmark_symbol: str | None, exposure: float | None) -> str:
     conf = f"{standard.CONFIDENCE:.0%}"
@@ -223,9 +227,9 @@ def status_sentence(word: str, strategy: str, symbol: str, start: str, end: str,
     favour = [d for d in diffs if d.evidence.sign() == 1]
     against = [d for d in diffs if d.evidence.sign() == -1]
     if word == NOT_DISTINGUISHABLE:
-        body = "; ".join(_diff_words(d, conf) for d in diffs)
-        return (f"{where} is {NOT_DISTINGUISHABLE} {benchmark_symbol} after costs: every {conf} interval contains "
-                f"zero — {body}.")
+        body = "; ".join(_diff_words(d, conf) for d in diffs if d.key in ("sharpe", "cagr"))
+        return (f"{where} is {NOT_DISTINGUISHABLE} {benchmark_symbol} after costs: no difference is significant at "
+                f"{conf} ({_method_words()} over the {len(diffs)} tested) — {body}.")
     parts = []
     if favour:
         parts.append("in its favour, " + "; ".join(_diff_words(d, conf) for d in favour))
