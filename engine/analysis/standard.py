@@ -209,3 +209,29 @@ def how_we_judge() -> list[str]:
     words = meanings()
     paras += [f"“{w}”: {words[w]}." for w in WORDS]
     return paras
+
+
+def share_interval(successes: int, episodes: int, confidence: float | None = None) -> tuple[float, float] | None:
+    """Wilson score interval of a share of independent episodes at `confidence` (the standard's by default), or
+    None below MIN_EPISODES: too few episodes for a share to be shown as a number."""
+    from statistics import NormalDist
+
+    if episodes < MIN_EPISODES or episodes <= 0:
+        return None
+    conf = CONFIDENCE if confidence is None else confidence
+    z = NormalDist().inv_cdf(0.5 + conf / 2.0)
+    p = successes / episodes
+    denom = 1.0 + z * z / episodes
+    centre = (p + z * z / (2 * episodes)) / denom
+    half = z * ((p * (1 - p) / episodes + z * z / (4 * episodes * episodes)) ** 0.5) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def share_words(successes: int, episodes: int, interval: tuple | None = None, what: str = "") -> str:
+    """A share with its count and interval ("14 of 20 (70%, 95% interval 48% to 85%)"), or its refusal below
+    MIN_EPISODES ("2 of 3: too few episodes (10 needed)"), never a bare percentage."""
+    ci = interval if interval is not None and None not in interval else share_interval(successes, episodes)
+    head = f"{successes} of {episodes}{' ' + what if what else ''}"
+    if episodes < MIN_EPISODES or ci is None:
+        return f"{head}: too few episodes ({MIN_EPISODES} needed)"
+    return f"{head} ({successes / episodes:.0%}, {CONFIDENCE:.0%} interval {ci[0]:.0%} to {ci[1]:.0%})"
