@@ -10,7 +10,12 @@ import pandas as pd
 
 from rtybt.engine.analysis.comparison import edge_at
 from rtybt.engine.analysis.event_study import EventStudy, event_study
-from rtybt.engine.analysis.target_first import LevelRule, TargetFirst, target_first
+from rtybt.engine.analysis.target_first import (
+    LevelRule,
+    TargetFirst,
+    target_first,
+    target_first_evidence,
+)
 from rtybt.engine.analysis.verdict import Verdict, judge
 
 if TYPE_CHECKING:
@@ -23,6 +28,7 @@ class RunAnalysis:
     target_first: TargetFirst
     verdict: Verdict
     edge: dict  # the comparison table's edge columns at the verdict horizon (setup_edge)
+    target_evidence: dict | None = None  # target-first's episodes, interval and every-day baseline
 
 
 def level_rule(cfg) -> LevelRule:
@@ -53,4 +59,5 @@ def analyse_run(config: RunConfig, bars: pd.DataFrame, setups, metrics: dict, be
     answer = judge(config.strategy.name, config.data.symbol, metrics["start"], metrics["end"], metrics,
                    benchmark_metrics, benchmark_symbol, study, cfg.verdict_horizon, returns, benchmark_returns,
                    config.strategy.params, config.analysis.periods_per_year, cfg.seed)
-    return RunAnalysis(study, tf, answer, setup_edge(study, cfg.verdict_horizon))
+    evidence = target_first_evidence(bars, tf, cfg.verdict_horizon, cfg.bootstrap_samples, cfg.seed, cfg.confidence)
+    return RunAnalysis(study, tf, answer, setup_edge(study, cfg.verdict_horizon), evidence)

@@ -221,9 +221,9 @@ def status_sentence(word: str, strategy: str, symbol: str, start: str, end: str,
     where = f"On {symbol} from {start} to {end}, {strategy}"
     if word == NOT_ENOUGH:
         eps = diffs[0].evidence.episodes if diffs else 0
-        return (f"{where} has {NOT_ENOUGH} against buy-and-hold {benchmark_symbol}: {eps} separate stretch"
-                f"{'' if eps == 1 else 'es'} in the market, fewer than the {standard.MIN_EPISODES} the standard needs "
-                "for an interval.")
+        return (f"{where} has {NOT_ENOUGH} against buy-and-hold {benchmark_symbol}: it was in the market in only "
+                f"{eps} independent block{'' if eps == 1 else 's'} of days, fewer than the {standard.MIN_EPISODES} "
+                "the standard needs for an interval.")
     favour = [d for d in diffs if d.evidence.sign() == 1]
     against = [d for d in diffs if d.evidence.sign() == -1]
     if word == NOT_DISTINGUISHABLE:

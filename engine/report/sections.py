@@ -144,17 +144,41 @@ def event_table(study: EventStudy) -> str:
     return h.table(header, rows)
 
 
-def target_table(tf: TargetFirst) -> str:
+def target_table(tf: TargetFirst, evidence: dict | None = None) -> str:
+    """Target first, stop first, neither; the target-first share with its episodes and interval (greyed, with
+    "too few episodes", below the standard's minimum) and its every-day baseline beside it."""
     s = tf.summary()
+    few = evidence is not None and evidence["episodes"] < standard.MIN_EPISODES
+
+    def rate(value):
+        if few:
+            return h.Cell(f"too few episodes ({evidence['episodes']} of {standard.MIN_EPISODES} needed)", "text muted")
+        return h.fmt(value, "pct")
+
+    first = ["target first", h.fmt(s["target_first"], "int"), rate(s["target_first_rate"]),
+             h.fmt(s["median_sessions_to_target"], "num1")]
+    if evidence is not None:
+        ci = evidence["ci"]
+        first += [h.fmt(evidence["episodes"], "int"),
+                  "–" if ci[0] is None else f"{h.fmt(ci[0], 'pct')} to {h.fmt(ci[1], 'pct')}",
+                  h.fmt(evidence["baseline_rate"], "pct")]
+    pad = ["–", "–", "–"] if evidence is not None else []
     rows = [
-        ["target first", h.fmt(s["target_first"], "int"), h.fmt(s["target_first_rate"], "pct"),
-         h.fmt(s["median_sessions_to_target"], "num1")],
-        ["stop first", h.fmt(s["stop_first"], "int"), h.fmt(s["stop_first_rate"], "pct"),
-         h.fmt(s["median_sessions_to_stop"], "num1")],
-        ["neither", h.fmt(s["neither"], "int"), h.fmt(s["neither_rate"], "pct"), "–"],
-        ["already at or above the target (left out)", h.fmt(s["above_target_at_setup"], "int"), "–", "–"],
+        first,
+        ["stop first", h.fmt(s["stop_first"], "int"), rate(s["stop_first_rate"]),
+         h.fmt(s["median_sessions_to_stop"], "num1")] + pad,
+        ["neither", h.fmt(s["neither"], "int"), rate(s["neither_rate"]), "–"] + pad,
+        ["already at or above the target (left out)", h.fmt(s["above_target_at_setup"], "int"), "–", "–"] + pad,
     ]
-    return h.table(["outcome", "setup days", f"share of the {s['judged']} judged", "median sessions"], rows)
+    header = ["outcome", "setup days", f"share of the {s['judged']} judged", "median sessions"]
+    if evidence is not None:
+        header += ["episodes", f"{evidence['confidence']:.0%} interval", "every day"]
+    note = ""
+    if evidence is not None:
+        note = (f'<p class="note">Episodes: judged setup days fewer than the verdict horizon apart count as one. '
+                f'Every day: the same question asked on {h.esc(evidence["baseline_rule"])} '
+                f'({h.fmt(evidence["baseline_judged"], "int")} judged).</p>')
+    return h.table(header, rows) + note
 
 
 def drawdown_table(frame: pd.DataFrame) -> str:

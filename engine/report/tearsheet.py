@@ -87,7 +87,8 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["event_outcomes.csv"] = outcomes.to_csv(index=False, float_format="%.10g").encode()
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
     convention = SHARPE_CONVENTION.format(ppy=ppy, rf=rf)
-    files["event_study.json"] = _json(study.to_dict() | {"target_first": tf.summary()})
+    files["event_study.json"] = _json(_clean_json(study.to_dict() | {"target_first": tf.summary(),
+                                                                     "target_first_evidence": analysis.target_evidence}))
     report = {
         "question": QUESTION,
         "verdict": answer.text,
@@ -113,7 +114,8 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["report.json"] = _json(_clean_json(report))
 
     cls = get_strategy(config.strategy.name, config.strategy.file)
-    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files).encode()
+    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files,
+                                            analysis.target_evidence).encode()
     return files
 
 
@@ -141,7 +143,7 @@ def people_tables(inputs: ReportInputs) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------------
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
-                stats: dict, files: dict) -> str:
+                stats: dict, files: dict, target_evidence: dict | None = None) -> str:
     from rtybt.engine.report import prose
 
     config = inputs.config
@@ -201,7 +203,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         '<section id="target-first"><h2>Target before stop?</h2>',
         f'<p>{h.esc(tfs["target_rule"])}; {h.esc(tfs["stop_rule"])}; searched for {tfs["max_sessions"]} sessions '
         f'after each setup day; {h.esc(tfs["tie_rule"])}.</p>',
-        sec.target_table(tf), "</section>",
+        sec.target_table(tf, target_evidence), "</section>",
         '<section id="returns"><h2>Returns</h2>',
         h.figure(files["growth.png"], "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
                  "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised."),
