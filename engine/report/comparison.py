@@ -234,7 +234,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
                      extra_columns: list[tuple[str, str, str]] = (), benchmark_metrics: dict | None = None,
                      links: dict[str, str] | None = None, heatmap_png: bytes | None = None,
                      variants: pd.DataFrame | None = None, variant_params: list[str] = (),
-                     intro: str = "") -> None:
+                     intro: str = "", rank_words: str = "") -> None:
     """comparison.csv, comparison.json and a self-contained comparison.html (charts inlined as PNG)."""
     table.to_csv(writer.path(f"{stem}.csv"), index=False)
     writer.write_json(f"{stem}.json", {"title": title, "ranked_by": metric, "notes": list(notes),
@@ -251,6 +251,8 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
     summary = summary_sentence(table, metric, metric_title, bench_label, benchmark_metrics, metric_kind, digits,
                                variants)
     parts.append(f'<div class="card"><p class="says">{h.esc(summary)}</p>')
+    if rank_words:  # whether each rank is ahead of the next beyond noise (engine/analysis/comparison.rank_gaps)
+        parts.append(f'<p class="says">{h.esc(rank_words)} <a href="#how-we-judge">How we judge</a>.</p>')
     if sections:
         dsr = sections.get("deflated Sharpe ratio")
         pbo = sections.get("probability of backtest overfitting")
