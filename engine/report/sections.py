@@ -126,7 +126,7 @@ def risk_table(rows, bench: bool, bench_symbol) -> str:
 
 def event_table(study: EventStudy) -> str:
     conf = f"{study.confidence:.0%}"
-    header = ["horizon", "setup days", "episodes", "mean", f"{conf} interval", "median", "hit rate",
+    header = ["horizon", "setup days", "episodes", "mean", f"{conf} interval", "median", f"hit rate ({conf} interval)",
               "every-day mean", "every-day hit rate", "edge (excess mean)", f"edge {conf} interval", "p-value",
               "beats every day"]
     rows = []
@@ -136,7 +136,10 @@ def event_table(study: EventStudy) -> str:
         rows.append([
             f"{s.horizon} sessions", h.fmt(s.events, "int"), h.fmt(s.clusters, "int"), h.fmt(s.mean, "spct"),
             f"{h.fmt(s.mean_ci[0], 'spct')} to {h.fmt(s.mean_ci[1], 'spct')}" if judged else no,
-            h.fmt(s.median, "spct"), h.fmt(s.hit_rate, "pct"), h.fmt(s.baseline_mean, "spct"),
+            h.fmt(s.median, "spct"),
+            (f"{h.fmt(s.hit_rate, 'pct')} ({h.fmt(s.hit_rate_ci[0], 'pct')} to {h.fmt(s.hit_rate_ci[1], 'pct')})"
+             if judged and s.hit_rate_ci[0] is not None else h.Cell("too few episodes", "text muted")),
+            h.fmt(s.baseline_mean, "spct"),
             h.fmt(s.baseline_hit_rate, "pct"), h.fmt(s.excess_mean, "spct"),
             f"{h.fmt(s.excess_ci[0], 'spct')} to {h.fmt(s.excess_ci[1], 'spct')}" if judged else no,
             f"{s.p_value:.3f}" if judged else "–", ("yes" if s.beats_baseline else "no") if judged else "not judged",
