@@ -8,7 +8,7 @@ import pytest
 
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.overfitting import deflated_sharpe, per_period_sharpe
-from rtybt.engine.analysis.snooping import day_counts, spa_test, sweep_sentence
+from rtybt.engine.analysis.snooping import spa_test, sweep_sentence
 
 
 def family(rng, days: int, k: int, best_edge: float, vol: float = 0.01):
@@ -17,11 +17,6 @@ def family(rng, days: int, k: int, best_edge: float, vol: float = 0.01):
     variants = bench[:, None] + 0.6 * vol * rng.standard_normal((days, k))
     variants[:, 0] += best_edge
     return variants, bench
-
-
-def test_day_counts_sum_to_the_days():
-    idx = np.array([[0, 0, 2], [1, 2, 2]])
-    assert day_counts(idx, 3).tolist() == [[2, 0, 1], [0, 1, 2]]
 
 
 def test_no_variant_better_rarely_rejects():
@@ -75,3 +70,17 @@ def test_the_word_follows_the_standards_threshold(p, word, monkeypatch):
     assert sweep_sentence(rc, "x", None, None)[0] == word
     monkeypatch.setattr(standard, "CONFIDENCE", 0.999)
     assert sweep_sentence(rc, "x", None, None)[0] == standard.NOT_MORE_THAN_LUCK
+
+
+def test_block_sum_means_are_stationary_bootstrap_means():
+    from rtybt.engine.analysis.snooping import stationary_means
+
+    rng = np.random.default_rng(0)
+    d = rng.standard_normal((400, 3))
+    # One block per draw (a block longer than the data): every draw is the whole series, rotated: its mean.
+    whole = stationary_means(d, 5, 10**9, np.random.default_rng(1))
+    assert np.allclose(whole, d.mean(axis=0))
+    # Blocks of one day: iid resampling, the spread of the means is sd / sqrt(n).
+    iid = stationary_means(d, 2000, 1, np.random.default_rng(2))
+    assert np.allclose(iid.std(axis=0), d.std(axis=0) / np.sqrt(400), rtol=0.1)
+    assert np.allclose(iid.mean(axis=0), d.mean(axis=0), atol=0.01)
