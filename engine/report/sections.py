@@ -85,7 +85,10 @@ def differences_table(answer: Verdict) -> str:
                      h.Cell(_diff_value(e.estimate, d.kind), tone if tone != "neutral" else ""), interval,
                      f"{e.p_value:.3f}" if e.p_value is not None else "–", h.fmt(e.episodes, "int"), last])
         classes.append("")
-    method = "; ".join(sorted({d.method for d in answer.differences}))
+    by_key = {d.key: d for d in answer.differences}
+    method = "; ".join(dict.fromkeys(
+        f"{label}: {by_key[key].method}" for key, label in (("sharpe", "Sharpe, CAGR and the matched return"),
+                                                           ("max_drawdown", "worst drawdown")) if key in by_key))
     return ('<div class="differences">'
             + h.table(["against buy-and-hold", "strategy", "buy-and-hold", "difference", f"{conf} interval", "p",
                        "episodes", "last 10 years"], rows, row_classes=classes)
