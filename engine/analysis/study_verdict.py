@@ -135,7 +135,8 @@ def focus_sentence(rows: list[dict], focus: tuple[str, str], traded: str, horizo
     if row is None or row["excess_ci"][0] is None:
         return (f"The note's own setting ({level}) on {traded} cannot be judged: fewer than {standard.MIN_EPISODES} "
                 "clusters.")
-    family = sum(1 for r in rows if r["scope"] == traded and r["horizon"] == horizon and r["level"] != "no label")
+    family = sum(1 for r in rows if r["scope"] == traded and r["horizon"] == horizon and r["level"] != "no label"
+                 and r["p_value"] is not None)
     ev = standard.Evidence(row["excess_mean"], row["excess_ci"][0], row["excess_ci"][1], row["p_value"],
                            int(row["clusters"] or 0), confidence, row.get("p_adjusted"))
     method = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[standard.MULTIPLE_TESTING]
