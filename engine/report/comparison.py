@@ -104,7 +104,8 @@ def summary_sentence(table: pd.DataFrame, metric: str, metric_title: str, bench_
             on_metric = int((pd.to_numeric(every[metric], errors="coerce") > b_val).sum())
             on_cagr = int((pd.to_numeric(every["cagr"], errors="coerce") > b_cagr).sum())
             parts.append(f"{bench_label[:1].upper() + bench_label[1:]} had {metric_title} {shown(b_val)} and CAGR "
-                         f"{_fmt(b_cagr, 'pct')}: {on_metric} of {len(every)} beat it on {metric_title}, {on_cagr} on CAGR.")
+                         f"{_fmt(b_cagr, 'pct')}: {on_metric} of {len(every)} were above it on {metric_title}, {on_cagr} on CAGR "
+                         "(point estimates, not a test: only an interval says whether a gap is more than noise).")
     return " ".join(parts)
 
 

@@ -50,7 +50,7 @@ def test_page_answers_and_links(tmp_path):
     page = (tmp_path / "comparison.html").read_text()
     assert '<meta name="viewport"' in page
     assert "Ranked by Sharpe, v0 comes first of 3 (Sharpe 0.507," in page
-    assert "Buy &amp; hold ^RUT had Sharpe 0.440 and CAGR 7.00%: 2 of 3 beat it on Sharpe, 0 on CAGR." in page
+    assert "Buy &amp; hold ^RUT had Sharpe 0.440 and CAGR 7.00%: 2 of 3 were above it on Sharpe, 0 on CAGR (point estimates, not a test" in page
     assert '<tr class="bench">' in page and "buy &amp; hold ^RUT</td>" in page
     assert '<a href="../../v0/run/tearsheet.html">v0</a>' in page
     ranked = re.findall(r"<td><b>([^<]+)</b></td>", page)
