@@ -58,7 +58,7 @@ def main() -> None:
         words = []
         for seed in range(args.seeds):
             s, b = paired_returns(np.random.default_rng(seed), days=args.days, edge_sharpe=edge)
-            diffs = paired.differences(s.values, b.values, None, seed=seed, draws=200)
+            diffs = paired.differences(s.values, b.values, None, seed=seed)  # production draws
             words.append(standard.strategy_word([d.evidence for d in diffs]))
         if edge == 0:
             false = np.mean([w != standard.NOT_DISTINGUISHABLE for w in words])
@@ -78,7 +78,7 @@ def main() -> None:
             bench = 0.0003 + 0.01 * rng.standard_normal(args.days)
             v = bench[:, None] + 0.006 * rng.standard_normal((args.days, args.variants))
             v[:, 0] += planted
-            rejected.append(spa_test(v, bench, draws=200, seed=seed).p_value < alpha)
+            rejected.append(spa_test(v, bench, seed=seed).p_value < alpha)  # production draws
         if planted == 0:
             print(line("no edge: 'more than luck'", float(np.mean(rejected)), alpha, args.seeds))
         else:
