@@ -21,6 +21,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.analogs import (
     DIRECTION_SESSIONS,
     AnalogSettings,
@@ -30,7 +31,7 @@ from rtybt.engine.analysis.analogs import (
     pick_episodes,
     state_table,
 )
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS, bootstrap_mean, overlap_clusters
+from rtybt.engine.analysis.bootstrap import bootstrap_mean, overlap_clusters
 from rtybt.engine.analysis.event_study import forward_returns
 
 SCORE_START = date(2000, 1, 1)
@@ -166,7 +167,7 @@ def score_call(question: str, p: np.ndarray, clim: np.ndarray, outcome: np.ndarr
     boot = bootstrap_mean(np.column_stack([hit, clim_hit, brier, clim_brier]), clusters, s.n_boot,
                           [s.seed, sessions], s.confidence)
     alpha = (1.0 - s.confidence) / 2.0
-    if n and boot.clusters >= MIN_CLUSTERS:
+    if n and boot.clusters >= standard.MIN_EPISODES:
         with np.errstate(invalid="ignore", divide="ignore"):
             skill_draws = 1.0 - boot.draws[:, 2] / boot.draws[:, 3]
         # Every draw undefined (climatology never wrong on the drawn month-ends): no interval, and no warning.

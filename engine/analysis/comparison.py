@@ -78,3 +78,64 @@ def comparison_table(entries: list[Entry], metric: str = "sharpe") -> pd.DataFra
             flags.append(f"group {groups[k]}: {k[0]} {k[1]}..{k[2]} (ranked only within its group)")
     table["flag"] = flags
     return table.sort_values(["group", "rank"], kind="stable").reset_index(drop=True)
+
+
+GAP_METRICS = {"sharpe": "Sharpe", "cagr": "CAGR"}
+
+
+def rank_gaps(entries: list[Entry], table: pd.DataFrame, metric: str, periods_per_year: int = 252) -> list[dict]:
+    """Each ranked row against the next one down (same group), on the paired daily returns: the gap in the ranking
+    metric with its HAC interval (engine/analysis/paired.py), corrected over the table's gaps by the standard's
+    multiple-testing rule, and its word ("held": the higher rank is ahead beyond noise). Only Sharpe and CAGR
+    rankings are tested."""
+    from rtybt.engine.analysis import paired, standard
+
+    if metric not in GAP_METRICS:
+        return []
+    by_label = {e.label: e for e in entries}
+    gaps = []
+    for _, group in table.groupby("group", sort=True):
+        ordered = list(group.sort_values("rank")["label"])
+        for hi, lo in zip(ordered, ordered[1:], strict=False):
+            a, b = by_label[hi].returns, by_label[lo].returns
+            both = pd.concat([a, b], axis=1, join="inner").dropna().to_numpy(dtype=float)
+            if len(both) < 3:
+                continue
+            rs, rb = both[:, 0], both[:, 1]
+            if metric == "sharpe":
+                est, se = paired.sharpe_difference(rs, rb, periods_per_year)
+            else:
+                est, se, _, _ = paired.cagr_difference(rs, rb, periods_per_year)
+            low, high, p = paired._normal_interval(est, se, standard.CONFIDENCE)
+            gaps.append({"higher": hi, "lower": lo, "metric": metric, "difference": est, "low": low, "high": high,
+                         "p_value": p, "days": len(rs), "episodes": len(rs) // paired.block_length(len(rs))})
+    for gap, q in zip(gaps, standard.adjust([g["p_value"] for g in gaps]), strict=True):
+        ev = standard.Evidence(gap["difference"], gap["low"], gap["high"], gap["p_value"], gap["episodes"],
+                               p_adjusted=q)
+        gap["p_adjusted"] = q
+        gap["word"] = standard.claim_word(ev)
+    return gaps
+
+
+def rank_sentence(gaps: list[dict]) -> str:
+    """The ranking's gaps in words: which ranks are ahead beyond noise and which are not."""
+    from rtybt.engine.analysis import standard
+
+    if not gaps:
+        return ""
+    title = GAP_METRICS[gaps[0]["metric"]]
+    method = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[standard.MULTIPLE_TESTING]
+
+    def value(x):
+        return "n/a" if x is None else (f"{x:+.3f}" if title == "Sharpe" else f"{x:+.2%}").replace("-", "−")
+
+    parts = []
+    for g in gaps:
+        if g["low"] is None:
+            parts.append(f"{g['higher']} over {g['lower']}: no interval")
+            continue
+        verdict = "ahead beyond noise" if g["word"] == standard.HELD else g["word"]
+        parts.append(f"{g['higher']} over {g['lower']}: {title} {value(g['difference'])} "
+                     f"({standard.CONFIDENCE:.0%} interval {value(g['low'])} to {value(g['high'])}; p "
+                     f"{g['p_value']:.3f}, {method}-adjusted {g['p_adjusted']:.3f}): {verdict}")
+    return "Is each rank ahead of the next beyond noise? " + "; ".join(parts) + "."

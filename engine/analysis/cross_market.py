@@ -16,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.bootstrap import (
-    MIN_CLUSTERS,
     BootstrapMean,
     bootstrap_mean,
     cluster_weights,
@@ -109,18 +109,18 @@ def _interval(estimate: float, draws: np.ndarray, clusters: int, confidence: flo
 
 
 def clustered_excess(excess: np.ndarray, clusters: np.ndarray, n_boot: int, seed, confidence: float) -> Interval:
-    """Mean excess with the cluster bootstrap; no interval under MIN_CLUSTERS clusters."""
+    """Mean excess with the cluster bootstrap; no interval under standard.MIN_EPISODES clusters."""
     boot = bootstrap_mean(excess, clusters, n_boot, seed, confidence)
     estimate = float(boot.estimate) if len(excess) else np.nan
     return _interval(estimate, np.asarray(boot.draws, dtype=float), boot.clusters, confidence,
-                     boot.clusters >= MIN_CLUSTERS)
+                     boot.clusters >= standard.MIN_EPISODES)
 
 
 def group_difference(excess: np.ndarray, in_group: np.ndarray, clusters: np.ndarray, n_boot: int, seed,
                      confidence: float) -> tuple[Interval, int, int]:
     """Mean excess of the group minus that of the rest, both from the same cluster draws (a cluster holding
     setups of both sides moves both means together). Returns (difference, clusters with group setups,
-    clusters with the rest's); no interval unless each side has MIN_CLUSTERS clusters."""
+    clusters with the rest's); no interval unless each side has standard.MIN_EPISODES clusters."""
     excess, in_group = np.asarray(excess, dtype=float), np.asarray(in_group, dtype=bool)
     if len(excess) == 0 or in_group.all() or not in_group.any():
         return Interval(None, (None, None), None, 0), int(in_group.any()), int((~in_group).any())
@@ -135,7 +135,7 @@ def group_difference(excess: np.ndarray, in_group: np.ndarray, clusters: np.ndar
     with np.errstate(invalid="ignore", divide="ignore"):
         draws = drawn[:, 0] / drawn[:, 1] - drawn[:, 2] / drawn[:, 3]  # NaN when a draw misses one side
     in_clusters, out_clusters = int((sums[:, 1] > 0).sum()), int((sums[:, 3] > 0).sum())
-    judged = min(in_clusters, out_clusters) >= MIN_CLUSTERS
+    judged = min(in_clusters, out_clusters) >= standard.MIN_EPISODES
     return _interval(estimate, draws, k, confidence, judged), in_clusters, out_clusters
 
 

@@ -7,7 +7,8 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis.bootstrap import METHOD, MIN_CLUSTERS, bootstrap_mean, overlap_clusters
+from rtybt.engine.analysis import standard
+from rtybt.engine.analysis.bootstrap import METHOD, bootstrap_mean, overlap_clusters
 
 
 def forward_returns(close: np.ndarray, horizon: int) -> np.ndarray:
@@ -107,10 +108,10 @@ def _horizon_stats(close: np.ndarray, positions: np.ndarray, h: int, n_boot: int
     boot = bootstrap_mean(np.column_stack([values, values > 0, values - base_mean]), clusters, n_boot,
                           [seed, h], confidence)
     n = len(values)
-    if boot.clusters < MIN_CLUSTERS:
+    if boot.clusters < standard.MIN_EPISODES:
         nan = np.full(3, np.nan)
         boot = type(boot)(boot.estimate, boot.draws, nan, nan, boot.clusters)
-    judged = boot.clusters >= MIN_CLUSTERS
+    judged = boot.clusters >= standard.MIN_EPISODES
     stats = HorizonStats(
         horizon=h,
         events=n,
@@ -167,5 +168,6 @@ def event_study(close: pd.Series, setup_dates, horizons=(5, 10, 20, 60), n_boot:
     path = _mean_path(values, positions, max(horizons), n_boot, seed, confidence)
     return EventStudy(
         horizons=stats, outcomes=pd.DataFrame(columns), path=path, setups=len(positions), confidence=confidence,
-        method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence),
+        method=METHOD.format(n_boot=n_boot, seed=seed, confidence=confidence,
+                                     min_episodes=standard.MIN_EPISODES),
     )

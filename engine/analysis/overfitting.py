@@ -47,8 +47,13 @@ def probabilistic_sharpe(sharpe: float, benchmark_sharpe: float, n_obs: int, ske
     return float(_NORMAL.cdf((sharpe - benchmark_sharpe) * math.sqrt(n_obs - 1) / math.sqrt(denom)))
 
 
-def deflated_sharpe(best_returns: np.ndarray, trial_sharpes: np.ndarray) -> dict:
-    """DSR of the chosen strategy: PSR against the Sharpe that the best of K lucky trials would reach."""
+def deflated_sharpe(best_returns: np.ndarray, trial_sharpes: np.ndarray, benchmark_sharpe: float | None = None
+                    ) -> dict:
+    """DSR of the chosen strategy: PSR against the Sharpe that the best of K lucky trials would reach.
+
+    With `benchmark_sharpe` (per period: buy-and-hold's), also against the benchmark (Bailey & López de Prado's
+    SR*): the PSR against buy-and-hold's Sharpe, and the DSR against the best of K trials whose true Sharpe is
+    buy-and-hold's (the threshold moves up by the benchmark's Sharpe), which is the question a sweep asks."""
     r = np.asarray(best_returns, dtype=float)
     trial_sharpes = np.asarray(trial_sharpes, dtype=float)
     trial_sharpes = trial_sharpes[np.isfinite(trial_sharpes)]
@@ -66,7 +71,11 @@ def deflated_sharpe(best_returns: np.ndarray, trial_sharpes: np.ndarray) -> dict
         "kurtosis": g4,
         "observations": len(r),
         "deflated_sharpe": probabilistic_sharpe(sr, sr0, len(r), g3, g4),
-    }
+    } | ({} if benchmark_sharpe is None else {
+        "benchmark_sharpe_per_period": float(benchmark_sharpe),
+        "probabilistic_sharpe_vs_benchmark": probabilistic_sharpe(sr, benchmark_sharpe, len(r), g3, g4),
+        "deflated_sharpe_vs_benchmark": probabilistic_sharpe(sr, benchmark_sharpe + sr0, len(r), g3, g4),
+    })
 
 
 def moments(r: np.ndarray) -> tuple[float, float]:

@@ -10,7 +10,12 @@ import pandas as pd
 
 from rtybt.engine.analysis.comparison import edge_at
 from rtybt.engine.analysis.event_study import EventStudy, event_study
-from rtybt.engine.analysis.target_first import LevelRule, TargetFirst, target_first
+from rtybt.engine.analysis.target_first import (
+    LevelRule,
+    TargetFirst,
+    target_first,
+    target_first_evidence,
+)
 from rtybt.engine.analysis.verdict import Verdict, judge, not_judged
 
 if TYPE_CHECKING:
@@ -23,6 +28,7 @@ class RunAnalysis:
     target_first: TargetFirst
     verdict: Verdict
     edge: dict  # the comparison table's edge columns at the verdict horizon (setup_edge)
+    target_evidence: dict | None = None  # target-first's episodes, interval and every-day baseline
 
 
 def level_rule(cfg) -> LevelRule:
@@ -43,14 +49,18 @@ def setup_edge(study: EventStudy, horizon: int) -> dict:
 
 
 def analyse_run(config: RunConfig, bars: pd.DataFrame, setups, metrics: dict, benchmark_metrics: dict | None,
-                benchmark_symbol: str | None, lookahead: str | None = None) -> RunAnalysis:
-    """Everything the run's answer rests on, from its bars, setup days and metrics. `lookahead`: the
-    harness's finding for a strategy that reads later bars (run with --allow-lookahead): no verdict."""
+                benchmark_symbol: str | None, returns: pd.Series | None = None,
+                benchmark_returns: pd.Series | None = None, lookahead: str | None = None) -> RunAnalysis:
+    """Everything the run's answer rests on, from its bars, setup days, metrics and daily returns (the paired
+    returns give the differences against buy-and-hold their intervals). `lookahead`: the harness's finding for a
+    strategy that reads later bars (run with --allow-lookahead): no verdict."""
     cfg = config.event_study
     study = setup_study(config, bars["close"], setups)
     tf = target_first(bars, setups, level_rule(cfg.target), level_rule(cfg.stop), cfg.max_sessions)
     answer = judge(config.strategy.name, config.data.symbol, metrics["start"], metrics["end"], metrics,
-                   benchmark_metrics, benchmark_symbol, study, cfg.verdict_horizon)
+                   benchmark_metrics, benchmark_symbol, study, cfg.verdict_horizon, returns, benchmark_returns,
+                   config.strategy.params, config.analysis.periods_per_year, cfg.seed)
     if lookahead:
         answer = not_judged(answer, lookahead)
-    return RunAnalysis(study, tf, answer, setup_edge(study, cfg.verdict_horizon))
+    evidence = target_first_evidence(bars, tf, cfg.verdict_horizon, cfg.bootstrap_samples, cfg.seed, cfg.confidence)
+    return RunAnalysis(study, tf, answer, setup_edge(study, cfg.verdict_horizon), evidence)

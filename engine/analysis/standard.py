@@ -30,6 +30,8 @@ REFERENCES = (
     "Ledoit, O. and Wolf, M. (2008), Robust performance hypothesis testing with the Sharpe ratio, "
     "Journal of Empirical Finance 15(5)",
     "Politis, D. and Romano, J. (1994), The stationary bootstrap, JASA 89(428)",
+    "Newey, W. and West, K. (1987), A simple, positive semi-definite, heteroskedasticity and autocorrelation "
+    "consistent covariance matrix, Econometrica 55(3)",
     "Hansen, P. R. (2005), A test for superior predictive ability, JBES 23(4)",
     "Bailey, D. and López de Prado, M. (2014), The deflated Sharpe ratio, Journal of Portfolio Management 40(5)",
     "Holm, S. (1979), A simple sequentially rejective multiple test procedure, Scand. J. Statistics 6(2)",
@@ -60,7 +62,8 @@ WORDS = STRATEGY_WORDS + tuple(w for w in CLAIM_WORDS + SNOOPING_WORDS if w not 
 def meanings() -> dict[str, str]:
     """What each verdict word means, stated from the current thresholds."""
     return {
-        PAID_OFF: "at least one difference against buy-and-hold (Sharpe, CAGR, drawdown, exposure-matched return) is "
+        PAID_OFF: "at least one difference against buy-and-hold (Sharpe, CAGR, drawdown at matched exposure, "
+                  "exposure-matched return) is "
                   "significantly in the strategy's favour and none significantly against it",
         DID_NOT_PAY_OFF: "at least one difference against buy-and-hold is significantly against the strategy and "
                          "none significantly in its favour",
@@ -202,10 +205,67 @@ def how_we_judge() -> list[str]:
         f"side of zero, and only when at least {MIN_EPISODES} independent episodes stand behind it; where a page "
         f"tests a family of things at once (regimes, markets, variants, a note's claims), {method} is applied "
         "and the raw and adjusted p-values are shown side by side.",
-        "Differences against buy-and-hold are computed on the paired daily returns with a studentized "
-        "stationary bootstrap, which keeps the returns' autocorrelation and volatility clustering. The best of "
-        "a sweep is judged against buy-and-hold after accounting for every variant tried (Hansen's SPA test).",
+        "Differences against buy-and-hold are computed on the paired daily returns: Sharpe, CAGR and the return "
+        "beyond holding the market for the same share of the time with a Newey-West (HAC) delta-method interval "
+        "(Ledoit and Wolf 2008), the worst drawdown against buy-and-hold scaled to the strategy's time in the market "
+        "with a seeded stationary bootstrap; both keep the returns' autocorrelation and volatility clustering, and "
+        "the four are corrected together. The last 10 years are judged apart on the card. The best of a sweep is "
+        "judged against buy-and-hold after accounting for every variant tried (Hansen's SPA test), its deflated "
+        "Sharpe against buy-and-hold's Sharpe.",
+        f"A share (a hit rate, target before stop, the analogs' 'higher after N') is shown with its count of "
+        f"independent episodes and its {conf} interval; below {MIN_EPISODES} episodes it is greyed as "
+        "'too few episodes', never a bare percentage. Green and red mark only differences that are significant by "
+        "this standard; everything else is grey.",
     ]
     words = meanings()
     paras += [f"“{w}”: {words[w]}." for w in WORDS]
     return paras
+
+
+def share_interval(successes: int, episodes: int, confidence: float | None = None) -> tuple[float, float] | None:
+    """Wilson score interval of a share of independent episodes at `confidence` (the standard's by default), or
+    None below MIN_EPISODES: too few episodes for a share to be shown as a number."""
+    from statistics import NormalDist
+
+    if episodes < MIN_EPISODES or episodes <= 0:
+        return None
+    conf = CONFIDENCE if confidence is None else confidence
+    z = NormalDist().inv_cdf(0.5 + conf / 2.0)
+    p = successes / episodes
+    denom = 1.0 + z * z / episodes
+    centre = (p + z * z / (2 * episodes)) / denom
+    half = z * ((p * (1 - p) / episodes + z * z / (4 * episodes * episodes)) ** 0.5) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def share_words(successes: int, episodes: int, interval: tuple | None = None, what: str = "") -> str:
+    """A share with its count and interval ("14 of 20 (70%, 95% interval 48% to 85%)"), or its refusal below
+    MIN_EPISODES ("2 of 3: too few episodes (10 needed)"), never a bare percentage."""
+    ci = interval if interval is not None and None not in interval else share_interval(successes, episodes)
+    head = f"{successes} of {episodes}{' ' + what if what else ''}"
+    if episodes < MIN_EPISODES or ci is None:
+        return f"{head}: too few episodes ({MIN_EPISODES} needed)"
+    return f"{head} ({successes / episodes:.0%}, {CONFIDENCE:.0%} interval {ci[0]:.0%} to {ci[1]:.0%})"
+
+
+README_START = "<!-- how-we-judge: generated by engine/analysis/standard.py readme_section(); a test holds it -->"
+README_END = "<!-- /how-we-judge -->"
+
+
+def readme_section() -> str:
+    """The README's "How rtybt judges" section (markdown), from the same paragraphs every page shows."""
+    paras = how_we_judge()
+    lead = [p for p in paras if not p.startswith("“")]
+    words = [p for p in paras if p.startswith("“")]
+    lines = [README_START, "## How rtybt judges", ""]
+    for p in lead:
+        lines += [p, ""]
+    lines += ["What each verdict word means:", ""]
+    lines += [f"- {w}" for w in words]
+    lines += ["", "References:", ""]
+    lines += [f"- {r}" for r in REFERENCES]
+    lines += ["", "The thresholds live in `engine/analysis/standard.py` (`CONFIDENCE`, `MIN_EPISODES`, "
+              "`MULTIPLE_TESTING`); every page ends with this section, generated from them, and "
+              "`python benchmarks/verdict_error_rates.py` checks the error rates on synthetic markets where the truth "
+              "is known.", README_END]
+    return "\n".join(lines)

@@ -123,3 +123,31 @@ def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_T
                      "sessions_to_target": t_hit, "sessions_to_stop": s_hit})
     outcomes = pd.DataFrame(rows, columns=["date", "outcome", "sessions_to_target", "sessions_to_stop"])
     return TargetFirst(outcomes, target, stop, max_sessions)
+
+
+BASELINE_STEP = 5  # every fifth session stands for "every day" (the rate, at a fifth of the cost)
+
+
+def target_first_evidence(frame: pd.DataFrame, tf: TargetFirst, episode_sessions: int, n_boot: int, seed,
+                          confidence: float) -> dict:
+    """The target-first share with its independent episodes (judged setup days fewer than `episode_sessions`
+    apart form one, as in the event study), a cluster-bootstrap interval (None below the standard's minimum) and
+    the every-day baseline beside it: the same question asked on every fifth session of the period."""
+    from rtybt.engine.analysis import standard
+    from rtybt.engine.analysis.bootstrap import bootstrap_mean, overlap_clusters
+
+    o = tf.outcomes[tf.outcomes["outcome"] != "above_target"]
+    positions = np.asarray(setup_positions(frame.index, list(o["date"])) if len(o) else [], dtype=np.int64)
+    order = np.argsort(positions, kind="stable")
+    clusters = overlap_clusters(positions[order], episode_sessions)
+    episodes = int(clusters.max()) + 1 if len(clusters) else 0
+    hits = (o["outcome"].to_numpy() == "target").astype(float)[order]
+    ci = (None, None)
+    if episodes >= standard.MIN_EPISODES:
+        boot = bootstrap_mean(hits[:, None], clusters, n_boot, [seed, 250], confidence)
+        ci = (float(boot.ci_low[0]), float(boot.ci_high[0]))
+    every = target_first(frame, frame.index[::BASELINE_STEP], tf.target, tf.stop, tf.max_sessions).summary()
+    return {"judged": len(o), "episodes": episodes, "target_first": int(hits.sum()),
+            "rate": float(hits.mean()) if len(o) else None, "ci": ci, "confidence": confidence,
+            "baseline_rate": every["target_first_rate"], "baseline_judged": every["judged"],
+            "baseline_rule": f"every {BASELINE_STEP}th session of the period below the target"}

@@ -1,35 +1,56 @@
-"""Analysis stage: the report's answer (a status and two sentences), derived from the numbers, never written by hand.
+"""Analysis stage: the run's answer (a status and its sentences), on the one standard of evidence
+(`engine/analysis/standard.py`), derived from the numbers, never written by hand.
 
-Return and risk are weighed together: the strategy is judged against buy-and-hold on CAGR (return),
-Sharpe (return per unit of risk) and maximum drawdown (the worst loss a holder sat through), and the
-setup itself on its event-study edge with its cluster-bootstrap interval. Pure: numbers in, words out.
+The strategy is judged against buy-and-hold on four differences of the paired daily returns, each with its
+interval (`engine/analysis/paired.py`): Sharpe, CAGR, the worst drawdown at the strategy's time in the market, and
+the return beyond holding the market for that share of the time. The status is `standard.strategy_word` of them.
+The card also carries the present (the last 10 years against the whole history, the current drawdown and the days
+since the last equity high) and says when the last decade's interval shows the edge gone or reversed. The setup's
+event-study edge is a claim judged by `standard.claim_word`. Pure: numbers in, words out.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
-
-PAID_OFF = "paid off"
-MIXED = "mixed"
-DID_NOT = "did not pay off"
-NOT_ENOUGH = "not enough evidence"
-# A strategy that reads bars it could not have seen (the look-ahead harness says so) is never judged.
-LOOKAHEAD = "look-ahead: not judged"
-STATUSES = (PAID_OFF, MIXED, DID_NOT, NOT_ENOUGH, LOOKAHEAD)
-# Below this many closed trades a comparison of CAGR and Sharpe rests on a handful of outcomes.
-MIN_TRADES = 10
-
-RULES = (
-    f"'{PAID_OFF}': beat buy-and-hold after costs on both CAGR and Sharpe, and the setup's edge is not below "
-    f"zero at the stated confidence. '{MIXED}': ahead on one of return or risk, behind on the other (or the "
-    f"setup's edge is significantly negative). '{DID_NOT}': behind on both CAGR and Sharpe. "
-    f"'{NOT_ENOUGH}': fewer than {MIN_TRADES} closed trades and no judgeable event study, or no benchmark and "
-    f"no judgeable event study. '{LOOKAHEAD}': the strategy's decisions change when later bars are removed "
-    "(it read the future), so its numbers are no result (run only with --allow-lookahead)."
+from rtybt.engine.analysis.standard import (
+    DID_NOT_PAY_OFF,
+    LOOKAHEAD,
+    MIXED,
+    NOT_DISTINGUISHABLE,
+    NOT_ENOUGH,
+    PAID_OFF,
+    STRATEGY_WORDS,
 )
+
+DID_NOT = DID_NOT_PAY_OFF  # the name callers knew
+STATUSES = STRATEGY_WORDS
+DECADE_DAYS = 2520  # 10 years of sessions
+# The last decade is judged apart only when the history is clearly longer than it.
+DECADE_MIN_HISTORY = 3024
+
+# The note's own setting, per strategy: the parameter that makes a config the note's setup, its value, and the
+# one line a config without it shows on its first screen.
+NOTE_SETUP = {
+    "ma_reclaim": ("below_ma_period", 200, "not the note's setup: it enters on every reclaim of the moving average, "
+                   "without the note's filter that the close is still below the 200-day MA "
+                   "(below_ma_period: 200)"),
+}
+
+
+def rules() -> str:
+    """How the status is decided, from the standard's current words and thresholds."""
+    words = standard.meanings()
+    return " ".join(f"'{w}': {words[w]}." for w in STRATEGY_WORDS if w in words)
+
+
+RULES = rules()
+
+
+def _first_upper(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _pct(x: float | None, signed: bool = False) -> str:
@@ -39,24 +60,25 @@ def _pct(x: float | None, signed: bool = False) -> str:
     return text.replace("-", "−")
 
 
-def _num(x: float | None) -> str:
-    return "n/a" if x is None else f"{x:.2f}".replace("-", "−")
+def _num(x: float | None, signed: bool = False) -> str:
+    return "n/a" if x is None else (f"{x:+.2f}" if signed else f"{x:.2f}").replace("-", "−")
 
 
-def _gt(a: float | None, b: float | None) -> bool | None:
-    return None if a is None or b is None else a > b
+def _value(x: float | None, kind: str, signed: bool = False) -> str:
+    return _num(x, signed) if kind == "ratio" else _pct(x, signed)
 
 
 @dataclass(frozen=True)
 class Headline:
-    """One number of the verdict card: the strategy's value, the benchmark's, and which is better."""
+    """One number of the verdict card: the strategy's value, the benchmark's, and its colour by the standard."""
 
     label: str
     key: str
     kind: str  # pct | ratio | int
     strategy: float | None
     benchmark: float | None
-    better: bool | None = None  # strategy better than benchmark (None: no comparison)
+    tone: str = ""  # good | bad | neutral (by standard.tone) | "" (no comparison)
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +95,27 @@ class Edge:
     judged: bool
     beats: bool
     falls_short: bool
+    word: str = NOT_ENOUGH
+    tone: str = "neutral"
+
+
+@dataclass(frozen=True)
+class Present:
+    """Decay and the present: the last 10 years against the whole history, and where each curve stands now."""
+
+    decade_start: str | None
+    decade_cagr: float | None
+    decade_benchmark_cagr: float | None
+    cagr: float | None
+    benchmark_cagr: float | None
+    drawdown_now: float | None
+    benchmark_drawdown_now: float | None
+    last_high: str | None
+    days_since_high: int | None
+    benchmark_last_high: str | None
+    benchmark_days_since_high: int | None
+    decade_word: str | None = None  # the strategy word of the last decade alone (None: not judged apart)
+    decade_differences: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -81,57 +124,47 @@ class Verdict:
     sentences: list[str]
     headline: list[Headline] = field(default_factory=list)
     edge: Edge | None = None
+    differences: list = field(default_factory=list)  # paired.Difference, whole history
+    present: Present | None = None
+    setup_note: str | None = None  # one line when the config is not the note's setup
 
     @property
     def text(self) -> str:
         """The status and the sentences on one line (report.json, the terminal summary)."""
-        return f"{self.status.capitalize()}: " + " ".join(self.sentences)
+        head = f"{_first_upper(self.status)}: "
+        return head + " ".join(([_first_upper(self.setup_note) + "."] if self.setup_note else []) + self.sentences)
 
     def to_dict(self) -> dict:
-        from dataclasses import asdict
+        present = None
+        if self.present is not None:
+            present = {k: v for k, v in asdict(self.present).items() if k != "decade_differences"}
+            present["decade_differences"] = [d.to_dict() for d in self.present.decade_differences]
+        return {"status": self.status, "sentences": list(self.sentences), "text": self.text, "rules": rules(),
+                "setup_note": self.setup_note,
+                "headline": [asdict(h) for h in self.headline], "edge": asdict(self.edge) if self.edge else None,
+                "differences": [d.to_dict() for d in self.differences], "present": present}
 
-        return {"status": self.status, "sentences": list(self.sentences), "text": self.text, "rules": RULES,
-                "headline": [asdict(h) for h in self.headline], "edge": asdict(self.edge) if self.edge else None}
 
-
-def beat_benchmark(metrics: dict, benchmark: dict | None) -> bool | None:
-    """True when the strategy's CAGR after costs is above the benchmark's; None without a comparison."""
-    if not benchmark:
+def setup_note(strategy: str, params: dict | None) -> str | None:
+    """One line naming how a config differs from the note's setup (None: it is the note's setup, or the strategy
+    has no single setting that makes it so)."""
+    rule = NOTE_SETUP.get(strategy)
+    if rule is None:
         return None
-    return _gt(metrics.get("cagr"), benchmark.get("cagr"))
+    key, value, line = rule
+    return None if (params or {}).get(key) == value else line
 
 
 def edge_of(study: EventStudy | None, horizon: int) -> Edge | None:
     if study is None or study.setups == 0:
         return None
     s = study.horizon(horizon)
-    judged = s.p_value is not None
+    ev = standard.Evidence(s.excess_mean, s.excess_ci[0], s.excess_ci[1], s.p_value, s.clusters,
+                           confidence=study.confidence)
+    judged = s.p_value is not None and ev.enough
     short = judged and s.excess_ci[1] is not None and s.excess_ci[1] < 0
     return Edge(horizon, study.setups, s.events, s.clusters, s.excess_mean, tuple(s.excess_ci), s.p_value,
-                judged, bool(s.beats_baseline), bool(short))
-
-
-def return_and_risk_sentence(strategy: str, symbol: str, start: str, end: str, metrics: dict,
-                             benchmark: dict | None, benchmark_symbol: str | None) -> str:
-    """Return and risk in one sentence: CAGR, then Sharpe and maximum drawdown, strategy vs buy-and-hold."""
-    cagr = _pct(metrics.get("cagr"))
-    if not benchmark:
-        return (f"On {symbol} from {start} to {end}, {strategy} compounded at {cagr} a year after costs, with a "
-                f"Sharpe of {_num(metrics.get('sharpe'))} and a worst drawdown of {_pct(metrics.get('max_drawdown'))} "
-                "(no benchmark was run).")
-    more = bool(beat_benchmark(metrics, benchmark))
-    sharpe_better = bool(_gt(metrics.get("sharpe"), benchmark.get("sharpe")))
-    dd_better = bool(_gt(metrics.get("max_drawdown"), benchmark.get("max_drawdown")))  # drawdowns are negative
-    sharpe = f"{_num(metrics.get('sharpe'))} vs {_num(benchmark.get('sharpe'))}"
-    dd = f"{_pct(metrics.get('max_drawdown'))} vs {_pct(benchmark.get('max_drawdown'))}"
-    head = (f"On {symbol} from {start} to {end}, {strategy} earned {'more' if more else 'less'} than buy-and-hold "
-            f"{benchmark_symbol} after costs (CAGR {cagr} vs {_pct(benchmark.get('cagr'))} a year)")
-    if sharpe_better == dd_better:
-        joint = "and" if more == sharpe_better else "but"
-        risk = "less risk" if sharpe_better else "more risk"
-        return f"{head} {joint} with {risk} (Sharpe {sharpe}; worst drawdown {dd})."
-    return (f"{head}, with a {'higher' if sharpe_better else 'lower'} Sharpe ({sharpe}) but a "
-            f"{'shallower' if dd_better else 'deeper'} worst drawdown ({dd}).")
+                judged, bool(judged and s.beats_baseline), bool(short), standard.claim_word(ev), standard.tone(ev))
 
 
 def _episodes(n: int) -> str:
@@ -153,77 +186,193 @@ def setup_sentence(study: EventStudy | None, horizon: int, confidence: float | N
         return f"None of the {_days(study.setups)} has {horizon} sessions of data after it, so the setup cannot be judged."
     conf = f"{study.confidence:.0%}"
     count = f"{_days(s.events)} in {_episodes(s.clusters)}"
-    if s.p_value is None:
+    edge = edge_of(study, horizon)
+    if not edge.judged:
         return (
-            f"The setup's edge cannot be judged: its {count} are too few to tell from chance (at least "
-            f"{MIN_CLUSTERS} episodes needed); their mean {horizon}-session return was {_pct(s.mean, True)} "
+            f"The setup's edge: {NOT_ENOUGH} — its {count} are too few to tell from chance (at least "
+            f"{standard.MIN_EPISODES} episodes needed); their mean {horizon}-session return was {_pct(s.mean, True)} "
             f"against {_pct(s.baseline_mean, True)} on every day."
         )
-    if s.beats_baseline:
-        judged = f"beat the every-day baseline at {conf} confidence"
-    elif s.excess_ci[1] is not None and s.excess_ci[1] < 0:
-        judged = f"fell short of the every-day baseline at {conf} confidence"
-    else:
-        judged = f"was not distinguishable from the every-day baseline at {conf} confidence"
+    judged = {standard.HELD: f"beat the every-day baseline at {conf} confidence",
+              standard.DID_NOT_HOLD: f"fell short of the every-day baseline at {conf} confidence",
+              standard.CLAIM_NOT_DISTINGUISHABLE: f"was not distinguishable from the every-day baseline at {conf} "
+                                                  "confidence"}[edge.word]
     return (
         f"The {horizon}-session return after the setup ({count}) {judged}: edge {_pct(s.excess_mean, True)} "
         f"({conf} interval {_pct(s.excess_ci[0], True)} to {_pct(s.excess_ci[1], True)}, p = {s.p_value:.3f})."
     )
 
 
-def status_of(metrics: dict, benchmark: dict | None, edge: Edge | None) -> str:
-    judged = edge is not None and edge.judged
-    trades = metrics.get("trades") or 0
-    if (trades < MIN_TRADES and not judged) or (not benchmark and not judged):
-        return NOT_ENOUGH
-    if not benchmark:
-        return PAID_OFF if edge.beats else DID_NOT if edge.falls_short else MIXED
-    more = beat_benchmark(metrics, benchmark)
-    sharpe_better = _gt(metrics.get("sharpe"), benchmark.get("sharpe"))
-    if more and sharpe_better:
-        return MIXED if judged and edge.falls_short else PAID_OFF
-    if not more and not sharpe_better:
-        return DID_NOT
-    return MIXED
+def _diff_words(d, conf: str) -> str:
+    e = d.evidence
+    gap = _value(e.estimate, d.kind, True) + (" a year" if d.key in ("cagr", "matched_return") else "")
+    if e.low is None:
+        return f"{d.label} {_value(d.strategy, d.kind)} vs {_value(d.benchmark, d.kind)} (difference {gap}, no interval)"
+    return (f"{d.label} {_value(d.strategy, d.kind)} vs {_value(d.benchmark, d.kind)} (difference {gap}, {conf} "
+            f"interval {_value(e.low, d.kind, True)} to {_value(e.high, d.kind, True)})")
 
 
-def headline(metrics: dict, benchmark: dict | None, edge: Edge | None) -> list[Headline]:
+def _method_words() -> str:
+    return {"holm": "Holm-corrected", "bh": "Benjamini-Hochberg-corrected"}[standard.MULTIPLE_TESTING]
+
+
+def status_sentence(word: str, strategy: str, symbol: str, start: str, end: str, diffs: list,
+                    benchmark_symbol: str | None, exposure: float | None) -> str:
+    conf = f"{standard.CONFIDENCE:.0%}"
+    where = f"On {symbol} from {start} to {end}, {strategy}"
+    if word == NOT_ENOUGH:
+        eps = diffs[0].evidence.episodes if diffs else 0
+        return (f"{where} has {NOT_ENOUGH} against buy-and-hold {benchmark_symbol}: it was in the market in only "
+                f"{eps} independent block{'' if eps == 1 else 's'} of days, fewer than the {standard.MIN_EPISODES} "
+                "the standard needs for an interval.")
+    favour = [d for d in diffs if d.evidence.sign() == 1]
+    against = [d for d in diffs if d.evidence.sign() == -1]
+    if word == NOT_DISTINGUISHABLE:
+        body = "; ".join(_diff_words(d, conf) for d in diffs if d.key in ("sharpe", "cagr"))
+        return (f"{where} is {NOT_DISTINGUISHABLE} {benchmark_symbol} after costs: no difference is significant at "
+                f"{conf} ({_method_words()} over the {len(diffs)} tested) — {body}.")
+    parts = []
+    if favour:
+        parts.append("in its favour, " + "; ".join(_diff_words(d, conf) for d in favour))
+    if against:
+        parts.append("against it, " + "; ".join(_diff_words(d, conf) for d in against))
+    verb = {PAID_OFF: f"{PAID_OFF} against", DID_NOT_PAY_OFF: f"{DID_NOT_PAY_OFF} against",
+            MIXED: f"is {MIXED} against"}[word]
+    time_in = f" (in the market {_pct(exposure)} of the time)" if exposure is not None else ""
+    return f"{where}{time_in} {verb} buy-and-hold {benchmark_symbol} after costs, significantly " + \
+        "; and ".join(parts) + "."
+
+
+def _now(r) -> tuple[float | None, str | None, int | None]:
+    """Current drawdown, date of the last equity high and calendar days since it."""
+    import numpy as np
+
+    if r is None or len(r) == 0:
+        return None, None, None
+    wealth = np.cumprod(1.0 + np.nan_to_num(np.asarray(r, dtype=float)))
+    peak = np.maximum.accumulate(np.maximum(wealth, 1.0))
+    at_high = np.flatnonzero(wealth >= peak)
+    dd = float(wealth[-1] / peak[-1] - 1.0)
+    if len(at_high) == 0:
+        return dd, None, None
+    idx = r.index
+    last = idx[at_high[-1]]
+    return dd, str(last.date()), int((idx[-1] - last).days)
+
+
+def present_of(returns, benchmark_returns, exposure: float | None, ppy: int, seed: int, word: str) -> Present:
+    from rtybt.engine.analysis import paired
+
+    def cagr(x):
+        import numpy as np
+
+        return None if x is None or len(x) == 0 else float(np.expm1(ppy * np.log1p(np.asarray(x)).mean()))
+
+    dd, high, days = _now(returns)
+    b_dd, b_high, b_days = _now(benchmark_returns)
+    decade = returns.iloc[-DECADE_DAYS:] if len(returns) >= DECADE_MIN_HISTORY else None
+    b_decade = benchmark_returns.loc[decade.index] if decade is not None and benchmark_returns is not None else None
+    decade_word, diffs = None, []
+    if b_decade is not None:
+        diffs = [d for d in paired.differences(decade.values, b_decade.values, exposure, ppy, seed, draws=0)
+                 if d.key in ("sharpe", "cagr", "matched_return")]
+        decade_word = standard.strategy_word([d.evidence for d in diffs])
+    return Present(str(decade.index[0].date()) if decade is not None else None, cagr(decade), cagr(b_decade),
+                   cagr(returns), cagr(benchmark_returns), dd, b_dd, high, days, b_high, b_days, decade_word, diffs)
+
+
+def decade_sentence(word: str, p: Present, benchmark_symbol: str | None) -> str | None:
+    """The last 10 years against the whole history, and what their interval says about the edge."""
+    if p.decade_start is None:
+        return None
+    head = (f"Last 10 years (from {p.decade_start}): {_pct(p.decade_cagr)} a year against {_pct(p.decade_benchmark_cagr)}"
+            f" for buy-and-hold {benchmark_symbol or ''}".rstrip() +
+            f" (whole history {_pct(p.cagr)} vs {_pct(p.benchmark_cagr)})")
+    dw = p.decade_word
+    if dw == DID_NOT_PAY_OFF or (dw == MIXED and word == PAID_OFF):
+        worst = [d for d in p.decade_differences if d.evidence.sign() == -1]
+        what = "; ".join(_diff_words(d, f"{standard.CONFIDENCE:.0%}") for d in worst)
+        tail = "the edge has reversed" if word in (PAID_OFF, MIXED) else "it trailed buy-and-hold significantly"
+        return f"{head}: {tail} in the last decade — {what}."
+    if word == PAID_OFF and dw in (NOT_DISTINGUISHABLE, NOT_ENOUGH):
+        return f"{head}: the edge is gone — the last decade alone is {dw}."
+    if dw is None:
+        return head + "."
+    return f"{head}; the last decade alone: {dw}."
+
+
+def present_sentence(p: Present, benchmark_symbol: str | None) -> str | None:
+    if p.drawdown_now is None:
+        return None
+    if p.drawdown_now >= 0:
+        mine = "The strategy is at an equity high on the last bar"
+    else:
+        mine = (f"Now: the strategy is {_pct(-p.drawdown_now)} below its last equity high of {p.last_high} "
+                f"({p.days_since_high:,} days ago)")
+    if p.benchmark_drawdown_now is None:
+        return mine + "."
+    bench = ("at its high" if p.benchmark_drawdown_now >= 0 else
+             f"{_pct(-p.benchmark_drawdown_now)} below its high of {p.benchmark_last_high}")
+    return f"{mine}; buy-and-hold {benchmark_symbol} is {bench}."
+
+
+def headline(metrics: dict, benchmark: dict | None, diffs: list) -> list[Headline]:
     b = benchmark or {}
+    by_key = {d.key: d for d in diffs}
     rows = []
-    for label, key, kind, larger_better in (("CAGR", "cagr", "pct", True), ("Sharpe", "sharpe", "ratio", True),
-                                            ("worst drawdown", "max_drawdown", "pct", True),
-                                            ("time in the market", "exposure", "pct", None),
-                                            ("trades", "trades", "int", None)):
+    exposure = metrics.get("exposure")
+    for label, key, kind in (("CAGR", "cagr", "pct"), ("Sharpe", "sharpe", "ratio"),
+                             ("worst drawdown", "max_drawdown", "pct"), ("time in the market", "exposure", "pct"),
+                             ("trades", "trades", "int")):
         s_val, b_val = metrics.get(key), (b.get(key) if key != "trades" else None)  # buy-and-hold never trades
-        better = _gt(s_val, b_val) if larger_better and benchmark else None
-        rows.append(Headline(label, key, kind, s_val, b_val, better))
+        d = by_key.get(key)
+        tone = standard.tone(d.evidence) if d is not None and benchmark else ""
+        note = ""
+        if key == "max_drawdown" and exposure is not None and d is not None:
+            note = (f"while in the market {_pct(exposure)} of the time; buy-and-hold at that exposure: "
+                    f"{_pct(d.benchmark)}")
+        rows.append(Headline(label, key, kind, s_val, b_val, tone, note))
     return rows
 
 
 def judge(strategy: str, symbol: str, start: str, end: str, metrics: dict, benchmark: dict | None,
-          benchmark_symbol: str | None, study: EventStudy | None, horizon: int) -> Verdict:
-    """The status, two sentences (return and risk; the setup's edge) and the headline numbers."""
+          benchmark_symbol: str | None, study: EventStudy | None, horizon: int, returns=None,
+          benchmark_returns=None, params: dict | None = None, ppy: int = 252, seed: int = 0) -> Verdict:
+    """The status (by the standard), its sentences, the headline numbers, the decade and the present."""
+    from rtybt.engine.analysis import paired
+
     edge = edge_of(study, horizon)
-    sentences = [return_and_risk_sentence(strategy, symbol, start, end, metrics, benchmark, benchmark_symbol),
-                 setup_sentence(study, horizon)]
-    trades = metrics.get("trades") or 0
-    if trades < MIN_TRADES:
-        sentences.append(f"Only {trades} trade{'' if trades == 1 else 's'} closed: too few to rank it on return alone.")
-    return Verdict(status_of(metrics, benchmark, edge), sentences, headline(metrics, benchmark, edge), edge)
+    exposure = metrics.get("exposure")
+    diffs, present = [], None
+    if benchmark and returns is not None and benchmark_returns is not None:
+        b = benchmark_returns.reindex(returns.index)
+        diffs = paired.differences(returns.values, b.values, exposure, ppy, seed)
+        word = standard.strategy_word([d.evidence for d in diffs])
+        present = present_of(returns, b, exposure, ppy, seed, word)
+        sentences = [status_sentence(word, strategy, symbol, start, end, diffs, benchmark_symbol, exposure)]
+        sentences += [s for s in (decade_sentence(word, present, benchmark_symbol),
+                                  present_sentence(present, benchmark_symbol)) if s]
+    else:
+        word = NOT_ENOUGH
+        sentences = [f"On {symbol} from {start} to {end}, {strategy} compounded at {_pct(metrics.get('cagr'))} a year "
+                     f"after costs; no buy-and-hold benchmark was run, so it is not judged against one."]
+    sentences.append(setup_sentence(study, horizon))
+    return Verdict(word, sentences, headline(metrics, benchmark, diffs), edge, diffs, present,
+                   setup_note(strategy, params))
 
 
 def verdict(strategy: str, symbol: str, start: str, end: str, metrics: dict, benchmark: dict | None,
-            benchmark_symbol: str | None, study: EventStudy | None, horizon: int) -> str:
+            benchmark_symbol: str | None, study: EventStudy | None, horizon: int, **kwargs) -> str:
     """The verdict as one line of text (kept for callers that want a string)."""
-    return judge(strategy, symbol, start, end, metrics, benchmark, benchmark_symbol, study, horizon).text
+    return judge(strategy, symbol, start, end, metrics, benchmark, benchmark_symbol, study, horizon, **kwargs).text
 
 
 def not_judged(answer: Verdict, finding: str) -> Verdict:
     """The verdict withheld: the look-ahead harness found the strategy reading later bars (`finding`)."""
-    first = (f"The strategy's decisions change when later bars are removed ({finding}): its numbers use bars "
-             "it could not have known.")
     from dataclasses import replace
 
+    first = (f"The strategy's decisions change when later bars are removed ({finding}): its numbers use bars "
+             "it could not have known.")
     # No tile is coloured better or worse than buy-and-hold: none of these numbers is a result.
-    return Verdict(LOOKAHEAD, [first, answer.sentences[0]], [replace(h, better=None) for h in answer.headline],
-                   answer.edge)
+    return replace(answer, status=LOOKAHEAD, sentences=[first, answer.sentences[0]],
+                   headline=[replace(h, tone="", note="") for h in answer.headline], setup_note=None)

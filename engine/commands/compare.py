@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from rtybt.engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
+from rtybt.engine.analysis.comparison import (
+    EDGE_COLUMNS,
+    EDGE_NOTE,
+    Entry,
+    comparison_table,
+    rank_gaps,
+    rank_sentence,
+)
 from rtybt.engine.config import RunConfig, load_config
 from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.core.progress import Stage, announce, stage_of
@@ -100,6 +107,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
             bench_rows.setdefault((config.data.symbol, *period, label), metrics.get("benchmark") or {})
     announce(on_stage, "report")
     table = comparison_table(entries, metric)
+    gaps = rank_gaps(entries, table, metric)
     digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
     writer = RunWriter(root_for_output, "compare", new_run_id(digest, started))
     try:
@@ -113,7 +121,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         links = {e.label: tearsheet_link(e.run_dir, final) for e in entries}
         write_comparison(writer, entries, table, f"compare: {', '.join(e.label for e in entries)}", metric,
                          (label, bench) if bench is not None else None, notes, stem="comparison",
-                         extra_columns=EDGE_COLUMNS, benchmark_metrics=bench_metrics.get(label), links=links)
+                         extra_columns=EDGE_COLUMNS, benchmark_metrics=bench_metrics.get(label), links=links,
+                         rank_words=rank_sentence(gaps))
         write_manifest(writer, "compare", inputs, started, command_line,
                        {"metric": metric, "sources": [e.source for e in entries]})
         run_dir = writer.commit()
@@ -122,7 +131,8 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
         raise
     summary = {"run_dir": str(run_dir), "metric": metric,
                "rows": json.loads(table.to_json(orient="records")),
-               "benchmarks": benchmark_rows(table, bench_rows)}
+               "benchmarks": benchmark_rows(table, bench_rows), "rank_gaps": gaps,
+               "rank_sentence": rank_sentence(gaps)}
     return CompareRun(run_dir, table, summary)
 
 

@@ -110,7 +110,7 @@ def execute_run(config_path: str | Path, overrides: list[str] | None = None, dat
 
     announce(on_stage, "analysis")
     analysis = analyse_run(config, bars.frame, list(result.setups), result.metrics, result.benchmark_metrics,
-                           result.benchmark_symbol, lookahead)
+                           result.benchmark_symbol, result.returns, result.benchmark_returns, lookahead)
     writer = RunWriter(root, config.name, new_run_id(config.config_hash(), started))
     try:
         rendered = write_run_files(writer, config, result, bars, bench, analysis, on_stage, lookahead)

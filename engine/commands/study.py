@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rtybt.engine.analysis.study import RegimeSpec, StudyAnalysis, analyse_study
+from rtybt.engine.analysis.study import RegimeSpec, StudyAnalysis, analyse_study, note_focus
 from rtybt.engine.config import RunConfig, load_config
 from rtybt.engine.config.sections import StudyConfig
 from rtybt.engine.core.errors import ConfigError
@@ -130,6 +130,7 @@ def execute_study(config_path: str | Path, overrides: list[str] | None = None, s
         config.data.symbol, None if vix is None else vix.frame["close"],
         RegimeSpec(list(regimes.by), regimes.vix_threshold, regimes.trend_ma_period), study.horizons,
         study.verdict_horizon, study.bootstrap_samples, study.seed, study.confidence,
+        note_focus(config.strategy.name, config.strategy.params, regimes.trend_ma_period),
     )
     digest = hashlib.sha256(("study" + "".join(c.config_hash() for c in configs.values())
                              + regimes.model_dump_json()).encode()).hexdigest()

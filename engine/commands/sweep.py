@@ -58,24 +58,57 @@ def check_variant_levels(variants: list[Variant], frame, source: str) -> None:
                                     v.config.strategy.file)
 
 
-def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int) -> dict:
-    """Deflated Sharpe of the best variant by Sharpe and PBO (CSCV, 16 blocks) over all K variants."""
+def benchmark_daily_returns(outcome: SweepOutcome, bench_close) -> np.ndarray | None:
+    """Buy-and-hold's daily returns on the sweep's days (close to close; its one entry's cost is negligible here)."""
+    if bench_close is None:
+        return None
+    r = bench_close.pct_change().reindex(outcome.returns.index)
+    return r.fillna(0.0).to_numpy(dtype=float)
+
+
+def benchmark_metric(bench_close, metric: str, risk_free_rate: float, periods_per_year: int) -> float | None:
+    """Buy-and-hold's value of the ranking metric (the heatmap's centre), None for a metric it has no value of."""
+    from rtybt.engine.analysis import metrics as m
+
+    if bench_close is None:
+        return None
+    r = bench_close.pct_change().fillna(0.0).to_numpy(dtype=float)
+    value = {"sharpe": lambda: m.sharpe(r, risk_free_rate, periods_per_year),
+             "sortino": lambda: m.sortino(r, risk_free_rate, periods_per_year),
+             "cagr": lambda: m.cagr(r, periods_per_year), "total_return": lambda: m.total_return(r),
+             "max_drawdown": lambda: m.max_drawdown(r)}.get(metric)
+    return None if value is None else float(value())
+
+
+def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int, bench_close=None,
+                           benchmark_symbol: str | None = None, seed: int = 0) -> dict:
+    """Deflated Sharpe of the best variant by Sharpe (against zero and against buy-and-hold's Sharpe), Hansen's SPA
+    of all K variants against buy-and-hold, PBO (CSCV, 16 blocks), and the sentence that reconciles them."""
     from rtybt.engine.analysis.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
+    from rtybt.engine.analysis.snooping import spa_test, sweep_sentence
 
     matrix = outcome.returns.fillna(0.0).to_numpy(dtype=float)
     sharpes = per_period_sharpe(matrix)
     best = int(np.argmax(sharpes))
-    dsr = deflated_sharpe(matrix[:, best], sharpes)
+    bench = benchmark_daily_returns(outcome, bench_close)
+    bench_sharpe = float(per_period_sharpe(bench)[0]) if bench is not None else None
+    dsr = deflated_sharpe(matrix[:, best], sharpes, bench_sharpe)
     stats = {
         "trials": len(sharpes),
         "best_by_sharpe": outcome.variants[best].label,
         "best_sharpe_annualised": float(sharpes[best] * np.sqrt(periods_per_year)),
+        "benchmark_sharpe_annualised": None if bench_sharpe is None else bench_sharpe * float(np.sqrt(periods_per_year)),
         "deflated_sharpe": dsr,
     }
+    rc = spa_test(matrix, bench, seed=seed) if bench is not None and matrix.shape[0] >= 32 else None
+    if rc is not None:
+        stats["reality_check"] = rc.to_dict() | {"best_label": outcome.variants[rc.best].label}
     if len(sharpes) >= 2 and matrix.shape[0] >= 32:
         pbo = cscv_pbo(matrix, blocks=16)
         stats["pbo"] = {k: v for k, v in pbo.items() if not isinstance(v, np.ndarray)}
         stats["pbo"]["median_logit"] = float(np.median(pbo["logits"]))
+    stats["verdict"], stats["verdict_text"] = sweep_sentence(rc, stats["best_by_sharpe"], dsr, stats.get("pbo"),
+                                                             benchmark_symbol)
     return stats
 
 
@@ -113,7 +146,10 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     else:
         outcome = run_variants(variants, bars.frame, executor, store, resume, settings.metric, on_progress, source)
     announce(on_stage, "statistics and report")
-    statistics = overfitting_statistics(outcome, config.analysis.periods_per_year)
+    statistics = overfitting_statistics(outcome, config.analysis.periods_per_year,
+                                        bench.frame["close"] if bench is not None else None,
+                                        (config.benchmark.symbol or config.data.symbol) if bench is not None else None,
+                                        config.event_study.seed)
 
     digest = hashlib.sha256("".join(v.config_hash for v in variants).encode()).hexdigest()
     writer = RunWriter(root, f"{config.name}-sweep", new_run_id(digest, started))
@@ -134,8 +170,11 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
 
             others = [k for k in settings.grid if k not in axes]
             title = f"{config.name}: {settings.metric}" + (f" (best over {', '.join(others)})" if others else "")
+            centre = benchmark_metric(bench.frame["close"] if bench is not None else None, settings.metric,
+                                      config.analysis.risk_free_rate, config.analysis.periods_per_year)
             plot_heatmap(writer.path(f"heatmap_{axes[0]}_{axes[1]}.png"), outcome.table, axes[0], axes[1],
-                         settings.metric, title)
+                         settings.metric, title, centre,
+                         f"buy-and-hold {config.benchmark.symbol or config.data.symbol}")
         heatmap = writer.path(f"heatmap_{axes[0]}_{axes[1]}.png").read_bytes() if axes else None
         _write_best_report(writer, config, outcome, best, settings.metric, statistics, bars, bench, run_backtest,
                            heatmap, table, list(settings.grid))
@@ -152,6 +191,9 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
         "best": {"label": top_row["label"], settings.metric: top_row[settings.metric]},
         "deflated_sharpe": statistics["deflated_sharpe"]["deflated_sharpe"],
         "pbo": statistics.get("pbo", {}).get("pbo"),
+        "deflated_sharpe_vs_benchmark": statistics["deflated_sharpe"].get("deflated_sharpe_vs_benchmark"),
+        "spa_p": statistics.get("reality_check", {}).get("p_value"),
+        "verdict": statistics["verdict"], "verdict_text": statistics["verdict_text"],
         "top": table.head(settings.top)[["rank", "label", *RANKABLE_SHOWN]].to_dict("records"),
         "screen": screen_report,
     }
@@ -194,12 +236,16 @@ def _write_best_report(writer, config, outcome, best: list[Variant], metric, sta
     dsr, pbo = statistics["deflated_sharpe"], statistics.get("pbo")
     notes = [EDGE_NOTE, f"{statistics['trials']} variants tried. Best by Sharpe: {statistics['best_by_sharpe']} "
              f"(annualised Sharpe {statistics['best_sharpe_annualised']:.2f}); deflated Sharpe ratio "
-             f"{dsr['deflated_sharpe']:.3f} (probability that its true Sharpe beats the best of "
-             f"{dsr['trials']} zero-skill trials)."]
+             f"{dsr['deflated_sharpe']:.3f} against zero skill"
+             + (f", {dsr['deflated_sharpe_vs_benchmark']:.3f} against buy-and-hold's Sharpe"
+                if dsr.get("deflated_sharpe_vs_benchmark") is not None else "") + "."]
+    if statistics.get("reality_check"):
+        notes.append(statistics["reality_check"]["method"] + f": p = {statistics['reality_check']['p_value']:.3f}.")
     if pbo:
         notes.append(f"Probability of backtest overfitting (CSCV, {pbo['blocks']} blocks, {pbo['splits']} splits): "
                      f"{pbo['pbo']:.3f}.")
-    sections = {"deflated Sharpe ratio": dsr}
+    sections = {"deflated Sharpe ratio": dsr, "verdict": {"word": statistics["verdict"],
+                                                          "text": statistics["verdict_text"]}}
     if pbo:
         sections["probability of backtest overfitting"] = pbo
     write_comparison(writer, entries, comparison_table(entries, metric),

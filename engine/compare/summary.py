@@ -23,6 +23,8 @@ def format_compare_summary(summary: dict) -> list[str]:
         lines += _group_table(ranked, bench, summary["metric"])
         lines.append("")
     lines.append(f"ranked by {summary['metric']}; {EDGE_NOTE}")
+    if summary.get("rank_sentence"):
+        lines.append(summary["rank_sentence"])
     lines.append(f"results: {summary['run_dir']}")
     return lines
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.analogs import FEATURES
 from rtybt.engine.analysis.event_study import _clean
 from rtybt.engine.report import html as h
@@ -48,26 +49,52 @@ def interval(ci, fmt) -> str:
     return "-" if low is None or high is None else f"{fmt(low)} to {fmt(high)}"
 
 
+def skill_lead(call, question: str, conf: float) -> str | None:
+    """The method's walk-forward skill on `question` first, when it has not beaten the base rate there."""
+    low, high = call.skill_ci
+    if call.skill is not None and low is not None and low > 0:
+        return None
+    if call.skill is None or low is None:
+        return (f"The method has not been shown to beat the base rate on {question}: too few month-ends to score it "
+                f"({call.clusters} episodes, {standard.MIN_EPISODES} needed).")
+    worse = "did worse than" if high < 0 else "has not beaten"
+    return (f"The method {worse} the base rate on {question} in its walk-forward: Brier skill {call.skill:+.2f} "
+            f"({conf:.0%} interval {low:+.2f} to {high:+.2f}).")
+
+
 def answer_sentence(result) -> str:
-    """One generated sentence: what the analogs did next, against every past day."""
+    """What the analogs did next, against every past day; led by the method's skill when it has none."""
     a = result.answer
     n = len(a.analogs)
     up = [x.forward.get(20) for x in a.analogs if x.forward.get(20) is not None]
     h20 = next((hs for hs in a.study.horizons if hs.horizon == 20), None)
     t = a.target
+    sc = result.score
+    leads = [lead for lead in (skill_lead(sc.direction, "the 20-session direction", sc.confidence),
+                               skill_lead(sc.target, "the 200-day MA before the stop", sc.confidence)
+                               if t["judged"] else None) if lead]
     fewer = f" (only {n} episodes fit before the date, of the {a.settings.k} asked)" if n < a.settings.k else ""
     parts = [f"The {n} past states of {result.history} nearest to {result.symbol}'s close on {a.bar_date}{fewer}"]
     if up and h20 is not None:
-        parts.append(f"were higher 20 sessions later in {sum(v > 0 for v in up)} of {len(up)} cases "
-                     f"({share(h20.hit_rate)}, median {pct(h20.median)}; every past day: {share(h20.baseline_hit_rate)}, "
+        higher = sum(v > 0 for v in up)
+        parts.append(f"were higher 20 sessions later in {standard.share_words(higher, len(up), h20.hit_rate_ci)} "
+                     f"(median {pct(h20.median)}; every past day: {share(h20.baseline_hit_rate)} higher, "
                      f"median {pct(h20.baseline_median)})")
     if t["judged"]:
-        parts.append(f"and {t['target_first']} of the {t['judged']} below their 200-day MA reached it before a close "
-                     f"below the 50-day MA within {t['max_sessions']} sessions ({share(t['target_first_rate'])}; "
-                     f"every past day: {share(t['all_days_target_first_rate'])})")
+        parts.append(f"and of the {t['judged']} below their 200-day MA, "
+                     f"{standard.share_words(t['target_first'], t['judged'])} reached it before a close below the "
+                     f"50-day MA within {t['max_sessions']} sessions (every past day: "
+                     f"{share(t['all_days_target_first_rate'])})")
     else:
         parts.append("and none was below its 200-day MA, so the target-first question does not apply")
-    return " ".join(parts) + "."
+    return " ".join(leads + [" ".join(parts) + "."])
+
+
+BASE_RATES = ("Two base rates appear on this page. Every past day: the share of all closes of the history up to the "
+              "date that were higher 20 sessions later (or reached the target first); the analogs' shares are set "
+              "against it. The score's base rate: the same share as it was known at each scored month-end (the "
+              "climatology the walk-forward calls are scored against); its column shows how often the answer was yes "
+              "over those month-ends.")
 
 
 def analog_rows(result) -> list[dict]:
@@ -212,7 +239,8 @@ def render_html(result, fan: bytes) -> str:
         f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
         (f'<p class="muted">{h.esc(snap.date_note)}</p>' if snap.date_note else "") + "</section>",
         f'<section id="answer"><h2 class="first">Answer</h2><p class="verdict">{h.esc(answer_sentence(result))}</p>',
-        f'<p class="verdict">How much such answers are worth: {h.esc(result.score.sentence)}</p></section>',
+        f'<p class="verdict">How much such answers are worth: {h.esc(result.score.sentence)}</p>'
+        f'<p class="muted">{h.esc(BASE_RATES)} <a href="#how-we-judge">How we judge</a>.</p></section>',
         '<section id="state"><h2>The state at the close</h2>',
         f'<p>Seven readings of {h.esc(result.symbol)}, each from bars up to {a.bar_date} only. Distances divide each '
         f'reading by its standard deviation over {h.esc(result.history)} from {a.history_first} to {a.history_last}.</p>',

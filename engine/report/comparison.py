@@ -105,38 +105,37 @@ def summary_sentence(table: pd.DataFrame, metric: str, metric_title: str, bench_
             on_metric = int((pd.to_numeric(every[metric], errors="coerce") > b_val).sum())
             on_cagr = int((pd.to_numeric(every["cagr"], errors="coerce") > b_cagr).sum())
             parts.append(f"{bench_label[:1].upper() + bench_label[1:]} had {metric_title} {shown(b_val)} and CAGR "
-                         f"{_fmt(b_cagr, 'pct')}: {on_metric} of {len(every)} beat it on {metric_title}, {on_cagr} on CAGR.")
+                         f"{_fmt(b_cagr, 'pct')}: {on_metric} of {len(every)} were above it on {metric_title}, {on_cagr} on CAGR "
+                         "(point estimates, not a test: only an interval says whether a gap is more than noise).")
     return " ".join(parts)
 
 
-def overfitting_words(dsr: dict | None, pbo: dict | None) -> str:
-    """Deflated Sharpe and PBO in words next to their numbers."""
+def overfitting_words(dsr: dict | None, pbo: dict | None, verdict: dict | None = None) -> str:
+    """The sweep's verdict (reality check against buy-and-hold, deflated Sharpe, PBO reconciled in one sentence,
+    with the standard's word), then what each number means."""
     parts = []
+    if verdict:
+        parts.append(f'<p class="says"><span class="status verdict-word">{h.esc(verdict["word"])}</span> '
+                     f'{h.esc(verdict["text"])} <a href="#how-we-judge">How we judge</a>.</p>')
     if dsr:
         value = dsr.get("deflated_sharpe")
         trials = dsr.get("trials")
+        vs_b = dsr.get("deflated_sharpe_vs_benchmark")
         if value is not None:
-            strength = ("strong evidence" if value >= 0.95 else "some evidence" if value >= 0.8
-                        else "no real evidence")
+            against = (f"; against buy-and-hold's Sharpe it is <b>{vs_b:.3f}</b>: the probability that the best "
+                       "variant's true Sharpe beats buy-and-hold's by more than that luck" if vs_b is not None else "")
             parts.append(
-                f"<p><b>Deflated Sharpe ratio {value:.3f}</b>: the probability that the best variant's true Sharpe is "
-                f"above what the best of {trials} zero-skill variants would show by luck, allowing for its returns' "
-                f"skew and fat tails. {strength.capitalize()} that the best variant is more than luck (0.95 or more is the usual "
-                "bar).</p>")
+                f"<p><b>Deflated Sharpe ratio {value:.3f}</b> against zero skill: the probability that the best "
+                f"variant's true Sharpe is above what the best of {trials} zero-skill variants would show by luck, "
+                f"allowing for its returns' skew and fat tails{against}.</p>")
     if pbo:
         value = pbo.get("pbo")
         if value is not None:
-            verdict = ("the ranking does not carry over" if value >= 0.5 else
-                       "the ranking carries over only partly" if value >= 0.2 else "the ranking mostly carries over")
             parts.append(
                 f"<p><b>Probability of backtest overfitting {value:.3f}</b>: the history was cut into "
                 f"{pbo.get('blocks')} blocks and split {h.fmt(pbo.get('splits'), 'int')} ways into halves; in that "
-                f"share of splits the variant that ranked best on one half ranked in the bottom half on the other. "
-                f"{verdict.capitalize()} out of sample (0.5 is a coin toss).</p>")
-    if (dsr and pbo and dsr.get("deflated_sharpe") is not None and pbo.get("pbo") is not None
-            and dsr["deflated_sharpe"] >= 0.95 and pbo["pbo"] >= 0.2):
-        parts.append("<p>Together: the strategy family has an edge over zero skill, but which parameter set is best "
-                         "is largely noise; do not trust the winner's exact parameters.</p>")
+                f"share of splits the variant that ranked best on one half ranked in the bottom half on the other "
+                f"(0.5 is a coin toss).</p>")
     return "".join(parts)
 
 
@@ -237,7 +236,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
                      extra_columns: list[tuple[str, str, str]] = (), benchmark_metrics: dict | None = None,
                      links: dict[str, str] | None = None, heatmap_png: bytes | None = None,
                      variants: pd.DataFrame | None = None, variant_params: list[str] = (),
-                     intro: str = "") -> None:
+                     intro: str = "", rank_words: str = "") -> None:
     """comparison.csv, comparison.json and a self-contained comparison.html (charts inlined as PNG)."""
     spreadsheet_safe(table).to_csv(writer.path(f"{stem}.csv"), index=False)
     writer.write_json(f"{stem}.json", {"title": title, "ranked_by": metric, "notes": list(notes),
@@ -254,10 +253,12 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
     summary = summary_sentence(table, metric, metric_title, bench_label, benchmark_metrics, metric_kind, digits,
                                variants)
     parts.append(f'<div class="card"><p class="says">{h.esc(summary)}</p>')
+    if rank_words:  # whether each rank is ahead of the next beyond noise (engine/analysis/comparison.rank_gaps)
+        parts.append(f'<p class="says">{h.esc(rank_words)} <a href="#how-we-judge">How we judge</a>.</p>')
     if sections:
         dsr = sections.get("deflated Sharpe ratio")
         pbo = sections.get("probability of backtest overfitting")
-        parts.append(overfitting_words(dsr, pbo))
+        parts.append(overfitting_words(dsr, pbo, sections.get("verdict")))
     parts.append("</div>")
     if intro:
         parts.append(f'<p class="muted">{h.esc(intro)}</p>')

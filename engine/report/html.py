@@ -56,6 +56,8 @@ ul.rules { padding-left: 1.3em; margin: 0.4em 0; } ul.rules li { margin: 0.2em 0
           border-radius: 999px; color: #fff; background: var(--accent); text-transform: uppercase; }
 .paid-off .status { background: var(--good); } .did-not-pay-off .status { background: var(--bad); }
 .mixed .status, .not-enough-evidence .status { background: var(--warn); }
+.not-distinguishable-from-buy-and-hold .status { background: var(--muted); }
+.card.not-distinguishable-from-buy-and-hold { border-left-color: var(--muted); }
 .card.look-ahead-not-judged { border-left-color: var(--bad); } .look-ahead-not-judged .status { background: var(--bad); }
 .card p.says { font-size: 1.05em; margin: 0.55em 0; }
 .tiles { display: flex; flex-wrap: wrap; gap: 0.5em; margin: 0.7em 0 0.3em; }
@@ -236,8 +238,18 @@ def page(title: str, body: str, subtitle: str = "") -> str:
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"{sub}<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f"{sub}<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n{how_we_judge_section()}"
+        "\n</body></html>\n"
     )
+
+
+def how_we_judge_section() -> str:
+    """The one "How rtybt judges" section, generated from the standard (every page ends with it; verdicts link
+    to #how-we-judge)."""
+    from rtybt.engine.analysis.standard import how_we_judge
+
+    paras = "".join(f"<p>{esc(p)}</p>" for p in how_we_judge())
+    return f'<section id="how-we-judge"><h2>How rtybt judges</h2>{paras}</section>'
 
 
 def shade(value: float | None, full: float = 0.10) -> str:

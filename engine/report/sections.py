@@ -7,10 +7,11 @@ import re
 
 import pandas as pd
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
+from rtybt.engine.analysis.standard import NOT_ENOUGH
 from rtybt.engine.analysis.target_first import TargetFirst
-from rtybt.engine.analysis.verdict import RULES, Verdict
+from rtybt.engine.analysis.verdict import Verdict, rules
 from rtybt.engine.report import html as h
 from rtybt.engine.report.inputs import ReportInputs
 
@@ -34,27 +35,66 @@ def status_class(status: str) -> str:
 def verdict_card(answer: Verdict, bench_symbol: str | None, horizon: int, confidence: float) -> str:
     tiles = []
     for item in answer.headline:
-        css = {True: " good", False: " bad"}.get(item.better, "")
+        css = f" {item.tone}" if item.tone in ("good", "bad") else ""
         bench = f"buy &amp; hold: {h.esc(h.fmt(item.benchmark, item.kind))}" if bench_symbol and item.benchmark is not None \
             else ""
+        note = f'<div class="b">{h.esc(item.note)}</div>' if item.note else ""
         tiles.append(f'<div class="tile{css}"><div class="k">{h.esc(item.label)}</div>'
-                     f'<div class="v">{h.esc(h.fmt(item.strategy, item.kind))}</div><div class="b">{bench}</div></div>')
+                     f'<div class="v">{h.esc(h.fmt(item.strategy, item.kind))}</div><div class="b">{bench}</div>'
+                     f'{note}</div>')
     e = answer.edge
     if e is not None:
         if e.judged:
-            css = " good" if e.beats else " bad" if e.falls_short else ""
-            sub = f"{confidence:.0%}: {h.fmt(e.ci[0], 'spct')} to {h.fmt(e.ci[1], 'spct')}"
+            css = f" {e.tone}" if e.tone in ("good", "bad") else ""
+            sub = f"{confidence:.0%}: {h.fmt(e.ci[0], 'spct')} to {h.fmt(e.ci[1], 'spct')}; {e.word}"
             value = h.fmt(e.excess, "spct")
         else:
-            css, value = "", "not judged"
-            sub = f"{e.episodes} episode{'s' if e.episodes != 1 else ''}, {MIN_CLUSTERS} needed"
+            css, value = " neutral", NOT_ENOUGH
+            sub = f"{e.episodes} episode{'s' if e.episodes != 1 else ''}, {standard.MIN_EPISODES} needed"
         tiles.append(f'<div class="tile{css}"><div class="k">setup edge, {horizon} sessions</div>'
                      f'<div class="v">{h.esc(value)}</div><div class="b">{h.esc(sub)}</div></div>')
     says = "".join(f'<p class="says">{h.esc(s)}</p>' for s in answer.sentences)
-    return (f'<div class="card {status_class(answer.status)}"><span class="status">{h.esc(answer.status)}</span>'
+    note = f'<p class="setup-note warn">{h.esc(answer.setup_note[:1].upper() + answer.setup_note[1:])}.</p>' if answer.setup_note else ""
+    return (f'<div class="card {status_class(answer.status)}"><span class="status verdict-word">'
+            f'{h.esc(answer.status)}</span>{note}'
             f'{says}<div class="tiles">{"".join(tiles)}</div>'
-            f'<p class="muted">Large: the strategy; below: buy-and-hold; green better, red worse than buy-and-hold.</p>'
-            f'<details class="muted"><summary>How the status is decided</summary>{h.esc(RULES)}</details></div>')
+            f'{differences_table(answer)}'
+            f'<p class="muted">Large: the strategy; below: buy-and-hold. Green or red only where the difference is '
+            f'significant by the standard (<a href="#how-we-judge">how we judge</a>); grey otherwise.</p>'
+            f'<details class="muted"><summary>How the status is decided</summary>{h.esc(rules())}</details></div>')
+
+
+def _diff_value(x, kind: str) -> str:
+    return h.fmt(x, "ratio" if kind == "ratio" else "spct")
+
+
+def differences_table(answer: Verdict) -> str:
+    """The differences against buy-and-hold with their intervals (whole history and the last decade)."""
+    if not answer.differences:
+        return ""
+    conf = f"{standard.CONFIDENCE:.0%}"
+    rows, classes = [], []
+    decade = {d.key: d for d in (answer.present.decade_differences if answer.present else [])}
+    for d in answer.differences:
+        e = d.evidence
+        tone = standard.tone(e)
+        interval = (f"{_diff_value(e.low, d.kind)} to {_diff_value(e.high, d.kind)}" if e.low is not None
+                    else f"{NOT_ENOUGH}")
+        dd = decade.get(d.key)
+        last = (f"{_diff_value(dd.evidence.estimate, d.kind)} ({_diff_value(dd.evidence.low, d.kind)} to "
+                f"{_diff_value(dd.evidence.high, d.kind)})" if dd is not None and dd.evidence.low is not None else "–")
+        rows.append([d.label, h.fmt(d.strategy, d.kind), h.fmt(d.benchmark, d.kind),
+                     h.Cell(_diff_value(e.estimate, d.kind), tone if tone != "neutral" else ""), interval,
+                     f"{e.p_value:.3f}" if e.p_value is not None else "–", h.fmt(e.episodes, "int"), last])
+        classes.append("")
+    by_key = {d.key: d for d in answer.differences}
+    method = "; ".join(dict.fromkeys(
+        f"{label}: {by_key[key].method}" for key, label in (("sharpe", "Sharpe, CAGR and the matched return"),
+                                                           ("max_drawdown", "worst drawdown")) if key in by_key))
+    return ('<div class="differences">'
+            + h.table(["against buy-and-hold", "strategy", "buy-and-hold", "difference", f"{conf} interval", "p",
+                       "episodes", "last 10 years"], rows, row_classes=classes)
+            + f'<p class="note">Above zero is in the strategy\'s favour. {h.esc(method)}.</p></div>')
 
 
 def metrics_table(inputs: ReportInputs, setups: int) -> str:
@@ -91,17 +131,20 @@ def risk_table(rows, bench: bool, bench_symbol) -> str:
 
 def event_table(study: EventStudy) -> str:
     conf = f"{study.confidence:.0%}"
-    header = ["horizon", "setup days", "episodes", "mean", f"{conf} interval", "median", "hit rate",
+    header = ["horizon", "setup days", "episodes", "mean", f"{conf} interval", "median", f"hit rate ({conf} interval)",
               "every-day mean", "every-day hit rate", "edge (excess mean)", f"edge {conf} interval", "p-value",
               "beats every day"]
     rows = []
     for s in study.horizons:
         judged = s.p_value is not None
-        no = f"– (under {MIN_CLUSTERS} episodes)"
+        no = f"– (under {standard.MIN_EPISODES} episodes)"
         rows.append([
             f"{s.horizon} sessions", h.fmt(s.events, "int"), h.fmt(s.clusters, "int"), h.fmt(s.mean, "spct"),
             f"{h.fmt(s.mean_ci[0], 'spct')} to {h.fmt(s.mean_ci[1], 'spct')}" if judged else no,
-            h.fmt(s.median, "spct"), h.fmt(s.hit_rate, "pct"), h.fmt(s.baseline_mean, "spct"),
+            h.fmt(s.median, "spct"),
+            (f"{h.fmt(s.hit_rate, 'pct')} ({h.fmt(s.hit_rate_ci[0], 'pct')} to {h.fmt(s.hit_rate_ci[1], 'pct')})"
+             if judged and s.hit_rate_ci[0] is not None else h.Cell("too few episodes", "text muted")),
+            h.fmt(s.baseline_mean, "spct"),
             h.fmt(s.baseline_hit_rate, "pct"), h.fmt(s.excess_mean, "spct"),
             f"{h.fmt(s.excess_ci[0], 'spct')} to {h.fmt(s.excess_ci[1], 'spct')}" if judged else no,
             f"{s.p_value:.3f}" if judged else "–", ("yes" if s.beats_baseline else "no") if judged else "not judged",
@@ -109,17 +152,41 @@ def event_table(study: EventStudy) -> str:
     return h.table(header, rows)
 
 
-def target_table(tf: TargetFirst) -> str:
+def target_table(tf: TargetFirst, evidence: dict | None = None) -> str:
+    """Target first, stop first, neither; the target-first share with its episodes and interval (greyed, with
+    "too few episodes", below the standard's minimum) and its every-day baseline beside it."""
     s = tf.summary()
+    few = evidence is not None and evidence["episodes"] < standard.MIN_EPISODES
+
+    def rate(value):
+        if few:
+            return h.Cell(f"too few episodes ({evidence['episodes']} of {standard.MIN_EPISODES} needed)", "text muted")
+        return h.fmt(value, "pct")
+
+    first = ["target first", h.fmt(s["target_first"], "int"), rate(s["target_first_rate"]),
+             h.fmt(s["median_sessions_to_target"], "num1")]
+    if evidence is not None:
+        ci = evidence["ci"]
+        first += [h.fmt(evidence["episodes"], "int"),
+                  "–" if ci[0] is None else f"{h.fmt(ci[0], 'pct')} to {h.fmt(ci[1], 'pct')}",
+                  h.fmt(evidence["baseline_rate"], "pct")]
+    pad = ["–", "–", "–"] if evidence is not None else []
     rows = [
-        ["target first", h.fmt(s["target_first"], "int"), h.fmt(s["target_first_rate"], "pct"),
-         h.fmt(s["median_sessions_to_target"], "num1")],
-        ["stop first", h.fmt(s["stop_first"], "int"), h.fmt(s["stop_first_rate"], "pct"),
-         h.fmt(s["median_sessions_to_stop"], "num1")],
-        ["neither", h.fmt(s["neither"], "int"), h.fmt(s["neither_rate"], "pct"), "–"],
-        ["already at or above the target (left out)", h.fmt(s["above_target_at_setup"], "int"), "–", "–"],
+        first,
+        ["stop first", h.fmt(s["stop_first"], "int"), rate(s["stop_first_rate"]),
+         h.fmt(s["median_sessions_to_stop"], "num1")] + pad,
+        ["neither", h.fmt(s["neither"], "int"), rate(s["neither_rate"]), "–"] + pad,
+        ["already at or above the target (left out)", h.fmt(s["above_target_at_setup"], "int"), "–", "–"] + pad,
     ]
-    return h.table(["outcome", "setup days", f"share of the {s['judged']} judged", "median sessions"], rows)
+    header = ["outcome", "setup days", f"share of the {s['judged']} judged", "median sessions"]
+    if evidence is not None:
+        header += ["episodes", f"{evidence['confidence']:.0%} interval", "every day"]
+    note = ""
+    if evidence is not None:
+        note = (f'<p class="note">Episodes: judged setup days fewer than the verdict horizon apart count as one. '
+                f'Every day: the same question asked on {h.esc(evidence["baseline_rule"])} '
+                f'({h.fmt(evidence["baseline_judged"], "int")} judged).</p>')
+    return h.table(header, rows) + note
 
 
 def drawdown_table(frame: pd.DataFrame) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from urllib.parse import quote
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.study import StudyAnalysis
 from rtybt.engine.analysis.study_verdict import pct
@@ -26,7 +26,7 @@ def fmt(value, kind: str) -> str:
 
 def ci_cell(ci) -> str:
     low, high = ci
-    return f"no interval (< {MIN_CLUSTERS} clusters)" if low is None or high is None else \
+    return f"no interval (< {standard.MIN_EPISODES} clusters)" if low is None or high is None else \
         f"{fmt(low, 'signed')} to {fmt(high, 'signed')}"
 
 
@@ -72,12 +72,14 @@ def _markets_table(analysis: StudyAnalysis, summary_rows: list[dict]) -> str:
     conf = f"{analysis.confidence:.0%}"
     header = ["market", "period", "CAGR", "Sharpe", "max drawdown", "buy & hold CAGR", "buy & hold Sharpe",
               "buy & hold max drawdown", "setups", "clusters", "excess mean", f"excess {conf} CI", "p-value",
-              "beats baseline"]
+              "adjusted p", "beats baseline"]
+    adjusted = standard.adjust([r["p_value"] for r in summary_rows])
     rows = [[r["symbol"], f"{r['period'][0]} to {r['period'][1]}", fmt(r["cagr"], "pct"), fmt(r["sharpe"], "num"),
              fmt(r["max_drawdown"], "pct"), fmt(r["buy_hold_cagr"], "pct"), fmt(r["buy_hold_sharpe"], "num"),
              fmt(r["buy_hold_max_drawdown"], "pct"), r["setups"], r["clusters"], fmt(r["excess_mean"], "signed"),
-             ci_cell(r["excess_ci"]), fmt(r["p_value"], "p"), "yes" if r["beats_baseline"] else "no"]
-            for r in summary_rows]
+             ci_cell(r["excess_ci"]), fmt(r["p_value"], "p"), fmt(q, "p"),
+             "yes" if r["beats_baseline"] and q is not None and q < 1 - standard.CONFIDENCE else "no"]
+            for r, q in zip(summary_rows, adjusted, strict=True)]
     return h.table(header, rows)
 
 
@@ -108,15 +110,19 @@ def regime_table(analysis: StudyAnalysis, scope: str) -> str:
     frame = analysis.regimes
     frame = frame[(frame["scope"] == scope) & (frame["horizon"] == analysis.verdict_horizon)]
     header = ["regime", "level", "setups", "days", "clusters", "excess mean", f"excess {conf} CI", "p-value",
-              "minus the rest", f"difference {conf} CI", "difference p-value"]
+              "adjusted p", "minus the rest", f"difference {conf} CI", "difference p-value", "adjusted p"]
     rows = []
     for r in frame.to_dict("records"):
         unlabelled = r["level"] == "no label"
         rows.append([r["regime"], r["level"], r["setups"], r["days"], "-" if unlabelled else fmt(r["clusters"], "int"),
                      fmt(r["excess_mean"], "signed"), "-" if unlabelled else ci_cell(r["excess_ci"]),
-                     fmt(r["p_value"], "p"), fmt(r["difference"], "signed"),
-                     "-" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p")])
-    return h.table(header, rows)
+                     fmt(r["p_value"], "p"), fmt(r.get("p_adjusted"), "p"), fmt(r["difference"], "signed"),
+                     "-" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p"),
+                     fmt(r.get("difference_p_adjusted"), "p")])
+    method = {"holm": "Holm's step-down", "bh": "Benjamini-Hochberg"}[standard.MULTIPLE_TESTING]
+    return h.table(header, rows) + (f'<p class="note">Adjusted p: {method} correction over this table\'s family '
+                                    '(every labelled level; a two-level split\'s difference counts once), the '
+                                    'raw p beside it. <a href="#how-we-judge">How we judge</a>.</p>')
 
 
 def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str]) -> str:
@@ -134,7 +140,7 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         f'<section id="verdict"><h2 class="first">Verdict</h2><p class="verdict">{h.esc(analysis.verdict)}</p>',
         f'<p class="muted">Derived from the intervals below: a market "beats the baseline" when the whole {conf} '
         f'interval of its excess mean {hv}-session forward return lies above zero; no interval and no verdict '
-        f'with fewer than {MIN_CLUSTERS} clusters.</p></section>',
+        f'with fewer than {standard.MIN_EPISODES} clusters.</p></section>',
         '<section id="forest"><h2>Excess return after the setup, market by market</h2>',
         h.figure(forest, f"forest plot of the {hv}-session excess per market and pooled",
                  "Dots: excess mean forward return over the market's baseline; bars: its interval (none drawn where "

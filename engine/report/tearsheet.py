@@ -11,7 +11,7 @@ import json
 
 import pandas as pd
 
-from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
 from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
@@ -46,7 +46,7 @@ def _clean_json(value):
 def analyse(inputs: ReportInputs) -> RunAnalysis:
     """The analysis of a stored run being rendered again (a fresh run hands the report its own)."""
     return analyse_run(inputs.config, inputs.bars, inputs.setups, inputs.metrics, inputs.benchmark_metrics,
-                       inputs.benchmark_symbol, inputs.lookahead)
+                       inputs.benchmark_symbol, inputs.returns, inputs.benchmark_returns, inputs.lookahead)
 
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
@@ -62,7 +62,7 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
         "chart_zoom.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=True),
         "chart_full.png": note_chart.config_chart(inputs.bars, inputs.trades, config, zoom=False),
         "event_path.png": figures.event_path_figure(
-            study.path, study.confidence, "setups", last_h.clusters if last_h else 0, MIN_CLUSTERS,
+            study.path, study.confidence, "setups", last_h.clusters if last_h else 0, standard.MIN_EPISODES,
             last_h.events if last_h else 0),
         "event_distribution.png": figures.outcome_distribution_figure(study.outcomes, config.event_study.horizons,
                                                                       episodes),
@@ -87,7 +87,8 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["event_outcomes.csv"] = outcomes.to_csv(index=False, float_format="%.10g").encode()
     rf, ppy = config.analysis.risk_free_rate, config.analysis.periods_per_year
     convention = SHARPE_CONVENTION.format(ppy=ppy, rf=rf)
-    files["event_study.json"] = _json(study.to_dict() | {"target_first": tf.summary()})
+    files["event_study.json"] = _json(_clean_json(study.to_dict() | {"target_first": tf.summary(),
+                                                                     "target_first_evidence": analysis.target_evidence}))
     report = {
         "question": QUESTION,
         "verdict": answer.text,
@@ -113,7 +114,8 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["report.json"] = _json(_clean_json(report))
 
     cls = strategy_of(config.strategy)
-    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files).encode()
+    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files,
+                                            analysis.target_evidence).encode()
     return files
 
 
@@ -141,7 +143,7 @@ def people_tables(inputs: ReportInputs) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------------
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
-                stats: dict, files: dict) -> str:
+                stats: dict, files: dict, target_evidence: dict | None = None) -> str:
     from rtybt.engine.report import prose
 
     config = inputs.config
@@ -192,7 +194,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         f'<p>Return from the close of each of the {h.fmt(study.setups, "int")} setup days (every close where the '
         'entry condition held, in or out of a position) to the close h sessions later, against the same statistic '
         'over every day of the period. Setup days whose windows overlap form one <em>episode</em>; intervals and '
-        f'p-values need at least {MIN_CLUSTERS} episodes.</p>',
+        f'p-values need at least {standard.MIN_EPISODES} episodes.</p>',
         sec.event_table(study),
         f'<p class="note">Uncertainty: {h.esc(study.method)}.</p>',
         h.figure(files["event_path.png"], "mean forward path after the setup against every day"),
@@ -201,7 +203,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         '<section id="target-first"><h2>Target before stop?</h2>',
         f'<p>{h.esc(tfs["target_rule"])}; {h.esc(tfs["stop_rule"])}; searched for {tfs["max_sessions"]} sessions '
         f'after each setup day; {h.esc(tfs["tie_rule"])}.</p>',
-        sec.target_table(tf), "</section>",
+        sec.target_table(tf, target_evidence), "</section>",
         '<section id="returns"><h2>Returns</h2>',
         h.figure(files["growth.png"], "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
                  "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised."),

@@ -26,7 +26,10 @@ def format_study_summary(summary: dict) -> list[str]:
     for r in summary["regime_table"]:
         clusters = "-" if r["clusters"] is None else r["clusters"]
         interval = "-" if r["level"] == "no label" else ci_cell(r["excess_ci"])
+        # Raw and family-adjusted p side by side (engine/analysis/standard.py's multiple-testing rule).
+        ps = "" if r.get("p_value") is None else \
+            f"{'':<{max(0, 22 - len(interval))}}  p {fmt(r['p_value'], 'p')}, adjusted {fmt(r.get('p_adjusted'), 'p')}"
         lines.append(f"  {r['regime']:<8}{r['level']:<27}{r['setups']:>8}{clusters:>9}"
-                     f"{fmt(r['excess_mean'], 'signed'):>12}  {interval}")
+                     f"{fmt(r['excess_mean'], 'signed'):>12}  {interval}{ps}")
     lines += ["", summary["verdict"], *summary["regime_verdicts"].values(), f"results: {summary['run_dir']}"]
     return lines

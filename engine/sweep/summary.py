@@ -24,7 +24,13 @@ def format_sweep_summary(summary: dict) -> list[str]:
     lines.append("")
     lines.append(f"best by {metric}: {summary['best']['label']}")
     dsr, pbo = summary.get("deflated_sharpe"), summary.get("pbo")
-    lines.append(f"deflated Sharpe ratio {_three(dsr)}; probability of backtest overfitting {_three(pbo)}")
+    vs_b = summary.get("deflated_sharpe_vs_benchmark")
+    lines.append(f"deflated Sharpe ratio {_three(dsr)} against zero"
+                 + (f", {_three(vs_b)} against buy-and-hold" if vs_b is not None else "")
+                 + (f"; SPA p {_three(summary.get('spa_p'))}" if summary.get("spa_p") is not None else "")
+                 + f"; probability of backtest overfitting {_three(pbo)}")
+    if summary.get("verdict_text"):
+        lines.append(f"verdict: {summary['verdict_text']}")
     if screen:
         lines.extend(_screen_lines(screen, sharpe_decimals))
     lines.append(f"results: {summary['run_dir']}")

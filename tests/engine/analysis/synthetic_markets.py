@@ -33,3 +33,32 @@ def correlated_markets(rng: np.random.Generator, symbols: list[str], bars: int =
         closes[symbol] = pd.Series(100.0 * np.cumprod(1.0 + returns), index=index, name="close")
         setups[symbol] = list(index[positions].date)
     return closes, setups
+
+
+def paired_returns(rng: np.random.Generator, days: int = 2520, edge_sharpe: float = 0.0, rho: float = 0.5,
+                   daily_vol: float = 0.01, sharpe: float = 0.4, start: str = "2000-01-03"
+                   ) -> tuple[pd.Series, pd.Series]:
+    """Daily returns of a strategy and its buy-and-hold benchmark with a known gap, and volatility clustering.
+
+    Both share one GARCH(1,1) variance (unconditional daily volatility `daily_vol`) and correlated shocks
+    (`rho`); the benchmark's annual Sharpe is `sharpe` and the strategy's is higher by exactly `edge_sharpe`
+    (negative: lower), so every difference the verdict tests is truly zero when `edge_sharpe` is 0, and truly in
+    the sign of `edge_sharpe` otherwise.
+    """
+    alpha, beta = 0.08, 0.9
+    omega = daily_vol ** 2 * (1 - alpha - beta)
+    z = rng.standard_normal((2, days))
+    var = np.empty(days)
+    var[0] = daily_vol ** 2
+    shock = np.empty(days)
+    for t in range(days):
+        if t:
+            var[t] = omega + alpha * shock[t - 1] ** 2 + beta * var[t - 1]
+        shock[t] = np.sqrt(var[t]) * z[0, t]
+    sigma = np.sqrt(var)
+    mu = sharpe * daily_vol / np.sqrt(252)
+    delta = edge_sharpe * daily_vol / np.sqrt(252)
+    bench = mu + shock
+    strat = mu + delta + sigma * (rho * z[0] + np.sqrt(1 - rho ** 2) * z[1])
+    index = pd.bdate_range(start, periods=days)
+    return pd.Series(strat, index=index), pd.Series(bench, index=index)

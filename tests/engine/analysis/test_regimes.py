@@ -92,21 +92,33 @@ def test_two_level_split_difference_is_the_one_level_minus_the_other():
     assert low["difference"] == pytest.approx(-high["difference"], abs=1e-12)
 
 
-def _row(regime, level, diff, low, high):
-    return {"regime": regime, "level": level, "difference": diff, "difference_ci": [low, high]}
+def _row(regime, level, diff, low, high, p=None):
+    return {"regime": regime, "level": level, "difference": diff, "difference_ci": [low, high],
+            "difference_p_value": p, "difference_p_adjusted": None}
 
 
-def test_regime_sentence_counts_a_two_level_split_once_and_names_what_excludes_zero():
+def test_regime_sentence_counts_a_two_level_split_once_and_names_what_holds_after_holm():
+    from rtybt.engine.analysis.study import adjust_family
     from rtybt.engine.analysis.study_verdict import regime_sentence
 
-    rows = [_row("trend", "above 200-day MA", -0.02, -0.04, -0.004), _row("trend", "at or below 200-day MA", 0.02, 0.004, 0.04),
+    rows = [_row("trend", "above 200-day MA", -0.02, -0.04, -0.004, 0.001),
+            _row("trend", "at or below 200-day MA", 0.02, 0.004, 0.04, 0.001),
             _row("trend", "no label", None, None, None),
-            _row("decade", "1980s", 0.01, None, None), _row("decade", "1990s", 0.01, -0.01, 0.03),
-            _row("decade", "2000s", -0.01, -0.03, 0.01), _row("decade", "2010s", 0.0, -0.02, 0.02)]
+            _row("decade", "1980s", 0.01, None, None), _row("decade", "1990s", 0.01, -0.01, 0.03, 0.3),
+            _row("decade", "2000s", -0.01, -0.03, 0.01, 0.4), _row("decade", "2010s", 0.0, -0.02, 0.02, 0.5)]
+    for r in rows:
+        r["p_value"] = r["difference_p_value"]
+    adjust_family(rows)
     assert regime_sentence(rows, "X alone", 20, 0.95) == (
-        "By regime (X alone, 20 sessions): above 200-day MA (-2.00% against the rest, 95% CI -4.00% to -0.40%) — "
-        "1 of 4 comparisons, where about 0.2 would exclude zero by chance alone.")
+        "By regime (X alone, 20 sessions): above 200-day MA (-2.00% against the rest, 95% CI -4.00% to -0.40%, "
+        "p 0.001, adjusted 0.004) — 1 of 4 comparisons, after Holm's correction.")
+    # A raw p of 0.02 excludes zero alone, but not after Holm over the four comparisons.
+    rows[0]["difference_p_value"] = rows[1]["difference_p_value"] = 0.02
+    adjust_family(rows)
+    assert "no split's excess differs from the rest's at 95% confidence after Holm's correction for the 4 " \
+        "comparisons" in regime_sentence(rows, "X alone", 20, 0.95)
     calm = [r for r in rows if r["regime"] == "decade"]
     assert regime_sentence(calm, "all", 20, 0.95) == (
-        "By regime (all, 20 sessions): no split's excess differs from the rest's at 95% confidence (3 comparisons).")
+        "By regime (all, 20 sessions): no split's excess differs from the rest's at 95% confidence after Holm's "
+        "correction for the 3 comparisons.")
     assert "no split has enough clusters" in regime_sentence(calm[:1], "all", 20, 0.95)

@@ -67,3 +67,15 @@ def test_how_we_judge_defines_every_word_from_the_constants(monkeypatch):
     monkeypatch.setattr(S, "CONFIDENCE", 0.9)
     text = " ".join(S.how_we_judge())
     assert "at least 25 independent episodes" in text and "90% interval" in text
+
+
+def test_a_share_carries_its_count_and_interval_or_a_refusal(monkeypatch):
+    from rtybt.engine.analysis import standard
+
+    text = standard.share_words(14, 20)
+    assert text.startswith("14 of 20 (70%, 95% interval ") and "%" in text.split("interval ")[1]
+    low, high = standard.share_interval(14, 20)
+    assert low < 0.61 < high  # the analogs' 70% of 20 does not exclude a 61% base rate
+    assert standard.share_words(2, 2) == "2 of 2: too few episodes (10 needed)"
+    monkeypatch.setattr(standard, "MIN_EPISODES", 25)
+    assert standard.share_words(14, 20) == "14 of 20: too few episodes (25 needed)"

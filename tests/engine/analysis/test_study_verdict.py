@@ -59,3 +59,29 @@ def test_the_traded_symbols_difference_is_stated_with_its_interval():
                              "a difference).")
     _, sentence = study_verdict(markets, pooled(FLAT, REFUSED), 20, 0.95)
     assert sentence.endswith("^RUT against the others cannot be judged (too few clusters on one side)).")
+
+
+def _row(regime, level, p, dp, scope="^RUT", excess=0.018, ci=(0.0024, 0.0343)):
+    return {"scope": scope, "regime": regime, "level": level, "horizon": 20, "clusters": 40, "excess_mean": excess,
+            "excess_ci": list(ci), "p_value": p, "difference": 0.01, "difference_ci": [0.001, 0.02],
+            "difference_p_value": dp, "p_adjusted": None, "difference_p_adjusted": None}
+
+
+def test_regime_splits_are_holm_corrected_and_the_notes_setting_is_named():
+    from rtybt.engine.analysis.study import adjust_family, note_focus
+    from rtybt.engine.analysis.study_verdict import focus_sentence, regime_sentence
+
+    rows = [_row("trend", "above 200-day MA", 0.30, 0.04), _row("trend", "at or below 200-day MA", 0.021, 0.04),
+            _row("vix", "VIX above 20", 0.5, 0.6), _row("vix", "VIX at or below 20", 0.4, 0.6),
+            _row("decade", "2000s", 0.2, 0.3), _row("decade", "2010s", 0.6, 0.7)]
+    adjust_family(rows)
+    below = rows[1]
+    assert below["p_adjusted"] == pytest.approx(min(1.0, 6 * 0.021))  # the smallest of six: times six
+    assert rows[0]["difference_p_adjusted"] == rows[1]["difference_p_adjusted"]  # one comparison per two-level split
+    focus = note_focus("ma_reclaim", {"below_ma_period": 200}, 200)
+    assert focus == ("trend", "at or below 200-day MA") and note_focus("ma_reclaim", {}, 200) is None
+    text = focus_sentence(rows, focus, "^RUT", 20, 0.95)
+    assert "p 0.021, Holm-adjusted p 0.126 over the 6 regime levels tested: not distinguishable" in text
+    # The raw difference p 0.04 would have counted alone; after Holm over the 3 comparisons it does not.
+    assert "no split's excess differs from the rest's at 95% confidence after Holm's correction" in \
+        regime_sentence(rows, "^RUT alone", 20, 0.95)

@@ -54,3 +54,26 @@ def test_rules_describe_themselves():
     assert LevelRule("ma", period=200, price="high").describe("target") == \
         "target: the session's high at or above the 200-day MA"
     assert LevelRule("ma", period=50, price="close").describe("stop") == "stop: the session's close below the 50-day MA"
+
+
+def test_target_first_share_carries_episodes_interval_and_every_day_baseline(monkeypatch):
+    import numpy as np
+    import pandas as pd
+
+    from rtybt.engine.analysis import standard
+    from rtybt.engine.analysis.target_first import target_first, target_first_evidence
+
+    rng = np.random.default_rng(0)
+    close = 100 * np.cumprod(1 + 0.0003 + 0.01 * rng.standard_normal(1500))
+    index = pd.bdate_range("2000-01-03", periods=1500)
+    frame = pd.DataFrame({"open": close, "high": close * 1.005, "low": close * 0.995, "close": close}, index=index)
+    setups = index[250::25]
+    tf = target_first(frame, setups)
+    ev = target_first_evidence(frame, tf, 20, 300, 1, 0.95)
+    judged = tf.summary()["judged"]
+    assert ev["judged"] == judged and ev["episodes"] == judged  # 25 sessions apart: each its own episode
+    assert ev["ci"][0] <= ev["rate"] <= ev["ci"][1] and ev["baseline_rate"] is not None
+    few = target_first_evidence(frame, target_first(frame, index[300:310]), 20, 300, 1, 0.95)
+    assert few["episodes"] == 1 and few["ci"] == (None, None)
+    monkeypatch.setattr(standard, "MIN_EPISODES", 10_000)
+    assert target_first_evidence(frame, tf, 20, 300, 1, 0.95)["ci"] == (None, None)

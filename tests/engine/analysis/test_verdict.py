@@ -1,4 +1,5 @@
-"""The verdict follows the numbers: flip a number and the status and words flip with it; return and risk together."""
+"""The run's verdict follows the standard: a status only when an interval says so, the decade and the present on
+the card, words from engine/analysis/standard.py only."""
 
 from __future__ import annotations
 
@@ -6,16 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import event_study
-from rtybt.engine.analysis.verdict import (
-    DID_NOT,
-    MIXED,
-    NOT_ENOUGH,
-    PAID_OFF,
-    beat_benchmark,
-    judge,
-    verdict,
-)
+from rtybt.engine.analysis.verdict import judge, setup_note, verdict
+from tests.engine.analysis.synthetic_markets import paired_returns
 
 
 def study_with(setup_gain: float):
@@ -28,82 +23,103 @@ def study_with(setup_gain: float):
     return event_study(series, series.index[setups], horizons=(2,), n_boot=300, seed=0)
 
 
-STRAT = {"cagr": 0.08, "sharpe": 0.7, "max_drawdown": -0.2, "trades": 40, "exposure": 0.5}
-BENCH = {"cagr": 0.06, "sharpe": 0.5, "max_drawdown": -0.4, "trades": 0, "exposure": 1.0}
+def metrics_of(r: pd.Series) -> dict:
+    wealth = (1 + r).cumprod()
+    return {"cagr": float(wealth.iloc[-1] ** (252 / len(r)) - 1), "sharpe": float(r.mean() / r.std() * 252 ** 0.5),
+            "max_drawdown": float((wealth / wealth.cummax() - 1).min()), "exposure": float((r != 0).mean()),
+            "trades": 50}
 
 
-def run(metrics, bench=BENCH, gain=0.02, study=None):
-    return judge("ma_reclaim", "^RUT", "2000-01-03", "2020-12-31", metrics, bench, "^RUT" if bench else None,
-                 study if study is not None else study_with(gain), 2)
+def run(edge: float, seed: int = 0, days: int = 3600, gain: float = 0.0, **kw):
+    s, b = paired_returns(np.random.default_rng(seed), days=days, edge_sharpe=edge)
+    return judge("ma_reclaim", "^RUT", str(s.index[0].date()), str(s.index[-1].date()), metrics_of(s), metrics_of(b),
+                 "^RUT", study_with(gain), 2, s, b, kw.get("params", {"below_ma_period": 200}), seed=seed)
 
 
-def test_strategy_and_setup_both_win_paid_off():
-    v = run(STRAT)
-    assert v.status == PAID_OFF
-    first, second = v.sentences[:2]
-    assert first.startswith("On ^RUT from 2000-01-03 to 2020-12-31, ma_reclaim earned more than buy-and-hold ^RUT")
-    assert "(CAGR 8.00% vs 6.00% a year) and with less risk (Sharpe 0.70 vs 0.50; worst drawdown −20.00% vs −40.00%)" in first
-    assert "beat the every-day baseline at 95% confidence" in second and "20 setup days in 20 separate episodes" in second
-    assert v.text.startswith("Paid off: On ^RUT") and v.text.endswith(".")
+def test_a_planted_edge_pays_off_and_is_coloured():
+    v = run(2.0, seed=1)
+    assert v.status == standard.PAID_OFF
+    assert "paid off against buy-and-hold ^RUT after costs, significantly in its favour" in v.sentences[0]
+    assert {h.key: h.tone for h in v.headline}["sharpe"] == "good"
+    assert v.text.startswith("Paid off: On ^RUT")
 
 
-def test_less_return_less_risk_is_mixed_not_a_loss():
-    # The issue's ma_reclaim case: lower CAGR, but higher Sharpe and a shallower drawdown.
-    v = run({**STRAT, "cagr": 0.054, "sharpe": 0.51, "max_drawdown": -0.328},
-            {**BENCH, "cagr": 0.073, "sharpe": 0.44, "max_drawdown": -0.593})
-    assert v.status == MIXED
-    assert "earned less than buy-and-hold ^RUT after costs (CAGR 5.40% vs 7.30% a year) but with less risk" in v.sentences[0]
-    assert [h.better for h in v.headline[:3]] == [False, True, True]
+def test_a_planted_loss_did_not_pay_off():
+    v = run(-2.0, seed=2)
+    assert v.status == standard.DID_NOT_PAY_OFF
+    assert {h.key: h.tone for h in v.headline}["sharpe"] == "bad"
 
 
-def test_behind_on_both_did_not_pay_off_and_short_setup():
-    v = run({**STRAT, "cagr": 0.03, "sharpe": 0.2, "max_drawdown": -0.5}, gain=-0.02)
-    assert v.status == DID_NOT
-    assert "earned less" in v.sentences[0] and "and with more risk" in v.sentences[0]
-    assert "fell short of the every-day baseline at 95% confidence" in v.sentences[1]
+def test_no_edge_is_not_distinguishable_and_grey_with_its_intervals():
+    v = run(0.0, seed=3)
+    assert v.status == standard.NOT_DISTINGUISHABLE
+    assert "no difference is significant at 95% (Holm-corrected over the 4 tested)" in v.sentences[0] and "95% interval" in v.sentences[0]
+    assert all(h.tone in ("neutral", "") for h in v.headline)
+    assert all(d.evidence.low < 0 < d.evidence.high for d in v.differences)
 
 
-def test_winning_strategy_whose_setup_falls_short_is_mixed():
-    assert run(STRAT, gain=-0.02).status == MIXED
+def test_the_card_carries_the_decade_and_the_present():
+    v = run(0.0, seed=3)
+    p = v.present
+    assert p.decade_start is not None and p.decade_cagr is not None and p.days_since_high is not None
+    assert v.sentences[1].startswith(f"Last 10 years (from {p.decade_start}):")
+    assert "Now: the strategy is" in v.sentences[2] or "at an equity high" in v.sentences[2]
+    assert {d.key for d in p.decade_differences} == {"sharpe", "cagr", "matched_return"}
 
 
-def test_too_few_trades_and_unjudgeable_setup_is_not_enough_evidence():
+def test_an_edge_that_reversed_in_the_last_decade_is_said():
+    # Thirty years with a planted edge, then ten with a planted loss.
+    s1, b1 = paired_returns(np.random.default_rng(11), days=7560, edge_sharpe=1.5)
+    s2, b2 = paired_returns(np.random.default_rng(12), days=2520, edge_sharpe=-3.0, start="2030-01-01")
+    s, b = pd.concat([s1, s2]), pd.concat([b1, b2])
+    v = judge("x", "^RUT", "a", "b", metrics_of(s), metrics_of(b), "^RUT", study_with(0.0), 2, s, b, seed=0)
+    assert v.present.decade_word == standard.DID_NOT_PAY_OFF
+    decade = next(x for x in v.sentences if x.startswith("Last 10 years"))
+    assert "the edge has reversed" in decade or "trailed buy-and-hold significantly" in decade
+
+
+def test_status_words_are_the_standards():
+    for edge, seed in ((2.0, 1), (-2.0, 2), (0.0, 3)):
+        assert run(edge, seed=seed, days=1500).status in standard.STRATEGY_WORDS
+
+
+def test_min_episodes_changes_the_verdict(monkeypatch):
+    assert run(2.0, seed=1, days=1500).status == standard.PAID_OFF
+    monkeypatch.setattr(standard, "MIN_EPISODES", 10_000)
+    v = run(2.0, seed=1, days=1500)
+    assert v.status == standard.NOT_ENOUGH and "fewer than the 10000" in v.sentences[0]
+
+
+def test_setup_edge_is_a_claim_word():
+    v = run(0.0, seed=3, days=1500, gain=0.02)
+    assert v.edge.word == standard.HELD and v.edge.tone == "good"
+    assert "beat the every-day baseline at 95% confidence" in v.sentences[-1]
+
+
+def test_unjudgeable_setup_says_not_enough_evidence():
     close = pd.Series(np.full(60, 100.0), index=pd.bdate_range("2010-01-04", periods=60))
     study = event_study(close, close.index[10:14], horizons=(2,), n_boot=100, seed=0)
-    v = run({**STRAT, "trades": 3}, study=study)
-    assert v.status == NOT_ENOUGH
-    text = " ".join(v.sentences)
-    assert "cannot be judged: its 4 setup days in 1 separate episode are too few" in text
-    assert "at least 10 episodes needed" in text and "Only 3 trades" in text
-    assert "(s)" not in text and "((" not in text and "))" not in text
-    assert v.edge is not None and not v.edge.judged
+    s, b = paired_returns(np.random.default_rng(0), days=600)
+    v = judge("x", "^RUT", "a", "b", metrics_of(s), metrics_of(b), "^RUT", study, 2, s, b)
+    assert v.edge.word == standard.NOT_ENOUGH and "at least 10 episodes needed" in v.sentences[-1]
 
 
-def test_no_setups_and_no_benchmark():
-    empty = study_with(0.0).__class__(horizons=[], outcomes=pd.DataFrame(), path=pd.DataFrame(), setups=0,
-                                      confidence=0.95, method="")
-    v = run(STRAT, bench=None, study=empty)
-    assert v.status == NOT_ENOUGH
-    assert "no benchmark was run" in v.sentences[0] and "the setup never occurred" in v.sentences[1].lower()
-    assert beat_benchmark(STRAT, None) is None and beat_benchmark(STRAT, BENCH) is True
+def test_without_benchmark_nothing_is_claimed():
+    v = judge("x", "^RUT", "a", "b", {"cagr": 0.05}, None, None, study_with(0.02), 2)
+    assert v.status == standard.NOT_ENOUGH and "no buy-and-hold benchmark was run" in v.sentences[0]
 
 
-@pytest.mark.parametrize("gain,status", [(0.02, PAID_OFF), (-0.02, DID_NOT)])
-def test_without_benchmark_the_setup_decides(gain, status):
-    assert run(STRAT, bench=None, gain=gain).status == status
+@pytest.mark.parametrize(("params", "note"), [({"below_ma_period": 200}, False), ({}, True),
+                                              ({"below_ma_period": None}, True)])
+def test_a_config_that_is_not_the_notes_setup_says_so(params, note):
+    assert (setup_note("ma_reclaim", params) is not None) is note
+    assert setup_note("rsi_momentum", params) is None
+    v = run(0.0, seed=3, days=800, params=params)
+    assert ("Not the note's setup" in v.text) is note
 
 
 def test_string_form_is_the_status_and_sentences():
-    text = verdict("x", "^RUT", "a", "b", STRAT, BENCH, "^RUT", study_with(0.02), 2)
-    v = run(STRAT)
-    assert text.split(": ", 1)[0] == "Paid off" and v.to_dict()["status"] == PAID_OFF
-    assert v.to_dict()["headline"][0] == {"label": "CAGR", "key": "cagr", "kind": "pct", "strategy": 0.08,
-                                          "benchmark": 0.06, "better": True}
-
-
-def test_mixed_risk_reads_as_one_clause():
-    v = run({**STRAT, "cagr": 0.001, "sharpe": 0.04, "max_drawdown": -0.06},
-            {**BENCH, "cagr": 0.06, "sharpe": 0.38, "max_drawdown": -0.32})
-    assert v.sentences[0].endswith("a year), with a lower Sharpe (0.04 vs 0.38) but a shallower worst drawdown "
-                                   "(−6.00% vs −32.00%).")
-    assert v.sentences[0].count("but") == 1
+    s, b = paired_returns(np.random.default_rng(1), days=1500, edge_sharpe=2.0)
+    text = verdict("x", "^RUT", "a", "b", metrics_of(s), metrics_of(b), "^RUT", study_with(0.0), 2,
+                   returns=s, benchmark_returns=b, seed=1)
+    assert text.split(": ", 1)[0] == "Paid off"

@@ -47,7 +47,7 @@ def test_run_folder_is_named_by_symbol_date_and_run_id(result):
 
 def test_every_section_in_order_answer_and_score_first(page):
     text, parser = page
-    assert parser.section_ids == list(SECTIONS)
+    assert parser.section_ids == [*SECTIONS, "how-we-judge"]  # every page ends with the standard
     assert text.index('id="answer"') < text.index("How much such answers are worth") < text.index('id="state"')
 
 
@@ -102,3 +102,27 @@ def test_the_analogs_final_call_is_the_snapshots_rules(result):
     # The same rules read on arrays (every analog) and by `rtybt snapshot` (the query) agree on the query's day.
     assert result.answer.calls == [c.bias for c in result.snapshot.calls] == ["Bullish", "Cautiously Bullish",
                                                                              "Neutral"]
+
+
+def test_the_answer_leads_with_the_method_skill_when_it_has_none():
+    from rtybt.engine.analysis.analogs_score import CallScore
+    from rtybt.engine.report.analogs_page import skill_lead
+
+    def call(skill, ci):
+        return CallScore("q", 300, 150, 0.6, 0.55, (0.5, 0.6), 0.6, 0.25, (0.2, 0.3), 0.23, skill, ci)
+
+    worse = skill_lead(call(-0.10, (-0.16, -0.03)), "the 20-session direction", 0.95)
+    assert worse.startswith("The method did worse than the base rate on the 20-session direction")
+    assert "(95% interval -0.16 to -0.03)" in worse
+    assert skill_lead(call(0.01, (-0.02, 0.04)), "x", 0.95).startswith("The method has not beaten the base rate on x")
+    assert skill_lead(call(0.05, (0.01, 0.09)), "x", 0.95) is None
+
+
+def test_the_pages_answer_puts_skill_before_any_share(result):
+    from rtybt.engine.report.analogs_page import answer_sentence
+
+    text = answer_sentence(result)
+    lead = result.score.direction
+    if not (lead.skill_ci[0] is not None and lead.skill_ci[0] > 0):
+        assert text.startswith("The method ") and text.index("base rate") < text.index("%")
+    assert " of " in text and "interval" in text or "too few episodes" in text

@@ -50,7 +50,7 @@ def test_page_answers_and_links(tmp_path):
     page = (tmp_path / "comparison.html").read_text()
     assert '<meta name="viewport"' in page
     assert "Ranked by Sharpe, v0 comes first of 3 (Sharpe 0.507," in page
-    assert "Buy &amp; hold ^RUT had Sharpe 0.440 and CAGR 7.00%: 2 of 3 beat it on Sharpe, 0 on CAGR." in page
+    assert "Buy &amp; hold ^RUT had Sharpe 0.440 and CAGR 7.00%: 2 of 3 were above it on Sharpe, 0 on CAGR (point estimates, not a test" in page
     assert '<tr class="bench">' in page and "buy &amp; hold ^RUT</td>" in page
     assert '<a href="../../v0/run/tearsheet.html">v0</a>' in page
     ranked = re.findall(r"<td><b>([^<]+)</b></td>", page)
@@ -60,11 +60,14 @@ def test_page_answers_and_links(tmp_path):
 
 
 def test_overfitting_in_words():
-    words = overfitting_words({"deflated_sharpe": 0.999, "trials": 40}, {"pbo": 0.51, "blocks": 16, "splits": 12870})
-    assert "Deflated Sharpe ratio 0.999" in words and "Strong evidence" in words
+    words = overfitting_words({"deflated_sharpe": 0.999, "trials": 40, "deflated_sharpe_vs_benchmark": 0.62},
+                              {"pbo": 0.51, "blocks": 16, "splits": 12870},
+                              {"word": "not more than luck", "text": "The best of 40 variants is not distinguishable."})
+    assert "Deflated Sharpe ratio 0.999</b> against zero skill" in words and "<b>0.620</b>" in words
     assert "Probability of backtest overfitting 0.510" in words and "coin toss" in words
-    assert "do not trust the winner's exact parameters" in words
-    assert "No real evidence" in overfitting_words({"deflated_sharpe": 0.4, "trials": 4}, None)
+    # The old page called a deflated Sharpe against zero "strong evidence ... more than luck": no longer.
+    assert "Strong evidence" not in words and "edge over zero skill" not in words
+    assert 'class="status verdict-word">not more than luck<' in words and 'href="#how-we-judge"' in words
 
 
 def test_every_variant_listed_with_the_csv_linked(tmp_path):

@@ -68,7 +68,7 @@ def test_run_summary_carries_the_tearsheet_verdict(run):
 
 def test_every_section_in_order_verdict_first(page):
     text, parser = page
-    assert parser.section_ids == list(SECTIONS)
+    assert parser.section_ids == [*SECTIONS, "how-we-judge"]  # every page ends with the standard
     # The verdict comes before any statistic table of the report.
     assert text.index('id="verdict"') < text.index('id="metrics"') < text.index('id="event-study"')
 
@@ -106,7 +106,8 @@ def test_figures_and_statistics_are_files_too(run):
     study = json.loads((d / "event_study.json").read_text())
     assert [s["horizon"] for s in study["horizons"]] == [5, 10, 20, 60]
     assert report["setups"] == study["setups"] == len(run.result.setups) > 0
-    assert report["verdict"].split(": ", 1)[1].startswith("On ^RUT from 1987-09-10")
+    assert report["verdict"].split(": ", 1)[1].startswith("Not the note's setup")  # ma_reclaim without the filter
+    assert "On ^RUT from 1987-09-10" in report["verdict"]
     assert report["verdict_detail"]["status"] in STATUSES
     assert {"drawdowns", "monthly_returns", "trailing", "decades", "annual"} <= set(report["tables"])
     assert report["tables"]["drawdowns"]["index"][0] == 1  # ranked from 1
@@ -208,3 +209,25 @@ def test_no_raw_literals_or_typos_on_the_page(page):
         assert bad not in visible, bad
     # ranked from 1, durations in days, months by name
     assert "<th>rank</th>" in text and " days</td>" in text and "<th>Jan</th>" in text
+
+
+def test_the_pages_verdict_words_are_the_standards_and_it_links_how_we_judge(run, page):
+    import html as html_lib
+    import re
+
+    from rtybt.engine.analysis import standard
+
+    text, _ = page
+    words = [html_lib.unescape(w) for w in re.findall(r'class="[^"]*verdict-word[^"]*">([^<]*)<', text)]
+    assert words and all(w in standard.WORDS for w in words), words
+    assert 'href="#how-we-judge"' in text and 'id="how-we-judge"' in text
+    # The ma_reclaim config is not the note's setup (no below-200-day filter): said on the first screen.
+    assert text.index("Not the note&#x27;s setup") < text.index('id="metrics"')
+    # The card carries the last decade, the present, and the differences with their intervals.
+    detail = json.loads((run.run_dir / "report.json").read_text())["verdict_detail"]
+    assert detail["status"] in standard.STRATEGY_WORDS
+    assert {d["key"] for d in detail["differences"]} == {"sharpe", "cagr", "max_drawdown", "matched_return"}
+    assert detail["present"]["decade_start"] and detail["present"]["days_since_high"] is not None
+    for d in detail["differences"]:
+        sig = d["evidence"]["p_adjusted"] is not None and d["evidence"]["p_adjusted"] < 0.05
+        assert (d["tone"] != "neutral") == sig  # coloured only where significant by the standard
