@@ -70,7 +70,7 @@ def test_allowed_the_run_is_marked_not_judged_everywhere(tmp_path):
     report = json.loads((run_dir / "report.json").read_text())
     assert report["verdict_detail"]["status"] == "look-ahead: not judged"
     page = (run_dir / "tearsheet.html").read_text()
-    assert '<div class="card look-ahead-not-judged"><span class="status">look-ahead: not judged</span>' in page
+    assert '<div class="card look-ahead-not-judged"><span class="status verdict-word">look-ahead: not judged</span>' in page
     assert ".look-ahead-not-judged .status { background: var(--bad); }" in page  # red, like 'did not pay off'
     # `rtybt report` renders a stored run again from its files: it stays not judged.
     (run_dir / "report.json").unlink()
