@@ -35,6 +35,8 @@ def find_stored_run(parent: Path, config_hash: str, data_sha256: str, strategy_s
     if not parent.is_dir():
         return None
     for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
+        if manifest_path.parent.name.startswith("."):
+            continue  # a run still being copied in from another filesystem (results.INCOMING)
         try:
             manifest = read_manifest(manifest_path.parent)
         except ResultsError:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -319,6 +321,10 @@ def apply_overrides(raw: dict, overrides: list[str], source: str) -> dict:
 def read_yaml(path: Path) -> dict:
     """Safe-load a YAML mapping; any problem becomes a one-line ConfigError naming the file."""
     try:
+        # A named pipe or a socket would block the read until something writes to it: refused unopened.
+        kind = os.stat(path).st_mode
+        if stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind):
+            raise ConfigError(f"{path}: not a regular file (a named pipe or socket); expected a YAML config file")
         # Bounded before parsing: `rtybt run /dev/zero` or a huge file must not be read whole.
         with path.open("rb") as fh:
             blob = fh.read(MAX_CONFIG_BYTES + 1)

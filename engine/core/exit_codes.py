@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - depends on the installed typer
     from click.exceptions import Abort
 
 from rtybt.engine.core.errors import UserError
+from rtybt.engine.core.faults import filesystem_fault
 
 BAD_INPUT = 2
 INTERRUPTED = 130
@@ -76,6 +77,12 @@ class ExitCodeGroup(TyperGroup):
             return _fail("rtybt: interrupted", INTERRUPTED)
         except _cx.ClickException as exc:
             return _fail(f"rtybt: error: {_one_line(exc.format_message())}", exc.exit_code)
+        # After Abort, a RuntimeError too: a fault of the machine is one line, anything else a traceback.
+        except (OSError, RuntimeError) as exc:
+            fault = filesystem_fault(exc)
+            if fault is None:
+                raise
+            return _fail(f"rtybt: error: {_one_line(fault)}", BAD_INPUT)
         # Non-standalone click returns the exit code of an explicit exit (e.g. --help) or the command's value.
         code = rv if isinstance(rv, int) else 0
         if code == INTERRUPTED:  # typer turns Ctrl-C into a returned 130 when not standalone
