@@ -70,6 +70,10 @@ def start_local_cluster(workers: int = 2):
     import dask
     from dask.distributed import LocalCluster
 
+    from rtybt.engine.core.pool import quiet_resource_tracker
+
+    quiet_resource_tracker()
+
     # The nannies hand this config to the worker processes they spawn; the scheduler reads it at start.
     with dask.config.set(SWEEP_CLUSTER_CONFIG):
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
