@@ -14,6 +14,8 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager, suppress
 from typing import Any
 
+from rtybt.engine.core.errors import UserError
+
 
 def _with_stderr_on_devnull(start: Callable[[], None]) -> None:
     """Run `start` (which spawns a helper process that inherits fd 2) with fd 2 on /dev/null."""
@@ -48,6 +50,10 @@ def _quiet_forkserver() -> None:
 
     if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
         _with_stderr_on_devnull(forkserver.ensure_running)
+
+
+class WorkerLost(UserError):
+    """A worker process of the pool died under a task (killed, out of memory): told in one line."""
 
 
 def make_pool(workers: int, initializer: Callable | None = None, initargs: tuple = (),
@@ -185,11 +191,17 @@ def as_finished(pool: ProcessPoolExecutor, fn: Callable[[Any], Any], items: Iter
     On an error or a Ctrl-C (or when the caller stops iterating) what is still queued is cancelled and the
     pool is left without waiting, so what already finished is kept and nothing new starts.
     """
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with signals_deferred():
             futures = [pool.submit(fn, item) for item in items]
         for future in as_completed(futures):
             yield future.result()
+    except BrokenProcessPool:
+        stop_pool(pool)
+        raise WorkerLost("a worker process died (killed, or out of memory?); what finished is kept: run the "
+                         "command again (a sweep with --resume)") from None
     except BaseException:
         stop_pool(pool)
         raise
