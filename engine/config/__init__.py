@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from rtybt.engine.config.sections import StudyConfig, SweepConfig, WalkForwardConfig
+from rtybt.engine.core.budget import MAX_HORIZON_DRAWS, budget_problem
 from rtybt.engine.core.errors import ConfigError, did_you_mean
 from rtybt.engine.core.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
 from rtybt.engine.core.section import Section
@@ -228,6 +229,15 @@ class EventStudyConfig(_Section):
     def _verdict_horizon_studied(self):
         if self.verdict_horizon not in self.horizons:
             raise ValueError(f"verdict_horizon {self.verdict_horizon} is not one of horizons {self.horizons}")
+        return self
+
+    @model_validator(mode="after")
+    def _within_budget(self):
+        problem = budget_problem(f"horizons x bootstrap_samples ({len(self.horizons):,} x {self.bootstrap_samples:,})",
+                                 len(self.horizons) * self.bootstrap_samples, MAX_HORIZON_DRAWS,
+                                 "study fewer horizons or draw fewer bootstrap samples")
+        if problem:
+            raise ValueError(problem)
         return self
 
 
