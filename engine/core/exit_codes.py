@@ -146,11 +146,13 @@ def signals_stop():
     if previous_wakeup is not None:
         # Started with the two signals blocked, so it never takes one itself: they stay the main thread's,
         # and a window where the main thread holds them back (engine/core/pool.py, starting workers) holds.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        can_mask = hasattr(signal, "pthread_sigmask")
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM}) if can_mask else None
         try:
             threading.Thread(target=_watch_signals, args=(read_fd,), name="rtybt-signals", daemon=True).start()
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            if can_mask:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
     try:
         yield
     finally:

@@ -150,9 +150,11 @@ class DaskExecutor:
     """A Dask distributed cluster: `local` starts a LocalCluster (one worker process per core unless
     `local_workers` says otherwise), else a scheduler address."""
 
-    def __init__(self, address: str, local_workers: int | None = None, timeout: float | None = None):
+    def __init__(self, address: str, local_workers: int | None = None, timeout: float | str | None = None):
         self.address = address
-        self.timeout = timeout if timeout is not None else cluster_timeout()
+        if isinstance(timeout, str):  # Dask's spelling, "10s"
+            timeout = float(timeout.strip().removesuffix("s"))
+        self.timeout = float(timeout) if timeout is not None else cluster_timeout()
         self.local_workers = max(1, local_workers or os.cpu_count() or 1)
         where = f"local, {self.local_workers} worker{'s' if self.local_workers > 1 else ''}"
         self.name = f"dask ({where if address == 'local' else address})"
