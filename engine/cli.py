@@ -60,6 +60,15 @@ DataDirOpt = Annotated[
     typer.Option("--data-dir", metavar="DIR", help="Data directory (beats $RTYBT_DATA_DIR, then the config's data.dir, then the cache)."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+YesOpt = Annotated[bool, typer.Option("--yes", help="Run even when the work passes its budget (variants x bars, "
+                                      "horizons x bootstrap draws).")]
+
+
+def budget(yes: bool):
+    """--yes lifts the budgets of engine/core/budget.py for this command."""
+    from rtybt.engine.core.budget import over_budget_allowed
+
+    return over_budget_allowed(yes)
 
 
 def echo(text: str = "", level: int = 1) -> None:
@@ -128,11 +137,12 @@ AllowLookaheadOpt = Annotated[bool, typer.Option(
 def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False,
         allow_lookahead: AllowLookaheadOpt = False,
         fresh: Annotated[bool, typer.Option("--fresh", help="Run again even when an identical run is stored.")] = False,
+        yes: YesOpt = False,
 ) -> None:
     """Run one config end to end and write results/<name>/<run id>/ (an identical stored run is reused)."""
     from rtybt.engine.commands.run import execute_run
 
-    with status(f"run {Path(config).name}", json_out) as shown:
+    with budget(yes), status(f"run {Path(config).name}", json_out) as shown:
         outcome = execute_run(config, set_ or [], data_dir, command_line=["rtybt", *sys.argv[1:]],
                               on_stage=shown.stage, allow_lookahead=allow_lookahead, reuse=not fresh)
     for note in outcome.notes:
@@ -310,13 +320,13 @@ def sweep(
     resume: Annotated[bool, typer.Option("--resume", help="Reuse variants already stored by an earlier (interrupted) sweep.")] = False,
     screen: Annotated[bool, typer.Option("--screen", help="Screen the grid with the vectorised twins, then confirm the top in Backtrader.")] = False,
     confirm_top: Annotated[int, typer.Option("--confirm-top", min=1, metavar="N", help="With --screen: variants re-run in Backtrader.")] = 5,
-    json_out: JsonOpt = False,
+    json_out: JsonOpt = False, yes: YesOpt = False,
 ) -> None:
     """Run every combination of a parameter grid and write results/<name>-sweep/<run id>/."""
     from rtybt.engine.commands.sweep import execute_sweep
     from rtybt.engine.sweep.executors import make_executor
 
-    with status(f"sweep {Path(config).name}", json_out) as shown:
+    with budget(yes), status(f"sweep {Path(config).name}", json_out) as shown:
         outcome = execute_sweep(config, set_ or [], grid or [], make_executor(workers, cluster), data_dir,
                                 metric=metric, top=top, heatmap=heatmap, resume=resume, on_progress=shown,
                                 command_line=["rtybt", *sys.argv[1:]], screen=screen, confirm_top=confirm_top,
@@ -336,12 +346,12 @@ def compare(
     set_: SetOpt = None, data_dir: DataDirOpt = None,
     metric: Annotated[str, typer.Option("--metric", metavar="METRIC", help="Metric that ranks the runs.")] = "sharpe",
     rerun: Annotated[bool, typer.Option("--rerun", help="Run every config even when a stored run matches.")] = False,
-    json_out: JsonOpt = False,
+    json_out: JsonOpt = False, yes: YesOpt = False,
 ) -> None:
     """Compare configs side by side (reusing stored runs) and write results/compare/<run id>/."""
     from rtybt.engine.commands.compare import execute_compare
 
-    with status("compare", json_out) as shown:
+    with budget(yes), status("compare", json_out) as shown:
         outcome = execute_compare(configs, set_ or [], data_dir, metric=metric, rerun=rerun,
                                   command_line=["rtybt", *sys.argv[1:]], on_stage=shown.stage)
     if json_out:
@@ -358,13 +368,13 @@ def walkforward(
     config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
     workers: WorkersOpt = None, cluster: ClusterOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse backtests already stored by an earlier (interrupted) walk-forward.")] = False,
-    json_out: JsonOpt = False,
+    json_out: JsonOpt = False, yes: YesOpt = False,
 ) -> None:
     """In-sample windows pick the best variant; the next window trades it. Writes results/<name>-walkforward/."""
     from rtybt.engine.commands.walkforward import execute_walkforward
     from rtybt.engine.sweep.executors import make_executor
 
-    with status(f"walk-forward {Path(config).name}", json_out) as shown:
+    with budget(yes), status(f"walk-forward {Path(config).name}", json_out) as shown:
         outcome = execute_walkforward(config, set_ or [], grid or [], make_executor(workers, cluster),
                                       data_dir, command_line=["rtybt", *sys.argv[1:]], resume=resume,
                                       on_progress=shown, on_stage=shown.stage)
@@ -383,14 +393,14 @@ def study(
     symbols: Annotated[str | None, typer.Option("--symbols", metavar="SYMBOLS", help="Comma-separated symbols, e.g. ^RUT,IWM,SPY,QQQ (beats the config's study.symbols).")] = None,
     workers: WorkersOpt = None, cluster: ClusterOpt = None,
     resume: Annotated[bool, typer.Option("--resume", help="Reuse market runs already stored by an earlier (interrupted) study.")] = False,
-    json_out: JsonOpt = False,
+    json_out: JsonOpt = False, yes: YesOpt = False,
 ) -> None:
     """Run the config's strategy on several symbols; per-market, pooled and regime event studies in results/<name>-study/."""
     from rtybt.engine.commands.study import execute_study
     from rtybt.engine.sweep.executors import make_executor
     from rtybt.engine.sweep.progress import progress_bar
 
-    with progress_bar("study", enabled=_state["verbosity"] > 0) as on_progress:
+    with budget(yes), progress_bar("study", enabled=_state["verbosity"] > 0) as on_progress:
         outcome = execute_study(config, set_ or [], symbols, make_executor(workers, cluster), data_dir,
                                 resume=resume, on_progress=on_progress, command_line=["rtybt", *sys.argv[1:]])
     if json_out:

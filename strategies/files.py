@@ -6,6 +6,8 @@ import contextlib
 import hashlib
 import importlib.util
 import io
+import os
+import stat
 import sys
 from pathlib import Path
 
@@ -89,6 +91,12 @@ def read_source(path: str | Path) -> bytes:
     """The file's bytes; a missing or unreadable file is a StrategyFileError."""
     path = Path(path)
     try:
+        # A named pipe would block the read until something writes to it, a device would never end: only a
+        # regular file is source code (os.stat follows a symlink to what it names).
+        kind = os.stat(path).st_mode
+        if not stat.S_ISREG(kind) and not stat.S_ISDIR(kind):
+            what = "a named pipe (FIFO)" if stat.S_ISFIFO(kind) else "a device or socket"
+            raise StrategyFileError(f"not a regular file ({what}); expected a Python file")
         return path.read_bytes()
     except FileNotFoundError:
         raise StrategyFileError("strategy file not found") from None

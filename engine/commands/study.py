@@ -61,7 +61,7 @@ def check_transferable(config: RunConfig, source: str) -> None:
     """Rules that hold on any instrument: no absolute price levels, no futures contract terms."""
     from rtybt.strategies import get_strategy
 
-    for param in get_strategy(config.strategy.name).spec:
+    for param in get_strategy(config.strategy.name, config.strategy.file).spec:
         value = config.strategy.params.get(param.name)
         if param.unit == "price" and value is not None:
             raise ConfigError(f"{source}: strategy.params.{param.name}: absolute price level {value:g} does not "

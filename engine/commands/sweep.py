@@ -18,7 +18,7 @@ from rtybt.engine.core.errors import ConfigError
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 from rtybt.engine.sweep.executors import Executor, SerialExecutor
-from rtybt.engine.sweep.grid import Variant, expand_grid, parse_grid_options
+from rtybt.engine.sweep.grid import Variant, check_variant_bars, expand_grid, parse_grid_options
 from rtybt.engine.sweep.runner import Progress, SweepOutcome, run_variants
 from rtybt.engine.sweep.store import VariantStore
 
@@ -132,6 +132,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
     check_writable(root)
     announce(on_stage, "loading data")
     bars, bench = load_run_bars(config, data_dir)
+    check_variant_bars(len(variants), len(bars.frame), source)
     check_variant_levels(variants, bars.frame, source)
     inputs = [input_record(config_path, config, bars, bench)]
     announce(on_stage, f"{len(variants)} variants")

@@ -15,7 +15,7 @@ from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.results import RunWriter, check_writable, new_run_id
 from rtybt.engine.sweep.executors import Executor, SerialExecutor
-from rtybt.engine.sweep.grid import expand_grid
+from rtybt.engine.sweep.grid import check_variant_bars, expand_grid
 from rtybt.engine.sweep.runner import Progress
 from rtybt.engine.sweep.store import VariantStore
 from rtybt.engine.sweep.walkforward import walk_forward
@@ -49,6 +49,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
     check_writable(root)
     announce(on_stage, "loading data")
     bars, _ = load_run_bars(config, data_dir)
+    check_variant_bars(len(variants), len(bars.frame), source)
     announce(on_stage, "in-sample and out-of-sample backtests")
     # The benchmark is not traded in a walk-forward: only the traded symbol's data is an input.
     inputs = [input_record(config_path, config, bars)]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import re
+import stat
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -24,6 +26,7 @@ from pydantic import (
 )
 
 from rtybt.engine.config.sections import StudyConfig, SweepConfig, WalkForwardConfig
+from rtybt.engine.core.budget import MAX_HORIZON_DRAWS, budget_problem
 from rtybt.engine.core.errors import ConfigError, StrategyError, did_you_mean
 from rtybt.engine.core.safe_yaml import MAX_CONFIG_BYTES, safe_load_unique
 from rtybt.engine.core.section import Section
@@ -231,6 +234,15 @@ class EventStudyConfig(_Section):
             raise ValueError(f"verdict_horizon {self.verdict_horizon} is not one of horizons {self.horizons}")
         return self
 
+    @model_validator(mode="after")
+    def _within_budget(self):
+        problem = budget_problem(f"horizons x bootstrap_samples ({len(self.horizons):,} x {self.bootstrap_samples:,})",
+                                 len(self.horizons) * self.bootstrap_samples, MAX_HORIZON_DRAWS,
+                                 "study fewer horizons or draw fewer bootstrap samples")
+        if problem:
+            raise ValueError(problem)
+        return self
+
 
 class ReportConfig(_Section):
     zoom_months: int = Field(12, ge=1, le=600, description="the note's chart zoomed on the last N months of data")
@@ -322,6 +334,10 @@ def apply_overrides(raw: dict, overrides: list[str], source: str) -> dict:
 def read_yaml(path: Path) -> dict:
     """Safe-load a YAML mapping; any problem becomes a one-line ConfigError naming the file."""
     try:
+        # A named pipe or a socket would block the read until something writes to it: refused unopened.
+        kind = os.stat(path).st_mode
+        if stat.S_ISFIFO(kind) or stat.S_ISSOCK(kind):
+            raise ConfigError(f"{path}: not a regular file (a named pipe or socket); expected a YAML config file")
         # Bounded before parsing: `rtybt run /dev/zero` or a huge file must not be read whole.
         with path.open("rb") as fh:
             blob = fh.read(MAX_CONFIG_BYTES + 1)

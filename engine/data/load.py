@@ -165,6 +165,17 @@ def _day_month_order(texts: pd.Series, lines: np.ndarray, path: Path, column: st
 def parse_dates(texts: pd.Series, lines: np.ndarray, path: Path, column: str) -> pd.DatetimeIndex:
     """Calendar dates of a bars file: time-zone offsets dropped (the date as written), the day/month order
     read from the file, and anything unreadable refused with its CSV line."""
+    # Each distinct text is parsed once: intraday files repeat a date hundreds of times, and the string work
+    # below is the slowest step of a load (a 1M-row file holds at most a few thousand distinct dates).
+    codes, uniques = pd.factorize(texts, sort=False)
+    if len(uniques) < len(texts):
+        firsts = np.unique(codes, return_index=True)[1]  # the first row holding each distinct text
+        distinct = _parse_distinct(pd.Series(np.asarray(uniques, dtype=object)), lines[firsts], path, column)
+        return pd.DatetimeIndex(distinct.values.take(codes))
+    return _parse_distinct(texts, lines, path, column)
+
+
+def _parse_distinct(texts: pd.Series, lines: np.ndarray, path: Path, column: str) -> pd.DatetimeIndex:
     texts = texts.str.strip()
     texts = texts.str.replace(_ZONE, r"\1", regex=True)
     texts = _day_month_order(texts, lines, path, column)
@@ -181,6 +192,16 @@ def parse_dates(texts: pd.Series, lines: np.ndarray, path: Path, column: str) ->
         # Daily bars: drop the zone, keep the calendar date (Backtrader would shift it to UTC).
         index = index.tz_localize(None)
     return index.normalize()
+
+
+def _to_number(texts: pd.Series) -> pd.Series:
+    """Numbers of a column; only the cells that do not read as they are get stripped and read again."""
+    values = pd.to_numeric(texts, errors="coerce")
+    retry = values.isna().to_numpy() & (texts.str.len().to_numpy() > 0)
+    if retry.any():
+        values = values.astype("float64")
+        values[retry] = pd.to_numeric(texts[retry].str.strip(), errors="coerce")
+    return values
 
 
 def read_csv(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -213,7 +234,7 @@ def parse_csv(path: Path, blob: bytes) -> tuple[pd.DataFrame, pd.DataFrame, np.n
     text.columns = REQUIRED[1:]
     lines = _line_numbers(blob, len(raw))
     index = parse_dates(raw[date_col], lines, path, date_col)
-    numeric = text.apply(lambda s: pd.to_numeric(s.str.strip(), errors="coerce")).astype("float64")
+    numeric = text.apply(_to_number).astype("float64")
     numeric.index = index
     numeric.index.name = "date"
     check_plausible(numeric, lines, str(path))

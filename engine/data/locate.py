@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from rtybt.engine.core.errors import DataError
 from rtybt.engine.core.symbols import symbol_problem
 
 ENV_DATA_DIR = "RTYBT_DATA_DIR"
@@ -28,18 +29,27 @@ def bundled_snapshot_has(symbol: str | None) -> bool:
     return (BUNDLED_SNAPSHOT / f"{symbol}.csv").is_file()
 
 
+def _resolved(path: str | Path, source: str) -> Path:
+    """The absolute folder; a symlink loop (RuntimeError before Python 3.13, OSError after) is bad input."""
+    try:
+        return Path(path).expanduser().resolve()
+    except (RuntimeError, OSError) as exc:
+        why = "a symlink loop" if isinstance(exc, RuntimeError) else (exc.strerror or exc.__class__.__name__)
+        raise DataError(f"{source} {path}: cannot resolve the data directory ({why})") from None
+
+
 def resolve_data_dir(
     flag: str | Path | None = None, config_dir: str | Path | None = None, symbol: str | None = None
 ) -> tuple[Path, str]:
     """The data directory and where it came from, in one order: flag, $RTYBT_DATA_DIR, config, the
     bundled snapshot (when it holds `symbol`), then the download cache."""
     if flag:
-        return Path(flag).expanduser().resolve(), "--data-dir"
+        return _resolved(flag, "--data-dir"), "--data-dir"
     env = os.environ.get(ENV_DATA_DIR)
     if env:
-        return Path(env).expanduser().resolve(), ENV_DATA_DIR
+        return _resolved(env, ENV_DATA_DIR), ENV_DATA_DIR
     if config_dir:
-        return Path(config_dir).expanduser().resolve(), "config data.dir"
+        return _resolved(config_dir, "data.dir"), "config data.dir"
     if bundled_snapshot_has(symbol):
         return BUNDLED_SNAPSHOT, "bundled snapshot"
     return default_data_dir(), "default cache"

@@ -38,6 +38,23 @@ def forest_png(analysis: StudyAnalysis) -> bytes:
     return to_png(forest_figure(analysis), dpi=FOREST_DPI)
 
 
+# A forest of a thousand markets is a 80,000-pixel-tall image no one reads (and Pillow calls a decompression
+# bomb): past this many markets the figure shows the highest and lowest halves of it, the markets table all.
+FOREST_MAX_MARKETS = 40
+GAP = -1  # the setups count of the gap row: it has no marker and no note
+
+
+def forest_rows(rows: list[tuple]) -> list[tuple]:
+    """At most FOREST_MAX_MARKETS rows: the markets with the highest and the lowest excess, a gap row between."""
+    if len(rows) <= FOREST_MAX_MARKETS:
+        return rows
+    keep = FOREST_MAX_MARKETS // 2
+    ranked = sorted(rows, key=lambda r: -math.inf if r[1] is None or math.isnan(r[1]) else r[1], reverse=True)
+    hidden = len(rows) - 2 * keep
+    gap = (f"... {hidden} more markets (in the table)", None, (None, None), GAP, GAP)
+    return [*ranked[:keep], gap, *ranked[-keep:]]
+
+
 def forest_figure(analysis: StudyAnalysis):
     """Excess mean forward return at the verdict horizon per market and pooled, with intervals where judged."""
     plt = pyplot()
@@ -45,6 +62,7 @@ def forest_figure(analysis: StudyAnalysis):
     pooled = analysis.pooled_at(h_)
     rows = [(s, m.horizon(h_).excess_mean, m.horizon(h_).excess_ci, m.horizon(h_).events, m.horizon(h_).clusters)
             for s, m in analysis.markets.items()]
+    rows = forest_rows(rows)
     rows.append((f"pooled ({len(analysis.markets)} markets)", pooled.excess.estimate, pooled.excess.ci,
                  pooled.setups, pooled.excess.clusters))
     height = 0.55 * len(rows) + 1.0
@@ -57,6 +75,8 @@ def forest_figure(analysis: StudyAnalysis):
         if estimate is not None:
             ax.plot(estimate * 100, y, marker="D" if is_pooled else "o", ms=8 if is_pooled else 6,
                     color="#b03a2e" if is_pooled else "#1f5fa8")
+        if events == GAP:
+            continue  # the gap row of a forest cut to its top and bottom markets
         note = f"{events} setups, {clusters} clusters" + ("" if ci[0] is not None else ", no interval")
         ax.annotate(note, xy=(1.01, y), xycoords=("axes fraction", "data"), va="center", fontsize=8, color="#555")
     ax.axvline(0, color="#444", lw=0.8, ls="--")
@@ -144,7 +164,10 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         '<section id="forest"><h2>Excess return after the setup, market by market</h2>',
         h.figure(forest, f"forest plot of the {hv}-session excess per market and pooled",
                  "Dots: excess mean forward return over the market's baseline; bars: its interval (none drawn where "
-                 "the table refuses one); diamond: all markets pooled."),
+                 "the table refuses one); diamond: all markets pooled."
+                 + (f" Of {len(analysis.markets)} markets, the {FOREST_MAX_MARKETS // 2} highest and the "
+                    f"{FOREST_MAX_MARKETS // 2} lowest are drawn; the table below lists every one."
+                    if len(analysis.markets) > FOREST_MAX_MARKETS else "")),
         "</section>",
         f'<section id="markets"><h2>Markets at {hv} sessions</h2>', _markets_table(analysis, summary["markets"]),
         '<p class="muted">Backtest headline after costs against each market\'s own buy-and-hold; event study '

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import secrets
@@ -49,6 +50,17 @@ def clean_stale_staging(root: Path) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+INCOMING = ".incoming-"
+
+
+def _clean_stale_incoming(parent: Path) -> None:
+    """Remove copies of runs whose process died while copying them across filesystems."""
+    for entry in parent.glob(f"{INCOMING}*"):
+        pid = entry.name.rsplit(".", 1)[-1]
+        if pid.isdigit() and not _pid_alive(int(pid)):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def check_writable(root: Path) -> None:
     """Fail before the backtest, not after, when results cannot be written."""
     try:
@@ -78,7 +90,11 @@ class RunWriter:
         return self.stage / name
 
     def write_text(self, name: str, text: str) -> None:
-        (self.stage / name).write_text(text, encoding="utf-8")
+        try:
+            (self.stage / name).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ResultsError(f"{self.final_parent / self.run_id / name}: cannot write "
+                               f"({exc.strerror or exc.__class__.__name__}); earlier runs are untouched") from None
         _kill_point("write")
 
     def write_json(self, name: str, payload) -> None:
@@ -95,8 +111,34 @@ class RunWriter:
                     os.fsync(fh.fileno())
         _kill_point("commit")
         target = self.final_parent / self.run_id
-        os.rename(self.stage, target)  # atomic on one filesystem; fails rather than merge into an existing run
+        try:
+            os.rename(self.stage, target)  # atomic on one filesystem; fails rather than merge into an existing run
+        except OSError as exc:
+            if exc.errno != errno.EXDEV:
+                raise ResultsError(f"{target}: cannot move the finished run into place "
+                                   f"({exc.strerror or exc.__class__.__name__})") from None
+            self._commit_across(target)
         return target
+
+    def _commit_across(self, target: Path) -> None:
+        """The staging folder and the run's folder are on two filesystems (a symlinked results/<name> or
+        .staging): copy the run beside its target under a hidden name, then rename it, so a reader still sees
+        a whole run or none; a copy cut short is removed here or, after a kill, by the next run."""
+        incoming = self.final_parent / f"{INCOMING}{self.run_id}.{os.getpid()}"
+        _clean_stale_incoming(self.final_parent)
+        try:
+            shutil.copytree(self.stage, incoming)
+            for entry in incoming.rglob("*"):
+                if entry.is_file():
+                    with entry.open("rb") as fh:
+                        os.fsync(fh.fileno())
+            os.rename(incoming, target)
+        except OSError as exc:
+            shutil.rmtree(incoming, ignore_errors=True)
+            reason = exc.strerror or exc.__class__.__name__
+            raise ResultsError(f"{target}: cannot copy the finished run into place ({reason}); "
+                               "earlier runs are untouched") from None
+        shutil.rmtree(self.stage, ignore_errors=True)
 
     def abort(self) -> None:
         shutil.rmtree(self.stage, ignore_errors=True)

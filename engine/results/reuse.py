@@ -77,6 +77,8 @@ def find_reusable_run(parent: Path, record: dict, dates: list[str] | None = None
     passed_over = None
     for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
         run_dir = manifest_path.parent
+        if run_dir.name.startswith("."):
+            continue  # a run still being copied in from another filesystem (results.INCOMING)
         try:
             manifest = read_manifest(run_dir)
         except ResultsError:
@@ -126,7 +128,7 @@ def find_identical_run(parent: Path, wanted: dict, version: str) -> Identical:
         return found
     for manifest_path in sorted(parent.glob("*/manifest.json"), reverse=True):
         run_dir = manifest_path.parent
-        if run_dir.is_symlink():
+        if run_dir.is_symlink() or run_dir.name.startswith("."):
             continue
         try:
             manifest = read_manifest(run_dir)

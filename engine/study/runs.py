@@ -71,7 +71,7 @@ def symbol_config(config: RunConfig, symbol: str) -> RunConfig:
 def buy_hold_config(config: RunConfig) -> RunConfig:
     """Buy-and-hold with the same broker, costs and sizing: what `rtybt run` reports as the benchmark."""
     out = config.model_copy(deep=True)
-    out.strategy.name, out.strategy.params = "buy_and_hold", {}
+    out.strategy.name, out.strategy.params, out.strategy.file = "buy_and_hold", {}, None  # the registered one
     return out
 
 

@@ -15,7 +15,73 @@ from rtybt.engine.run.variants import Frames, Task, VariantResult, evaluate
 
 
 class ClusterError(UserError):
-    """The Dask cluster cannot be reached or started."""
+    """The Dask cluster cannot be reached or started, or lost a worker for good."""
+
+
+CLUSTER_TIMEOUT_ENV = "RTYBT_CLUSTER_TIMEOUT"
+DEFAULT_CLUSTER_TIMEOUT = 10.0
+# A Dask comm opens with the length of its handshake as 8 bytes, little-endian: a few dozen bytes.
+_MAX_HANDSHAKE_BYTES = 1 << 20
+
+
+def cluster_timeout() -> float:
+    """Seconds to reach a --cluster scheduler and read its handshake: $RTYBT_CLUSTER_TIMEOUT, else 10."""
+    text = os.environ.get(CLUSTER_TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_CLUSTER_TIMEOUT
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= 3600:
+        raise ClusterError(f"${CLUSTER_TIMEOUT_ENV}={text[:40]!r}: expected seconds between 0 and 3600")
+    return value
+
+
+def probe_scheduler(address: str, timeout: float) -> None:
+    """Refuse, in one line and within `timeout`, an address where no Dask scheduler answers: nothing listening,
+    a port that accepts and stays silent, or a server of another kind (an HTTP server answers nothing until
+    asked; Dask's client would then read its reply as a frame length and try to allocate exabytes)."""
+    import socket
+    import struct
+    import time
+
+    if not address.startswith("tcp://") and "://" in address:
+        return  # tls://, ucx://, ...: Dask's own connect, bounded by the same timeout
+    where = address.split("://", 1)[-1]
+    host, _, port_text = where.rpartition(":")
+    host = host.strip("[]")
+    if not host or not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        raise ClusterError(f"--cluster {address}: expected tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786) or 'local'")
+    started = time.monotonic()
+    try:
+        sock = socket.create_connection((host, int(port_text)), timeout=timeout)
+    except TimeoutError:
+        raise ClusterError(f"--cluster {address}: no answer within {timeout:g} s (${CLUSTER_TIMEOUT_ENV} "
+                           "sets the wait)") from None
+    except OSError as exc:
+        raise ClusterError(f"--cluster {address}: cannot connect ({exc.strerror or exc}); is a Dask scheduler "
+                           "running there?") from None
+    with sock:
+        sock.settimeout(max(0.1, timeout - (time.monotonic() - started)))
+        head = b""
+        try:
+            while len(head) < 8:
+                chunk = sock.recv(8 - len(head))
+                if not chunk:
+                    break
+                head += chunk
+        except TimeoutError:
+            raise ClusterError(f"--cluster {address}: accepts connections but sent no Dask handshake within "
+                               f"{timeout:g} s: not a Dask scheduler (${CLUSTER_TIMEOUT_ENV} sets the wait)") from None
+        except OSError as exc:
+            raise ClusterError(f"--cluster {address}: connection failed ({exc.strerror or exc})") from None
+    if len(head) < 8:
+        raise ClusterError(f"--cluster {address}: closed the connection before any Dask handshake: not a Dask "
+                           "scheduler")
+    if not 0 < struct.unpack("<Q", head)[0] <= _MAX_HANDSHAKE_BYTES:
+        raise ClusterError(f"--cluster {address}: answers, but not as a Dask scheduler (first bytes "
+                           f"{head[:8]!r})")
 
 
 class Executor(Protocol):
@@ -70,6 +136,10 @@ def start_local_cluster(workers: int = 2):
     import dask
     from dask.distributed import LocalCluster
 
+    from rtybt.engine.core.pool import quiet_resource_tracker
+
+    quiet_resource_tracker()
+
     # The nannies hand this config to the worker processes they spawn; the scheduler reads it at start.
     with dask.config.set(SWEEP_CLUSTER_CONFIG):
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -80,9 +150,11 @@ class DaskExecutor:
     """A Dask distributed cluster: `local` starts a LocalCluster (one worker process per core unless
     `local_workers` says otherwise), else a scheduler address."""
 
-    def __init__(self, address: str, local_workers: int | None = None, timeout: str = "10s"):
+    def __init__(self, address: str, local_workers: int | None = None, timeout: float | str | None = None):
         self.address = address
-        self.timeout = timeout
+        if isinstance(timeout, str):  # Dask's spelling, "10s"
+            timeout = float(timeout.strip().removesuffix("s"))
+        self.timeout = float(timeout) if timeout is not None else cluster_timeout()
         self.local_workers = max(1, local_workers or os.cpu_count() or 1)
         where = f"local, {self.local_workers} worker{'s' if self.local_workers > 1 else ''}"
         self.name = f"dask ({where if address == 'local' else address})"
@@ -93,10 +165,12 @@ class DaskExecutor:
         if self.address == "local":
             cluster = start_local_cluster(self.local_workers)
             return Client(cluster), cluster
+        probe_scheduler(self.address, self.timeout)
         try:
-            return Client(self.address, timeout=self.timeout), None
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ClusterError(f"--cluster {self.address}: cannot connect to a Dask scheduler ({exc})") from None
+            return Client(self.address, timeout=f"{self.timeout}s"), None
+        except Exception as exc:  # noqa: BLE001 - whatever the comm raised, the address is the user's to fix
+            first = (str(exc).strip().splitlines() or [exc.__class__.__name__])[0]
+            raise ClusterError(f"--cluster {self.address}: cannot connect to a Dask scheduler ({first[:200]})") from None
 
     def run(self, frame: Frames, tasks: list[Task]) -> Iterator[VariantResult]:
         from dask.distributed import as_completed
@@ -111,8 +185,13 @@ class DaskExecutor:
             try:
                 for future in as_completed(futures):
                     yield future.result()
-            except BaseException:
+            except BaseException as exc:
                 client.cancel(futures)
+                if exc.__class__.__name__ == "KilledWorker":
+                    # Dask has already re-run the task on other workers (distributed.scheduler.allowed-failures).
+                    raise ClusterError(f"--cluster {self.address}: workers died running a variant, more times than "
+                                       "Dask retries it (out of memory?); what finished is stored, --resume "
+                                       "continues") from None
                 raise
         finally:
             client.close()

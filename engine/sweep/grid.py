@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
 from rtybt.engine.config import RunConfig, StrategyConfig, resolve_strategy_params, strategy_class
+from rtybt.engine.core.budget import MAX_VARIANT_BARS, MAX_VARIANTS, check_budget
 from rtybt.engine.core.errors import ConfigError, did_you_mean
 from rtybt.engine.core.numbers import setting_text
 from rtybt.engine.core.safe_yaml import safe_load_unique
@@ -47,6 +49,17 @@ def parse_grid_options(texts: list[str]) -> dict[str, list[Any]]:
     return grid
 
 
+def grid_size(grid: dict[str, list[Any]]) -> int:
+    """The number of combinations (before duplicates are removed), without making them."""
+    return math.prod(len(values) for values in grid.values())
+
+
+def check_variant_bars(variants: int, bars: int, source: str) -> None:
+    """A sweep's cost, variants x bars, within MAX_VARIANT_BARS (engine/core/budget.py) unless --yes."""
+    check_budget(source, f"variants x bars ({variants:,} x {bars:,})", variants * bars, MAX_VARIANT_BARS,
+                 "narrow the grid (sweep.grid or --grid) or the dates (data.start, data.end)")
+
+
 def expand_grid(config: RunConfig, grid: dict[str, list[Any]], source: str) -> list[Variant]:
     """Every combination of the grid over the config's own params, in grid order, duplicates removed.
 
@@ -62,6 +75,8 @@ def expand_grid(config: RunConfig, grid: dict[str, list[Any]], source: str) -> l
             )
         if not values:
             raise ConfigError(f"{source}: sweep.grid.{key}: empty list of values (give at least one)")
+    check_budget(f"{source}: sweep.grid", f"variants ({' x '.join(str(len(v)) for v in grid.values())})",
+                 grid_size(grid), MAX_VARIANTS, "narrow the grid (fewer values per parameter)")
     keys = list(grid)
     variants: list[Variant] = []
     seen: set[str] = set()

@@ -1,0 +1,354 @@
+"""Distributed faults and signals: a --cluster address that is no Dask scheduler fails in one line within its
+timeout; a worker that dies is reported, never waited for; SIGINT and SIGTERM stop every long command within
+2 s with one line; after SIGKILL of the parent no worker outlives it by more than 2 s.
+
+Only loopback addresses. Real subprocesses and real signals for the signal cases; each command is signalled
+once it has spent CPU time working (imports done), on the bundled ^RUT history, so it is mid-work.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+import yaml
+
+from rtybt.engine.core.pool import WorkerLost, as_finished, make_pool
+from rtybt.engine.sweep.executors import (
+    DEFAULT_CLUSTER_TIMEOUT,
+    ClusterError,
+    cluster_timeout,
+    probe_scheduler,
+)
+from tests.hardening.cli_harness import RTYBT, bars_csv, run_cli
+
+EXIT_LIMIT = 2.0
+BASE = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "rtybt.engine.cli"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def one_line_exit_2(outcome, *needles: str) -> str:
+    assert outcome.code == 2, (outcome.code, outcome.stderr)
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rtybt: error: "), outcome.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+# --- --cluster addresses that are not a Dask scheduler ---------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def silent_port():
+    """A port that accepts connections (the kernel's backlog) and never says a word."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(8)
+    yield sock.getsockname()[1]
+    sock.close()
+
+
+@pytest.fixture
+def http_port():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def sweep_config(tmp_path, monkeypatch) -> Path:
+    monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)
+    data = tmp_path / "data"
+    data.mkdir()
+    bars_csv(120).to_csv(data / "TEST.csv", index=False)
+    config = tmp_path / "grid.yaml"
+    config.write_text(yaml.safe_dump({
+        "data": {"symbol": "TEST", "dir": str(data)}, "benchmark": {"enabled": False},
+        "strategy": {"name": "ma_reclaim", "params": {"ma_period": 10, "hold_bars": 2}},
+        "output": {"dir": str(tmp_path / "results"), "plots": False, "tearsheet": False},
+        "sweep": {"grid": {"ma_period": [10, 12]}, "top": 1},
+    }))
+    return config
+
+
+def cluster_run(config: Path, address: str):
+    started = time.monotonic()
+    outcome = run_cli(["-q", "sweep", config, "--cluster", address])
+    return outcome, time.monotonic() - started
+
+
+def test_closed_port_fails_in_one_line_at_once(sweep_config):
+    outcome, took = cluster_run(sweep_config, f"tcp://127.0.0.1:{free_port()}")
+    one_line_exit_2(outcome, "cannot connect", "Dask scheduler")
+    assert took < 10
+
+
+def test_silent_port_fails_in_one_line_within_the_timeout(sweep_config, silent_port, monkeypatch):
+    monkeypatch.setenv("RTYBT_CLUSTER_TIMEOUT", "1.5")
+    outcome, took = cluster_run(sweep_config, f"tcp://127.0.0.1:{silent_port}")
+    one_line_exit_2(outcome, "no Dask handshake within 1.5 s", "RTYBT_CLUSTER_TIMEOUT")
+    assert took < 1.5 + 8
+
+
+def test_http_server_fails_in_one_line_not_an_allocation_error(sweep_config, http_port, monkeypatch):
+    monkeypatch.setenv("RTYBT_CLUSTER_TIMEOUT", "1.5")
+    outcome, took = cluster_run(sweep_config, f"tcp://127.0.0.1:{http_port}")
+    one_line_exit_2(outcome, "not a Dask scheduler")
+    assert took < 1.5 + 8
+
+
+def test_silent_port_with_the_default_timeout_fails_within_15_s(silent_port, monkeypatch):
+    monkeypatch.delenv("RTYBT_CLUSTER_TIMEOUT", raising=False)
+    assert cluster_timeout() == DEFAULT_CLUSTER_TIMEOUT <= 15
+    started = time.monotonic()
+    with pytest.raises(ClusterError, match="no Dask handshake"):
+        probe_scheduler(f"tcp://127.0.0.1:{silent_port}", cluster_timeout())
+    assert time.monotonic() - started <= 15
+
+
+def test_a_server_that_closes_at_once_is_not_a_scheduler():
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+
+    def close_each():
+        conn, _ = sock.accept()
+        conn.close()
+    threading.Thread(target=close_each, daemon=True).start()
+    try:
+        with pytest.raises(ClusterError, match="closed the connection"):
+            probe_scheduler(f"tcp://127.0.0.1:{sock.getsockname()[1]}", 3)
+    finally:
+        sock.close()
+
+
+def test_a_dask_handshake_passes_the_probe():
+    """What a scheduler sends first (8 bytes: the handshake's length, little-endian) is accepted."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(1)
+
+    def greet():
+        conn, _ = sock.accept()
+        conn.sendall((58).to_bytes(8, "little") + b"\0" * 58)
+        time.sleep(0.5)
+        conn.close()
+    threading.Thread(target=greet, daemon=True).start()
+    try:
+        probe_scheduler(f"tcp://127.0.0.1:{sock.getsockname()[1]}", 3)
+    finally:
+        sock.close()
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1", "tcp://127.0.0.1:99999", "127.0.0.1:notaport"])
+def test_a_malformed_cluster_address_is_one_line(sweep_config, address):
+    outcome, _ = cluster_run(sweep_config, address)
+    one_line_exit_2(outcome, "--cluster", "tcp://HOST:PORT")
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "99999"])
+def test_a_bad_cluster_timeout_is_one_line(sweep_config, monkeypatch, value):
+    monkeypatch.setenv("RTYBT_CLUSTER_TIMEOUT", value)
+    outcome, _ = cluster_run(sweep_config, f"tcp://127.0.0.1:{free_port()}")
+    one_line_exit_2(outcome, "RTYBT_CLUSTER_TIMEOUT")
+
+
+# --- a worker that dies ---------------------------------------------------------------------------------------
+
+def _die_on_two(n: int) -> int:
+    if n == 2:
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.2)
+    return n
+
+
+def test_a_pool_worker_killed_under_a_task_is_reported_not_waited_for():
+    started = time.monotonic()
+    with pytest.raises(WorkerLost, match="a worker process died"):
+        list(as_finished(make_pool(2), _die_on_two, [1, 2, 3, 4]))
+    assert time.monotonic() - started < 30
+
+
+# --- SIGKILL of the parent: no worker outlives it ---------------------------------------------------------------
+
+def descendants(pid: int) -> set[int]:
+    try:
+        return {p.pid for p in psutil.Process(pid).children(recursive=True)}
+    except psutil.NoSuchProcess:
+        return set()
+
+
+def alive(pids: set[int]) -> list[int]:
+    out = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                out.append(pid)
+        except psutil.NoSuchProcess:
+            continue
+    return out
+
+
+def kill_parent_and_watch(proc: subprocess.Popen, ready) -> None:
+    deadline = time.monotonic() + 120
+    seen: set[int] = set()
+    while time.monotonic() < deadline and proc.poll() is None and not ready(seen):
+        seen |= descendants(proc.pid)
+        time.sleep(0.05)
+    assert proc.poll() is None, "the command ended before it could be killed"
+    seen |= descendants(proc.pid)
+    assert seen, "no worker process was seen"
+    proc.kill()
+    proc.wait()
+    gone_by = time.monotonic() + EXIT_LIMIT
+    while alive(seen) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not alive(seen), f"processes outlived their killed parent by {EXIT_LIMIT} s: {alive(seen)}"
+
+
+def started_workers(pid: int) -> int:
+    """Workers past their start-up: each runs its parent watch (a second thread). A worker still importing
+    when its parent is killed ends when its start-up does (it holds the forkserver until then)."""
+    count = 0
+    for child in descendants(pid):
+        try:
+            if psutil.Process(child).num_threads() >= 2:
+                count += 1
+        except psutil.NoSuchProcess:
+            continue
+    return count
+
+
+def test_sigkill_of_a_pool_sweep_leaves_no_worker(tmp_path):
+    config = write_long_config(tmp_path)
+    proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: started_workers(proc.pid) >= 2 and busy_workers(proc.pid) >= 2)
+
+
+def busy_workers(pid: int) -> int:
+    count = 0
+    for child in descendants(pid):
+        try:
+            if sum(psutil.Process(child).cpu_times()[:2]) > 0.5:
+                count += 1
+        except psutil.NoSuchProcess:
+            continue
+    return count
+
+
+# --- SIGINT and SIGTERM: every long command, every executor ----------------------------------------------------
+
+LONG = {
+    "data": {"symbol": "^RUT", "start": "2005-01-01"},
+    "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20, "hold_bars": 2}},
+    "event_study": {"bootstrap_samples": 2000},
+    "sweep": {"grid": {"ma_period": [10, 20, 30, 40, 50, 60], "hold_bars": [2, 3]}, "top": 2},
+    "walkforward": {"train_bars": 1000, "test_bars": 500},
+    "study": {"symbols": ["^RUT", "IWM", "SPY", "QQQ"]},
+}
+
+
+def write_long_config(folder: Path) -> Path:
+    path = folder / "long.yaml"
+    path.write_text(yaml.safe_dump({**LONG, "output": {"dir": str(folder / "results")}}))
+    return path
+
+
+def write_second_config(folder: Path) -> Path:
+    path = folder / "second.yaml"
+    raw = {**LONG, "strategy": {"name": "rsi_momentum"}, "output": {"dir": str(folder / "results")}}
+    path.write_text(yaml.safe_dump(raw))
+    return path
+
+
+COMMANDS = {
+    "run": lambda f: ["run", write_long_config(f)],
+    "compare": lambda f: ["compare", write_long_config(f), write_second_config(f), "--rerun"],
+    "sweep-serial": lambda f: ["sweep", write_long_config(f), "--workers", "1"],
+    "sweep-pool": lambda f: ["sweep", write_long_config(f), "--workers", "2"],
+    "sweep-dask": lambda f: ["sweep", write_long_config(f), "--cluster", "local", "--workers", "2"],
+    "walkforward": lambda f: ["walkforward", write_long_config(f), "--workers", "2"],
+    "study": lambda f: ["study", write_long_config(f), "--workers", "2"],
+    "regress": lambda f: ["regress", *regress_copy(f), "--jobs", "2"],
+    "analogs": lambda f: ["analogs", "--k", "20"],
+}
+# CPU seconds (the command and its workers) spent before the signal: imports done, work under way.
+STARTED_CPU = {"analogs": 1.5}
+
+
+def regress_copy(folder: Path) -> list[str]:
+    """Three configs and their baselines in `folder`, where regress looks for them (its working directory)."""
+    import shutil
+
+    names = ["ma_reclaim", "rsi_momentum", "golden_cross"]
+    (folder / "configs").mkdir()
+    shutil.copytree(REPO / "tests" / "regression", folder / "tests" / "regression",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for name in names:
+        shutil.copy(REPO / "configs" / f"{name}.yaml", folder / "configs" / f"{name}.yaml")
+    return [f"configs/{name}.yaml" for name in names]
+SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+
+
+def default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as a terminal's foreground process has it
+
+
+def cpu_seconds(pid: int) -> float:
+    total = 0.0
+    for p in [pid, *descendants(pid)]:
+        try:
+            total += sum(psutil.Process(p).cpu_times()[:2])
+        except psutil.NoSuchProcess:
+            continue
+    return total
+
+
+@pytest.mark.parametrize(("signum", "code", "word"), SIGNALS, ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_a_signal_stops_every_long_command_within_2_s_in_one_line(name, signum, code, word, tmp_path):
+    args = [str(a) for a in COMMANDS[name](tmp_path)]
+    proc = subprocess.Popen([*BASE, "-q", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=tmp_path, preexec_fn=default_sigint)
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None and cpu_seconds(proc.pid) < STARTED_CPU.get(name, 3.0):
+            seen |= descendants(proc.pid)
+            time.sleep(0.05)
+        assert proc.poll() is None, f"{name} ended before it could be stopped: {proc.stderr.read()[-300:]}"
+        seen |= descendants(proc.pid)
+        sent = time.monotonic()
+        proc.send_signal(signum)
+        _, stderr = proc.communicate(timeout=60)
+        took = time.monotonic() - sent
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == code, (proc.returncode, stderr)
+    assert stderr == f"rtybt: {word}\n", stderr
+    assert took <= EXIT_LIMIT, f"{name} took {took:.2f} s to stop after {signal.Signals(signum).name}"
+    gone_by = time.monotonic() + EXIT_LIMIT
+    while alive(seen) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not alive(seen), f"processes left after {name} stopped: {alive(seen)}"
