@@ -163,7 +163,10 @@ def _analogs_table(result) -> str:
         rows.append([x.rank, x.date, f"{x.distance:.2f}"] + [reading(n, x.readings[n]) for n, _, _ in FEATURES]
                     + x.calls + [pct(x.forward[hz]) for hz in x.forward]
                     + [x.target_outcome.replace("_", " "), "-" if sessions is None else sessions])
-    return h.table(header, rows)
+    # The state's readings and the Final Call are the match, not the outcome: they fold under the table, so the
+    # forward returns and the target-first outcome stay in view.
+    fold = [label for _, label, _ in FEATURES] + ["short-term", "medium", "long-term"]
+    return h.table(header, rows, fold=fold, fold_title="What matched: the readings and the Final Call of each analog")
 
 
 def _forward_table(result) -> str:
@@ -172,8 +175,9 @@ def _forward_table(result) -> str:
              interval(hs.hit_rate_ci, share), pct(hs.baseline_mean), pct(hs.baseline_median),
              share(hs.baseline_hit_rate), pct(hs.excess_mean), interval(hs.excess_ci, pct)]
             for hs in result.answer.study.horizons]
-    return h.table(["sessions", "analogs", "mean", f"{conf} CI", "median", "higher", f"{conf} CI",
-                    "every day: mean", "every day: median", "every day: higher", "excess mean", f"{conf} CI"], rows)
+    return h.table(["sessions", "analogs", "mean", f"mean {conf} CI", "median", "higher", f"higher {conf} CI",
+                    "every day: mean", "every day: median", "every day: higher", "excess mean", f"excess {conf} CI"],
+                   rows, fold=("analogs", f"mean {conf} CI", f"higher {conf} CI"), fold_title="More columns")
 
 
 def _target_table(result) -> str:
@@ -200,8 +204,9 @@ def _score_table(result) -> str:
                      f"{c.climatology_brier:.3f}" if c.climatology_brier is not None else "-", num(c.skill),
                      interval(c.skill_ci, num)])
     conf = f"{sc.confidence:.0%}"
-    return h.table(["call", "month-ends", "base rate", "hit rate", f"{conf} CI", "base-rate hit rate", "Brier",
-                    "base-rate Brier", "Brier skill", f"{conf} CI"], rows)
+    return h.table(["call", "month-ends", "base rate", "hit rate", f"hit rate {conf} CI", "base-rate hit rate", "Brier",
+                    "base-rate Brier", "Brier skill", f"Brier skill {conf} CI"], rows,
+                   fold=(f"hit rate {conf} CI", "Brier", "base-rate Brier"), fold_title="More columns")
 
 
 def render_html(result, fan: bytes) -> str:

@@ -12,7 +12,9 @@ from rtybt.engine.analysis.comparison import COLUMNS, Entry
 from rtybt.engine.report import html as h
 
 CURVES_ALT = "equity and drawdown"
-VARIANTS_SHOWN = 200  # a longer sweep table is cut to its best rows; sweep.csv holds every variant
+VARIANTS_SHOWN = 200
+FOLDED = ("sortino", "calmar")  # ranked-table columns shown in the fold under it
+HELD_THROUGHOUT = "held throughout"  # a longer sweep table is cut to its best rows; sweep.csv holds every variant
 
 
 def _fmt(value, kind: str) -> str:
@@ -151,8 +153,8 @@ def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = 
     if groups > 1:
         columns += [("symbol", "symbol", "text"), ("start", "from", "text"), ("end", "to", "text")]
     columns += [*COLUMNS, *extra_columns]
-    if "params" in table and not (table["params"] == table["label"]).all():
-        columns.append(("params", "parameters", "prose"))  # last: the numbers come first on a narrow screen
+    # The parameters (long prose that makes rows tall) go to a fold under the table, one row per variant.
+    fold_params = "params" in table and not (table["params"] == table["label"]).all()
     columns = [c for c in columns if c[0] in table.columns]
     if {"edge_ci_low", "edge_ci_high"} <= {c[0] for c in columns}:  # one interval column, "low to high"
         columns = [c for c in columns if c[0] != "edge_ci_high"]
@@ -165,46 +167,54 @@ def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = 
     kinds = {key: kind for key, _, kind in columns}
     if digits is None:
         digits = _distinct_digits(list(table[metric]), kinds.get(metric, "num")) if metric in kinds else "2"
-    head = "".join(f'<th class="text">{h.esc(title)}</th>' if kind in ("text", "prose") else f"<th>{h.esc(title)}</th>"
-                   for _, title, kind in columns)
-    body = []
+    header = [title for _, title, _ in columns]
+    rows, classes = [], []
     for row in table.to_dict("records"):
         cells = []
         for key, _, kind in columns:
             value = row.get(key)
             if key == metric:
-                text = _fmt_ranked(value, kind, digits)
-                cells.append(f"<td><b>{h.esc(text)}</b></td>")
+                cells.append(h.Cell(f"<b>{h.esc(_fmt_ranked(value, kind, digits))}</b>", raw=True))
             elif kind == "interval":
                 low, high = row.get("edge_ci_low"), row.get("edge_ci_high")
-                text = "–" if low is None or high is None else f"{h.fmt(low, 'spct')} to {h.fmt(high, 'spct')}"
-                cells.append(f"<td>{h.esc(text)}</td>")
-            elif key == "params":
-                text = (params or {}).get(row.get("label")) or _fmt(value, "text")
-                cells.append(f'<td class="prose">{h.esc(text)}</td>')
+                cells.append("–" if low is None or high is None else f"{h.fmt(low, 'spct')} to {h.fmt(high, 'spct')}")
             elif key == "label" and links and links.get(value):
-                cells.append(f'<td class="text"><a href="{h.esc(links[value])}">{h.esc(value)}</a></td>')
+                cells.append(h.Cell(f'<a href="{h.esc(links[value])}">{h.esc(value)}</a>', "text wrap", raw=True,
+                                    title=row.get("flag") or ""))
+            elif key == "label":
+                cells.append(h.Cell(value, "text wrap", title=row.get("flag") or ""))
             else:
-                css = ' class="text"' if kind == "text" else ""
-                cells.append(f"<td{css}>{h.esc(_fmt(value, kind))}</td>")
-        flag = row.get("flag") or ""
-        body.append(f"<tr title='{h.esc(flag)}'>{''.join(cells)}</tr>" if flag else f"<tr>{''.join(cells)}</tr>")
+                cells.append(h.Cell(_fmt(value, kind), "text" if kind == "text" else ""))
+        if fold_params:
+            cells.append(h.Cell((params or {}).get(row.get("label")) or _fmt(row.get("params"), "text"), "prose"))
+        rows.append(cells)
+        classes.append("")
     if bench is not None:
         label, metrics = bench
         cells = []
         for key, _, kind in columns:
             if key == "rank":
-                cells.append("<td>–</td>")
+                cells.append("–")
             elif key == "label":
-                cells.append(f'<td class="text">{h.esc(label)}</td>')
+                cells.append(h.Cell(label, "text"))
             elif key == metric:
-                cells.append(f"<td>{h.esc(_fmt_ranked(metrics.get(key), kind, digits))}</td>")
+                cells.append(_fmt_ranked(metrics.get(key), kind, digits))
+            elif key == "trades":
+                cells.append(h.Cell(HELD_THROUGHOUT, "text"))  # buy-and-hold never trades: it holds
             elif key in metrics:
-                cells.append(f"<td>{h.esc(_fmt(metrics.get(key) if key != 'trades' else None, kind))}</td>")
+                cells.append(_fmt(metrics.get(key), kind))
             else:
-                cells.append('<td class="text"></td>' if kind in ("text", "prose") else "<td>–</td>")
-        body.append(f'<tr class="bench">{"".join(cells)}</tr>')
-    return h.scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+                cells.append(h.Cell("", "text") if kind in ("text", "prose") else "–")
+        if fold_params:
+            cells.append(h.Cell("–", "prose"))
+        rows.append(cells)
+        classes.append("bench")
+    if fold_params:
+        header.append("parameters")
+    # Second-order ratios and the parameters (long prose that makes rows tall) fold under the table, so return,
+    # risk, the edge, trades, win rate and profit factor stay in view on a laptop.
+    fold = [title for key, title, _ in columns if key in FOLDED] + (["parameters"] if fold_params else [])
+    return h.table(header, rows, row_classes=classes, fold=fold, fold_title="More columns")
 
 
 def variants_table(variants: pd.DataFrame, params: list[str], metric: str, csv_name: str = "sweep.csv",
@@ -225,7 +235,8 @@ def variants_table(variants: pd.DataFrame, params: list[str], metric: str, csv_n
                 cells.append(h.Cell(text, "text" if kind == "text" else ""))
         rows.append(cells)
     more = (f"the best {len(shown)} of {len(variants)} shown; " if len(variants) > len(shown) else "")
-    return (h.table([title for _, title, _ in cols], rows)
+    folded = [title for key, title, _ in cols if key in FOLDED]
+    return (h.table([title for _, title, _ in cols], rows, fold=folded, fold_title="More columns")
             + f'<p class="note">Every variant of the grid, ranked by {h.esc(metric)} ({more}all of them, with every '
               f'metric, in <a href="{csv_name}">{csv_name}</a>).</p>')
 

@@ -20,7 +20,7 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
-       color: var(--ink); max-width: 1120px; margin: 0 auto; padding: 1.2em 1.2em 3em; line-height: 1.5;
+       color: var(--ink); max-width: 1200px; margin: 0 auto; padding: 1.2em 1.2em 3em; line-height: 1.5;
        font-size: 16px; overflow-wrap: break-word; }
 h1 { font-size: 1.55em; line-height: 1.25; margin: 0.2em 0 0.3em; }
 h2 { font-size: 1.25em; border-bottom: 2px solid var(--accent); padding-bottom: 0.15em; margin-top: 2em; }
@@ -34,12 +34,16 @@ table { border-collapse: collapse; font-size: 0.9em; font-variant-numeric: tabul
 caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.2em 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.3em 0.65em; text-align: right; white-space: nowrap; }
 th { font-weight: 600; }
-thead th { background: var(--soft); border-bottom: 2px solid var(--line); vertical-align: bottom; }
+thead th { background: var(--soft); border-bottom: 2px solid var(--line); vertical-align: bottom; white-space: normal;
+           min-width: 4.5em; max-width: 9em; hyphens: manual; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 td.prose { text-align: left; white-space: normal; min-width: 16em; }
+td.wrap { white-space: normal; min-width: 7em; }
 td.good { color: var(--good); } td.bad { color: var(--bad); }
 td.out { color: #9aa3ad; background: repeating-linear-gradient(135deg, #fff, #fff 4px, #f1f3f5 4px, #f1f3f5 8px); }
 tr.bench td { color: var(--muted); font-style: italic; }
+details.fold { margin: -0.6em 0 1.1em; font-size: 0.92em; }
+details.fold > summary { color: var(--muted); cursor: pointer; }
 img { max-width: 100%; height: auto; display: block; }
 figure { margin: 0.8em 0 1.2em; max-width: 100%; }
 figcaption { font-size: 0.88em; color: var(--muted); margin-top: 0.2em; }
@@ -150,9 +154,24 @@ class Cell:
         return f"<td{attrs}>{body}</td>"
 
 
-def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_classes: Iterable[str] | None = None) -> str:
-    """A table in a horizontal scroll box; a cell is a value (escaped) or a `Cell`."""
-    rows = [list(r) for r in rows]
+def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_classes: Iterable[str] | None = None,
+          fold: Iterable[str] = (), fold_title: str = "More columns") -> str:
+    """A table in a horizontal scroll box; a cell is a value (escaped) or a `Cell`.
+
+    `fold` names secondary columns (raw counts, parameters, second-order statistics): they leave the main table,
+    so the columns a verdict cites stay in view on a laptop, and go to a second table (the first column, then
+    them) inside a closed `<details>` right under it. Any page can use it the same way."""
+    header, rows = list(header), [list(r) for r in rows]
+    folded = [i for i, name in enumerate(header) if i > 0 and name in set(fold)]
+    if folded:
+        kept = [i for i in range(len(header)) if i not in folded]
+        full = [r for r in rows if len(r) == len(header)]  # a row spanning columns stays in the main table only
+        main = table([header[i] for i in kept], [[r[i] for i in kept] if len(r) == len(header) else r for r in rows],
+                     caption, row_classes)
+        names = [header[i] for i in folded]
+        second = table([header[0], *names], [[r[0], *(r[i] for i in folded)] for r in full])
+        return (main + f'<details class="fold"><summary>{esc(fold_title)}: {esc(", ".join(names))}</summary>'
+                f"{second}</details>")
     # A column of words is left-aligned, header included: cells marked text/prose, or plain cells none of
     # which reads as a number (numbers, percentages, amounts and dates stay right-aligned).
     width = max((len(r) for r in rows), default=0)
@@ -161,7 +180,7 @@ def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_cla
         column = [r[i] for r in rows if i < len(r)]
         marked = [c for c in column if isinstance(c, Cell)]
         plain = [c for c in column if not isinstance(c, Cell) and str(c).strip()]
-        words.append(bool(column) and (any(c.css in ("text", "prose") for c in marked)
+        words.append(bool(column) and (any(set(c.css.split()) & {"text", "prose"} for c in marked)
                                        or (bool(plain) and not marked and not any(_numeric(c) for c in plain))))
     head = "".join(f'<th class="text">{esc(h)}</th>' if i < width and words[i] else f"<th>{esc(h)}</th>"
                    for i, h in enumerate(header))

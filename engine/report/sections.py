@@ -24,6 +24,9 @@ TRADE_LIST_COLUMNS = [("direction", "side", "text"), ("entry_date", "entry", "da
                       ("exit_date", "exit", "date"), ("exit_price", "exit price", "price"), ("bars_held", "bars", "int"),
                       ("return_pct", "return", "spct"), ("pnl_net", "P&L after costs", "usd")]
 
+# Second-order columns of the event study: the verdict cites the mean, every-day mean, edge, interval and p-value.
+EVENT_FOLD = ("median", "hit rate", "every-day hit rate")
+
 
 def status_class(status: str) -> str:
     return status.replace(" ", "-")
@@ -104,7 +107,7 @@ def event_table(study: EventStudy) -> str:
             f"{h.fmt(s.excess_ci[0], 'spct')} to {h.fmt(s.excess_ci[1], 'spct')}" if judged else no,
             f"{s.p_value:.3f}" if judged else "–", ("yes" if s.beats_baseline else "no") if judged else "not judged",
         ])
-    return h.table(header, rows)
+    return h.table(header, rows, fold=EVENT_FOLD, fold_title="More statistics")
 
 
 def target_table(tf: TargetFirst) -> str:

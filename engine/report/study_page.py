@@ -14,6 +14,10 @@ from rtybt.engine.report.figures import fit, pyplot, to_png
 
 QUESTION = "Is it small caps, or every market? The same setup, with the same rules, on every instrument and regime."
 FOREST_DPI = 150
+# Secondary columns (raw counts, the span, the second ratio) go to a fold under each table, so the excess, its
+# interval and p-value that the verdict cites stay in view on a laptop (html.table's `fold`).
+MARKETS_FOLD = ("period", "Sharpe", "buy & hold Sharpe", "setups", "clusters")
+POOLED_FOLD = ("setups", "days", "clusters", "mean", "pooled baseline", "others' excess")
 
 
 def fmt(value, kind: str) -> str:
@@ -78,7 +82,7 @@ def _markets_table(analysis: StudyAnalysis, summary_rows: list[dict]) -> str:
              fmt(r["buy_hold_max_drawdown"], "pct"), r["setups"], r["clusters"], fmt(r["excess_mean"], "signed"),
              ci_cell(r["excess_ci"]), fmt(r["p_value"], "p"), "yes" if r["beats_baseline"] else "no"]
             for r in summary_rows]
-    return h.table(header, rows)
+    return h.table(header, rows, fold=MARKETS_FOLD, fold_title="More columns")
 
 
 def _pooled_table(analysis: StudyAnalysis) -> str:
@@ -90,7 +94,7 @@ def _pooled_table(analysis: StudyAnalysis) -> str:
              fmt(p.excess.estimate, "signed"), ci_cell(p.excess.ci), fmt(p.excess.p_value, "p"),
              fmt(p.traded_excess, "signed"), fmt(p.others_excess, "signed"), fmt(p.difference.estimate, "signed"),
              ci_cell(p.difference.ci), fmt(p.difference.p_value, "p")] for p in analysis.pooled]
-    return h.table(header, rows)
+    return h.table(header, rows, fold=POOLED_FOLD, fold_title="Raw counts and parts of the difference")
 
 
 def _horizons_table(analysis: StudyAnalysis) -> str:
@@ -116,7 +120,7 @@ def regime_table(analysis: StudyAnalysis, scope: str) -> str:
                      fmt(r["excess_mean"], "signed"), "-" if unlabelled else ci_cell(r["excess_ci"]),
                      fmt(r["p_value"], "p"), fmt(r["difference"], "signed"),
                      "-" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p")])
-    return h.table(header, rows)
+    return h.table(header, rows, fold=("days", "clusters"), fold_title="Raw counts")
 
 
 def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str]) -> str:
