@@ -116,8 +116,12 @@ def analogs_csv(result) -> str:
 
 
 def fan_png(result) -> bytes:
+    return fan_pngs(result)[0]
+
+
+def fan_pngs(result) -> tuple[bytes, bytes]:
     """The k forward paths, their median and bands, against the same quantiles over every past day."""
-    from rtybt.engine.report.figures import fit, pyplot, to_png
+    from rtybt.engine.report.figures import fit, pyplot, to_pngs
 
     plt = pyplot()
     fan, s = result.answer.fan, result.answer.settings
@@ -141,7 +145,7 @@ def fan_png(result) -> bytes:
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     fit(fig, bottom=0.12)
-    return to_png(fig)
+    return to_pngs(fig)
 
 
 def _state_table(result) -> str:
@@ -209,7 +213,7 @@ def _score_table(result) -> str:
                    fold=(f"hit rate {conf} CI", "Brier", "base-rate Brier"), fold_title="More columns")
 
 
-def render_html(result, fan: bytes) -> str:
+def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
     a, snap, s = result.answer, result.snapshot, result.answer.settings
     data = result.data
     parts = [
@@ -231,7 +235,7 @@ def render_html(result, fan: bytes) -> str:
         "that close.</p>",
         _analogs_table(result), "</section>",
         '<section id="fan"><h2>What happened next</h2>',
-        h.figure(fan, "fan chart of the analogs' forward paths against every past day"),
+        h.figure(fan, "fan chart of the analogs' forward paths against every past day", narrow=fan_narrow),
         "<h3>Forward returns against every past day</h3>", _forward_table(result),
         f'<p class="muted">Every day: forward returns from every close of {h.esc(result.history)} up to the date. '
         f"Uncertainty: {h.esc(a.study.method)}.</p>",
@@ -268,8 +272,8 @@ def write_result(result, results_root: Path, started: datetime, command_line: li
     final = writer.final_parent / writer.run_id
     shown = replace(result, run_dir=final)
     try:
-        fan = fan_png(shown)
-        writer.write_text("analogs.html", render_html(shown, fan))
+        fan, fan_narrow = fan_pngs(shown)
+        writer.write_text("analogs.html", render_html(shown, fan, fan_narrow))
         writer.write_text("analogs.json", json.dumps(result_dict(shown), indent=2, allow_nan=False) + "\n")
         writer.write_text("analogs.csv", analogs_csv(shown))
         write_manifest(writer, "analogs", inputs, started, command_line, {"score_source": result.score_source})

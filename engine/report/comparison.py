@@ -54,9 +54,14 @@ def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None,
 
 
 def curves_png(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> bytes:
-    from rtybt.engine.report.figures import to_png
+    return curves_pngs(entries, benchmark, cash)[0]
 
-    return to_png(curves_figure(entries, benchmark, cash))
+
+def curves_pngs(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> tuple[bytes, bytes]:
+    """The curves at the page's width and at a phone's."""
+    from rtybt.engine.report.figures import to_pngs
+
+    return to_pngs(curves_figure(entries, benchmark, cash))
 
 
 def _distinct_digits(values: list, kind: str) -> str:
@@ -253,7 +258,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
     writer.write_json(f"{stem}.json", {"title": title, "ranked_by": metric, "notes": list(notes),
                                        "rows": json.loads(table.to_json(orient="records")),
                                        **(sections or {})})
-    png = curves_png(entries, benchmark)
+    png, png_narrow = curves_pngs(entries, benchmark)
     flags = sorted({f for f in table.get("flag", pd.Series(dtype=str)) if f})
     titles = {key: (title_, kind) for key, title_, kind in [*COLUMNS, *extra_columns]}
     metric_title, metric_kind = titles.get(metric, (metric, "num"))
@@ -292,5 +297,5 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
         parts.append("<h2>Every variant</h2>")
         parts.append(variants_table(variants, list(variant_params), metric, digits=digits))
     parts.append("<h2>Equity and drawdown</h2>")
-    parts.append(h.figure(png, CURVES_ALT))
+    parts.append(h.figure(png, CURVES_ALT, narrow=png_narrow))
     writer.write_text(f"{stem}.html", h.page(title, "\n".join(parts)))

@@ -48,6 +48,51 @@ def to_png(fig, dpi: int = DPI) -> bytes:
     return buffer.getvalue()
 
 
+NARROW_INCHES = 4.8  # a phone's column (about 360 CSS px) shows this many inches: text stays near 9 px
+
+
+def to_pngs(fig, dpi: int = DPI) -> tuple[bytes, bytes]:
+    """The figure at its own size and again at a phone's width (same content; margins kept in inches, so labels
+    keep their room; dates thinned), as (wide, narrow) PNG bytes; closes the figure."""
+    wide = to_png_keep(fig, dpi)
+    width, height = fig.get_size_inches()
+    sp = fig.subplotpars
+    left, right = sp.left * width, (1 - sp.right) * width
+    narrow_w = min(NARROW_INCHES, width)
+    fig.set_size_inches(narrow_w, height * (0.85 + 0.15 * narrow_w / width))
+    fig.subplots_adjust(left=min(0.4, left / narrow_w), right=max(0.6, 1 - right / narrow_w))
+    for ax in fig.axes:
+        for label in ax.get_xticklabels():
+            label.set_fontsize(8)
+        ax.title.set_fontsize(9)
+        ax.xaxis.set_major_locator(_fewer_ticks(ax))
+        legend = ax.get_legend()
+        if legend is not None:
+            for text in legend.get_texts():
+                text.set_fontsize(6.5)
+            if hasattr(legend, "set_ncols"):
+                legend.set_ncols(min(2, getattr(legend, "_ncols", 1)))
+    return wide, to_png(fig, dpi)
+
+
+def _fewer_ticks(ax):
+    """At most four or five ticks on a narrow x axis (dates or numbers), so labels never run into each other."""
+    from matplotlib.dates import AutoDateLocator
+    from matplotlib.ticker import MaxNLocator
+
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, AutoDateLocator) or "Date" in type(locator).__name__:
+        return AutoDateLocator(minticks=2, maxticks=4)
+    return MaxNLocator(nbins=5)
+
+
+def to_png_keep(fig, dpi: int = DPI) -> bytes:
+    """PNG bytes of a figure that stays open (to be drawn again at another size)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
 def plain_price_axis(ax) -> None:
     """Log axis with plain tick labels (1,000, 2,000) instead of 10^3 notation."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter

@@ -12,6 +12,7 @@ import html
 import math
 from collections.abc import Iterable
 
+NARROW_PX = 600  # below this width a page is a phone's: narrow charts, sticky first columns
 MINUS = "\u2212"  # a real minus sign: "-0.5" and "−0.5" must not both appear on one page
 
 CSS = """
@@ -80,10 +81,12 @@ section { break-inside: auto; }
   h1 { font-size: 1.3em; }
   .tile { flex-basis: 8em; }
   .track { width: 6em; }
-  /* A chart keeps readable text on a phone: it scrolls sideways inside its own box instead of shrinking. */
-  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
-  figure img { min-width: 640px; }
-  figure img.narrow { min-width: 0; }
+  /* Charts scale to the column (a narrow rendering is swapped in by <picture>); tables keep their first column
+     in view while the numbers scroll under it. */
+  .scroll th:first-child, .scroll td:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
+                                                   box-shadow: 1px 0 0 var(--line); }
+  .scroll thead th:first-child { background: var(--soft); }
+  td.prose { min-width: 12em; }
 }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
@@ -104,11 +107,15 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure(png: bytes, alt: str, caption: str = "", width: int | None = None) -> str:
-    """An embedded PNG; `width` (CSS px) caps its displayed width (it never exceeds the page either)."""
+def figure(png: bytes, alt: str, caption: str = "", width: int | None = None, narrow: bytes | None = None) -> str:
+    """An embedded PNG that scales to the column; `width` (CSS px) caps its displayed width; `narrow` is the same
+    chart drawn for a phone's width (figures.to_pngs), shown there instead, so its text stays legible."""
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     style = f' style="width:{int(width)}px"' if width else ""
-    return f'<figure><img src="{png_data_uri(png)}" alt="{esc(alt)}"{style}>{cap}</figure>'
+    img = f'<img src="{png_data_uri(png)}" alt="{esc(alt)}"{style}>'
+    if narrow is not None:
+        img = f'<picture><source media="(max-width: {NARROW_PX}px)" srcset="{png_data_uri(narrow)}">{img}</picture>'
+    return f"<figure>{img}{cap}</figure>"
 
 
 def scroll(inner: str) -> str:

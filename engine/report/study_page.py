@@ -42,6 +42,13 @@ def forest_png(analysis: StudyAnalysis) -> bytes:
     return to_png(forest_figure(analysis), dpi=FOREST_DPI)
 
 
+def forest_pngs(analysis: StudyAnalysis) -> tuple[bytes, bytes]:
+    """The forest plot at the page's width and at a phone's."""
+    from rtybt.engine.report.figures import to_pngs
+
+    return to_pngs(forest_figure(analysis), dpi=FOREST_DPI)
+
+
 def forest_figure(analysis: StudyAnalysis):
     """Excess mean forward return at the verdict horizon per market and pooled, with intervals where judged."""
     plt = pyplot()
@@ -123,7 +130,8 @@ def regime_table(analysis: StudyAnalysis, scope: str) -> str:
     return h.table(header, rows, fold=("days", "clusters"), fold_title="Raw counts")
 
 
-def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str]) -> str:
+def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str],
+               forest_narrow: bytes | None = None) -> str:
     hv, conf = analysis.verdict_horizon, f"{analysis.confidence:.0%}"
     links = "".join(f'<li><a href="{h.esc(market_link(s))}">{h.esc(s)}</a>: strategy, buy &amp; hold and event '
                     f'study</li>' for s in analysis.markets)
@@ -142,7 +150,7 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         '<section id="forest"><h2>Excess return after the setup, market by market</h2>',
         h.figure(forest, f"forest plot of the {hv}-session excess per market and pooled",
                  "Dots: excess mean forward return over the market's baseline; bars: its interval (none drawn where "
-                 "the table refuses one); diamond: all markets pooled."),
+                 "the table refuses one); diamond: all markets pooled.", narrow=forest_narrow),
         "</section>",
         f'<section id="markets"><h2>Markets at {hv} sessions</h2>', _markets_table(analysis, summary["markets"]),
         '<p class="muted">Backtest headline after costs against each market\'s own buy-and-hold; event study '
@@ -171,7 +179,19 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
     return h.page(title, "\n".join(parts))
 
 
-def market_html(title: str, symbol: str, row: dict, study: EventStudy) -> str:
+def market_curves(run) -> tuple[bytes, bytes] | None:
+    """The market's growth of 1 and drawdown against its own buy-and-hold (page and phone widths)."""
+    from types import SimpleNamespace
+
+    from rtybt.engine.report.comparison import curves_pngs
+
+    if run is None or run.returns is None or not len(run.returns):
+        return None
+    bench = (f"buy & hold {run.symbol}", run.buy_hold_returns) if run.buy_hold_returns is not None else None
+    return curves_pngs([SimpleNamespace(label=f"strategy on {run.symbol}", returns=run.returns)], bench)
+
+
+def market_html(title: str, symbol: str, row: dict, study: EventStudy, run=None, config_name: str = "") -> str:
     conf = f"{study.confidence:.0%}"
     headline = h.table(["", "strategy", "buy & hold"], [
         ["CAGR", fmt(row["cagr"], "pct"), fmt(row["buy_hold_cagr"], "pct")],
@@ -185,11 +205,19 @@ def market_html(title: str, symbol: str, row: dict, study: EventStudy) -> str:
         [[s.horizon, s.events, s.clusters, fmt(s.mean, "signed"), fmt(s.baseline_mean, "signed"),
           fmt(s.excess_mean, "signed"), ci_cell(s.excess_ci), fmt(s.p_value, "p"), "yes" if s.beats_baseline else "no"]
          for s in study.horizons])
+    pngs = market_curves(run)
+    curves = h.figure(pngs[0], f"growth of 1 and drawdown, strategy on {symbol} against buy-and-hold",
+                      "After the config's costs, on a log scale; buy-and-hold dashed grey.", narrow=pngs[1]) \
+        if pngs else ""
+    tearsheet = (f'<p class="muted">The full tearsheet of this market (the note\'s chart, trades, every table): '
+                 f'<code>rtybt run CONFIG --set data.symbol={h.esc(symbol)}</code>, with CONFIG the study\'s config'
+                 f'{" (" + h.esc(config_name) + ")" if config_name else ""}.</p>')
     body = "\n".join([
         f"<h1>{h.esc(title)}</h1>",
         f'<p class="muted">{h.esc(symbol)}, {row["period"][0]} to {row["period"][1]}. '
         '<a href="../../study.html">Back to the study</a>.</p>',
-        '<section id="metrics"><h2 class="first">Backtest against its own buy-and-hold</h2>', headline, "</section>",
+        '<section id="metrics"><h2 class="first">Backtest against its own buy-and-hold</h2>', headline,
+        curves, tearsheet, "</section>",
         f'<section id="event-study"><h2>Event study of the {study.setups} setups</h2>', events,
         f'<p class="muted">Uncertainty: {h.esc(study.method)}. Setups: setups.csv; metrics: metrics.json.</p>',
         "</section>",

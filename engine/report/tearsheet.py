@@ -80,7 +80,10 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     config = inputs.config
     analysis = analyse(inputs) if analysis is None else analysis
     study, tf, answer = analysis.study, analysis.target_first, analysis.verdict
-    files: dict[str, bytes] = {name: figures.to_png(fig) for name, fig in build_figures(inputs, study).items()}
+    files: dict[str, bytes] = {}
+    narrow: dict[str, bytes] = {}  # each chart drawn again for a phone's width: inlined in the page, not written
+    for name, fig in build_figures(inputs, study).items():
+        files[name], narrow[name] = figures.to_pngs(fig)
     stats = people_tables(inputs)
 
     outcomes = study.outcomes.merge(tf.outcomes, on="date", how="left")
@@ -113,7 +116,7 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["report.json"] = _json(_clean_json(report))
 
     cls = get_strategy(config.strategy.name, config.strategy.file)
-    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files).encode()
+    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files, narrow).encode()
     return files
 
 
@@ -141,12 +144,17 @@ def people_tables(inputs: ReportInputs) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------------
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
-                stats: dict, files: dict) -> str:
+                stats: dict, files: dict, narrow: dict | None = None) -> str:
     from rtybt.engine.report import prose
 
     config = inputs.config
     m = inputs.metrics
     es = config.event_study
+    narrow = narrow or {}
+
+    def figure(name: str, alt: str, caption: str = "") -> str:
+        return h.figure(files[name], alt, caption, narrow=narrow.get(name))
+
     tfs = tf.summary()
     b_sym = inputs.benchmark_symbol
     under = stats["under_water"]
@@ -175,10 +183,10 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         prose.params_table(cls, config.strategy.params) if config.strategy.params else "<p>No parameters.</p>",
         "</section>",
         '<section id="chart"><h2>The note\'s chart</h2>',
-        h.figure(files["chart_zoom.png"], "candles, moving averages, zones as they stood, levels, trades: zoom",
+        figure("chart_zoom.png", "candles, moving averages, zones as they stood, levels, trades: zoom",
                  "Zoom: daily candles; support (green) and resistance (red) zones as the detector saw them each week, "
                  "with no later bar; dashed purple lines are the config's absolute levels."),
-        h.figure(files["chart_full.png"], "close, moving averages, RSI and time in the market: whole history",
+        figure("chart_full.png", "close, moving averages, RSI and time in the market: whole history",
                  "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
                  "which move with price, are drawn on the zoom)."),
         "</section>",
@@ -195,15 +203,15 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         f'p-values need at least {MIN_CLUSTERS} episodes.</p>',
         sec.event_table(study),
         f'<p class="note">Uncertainty: {h.esc(study.method)}.</p>',
-        h.figure(files["event_path.png"], "mean forward path after the setup against every day"),
-        h.figure(files["event_distribution.png"], "distribution of forward returns after the setup days"),
+        figure("event_path.png", "mean forward path after the setup against every day"),
+        figure("event_distribution.png", "distribution of forward returns after the setup days"),
         "</section>",
         '<section id="target-first"><h2>Target before stop?</h2>',
         f'<p>{h.esc(tfs["target_rule"])}; {h.esc(tfs["stop_rule"])}; searched for {tfs["max_sessions"]} sessions '
         f'after each setup day; {h.esc(tfs["tie_rule"])}.</p>',
         sec.target_table(tf), "</section>",
         '<section id="returns"><h2>Returns</h2>',
-        h.figure(files["growth.png"], "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
+        figure("growth.png", "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
                  "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised."),
         sec.returns_tables(stats, b_sym),
         "<h3>Calendar-year returns</h3>", sec.annual_bars(stats["annual"], b_sym),

@@ -40,7 +40,7 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     shown = f"{spy['excess_mean']:+.2%}</td><td>{spy['excess_ci'][0]:+.2%} to {spy['excess_ci'][1]:+.2%}"
     assert shown in spy_page and shown in html
     assert "<script" not in html and "http://" not in html and "https://" not in html  # self-contained
-    assert html.count("data:image/png;base64,") == 1  # the forest plot, inline
+    assert html.count("data:image/png;base64,") == 2  # the forest plot, inline, at page and phone widths
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
     assert not re.search(r"\b(None|nan|NaN|True|False)\b", text)  # no raw Python literals on the page
     payload = json.loads((run_dir / "study.json").read_text())

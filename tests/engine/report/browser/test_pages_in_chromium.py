@@ -15,13 +15,33 @@ from rtybt.engine.commands.analogs import run_analogs
 from rtybt.engine.commands.compare import execute_compare
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.commands.study import execute_study
-from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
+from tests.engine.report.browser.cdp import (
+    CLIPPED_JS,
+    COLUMNS_JS,
+    IMAGES_JS,
+    OVERFLOW_JS,
+    Browser,
+    chromium_path,
+)
 
 REPO = Path(__file__).resolve().parents[4]
 FAST = ["event_study.bootstrap_samples=300"]
 # The answer: the tearsheet's and comparison's verdict card, the study's and analogs' verdict paragraph.
 CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict').getBoundingClientRect(); "
            "return [r.top, r.bottom]; })()")
+# Every column a verdict or summary sentence cites, by its header: in view at 1440x900 without scrolling.
+RANKED = ["CAGR", "Sharpe", "max drawdown", "event-study edge", "edge interval", "trades", "win rate", "profit factor"]
+KEY_COLUMNS = {
+    "tearsheet": ["setup days", "episodes", "mean", "every-day mean", "edge (excess mean)", "edge 95% interval",
+                  "p-value", "beats every day"],
+    "comparison": RANKED, "sweep": RANKED,
+    "study": ["CAGR", "max drawdown", "buy & hold CAGR", "buy & hold max drawdown", "excess mean", "excess 95% CI",
+              "p-value", "beats baseline", "difference 95% CI", "difference p-value"],
+    "market": ["strategy", "buy & hold", "excess mean", "excess 95% CI", "p-value", "beats baseline"],
+    "analogs": ["date", "5 sessions", "10 sessions", "20 sessions", "60 sessions", "target first?", "median",
+                "every day: higher", "every day: median", "excess mean", "excess 95% CI", "Brier skill",
+                "Brier skill 95% CI"],
+}
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +69,7 @@ def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
     analogs = run_analogs("RTY=F", "2025-05-08", data_dir=data, results_dir=out)
     return {"tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
             "sweep": sweep_dir / "comparison.html", "study": study.run_dir / "study.html",
-            "analogs": analogs.run_dir / "analogs.html"}
+            "analogs": analogs.run_dir / "analogs.html", "market": study.run_dir / "markets" / "IWM" / "market.html"}
 
 
 @pytest.fixture(scope="module")
@@ -60,14 +80,18 @@ def browser():
         yield b
 
 
-@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "analogs"])
+@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "market", "analogs"])
 def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     page = pages[name]
     browser.console_errors.clear()
 
     browser.open(page, 1440, 900)
-    top, bottom = browser.eval(CARD_JS)
-    assert top >= 0 and bottom <= 900, f"{name}: the answer card spans {top:.0f}-{bottom:.0f} px, not the first screen"
+    if name != "market":  # a market's page opens on its numbers; the answer is the study's
+        top, bottom = browser.eval(CARD_JS)
+        assert top >= 0 and bottom <= 900, f"{name}: the answer card spans {top:.0f}-{bottom:.0f} px, not the first screen"
+    hidden = browser.eval(f"{COLUMNS_JS}({KEY_COLUMNS[name]!r})")
+    assert hidden == {}, f"{name} at 1440 px: {hidden}"
+    assert browser.eval(CLIPPED_JS) == [], name
     images = browser.eval(IMAGES_JS)
     assert images and all(i["complete"] and i["w"] > 0 for i in images), images
     if name in ("comparison", "sweep"):  # the setup's edge, the note's question, is on the first screen too
@@ -91,7 +115,12 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     layout = browser.eval(OVERFLOW_JS)
     assert layout["viewport"] == 390
     assert layout["bad"] == [] and layout["scrollWidth"] <= 390, layout
-    assert browser.eval(CARD_JS)[0] < 844  # the answer starts on a phone's first screen too
+    assert browser.eval(CLIPPED_JS) == [], f"{name}: numbers cut on a phone"
+    # Charts fit the column: no image wider than the screen, and the narrow rendering is the one shown.
+    widths = browser.eval("[...document.images].map(i => [i.getBoundingClientRect().width, i.currentSrc.length])")
+    assert all(w <= 390 for w, _ in widths), widths
+    if name != "market":
+        assert browser.eval(CARD_JS)[0] < 844  # the answer starts on a phone's first screen too
     browser.screenshot(tmp_path / f"{name}_390.png")
     assert browser.console_errors == [], browser.console_errors
 
@@ -110,3 +139,18 @@ def test_the_overflow_check_catches_a_wide_element(tmp_path, browser):
     assert [b for b in layout["bad"] if b.startswith("DIV")] and not [b for b in layout["bad"] if b.startswith("TD")]
     assert [i for i in browser.eval(IMAGES_JS) if i["w"] == 0]
     assert any("boom" in e for e in browser.console_errors)
+
+
+def test_the_column_and_clipping_checks_can_fail(tmp_path, browser):
+    # A key column pushed out of a 600 px scroll box, one folded away, and a number cut by a narrow cell.
+    bad = tmp_path / "cols.html"
+    bad.write_text('<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head><body>'
+                   '<div style="overflow-x:auto;width:600px"><table><tr><th>rank</th>'
+                   '<th style="min-width:900px">filler</th><th>p-value</th></tr></table></div>'
+                   '<details><table><tr><th>folded</th></tr></table></details>'
+                   '<table><tr><td style="max-width:20px;overflow:hidden">1,234,567.89</td></tr></table>'
+                   "</body></html>")
+    browser.open(bad, 1440, 900)
+    hidden = browser.eval(f"{COLUMNS_JS}(['rank', 'p-value', 'folded', 'absent'])")
+    assert set(hidden) == {"p-value", "folded", "absent"} and hidden["p-value"].startswith("hidden")
+    assert browser.eval(CLIPPED_JS) and browser.eval(CLIPPED_JS)[0].startswith("1,234,567.89")
