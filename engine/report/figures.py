@@ -177,37 +177,63 @@ def rolling_sharpe(returns, window: int = ROLLING, periods_per_year: int = 252):
     return (mean / std.where(std > 0)) * np.sqrt(periods_per_year)
 
 
-def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
+MIN_EXPOSURE_FOR_SHARPE = 0.10  # below this time in the market a rolling Sharpe measures idle days, not the rule
+
+
+def growth_ticks(ax, values) -> None:
+    """Log axis ticks that always label several values: 1-2-5 decades on a wide range, evenly spaced plain
+    values (0.95×, 1×, 1.05×) on a narrow one, where the decades would label only "1×"."""
+    from matplotlib.ticker import (
+        FixedLocator,
+        FuncFormatter,
+        LogLocator,
+        MaxNLocator,
+        NullFormatter,
+    )
+
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if hi / max(lo, 1e-12) < 8:
+        ticks = [t for t in MaxNLocator(nbins=5).tick_values(lo, hi) if t > 0]
+        ax.yaxis.set_major_locator(FixedLocator(ticks))
+    else:
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}×".replace("-", "\u2212")))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold", exposure: float | None = None):
     """Growth of 1 (log axis, plain ticks) strategy vs benchmark, both drawdowns (time under water), and the
-    rolling one-year Sharpe of each."""
+    rolling one-year Sharpe of each (the strategy's only when it was in the market at least 10% of the time:
+    otherwise a line says why). One legend above the panels, clear of every line."""
     plt = pyplot()
     fig, (ax, ax_dd, ax_sh) = plt.subplots(3, 1, figsize=(9, 6.6), sharex=True,
                                            gridspec_kw={"height_ratios": [2.2, 1, 1]})
     series = [("strategy", returns, STRATEGY_COLOR, 1.6)]
     if benchmark is not None:
         series.append((benchmark_label, benchmark, BENCH_COLOR, 1.2))
+    idle = exposure is not None and exposure < MIN_EXPOSURE_FOR_SHARPE
+    wealth = []
     for label, r, color, lw in series:
         w = (1.0 + r.fillna(0.0)).cumprod()
+        wealth.append(w.to_numpy())
         ax.plot(w.index, w.to_numpy(), color=color, lw=lw, label=label)
         dd = w / np.maximum(w.cummax(), 1.0) - 1.0
         ax_dd.plot(dd.index, dd.to_numpy() * 100, color=color, lw=0.9, label=label)
-        sh = rolling_sharpe(r)
-        ax_sh.plot(sh.index, sh.to_numpy(), color=color, lw=0.9, label=label)
+        if not (idle and label == "strategy"):
+            sh = rolling_sharpe(r)
+            ax_sh.plot(sh.index, sh.to_numpy(), color=color, lw=0.9, label=label)
     ax.set_yscale("log")
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    growth_ticks(ax, np.concatenate(wealth))
     ax.set_ylabel("growth of 1 (log)")
-    ax.set_title("Growth of 1 after costs; drawdown from the running peak; rolling 1-year Sharpe")
-    ax.legend(loc="upper left")
+    ax.set_title("Growth of 1 after costs; drawdown from the running peak; rolling 1-year Sharpe", pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(series), borderaxespad=0.2)
     ax_dd.set_ylabel("drawdown, %")
-    ax_dd.legend(loc="lower left", ncol=2, fontsize=8.5)
-    ax_sh.axhline(0, color="#444", lw=0.8, label="zero")
+    ax_sh.axhline(0, color="#444", lw=0.8)
     ax_sh.set_ylabel("1-year Sharpe")
-    ax_sh.legend(loc="lower left", ncol=3, fontsize=8.5)
-    fit(fig, left=0.09, top=0.94, bottom=0.05, hspace=0.08)
+    if idle:
+        ax_sh.text(0.01, 0.92, f"strategy's not drawn: in the market {exposure * 100:.2f}% of the time, a rolling "
+                   "Sharpe would measure idle days", transform=ax_sh.transAxes, fontsize=8.5, va="top", color="#555")
+    fit(fig, left=0.09, top=0.89, bottom=0.05, hspace=0.08)
     return fig
 
 

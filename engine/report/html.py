@@ -202,8 +202,11 @@ def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_cla
 
 
 def fmt(value, kind: str = "ratio") -> str:
-    """A number for people, by its unit: pct (12.34%), spct (+1.23%), ratio (0.51), num1 (8.5), int (1,234),
-    days (45 days), usd ($1,234), price (2,050.0), date (2026-02-20); None/NaN is an en dash."""
+    """A number for people, by its unit, with one decimals rule per unit: pct (1,402.04%: returns, rates,
+    shares), spct (+1.23%: a return or excess, signed), pct1 (12.3%: heat-map cells), ratio (0.51), sratio
+    (+0.05: a signed score), p (0.042: p-values, probabilities, Brier), num1 (8.5), int (1,234), days
+    (45 days), usd ($1,234), price (2,050.0), date (2026-02-20); None/NaN is an en dash. Thousands separators
+    and the Unicode minus throughout, and a zero never reads "−0.00%"."""
     if value is None:
         return "–"
     if hasattr(value, "strftime"):
@@ -221,11 +224,15 @@ def fmt(value, kind: str = "ratio") -> str:
     if math.isinf(x):
         return "∞" if x > 0 else MINUS + "∞"
     if kind == "pct":
-        text = f"{x:.2%}"
+        text = f"{x * 100:,.2f}%"
     elif kind == "spct":
-        text = f"{x:+.2%}"
+        text = f"{x * 100:+,.2f}%"
     elif kind == "pct1":
-        text = f"{x:.1%}"
+        text = f"{x * 100:,.1f}%"
+    elif kind == "sratio":
+        text = f"{x:+,.2f}"
+    elif kind == "p":
+        text = f"{x:.3f}"
     elif kind == "int":
         text = f"{round(x):,}"
     elif kind == "days":
@@ -236,8 +243,8 @@ def fmt(value, kind: str = "ratio") -> str:
         text = f"{x:,.1f}"
     else:
         text = f"{x:,.2f}"
-    if text.startswith("-") and set(text) <= set("-0.,%$"):
-        text = text[1:]  # "-0.00%" is zero
+    if text[:1] in "-+" and set(text[1:]) <= set("0.,%$"):
+        text = text[1:]  # "-0.00%" and "+0.00%" are zero
     return text.replace("-", MINUS)
 
 

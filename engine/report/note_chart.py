@@ -206,7 +206,7 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
                 hi_i = len(frame) if pd.isna(x) else frame.index.searchsorted(x, "right")
                 held[lo_i:hi_i] = True
             ax.fill_between(frame.index, 0, 1, where=held, transform=ax.get_xaxis_transform(), color="#1f5fa8",
-                            alpha=0.12, lw=0, step="mid", label=f"in the market ({len(in_view)} trades)")
+                            alpha=0.12, lw=0, step="mid", label=_held_label(in_view))
         else:
             entries = in_view[in_view["entry_ts"] >= frame.index[0]]
             exits = in_view[in_view["exit_ts"].notna() & (in_view["exit_ts"] <= frame.index[-1])]
@@ -241,6 +241,13 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     ax_rsi.legend(loc="lower left", fontsize=8, ncol=3)
     fit(fig, left=0.085, top=0.93, bottom=0.06, hspace=0.06)
     return fig
+
+
+def _held_label(trades: pd.DataFrame) -> str:
+    """The shading's legend counts trades as the headline does: closed ones, and an open one apart."""
+    closed = int(trades["exit_ts"].notna().sum())
+    open_ = len(trades) - closed
+    return f"in the market ({closed} closed trade{'s' if closed != 1 else ''}" + (f", {open_} open)" if open_ else ")")
 
 
 def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = True):

@@ -63,7 +63,9 @@ def metrics_table(inputs: ReportInputs, setups: int) -> str:
     header = ["", "strategy"] + ([f"buy & hold {inputs.benchmark_symbol}"] if b else [])
     rows = [["setup days (entry condition met)", h.fmt(setups, "int")] + (["–"] if b else [])]
     for label, key, kind in METRIC_ROWS:
-        rows.append([label, _metric(inputs.metrics, key, kind)] + ([_metric(b, key, kind)] if b else []))
+        # Buy-and-hold buys once and holds: "0 trades" at full exposure would misread it.
+        bench = ["held throughout" if key == "trades" else _metric(b, key, kind)] if b else []
+        rows.append([label, _metric(inputs.metrics, key, kind)] + bench)
     return h.table(header, rows)
 
 
@@ -159,9 +161,14 @@ def annual_bars(annual: pd.DataFrame, bench_symbol) -> str:
     """Calendar-year returns as a table of bars (drawn by the browser: sharp at any size, nothing to encode)."""
     bench = "benchmark" in annual
     scale = float(annual.abs().max().max()) if len(annual) else 0.0
-    rows = [[str(year), h.bar_cell(r["strategy"], scale)] + ([h.bar_cell(r["benchmark"], scale, muted=True)] if bench else [])
+    partial = annual.attrs.get("partial", {})
+    rows = [[partial.get(year, str(year)), h.bar_cell(r["strategy"], scale)]
+            + ([h.bar_cell(r["benchmark"], scale, muted=True)] if bench else [])
             for year, r in zip(annual.index, annual.to_dict("records"), strict=True)]
-    return h.table(["year", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else []), rows)
+    table = h.table(["year", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else []), rows)
+    if partial:
+        table += '<p class="note">A year marked "part" has bars on only part of it (the data start or end there).</p>'
+    return table
 
 
 def trade_tables(inputs: ReportInputs, stats: dict) -> str:

@@ -8,7 +8,6 @@ from urllib.parse import quote
 from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.study import StudyAnalysis
-from rtybt.engine.analysis.study_verdict import pct
 from rtybt.engine.report import html as h
 from rtybt.engine.report.figures import fit, pyplot, to_png
 
@@ -23,9 +22,8 @@ POOLED_FOLD = ("setups", "days", "clusters", "mean", "pooled baseline", "others'
 def fmt(value, kind: str) -> str:
     """Every number on the study pages: pct (CAGR, drawdown), signed (returns, excess), num (Sharpe), p, int."""
     if value is None or (isinstance(value, float) and math.isnan(value)):  # a table's missing cell
-        return "-"
-    return {"pct": lambda v: f"{v:.2%}", "signed": pct, "num": lambda v: f"{v:.2f}", "p": lambda v: f"{v:.3f}",
-            "int": lambda v: f"{int(v)}"}[kind](value)
+        return "–"
+    return h.fmt(value, {"pct": "pct", "signed": "spct", "num": "ratio", "p": "p", "int": "int"}[kind])
 
 
 def ci_cell(ci) -> str:
@@ -123,10 +121,10 @@ def regime_table(analysis: StudyAnalysis, scope: str) -> str:
     rows = []
     for r in frame.to_dict("records"):
         unlabelled = r["level"] == "no label"
-        rows.append([r["regime"], r["level"], r["setups"], r["days"], "-" if unlabelled else fmt(r["clusters"], "int"),
-                     fmt(r["excess_mean"], "signed"), "-" if unlabelled else ci_cell(r["excess_ci"]),
+        rows.append([r["regime"], r["level"], fmt(r["setups"], "int"), fmt(r["days"], "int"), "–" if unlabelled else fmt(r["clusters"], "int"),
+                     fmt(r["excess_mean"], "signed"), "–" if unlabelled else ci_cell(r["excess_ci"]),
                      fmt(r["p_value"], "p"), fmt(r["difference"], "signed"),
-                     "-" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p")])
+                     "–" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p")])
     return h.table(header, rows, fold=("days", "clusters"), fold_title="Raw counts")
 
 
@@ -197,7 +195,7 @@ def market_html(title: str, symbol: str, row: dict, study: EventStudy, run=None,
         ["CAGR", fmt(row["cagr"], "pct"), fmt(row["buy_hold_cagr"], "pct")],
         ["Sharpe", fmt(row["sharpe"], "num"), fmt(row["buy_hold_sharpe"], "num")],
         ["max drawdown", fmt(row["max_drawdown"], "pct"), fmt(row["buy_hold_max_drawdown"], "pct")],
-        ["trades", fmt(row["trades"], "int"), "-"],
+        ["trades", fmt(row["trades"], "int"), "held throughout"],
     ])
     events = h.table(
         ["horizon (sessions)", "setups", "clusters", "mean", "baseline mean", "excess mean", f"excess {conf} CI",

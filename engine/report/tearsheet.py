@@ -66,7 +66,7 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
             last_h.events if last_h else 0),
         "event_distribution.png": figures.outcome_distribution_figure(study.outcomes, config.event_study.horizons,
                                                                       episodes),
-        "growth.png": figures.growth_figure(inputs.returns, bench, bench_label),
+        "growth.png": figures.growth_figure(inputs.returns, bench, bench_label, inputs.metrics.get("exposure")),
     }
     return figs
 
@@ -135,7 +135,7 @@ def people_tables(inputs: ReportInputs) -> dict:
         "drawdowns": tables.worst_drawdowns(r), "benchmark_drawdowns": tables.worst_drawdowns(b) if b is not None else None,
         "under_water": tables.time_under_water(r),
         "benchmark_under_water": tables.time_under_water(b) if b is not None else None,
-        "trailing": trailing, "decades": tables.decade_returns(r, b),
+        "trailing": trailing, "decades": tables.decade_returns(r, b, inputs.config.analysis.periods_per_year),
         "annual": tables.annual_returns(r, b), "monthly_returns": monthly, "months_out": flat,
         "trade_stats": tables.trade_statistics(inputs.trades),
         "risk": tables.risk_statistics(r, b, inputs.config.analysis.periods_per_year),
@@ -212,7 +212,9 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         sec.target_table(tf), "</section>",
         '<section id="returns"><h2>Returns</h2>',
         figure("growth.png", "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
-                 "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised."),
+                 "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised"
+                 + ("; the strategy's is left out: it was in the market under 10% of the time, so it would measure "
+                    "days in cash." if (m.get("exposure") or 0) < figures_min_exposure() else ".")),
         sec.returns_tables(stats, b_sym),
         "<h3>Calendar-year returns</h3>", sec.annual_bars(stats["annual"], b_sym),
         "<h3>Monthly returns</h3>",
@@ -232,6 +234,12 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         '<section id="trades"><h2>Trades</h2>', sec.trade_tables(inputs, stats), "</section>",
     ]
     return h.page(f"{config.name}: tearsheet", "\n".join(parts))
+
+
+def figures_min_exposure() -> float:
+    from rtybt.engine.report.figures import MIN_EXPOSURE_FOR_SHARPE
+
+    return MIN_EXPOSURE_FOR_SHARPE
 
 
 def _avg_trade_words() -> str:

@@ -112,6 +112,11 @@ def test_rolling_sharpe_matches_a_direct_window():
     window = r.iloc[100:352]
     assert np.isnan(sh.iloc[250]) and sh.iloc[351] == pytest.approx(window.mean() / window.std() * np.sqrt(252))
     fig = figures.growth_figure(r, r * 0.5, "buy & hold X")
+    labels = {t for ax in fig.axes for t in _legend_labels(ax)}  # one legend, above the panels, names every line
     for ax in fig.axes:
-        labels = _legend_labels(ax)
         assert all(line.get_label() in labels for line in ax.lines if not line.get_label().startswith("_"))
+    assert len(fig.axes[0].get_yticks()) >= 3  # a narrow range still labels several values, not only "1×"
+    # In the market 2% of the time: the strategy's rolling Sharpe is replaced by the reason, buy-and-hold's stays.
+    idle = figures.growth_figure(r, r * 0.5, "buy & hold X", exposure=0.02)
+    assert [line.get_label() for line in idle.axes[2].lines if not line.get_label().startswith("_")] == ["buy & hold X"]
+    assert "in the market 2.00% of the time" in idle.axes[2].texts[0].get_text()
