@@ -22,7 +22,8 @@ METRIC_ROWS = [
 ]
 TRADE_LIST_COLUMNS = [("direction", "side", "text"), ("entry_date", "entry", "date"), ("entry_price", "entry price", "price"),
                       ("exit_date", "exit", "date"), ("exit_price", "exit price", "price"), ("bars_held", "bars", "int"),
-                      ("return_pct", "return", "spct"), ("pnl_net", "P&L after costs", "usd")]
+                      ("return_pct", "return", "spct"), ("pnl_net", "P&L after costs", "usd"),
+                      ("exit_reason", "exit reason", "text")]
 
 # Second-order columns of the event study: the verdict cites the mean, every-day mean, edge, interval and p-value.
 EVENT_FOLD = ("median", "hit rate", "every-day hit rate")
@@ -177,7 +178,13 @@ def trade_tables(inputs: ReportInputs, stats: dict) -> str:
     trades = inputs.trades
     stat_rows = [[label, h.fmt(value, kind)] for label, value, kind in stats["trade_stats"]]
     parts = [h.table(["closed trades", "value"], stat_rows),
-             f'<p class="note">One definition throughout: {h.esc(tables.AVERAGE_TRADE)}.</p>']
+             f'<p class="note">One definition throughout: {h.esc(tables.AVERAGE_TRADE)}. Costs over every trade: '
+             'commission, and slippage (the fill against the bar\'s open, already in the prices and the P&amp;L).</p>']
+    reasons = tables.exit_reasons(trades)
+    if reasons:
+        parts.append("<h3>Why trades closed</h3>")
+        parts.append(h.table(["exit reason", "trades", "share"],
+                             [[h.Cell(r, "text"), h.fmt(n, "int"), h.fmt(s, "pct")] for r, n, s in reasons]))
     if len(trades) == 0:
         return "".join(parts) + "<p>No trades.</p>"
     shown, hidden = tables.trade_list(trades)
@@ -187,7 +194,7 @@ def trade_tables(inputs: ReportInputs, stats: dict) -> str:
         for key, _, kind in TRADE_LIST_COLUMNS:
             value = t.get(key)
             if kind == "text":
-                cells.append(h.Cell(value, "text"))
+                cells.append(h.Cell(value if isinstance(value, str) else "–", "text"))
             elif kind == "date":
                 cells.append(h.fmt(value) if value is not None and not pd.isna(value) else "open")
             else:

@@ -193,9 +193,29 @@ def trade_statistics(trades: pd.DataFrame) -> list[tuple[str, float | int | None
         ("average loser", float(rets[pnl < 0].mean()) if len(losses) else None, "spct"),
         ("best trade", float(rets.max()), "spct"), ("worst trade", float(rets.min()), "spct"),
         ("profit factor", float(wins.sum() / -losses.sum()) if len(losses) else None, "ratio"),
-        ("net P&L", float(pnl.sum()), "usd"), ("costs paid", float(closed["commission"].sum()), "usd"),
+        ("net P&L", float(pnl.sum()), "usd"),
+        *cost_rows(trades),
         ("average bars held", float(bars.mean()), "ratio"), ("longest trade, bars", float(bars.max()), "int"),
     ]
+
+
+def cost_rows(trades: pd.DataFrame) -> list[tuple[str, float | None, str]]:
+    """Costs as a trader counts them, over every trade (an open one's entry included): commission, slippage (already
+    in the fill prices) and their sum."""
+    commission = float(trades["commission"].sum())
+    if "slippage" not in trades or trades["slippage"].isna().all():  # a run stored before slippage was counted
+        return [("commission paid (slippage not recorded)", commission, "usd")]
+    slippage = float(trades["slippage"].sum())
+    return [("commission paid", commission, "usd"), ("slippage paid (in the fill prices)", slippage, "usd"),
+            ("costs paid, total", commission + slippage, "usd")]
+
+
+def exit_reasons(trades: pd.DataFrame) -> list[tuple[str, int, float]]:
+    """(reason, trades, share) for every exit reason, most frequent first; a position still open is "end of data"."""
+    if not len(trades) or "exit_reason" not in trades:
+        return []
+    counts = trades["exit_reason"].fillna("not recorded").value_counts()
+    return [(str(reason), int(n), float(n) / len(trades)) for reason, n in counts.items()]
 
 
 def risk_statistics(returns: pd.Series, benchmark: pd.Series | None, ppy: int = 252) -> list[tuple[str, float | None, float | None, str]]:
