@@ -262,13 +262,15 @@ def frame_table(frame, caption: str = "", index_label: str = "") -> str:
     return table(header, rows, caption)
 
 
-def page(title: str, body: str, subtitle: str = "") -> str:
-    """The whole HTML document around `body`: viewport, one stylesheet, no script."""
+def page(title: str, body: str, subtitle: str = "", extra_css: str = "", js: bool = False) -> str:
+    """The whole HTML document around `body`: viewport, one stylesheet, no script unless `js` (a page with an
+    interactive chart: its <html> gets the class "js", so the static fallback hides only where scripts run)."""
     sub = f'<meta name="description" content="{esc(subtitle)}">' if subtitle else ""
+    flag = "<script>document.documentElement.classList.add('js')</script>" if js else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"{sub}<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n</body></html>\n"
+        f"{sub}<title>{esc(title)}</title><style>{CSS}{extra_css}</style>{flag}</head>\n<body>\n{body}\n</body></html>\n"
     )
 
 

@@ -21,6 +21,25 @@ RES_COLOR, SUP_COLOR = "#c0392b", "#1a7f37"
 LABEL_BOX = {"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1.0}
 # The note's own absolute bands, drawn when the strategy trades the note's absolute levels.
 NOTE_BANDS = ((2150.0, 2200.0, "note: upside target 2,150–2,200"), (1850.0, 1880.0, "note: April low 1,850–1,880"))
+# The note's key levels (data/note/rty-ready-to-rally.txt, "Key Levels to Watch" and the bull case), in its own
+# words; (low, high, role in the note, what it is). A level's side of price is worked out on the chart's date.
+NOTE_LEVELS = ((2050.0, 2070.0, "resistance", "swing highs / congestion"),
+               (2150.0, 2200.0, "upside target", "200-day test"),
+               (1850.0, 1880.0, "support", "April low"))
+NOTE_SYMBOLS = ("RTY=F", "^RUT")  # the note's index and its future: the only charts its absolute levels belong on
+
+
+def note_levels(symbol: str, price: float) -> list[tuple[float, float, str]]:
+    """The note's levels for a chart of `symbol` whose last close is `price`: (low, high, label), the label with the
+    role as of that close (a resistance the price has risen through is now support) and the values."""
+    if symbol not in NOTE_SYMBOLS:
+        return []
+    out = []
+    for low, high, role, what in NOTE_LEVELS:
+        if role in ("resistance", "support"):
+            role = "resistance" if price < low else "support" if price > high else "inside"
+        out.append((low, high, f"note: {role} {low:,.0f}–{high:,.0f} ({what})"))
+    return out
 LEVEL_ROLES = {"confirm_level": "confirm", "breakout_level": "breakout", "target_level": "target",
                "stop_level": "stop", "resistance_low": "resistance", "resistance_high": "resistance top",
                "support_level": "support"}
@@ -265,6 +284,24 @@ def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = 
     start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))
     return note_chart_figure(bars, trades, f"{title}, {start:%Y-%m-%d} to {end:%Y-%m-%d}", start=start, end=end,
                              levels=absolute, note_bands=uses_absolute)
+
+
+def live_chart_data(bars: pd.DataFrame, trades: pd.DataFrame, config) -> dict:
+    """The interactive chart's data for a run's config: the zoom window, the config's absolute levels and, on the
+    note's own index, the note's levels (each band as its two edges, the lower one labelled)."""
+    from rtybt.engine.report.live_chart import PriceLine, chart_data
+    from rtybt.strategies import get_strategy
+
+    cls = get_strategy(config.strategy.name, config.strategy.file)
+    levels = [PriceLine(lv.price, lv.label, "config")
+              for lv in config_levels(config.strategy.params, {p.name: p.unit for p in cls.spec})]
+    start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))
+    in_view = bars.loc[start:end]
+    last = float(in_view["close"].iloc[-1]) if len(in_view) else float(bars["close"].iloc[-1])
+    for low, high, label in note_levels(config.data.symbol, last):
+        levels += [PriceLine(low, label, "note"), PriceLine(high, "", "note")]
+    title = f"{config.data.symbol}: {config.strategy.name}, daily candles"
+    return chart_data(bars, trades, start, end, levels, title)
 
 
 def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,

@@ -116,7 +116,11 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["report.json"] = _json(_clean_json(report))
 
     cls = get_strategy(config.strategy.name, config.strategy.file)
-    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files, narrow).encode()
+    from rtybt.engine.report.note_chart import live_chart_data
+
+    live = live_chart_data(inputs.bars, inputs.trades, config)
+    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files, narrow,
+                                          live).encode()
     return files
 
 
@@ -144,7 +148,7 @@ def people_tables(inputs: ReportInputs) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------------
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
-                stats: dict, files: dict, narrow: dict | None = None) -> str:
+                stats: dict, files: dict, narrow: dict | None = None, live: dict | None = None) -> str:
     from rtybt.engine.report import prose
 
     config = inputs.config
@@ -152,8 +156,13 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
     es = config.event_study
     narrow = narrow or {}
 
-    def figure(name: str, alt: str, caption: str = "") -> str:
-        return h.figure(files[name], alt, caption, narrow=narrow.get(name))
+    def figure(name: str, alt: str, caption: str = "", css: str = "") -> str:
+        out = h.figure(files[name], alt, caption, narrow=narrow.get(name))
+        return out.replace("<figure>", f'<figure class="{css}">', 1) if css else out
+
+    from rtybt.engine.report import live_chart
+
+    interactive = (live_chart.library() + live_chart.chart_html(live)) if live else ""
 
     tfs = tf.summary()
     b_sym = inputs.benchmark_symbol
@@ -183,9 +192,11 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         prose.params_table(cls, config.strategy.params) if config.strategy.params else "<p>No parameters.</p>",
         "</section>",
         '<section id="chart"><h2>The note\'s chart</h2>',
+        interactive,
         figure("chart_zoom.png", "candles, moving averages, zones as they stood, levels, trades: zoom",
                  "Zoom: daily candles; support (green) and resistance (red) zones as the detector saw them each week, "
-                 "with no later bar; dashed purple lines are the config's absolute levels."),
+                 "with no later bar; dashed purple lines are the config's absolute levels, ochre bands the note's.",
+               css="no-script" if live else ""),
         figure("chart_full.png", "close, moving averages, RSI and time in the market: whole history",
                  "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
                  "which move with price, are drawn on the zoom)."),
@@ -233,7 +244,8 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         "</section>",
         '<section id="trades"><h2>Trades</h2>', sec.trade_tables(inputs, stats), "</section>",
     ]
-    return h.page(f"{config.name}: tearsheet", "\n".join(parts))
+    return h.page(f"{config.name}: tearsheet", "\n".join(parts), extra_css=live_chart.CSS if live else "",
+                  js=bool(live))
 
 
 def figures_min_exposure() -> float:

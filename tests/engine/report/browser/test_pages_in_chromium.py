@@ -154,3 +154,39 @@ def test_the_column_and_clipping_checks_can_fail(tmp_path, browser):
     hidden = browser.eval(f"{COLUMNS_JS}(['rank', 'p-value', 'folded', 'absent'])")
     assert set(hidden) == {"p-value", "folded", "absent"} and hidden["p-value"].startswith("hidden")
     assert browser.eval(CLIPPED_JS) and browser.eval(CLIPPED_JS)[0].startswith("1,234,567.89")
+
+
+def test_the_note_chart_zooms_and_reads_the_levels(pages, browser):
+    """The tearsheet's interactive chart: drawn from the inlined library (no network), zoomed by the wheel, its
+    levels labelled, no console error."""
+    page = pages["tearsheet"]
+    html = page.read_text()
+    assert "src=\"http" not in html and "<script src" not in html  # inlined: opens from a file with no server
+    browser.console_errors.clear()
+    browser.open(page, 1440, 900)
+    assert browser.eval("document.documentElement.classList.contains('js')")
+    assert browser.eval("getComputedStyle(document.querySelector('figure.no-script')).display") == "none"
+    browser.eval("document.querySelector('.live-chart').scrollIntoView()")
+    before = browser.eval("(() => { const r = window.rtybtCharts[0].timeScale().getVisibleLogicalRange(); "
+                          "return [r.from, r.to]; })()")
+    box = browser.eval("(() => { const r = document.querySelector('.lc-canvas').getBoundingClientRect(); "
+                       "return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+    for _ in range(3):
+        browser.call("Input.dispatchMouseEvent", type="mouseWheel", x=box[0], y=box[1], deltaX=0, deltaY=-400)
+    browser.eval("new Promise(r => setTimeout(r, 300))")
+    after = browser.eval("(() => { const r = window.rtybtCharts[0].timeScale().getVisibleLogicalRange(); "
+                         "return [r.from, r.to]; })()")
+    assert after[1] - after[0] < before[1] - before[0], (before, after)  # zoomed in: fewer bars in view
+    # The crosshair reads the bar under it.
+    browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=box[0], y=box[1])
+    browser.eval("new Promise(r => setTimeout(r, 200))")
+    legend = browser.eval("document.querySelector('.lc-legend').textContent")
+    assert " O " in legend and "50-day" in legend and "200-day" in legend, legend
+    labels = [lv["label"] for lv in browser.eval(
+        "JSON.parse(document.getElementById('live-chart-data').textContent).levels")]
+    assert "target 2,150" in labels and any(lb.startswith("note: ") and "1,850" in lb for lb in labels)
+    assert browser.console_errors == [], browser.console_errors
+    browser.call("Emulation.setEmulatedMedia", media="print")  # printed: the static chart, not the canvas
+    assert browser.eval("getComputedStyle(document.querySelector('figure.no-script')).display") == "block"
+    assert browser.eval("getComputedStyle(document.querySelector('.live-chart')).display") == "none"
+    browser.call("Emulation.setEmulatedMedia", media="")
