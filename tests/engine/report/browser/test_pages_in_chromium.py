@@ -44,6 +44,18 @@ KEY_COLUMNS = {
 }
 
 
+# What a reader should never see: module names, machine paths, Python reprs.
+DEVELOPER_TEXT = [r"\b(rtybt|engine|strategies)\.[a-z_]+\.[a-z_]+", r"\b[a-z_]+\.py\b", r"(?<![\w.])/(tmp|home|root|work|usr|var)/",
+                  r"[A-Z]:\\", r"object at 0x", r"\b(PosixPath|WindowsPath|datetime\.date|Timestamp|np\.float64)\(",
+                  r"\{'[a-z_]+':", r"Traceback"]
+
+
+def developer_text(text: str) -> list[str]:
+    import re
+
+    return [m.group(0) for pattern in DEVELOPER_TEXT for m in re.finditer(pattern, text)][:10]
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
     """A tearsheet, a comparison of two runs with tearsheets, a sweep page with its heatmap, a study across
@@ -108,6 +120,7 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     words = browser.eval("document.body.innerText")
     for bad in ("None", "NaN", " nan", "True", "False", "(s)", "((", "))"):
         assert bad not in words, f"{name}: {bad!r} on the page"
+    assert developer_text(words) == [], f"{name}: developer text on the page"
     pdf = browser.call("Page.printToPDF", printBackground=False)["data"]
     assert len(pdf) > 10_000  # it prints
 
@@ -184,9 +197,17 @@ def test_the_note_chart_zooms_and_reads_the_levels(pages, browser):
     assert " O " in legend and "50-day" in legend and "200-day" in legend, legend
     labels = [lv["label"] for lv in browser.eval(
         "JSON.parse(document.getElementById('live-chart-data').textContent).levels")]
-    assert "target 2,150" in labels and any(lb.startswith("note: ") and "1,850" in lb for lb in labels)
+    assert "target 2,150" in labels and "note support 1,850–1,880" in labels
     assert browser.console_errors == [], browser.console_errors
     browser.call("Emulation.setEmulatedMedia", media="print")  # printed: the static chart, not the canvas
     assert browser.eval("getComputedStyle(document.querySelector('figure.no-script')).display") == "block"
     assert browser.eval("getComputedStyle(document.querySelector('.live-chart')).display") == "none"
     browser.call("Emulation.setEmulatedMedia", media="")
+
+
+def test_the_developer_text_scan_can_fail():
+    text = ("Final Call (engine.analysis.final_call) read from /tmp/pytest-1/data/^RUT.csv, see run.py; "
+            "value PosixPath('/x') at <object at 0x7f>, {'a': 1}")
+    found = developer_text(text)
+    assert {"engine.analysis.final_call", "run.py", "/tmp/", "object at 0x", "PosixPath(", "{'a':"} <= set(found)
+    assert developer_text("RTY=F from 2021-01-04; files: trades.csv, report.json; 1.5× buy-and-hold") == []
