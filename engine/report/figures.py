@@ -55,6 +55,13 @@ def to_pngs(fig, dpi: int = DPI) -> tuple[bytes, bytes]:
     """The figure at its own size and again at a phone's width (same content; margins kept in inches, so labels
     keep their room; dates thinned), as (wide, narrow) PNG bytes; closes the figure."""
     wide = to_png_keep(fig, dpi)
+    # Each legend's place in its axes' own coordinates, taken before the resize moves the display ones.
+    anchors = {}
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            box = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+            anchors[ax] = (legend._loc, (box.x0, box.y0, box.width, box.height), getattr(legend, "_ncols", 1))
     width, height = fig.get_size_inches()
     sp = fig.subplotpars
     left, right = sp.left * width, (1 - sp.right) * width
@@ -66,12 +73,16 @@ def to_pngs(fig, dpi: int = DPI) -> tuple[bytes, bytes]:
             label.set_fontsize(8)
         ax.title.set_fontsize(9)
         ax.xaxis.set_major_locator(_fewer_ticks(ax))
-        legend = ax.get_legend()
-        if legend is not None:
-            for text in legend.get_texts():
-                text.set_fontsize(6.5)
-            if hasattr(legend, "set_ncols"):
-                legend.set_ncols(min(2, getattr(legend, "_ncols", 1)))
+        if ax in anchors:  # the legend drawn again in at most two columns, so it fits the narrow width
+            loc, box, ncol = anchors[ax]
+            handles, labels = ax.get_legend_handles_labels()
+            ax.legend(handles, labels, loc=loc, bbox_to_anchor=box, bbox_transform=ax.transAxes,
+                      ncol=min(2, ncol), fontsize=6.5, borderaxespad=0.2)
+            title = ax.get_title(loc="left") or ax.get_title()
+            if box[1] >= 0.99 and title:  # a legend above the axes: the title and top margin make room
+                rows = -(-len(labels) // min(2, ncol))
+                ax.set_title(title, pad=10 + rows * 11, fontsize=9, loc="left" if ax.get_title(loc="left") else "center")
+                fig.subplots_adjust(top=min(fig.subplotpars.top, 1 - (0.42 + rows * 0.155) / fig.get_size_inches()[1]))
     return wide, to_png(fig, dpi)
 
 

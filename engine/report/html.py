@@ -86,7 +86,8 @@ section { break-inside: auto; }
   .scroll th:first-child, .scroll td:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
                                                    box-shadow: 1px 0 0 var(--line); }
   .scroll thead th:first-child { background: var(--soft); }
-  td.prose { min-width: 12em; }
+  td.prose { min-width: 8em; }
+  .scroll td:first-child { white-space: normal; min-width: 6em; max-width: 10em; }
 }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }

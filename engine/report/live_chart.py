@@ -140,10 +140,14 @@ SCRIPT = """
     priceLineVisible: false, crosshairMarkerVisible: false});
   var ma200 = chart.addSeries(LW.LineSeries, {color: '#e67e22', lineWidth: 2, title: '200-day MA',
     priceLineVisible: false, crosshairMarkerVisible: false});
+  // On a phone the lines keep their values on the axis; their names (which would cover candles) go to the
+  // crosshair line, as do the exits' reasons.
+  var narrow = box.clientWidth < 700;
   D.levels.forEach(function (l) {
     candles.createPriceLine({price: l.price, color: l.color, lineWidth: 1, lineStyle: LW.LineStyle.Dashed,
-      axisLabelVisible: true, title: l.label});
+      axisLabelVisible: true, title: narrow ? '' : l.label});
   });
+  if (narrow) ['daily', 'weekly'].forEach(function (m) { D[m].markers.forEach(function (k) { k.text = ''; }); });
   var markers = LW.createSeriesMarkers(candles, []);
   var mode = null, buttons = box.querySelectorAll('button[data-mode]');
   function show(m) {
