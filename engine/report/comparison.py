@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.comparison import COLUMNS, Entry
@@ -41,10 +42,9 @@ def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None,
         ax.plot(wealth.index, wealth.to_numpy(), label=label, **style)
         ax_dd.plot(dd.index, dd.to_numpy() * 100, **style)
     ax.set_yscale("log")
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from rtybt.engine.report.figures import growth_ticks
 
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    growth_ticks(ax, np.concatenate([(1.0 + r.fillna(0.0)).cumprod().to_numpy() * cash for _, r, _ in series]))
     ax.set_ylabel("growth of 1 (log)")
     ax.set_title("Growth of 1 after costs, and drawdown from the peak")
     ax.legend(loc="upper left", fontsize=8.5, ncol=2 if len(series) > 4 else 1)
@@ -205,7 +205,7 @@ def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = 
             elif key == metric:
                 cells.append(_fmt_ranked(metrics.get(key), kind, digits))
             elif key == "trades":
-                cells.append(h.Cell(HELD_THROUGHOUT, "text"))  # buy-and-hold never trades: it holds
+                cells.append(HELD_THROUGHOUT)  # buy-and-hold never trades: it holds
             elif key in metrics:
                 cells.append(_fmt(metrics.get(key), kind))
             else:

@@ -71,7 +71,10 @@ def to_pngs(fig, dpi: int = DPI) -> tuple[bytes, bytes]:
     for ax in fig.axes:
         for label in ax.get_xticklabels():
             label.set_fontsize(8)
-        ax.title.set_fontsize(9)
+        for title in (ax.title, ax._left_title):  # a long title shrinks to fit the narrow width
+            chars = len(title.get_text())
+            if chars:
+                title.set_fontsize(max(6.5, min(9.0, 9.0 * (narrow_w - 0.9) / (0.075 * chars))))
         ax.xaxis.set_major_locator(_fewer_ticks(ax))
         if ax in anchors:  # the legend drawn again in at most two columns, so it fits the narrow width
             loc, box, ncol = anchors[ax]
@@ -204,7 +207,9 @@ def growth_ticks(ax, values) -> None:
 
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
     if hi / max(lo, 1e-12) < 8:
-        ticks = [t for t in MaxNLocator(nbins=5).tick_values(lo, hi) if t > 0]
+        ticks = [t for t in MaxNLocator(nbins=7).tick_values(lo, hi) if t > 0]
+        if lo <= 1.0 <= hi and not any(abs(t - 1.0) < 1e-9 for t in ticks):
+            ticks = sorted([*ticks, 1.0])  # the start, growth of 1, always reads
         ax.yaxis.set_major_locator(FixedLocator(ticks))
     else:
         ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
