@@ -26,6 +26,8 @@ def pyplot():
         "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "axes.spines.top": False, "axes.spines.right": False,
         "axes.grid": True, "grid.alpha": 0.3, "legend.frameon": False, "figure.dpi": 100,
         "axes.titlelocation": "left", "axes.titleweight": "bold", "path.simplify": True,
+        # A fixed title height: automatic placement measures every axis on each draw (a second a report).
+        "axes.titley": 1.0,
     })
     return plt
 

@@ -83,7 +83,11 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files: dict[str, bytes] = {}
     narrow: dict[str, bytes] = {}  # each chart drawn again for a phone's width: inlined in the page, not written
     for name, fig in build_figures(inputs, study).items():
-        files[name], narrow[name] = figures.to_pngs(fig)
+        # The zoom's phone rendering is not drawn: there the interactive chart stands in for it.
+        if name == "chart_zoom.png":
+            files[name] = figures.to_png(fig)
+        else:
+            files[name], narrow[name] = figures.to_pngs(fig)
     stats = people_tables(inputs)
 
     outcomes = study.outcomes.merge(tf.outcomes, on="date", how="left")
