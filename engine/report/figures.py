@@ -71,8 +71,12 @@ def to_pngs(fig, dpi: int = DPI) -> tuple[bytes, bytes]:
     fig.set_size_inches(narrow_w, height * (0.85 + 0.15 * narrow_w / width))
     fig.subplots_adjust(left=min(0.4, left / narrow_w), right=max(0.6, 1 - right / narrow_w))
     for ax in fig.axes:
-        for label in ax.get_xticklabels():
-            label.set_fontsize(8)
+        ax.tick_params(axis="x", labelsize=8)
+        xlabel = ax.get_xlabel()
+        if len(xlabel) > 48:  # a long axis title wraps onto two lines instead of running off the narrow figure
+            import textwrap
+
+            ax.set_xlabel("\n".join(textwrap.wrap(xlabel, 48)), fontsize=8)
         for title in (ax.title, ax._left_title):  # a long title shrinks to fit the narrow width
             chars = len(title.get_text())
             if chars:

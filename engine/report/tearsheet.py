@@ -199,7 +199,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         interactive,
         figure("chart_zoom.png", "candles, moving averages, zones as they stood, levels, trades: zoom",
                  "Zoom: daily candles; support (green) and resistance (red) zones as the detector saw them each week, "
-                 "with no later bar; dashed purple lines are the config's absolute levels, ochre bands the note's.",
+                 "with no later bar" + _levels_caption(live) + ".",
                css="no-script" if live else ""),
         figure("chart_full.png", "close, moving averages, RSI and time in the market: whole history",
                  "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
@@ -250,6 +250,16 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
     ]
     return h.page(f"{config.name}: tearsheet", "\n".join(parts), extra_css=live_chart.CSS if live else "",
                   js=bool(live))
+
+
+def _levels_caption(live: dict | None) -> str:
+    """What the chart's level lines are, naming only the kinds it draws."""
+    colours = {lv["color"] for lv in (live or {}).get("levels", [])}
+    from rtybt.engine.report.live_chart import LEVEL_COLOR, NOTE_COLOR
+
+    kinds = (["dashed purple lines: the config's absolute levels"] if LEVEL_COLOR in colours else []) + \
+        (["ochre bands: the note's levels"] if NOTE_COLOR in colours else [])
+    return "; " + "; ".join(kinds) if kinds else ""
 
 
 def figures_min_exposure() -> float:
