@@ -87,7 +87,7 @@ section { break-inside: auto; }
                                                    box-shadow: 1px 0 0 var(--line); }
   .scroll thead th:first-child { background: var(--soft); }
   td.prose { min-width: 8em; }
-  .scroll td:first-child { white-space: normal; min-width: 6em; max-width: 10em; }
+  .scroll td:first-child { white-space: normal; max-width: 10em; }
 }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
@@ -178,7 +178,8 @@ def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_cla
                      caption, row_classes)
         names = [header[i] for i in folded]
         second = table([header[0], *names], [[r[0], *(r[i] for i in folded)] for r in full])
-        return (main + f'<details class="fold"><summary>{esc(fold_title)}: {esc(", ".join(names))}</summary>'
+        shown = ", ".join(names) if len(names) <= 5 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+        return (main + f'<details class="fold"><summary>{esc(fold_title)}: {esc(shown)}</summary>'
                 f"{second}</details>")
     # A column of words is left-aligned, header included: cells marked text/prose, or plain cells none of
     # which reads as a number (numbers, percentages, amounts and dates stay right-aligned).
