@@ -46,10 +46,13 @@ def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None,
 
     growth_ticks(ax, np.concatenate([(1.0 + r.fillna(0.0)).cumprod().to_numpy() * cash for _, r, _ in series]))
     ax.set_ylabel("growth of 1 (log)")
-    ax.set_title("Growth of 1 after costs, and drawdown from the peak")
-    ax.legend(loc="upper left", fontsize=8.5, ncol=2 if len(series) > 4 else 1)
+    # The legend above the panel, clear of the lines.
+    ncol = min(len(series), 4)
+    rows = -(-len(series) // ncol)
+    ax.set_title("Growth of 1 after costs, and drawdown from the peak", pad=8 + rows * 13)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8.5, ncol=ncol, borderaxespad=0.2)
     ax_dd.set_ylabel("drawdown, %")
-    fit(fig, left=0.09, top=0.93, bottom=0.07, hspace=0.08)
+    fit(fig, left=0.09, top=0.92 - rows * 0.035, bottom=0.07, hspace=0.08)
     return fig
 
 
