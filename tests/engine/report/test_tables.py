@@ -126,3 +126,16 @@ def test_a_decade_spanning_the_run_reads_the_headline_cagr():
     r = r[r.index.year >= 2016]  # one decade only
     decades = tables.decade_returns(r, None, 252)
     assert decades.loc[0, "strategy_cagr"] == pytest.approx(cagr(r.to_numpy(), 252), rel=1e-12)
+
+
+def test_costs_count_commission_and_slippage_of_every_trade_and_exits_are_counted():
+    trades = pd.DataFrame({"status": ["closed", "closed", "open"], "return_pct": [0.1, -0.05, 0.02],
+                           "pnl_net": [100.0, -50.0, 20.0], "bars_held": [3, 5, 4], "commission": [2.0, 2.0, 1.0],
+                           "slippage": [3.0, 3.0, 1.5], "exit_reason": ["stop", "target", "end of data"]})
+    rows = {label: value for label, value, _ in tables.trade_statistics(trades)}
+    assert rows["commission paid"] == 5.0 and rows["slippage paid (in the fill prices)"] == 7.5  # the open one too
+    assert rows["costs paid, total"] == 12.5
+    assert tables.exit_reasons(trades) == [("stop", 1, 1 / 3), ("target", 1, 1 / 3), ("end of data", 1, 1 / 3)]
+    stored = trades.drop(columns=["slippage", "exit_reason"])  # a run stored before these were recorded
+    assert [label for label, _, _ in tables.cost_rows(stored)] == ["commission paid (slippage not recorded)"]
+    assert tables.exit_reasons(stored) == []
