@@ -8,6 +8,8 @@ from rtybt.strategies.params import Param
 
 # The status of a signal that never became an order (the sizer gave 0), beside Backtrader's own statuses.
 NOT_ORDERED = "Not ordered"
+# Why a trade closed, as recorded on its closing fill (engine/run/trades.py puts it on the trade).
+EXIT_REASONS = ("signal", "stop", "target", "rejection", "time limit", "end of data")
 # Why Backtrader ends a market order without a fill, in words for order_issues.csv.
 REFUSAL_REASONS = {
     "Margin": "not enough cash at the fill price for the order's value or margin (e.g. a gap up)",
@@ -57,6 +59,7 @@ class NoteStrategy(bt.Strategy, metaclass=SpecParams):
         self.setups: list = []
         self.unfilled_at_end: list[dict] = []
         self._pending = None
+        self._exit_reasons: dict[int, str] = {}  # order ref -> why the position is being closed
 
     def mark_setup(self):
         """Record that the entry condition holds on this bar's close, in or out of a position.
@@ -87,9 +90,14 @@ class NoteStrategy(bt.Strategy, metaclass=SpecParams):
             "signal_close": float(self.data.close[0]), "reason": reason,
         })
 
-    def exit_position(self):
+    def exit_position(self, reason: str = "signal"):
+        """Close the position at the next open; `reason` (one of EXIT_REASONS) goes on the trade."""
+        if reason not in EXIT_REASONS:
+            raise ValueError(f"exit reason {reason!r} is not one of {', '.join(EXIT_REASONS)}")
         if self._pending is None and self.position:
             self._pending = self.close()
+            if self._pending is not None:
+                self._exit_reasons[self._pending.ref] = reason
 
     def stop(self):
         # An order signalled on the last bar has no next open to fill at: report it, never drop it silently.
@@ -120,6 +128,7 @@ class NoteStrategy(bt.Strategy, metaclass=SpecParams):
                     "price": float(order.executed.price),
                     "commission": float(order.executed.comm),
                     "signal_date": bt.num2date(order.created.dt).date(),
+                    "reason": self._exit_reasons.pop(order.ref, None),
                 }
             )
         else:
@@ -150,6 +159,10 @@ class LongRuleStrategy(NoteStrategy):
     def exit_condition(self) -> bool:
         raise NotImplementedError
 
+    def exit_kind(self) -> str:
+        """Why `exit_condition()` holds, for the trade list (a rule with a stop says "stop" when it is the stop)."""
+        return "signal"
+
     def next(self):
         enter = self.entry_condition()
         if enter:
@@ -159,4 +172,4 @@ class LongRuleStrategy(NoteStrategy):
         if not self.position and enter:
             self.enter_long()
         elif self.position and self.exit_condition():
-            self.exit_position()
+            self.exit_position(self.exit_kind())

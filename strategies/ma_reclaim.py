@@ -56,3 +56,6 @@ class MaReclaim(LongRuleStrategy):
 
     def exit_condition(self) -> bool:
         return bool(self.below_ma.signal[0] or self.stopped())
+
+    def exit_kind(self) -> str:
+        return "stop" if self.stopped() else "signal"

@@ -144,5 +144,5 @@ class ReadyToRally(NoteStrategy):
             swing = self.swing.price[0] if self.swing is not None else float("nan")
             self._swing_at_entry = swing if swing == swing else None
             self.enter_long()
-        elif self.position and self.exit_reason() is not None:
-            self.exit_position()
+        elif self.position and (reason := self.exit_reason()) is not None:
+            self.exit_position(reason)

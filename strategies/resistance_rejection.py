@@ -99,7 +99,7 @@ class ResistanceRejection(NoteStrategy):
         if not self.position and self.ma_up.signal[0]:
             self.enter_long()
         elif self.position and (self.rejection.signal[0] or self.ma_down.signal[0]):
-            self.exit_position()
+            self.exit_position("rejection" if self.rejection.signal[0] else "signal")
 
     def _next_short(self):
         rejected = bool(self.rejection.signal[0])
@@ -114,5 +114,7 @@ class ResistanceRejection(NoteStrategy):
             self.enter_short()
         elif self.position:
             held = len(self) - self._entry_bar  # bars in the trade, the fill bar included
-            if self.data.close[0] > self._cover_above or held >= self.p.max_hold_bars:
-                self.exit_position()
+            if self.data.close[0] > self._cover_above:
+                self.exit_position("stop")  # the rejection failed: price closed back above the zone
+            elif held >= self.p.max_hold_bars:
+                self.exit_position("time limit")

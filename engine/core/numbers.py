@@ -4,11 +4,11 @@ from __future__ import annotations
 
 # kind -> format spec; a value shown twice is shown the same way wherever it is printed.
 FORMATS = {
-    "pct": ".2%",  # returns, drawdowns, rates
+    "pct": ",.2%",  # returns, drawdowns, rates (1,402.04%)
     "num": ".2f",  # ratios (Sharpe, Sortino, Calmar, profit factor)
     "num1": ".1f",  # bars held, seconds
     "num3": ".3f",  # probabilities (deflated Sharpe, PBO)
-    "int": "d",  # counts
+    "int": ",d",  # counts (9,176)
     "usd": ",.0f",  # money, with a leading $
     "sig3": ".3g",  # a difference, three significant digits
     "sig10": ".10g",  # a raw value compared with its baseline
@@ -21,10 +21,15 @@ def fmt(value, kind: str = "num") -> str:
     if value is None or value != value:  # None, or NaN: undefined, never "nan"
         return "-"
     if kind == "int":
-        return f"{int(value)}"
+        return f"{int(value):,}"
     if kind == "usd":
         return f"${value:{FORMATS[kind]}}"
-    return f"{value:{FORMATS[kind]}}"
+    return _no_negative_zero(f"{value:{FORMATS[kind]}}")
+
+
+def _no_negative_zero(text: str) -> str:
+    """"-0.00%" is zero: a value that rounds to zero prints without a sign."""
+    return text[1:] if text[:1] == "-" and set(text[1:]) <= set("0.,%") else text
 
 
 def fmt_column(values: list, kind: str, decimals: int | None = None) -> list[str]:
@@ -52,8 +57,8 @@ def _fmt_decimals(value, kind: str, decimals: int) -> str:
     if value is None or value != value:
         return "-"
     if kind == "signed_pct":
-        return f"{value:+.{decimals}%}"
-    return f"{value:.{decimals}%}" if kind == "pct" else f"{value:.{decimals}f}"
+        return _no_negative_zero(f"{value:+,.{decimals}%}")
+    return _no_negative_zero(f"{value:,.{decimals}%}" if kind == "pct" else f"{value:,.{decimals}f}")
 
 
 def text_table(header: list[str], rows: list[list[str]], left: int = 1, left_also: tuple[int, ...] = ()) -> list[str]:

@@ -22,31 +22,32 @@ SECTIONS = ("question", "answer", "state", "analogs", "fan", "score", "data")
 
 
 def pct(x) -> str:
-    """A return or a distance: signed, one decimal."""
-    return "-" if x is None or not np.isfinite(x) else f"{x:+.1%}"
+    """A return or a distance: signed, the pages' one percent format (html.fmt)."""
+    return "–" if x is None or not np.isfinite(x) else h.fmt(x, "spct")
 
 
 def share(x) -> str:
     """A rate or a share of cases."""
-    return "-" if x is None or not np.isfinite(x) else f"{x:.0%}"
+    return "–" if x is None or not np.isfinite(x) else h.fmt(x, "pct")
 
 
 def num(x, digits: int = 2) -> str:
-    return "-" if x is None or not np.isfinite(x) else f"{x:+.{digits}f}"
+    """A signed score (Brier skill)."""
+    return "–" if x is None or not np.isfinite(x) else h.fmt(x, "sratio")
 
 
 def reading(name: str, value: float) -> str:
     kind = {n: k for n, _, k in FEATURES}[name]
     if name == "rsi":
-        return f"{value:.1f}"
+        return h.fmt(value, "num1")
     if name == "realised_vol":
-        return f"{value:.1%}"
-    return pct(value) if kind == "pct" else f"{value:+.1f}"
+        return h.fmt(value, "pct")
+    return pct(value) if kind == "pct" else h.fmt(value, "sratio")
 
 
 def interval(ci, fmt) -> str:
     low, high = ci
-    return "-" if low is None or high is None else f"{fmt(low)} to {fmt(high)}"
+    return "–" if low is None or high is None else f"{fmt(low)} to {fmt(high)}"
 
 
 def skill_lead(call, question: str, conf: float) -> str | None:
@@ -143,8 +144,12 @@ def analogs_csv(result) -> str:
 
 
 def fan_png(result) -> bytes:
+    return fan_pngs(result)[0]
+
+
+def fan_pngs(result) -> tuple[bytes, bytes]:
     """The k forward paths, their median and bands, against the same quantiles over every past day."""
-    from rtybt.engine.report.figures import fit, pyplot, to_png
+    from rtybt.engine.report.figures import fit, pyplot, to_pngs
 
     plt = pyplot()
     fan, s = result.answer.fan, result.answer.settings
@@ -168,7 +173,7 @@ def fan_png(result) -> bytes:
     ax.legend(loc="upper left", fontsize=8)
     ax.grid(alpha=0.3)
     fit(fig, bottom=0.12)
-    return to_png(fig)
+    return to_pngs(fig)
 
 
 def _state_table(result) -> str:
@@ -187,32 +192,37 @@ def _analogs_table(result) -> str:
     for x in result.answer.analogs:
         sessions = x.sessions_to_target if x.target_outcome == "target" else \
             x.sessions_to_stop if x.target_outcome == "stop" else None
-        rows.append([x.rank, x.date, f"{x.distance:.2f}"] + [reading(n, x.readings[n]) for n, _, _ in FEATURES]
+        rows.append([x.rank, x.date, h.fmt(x.distance, "ratio")] + [reading(n, x.readings[n]) for n, _, _ in FEATURES]
                     + x.calls + [pct(x.forward[hz]) for hz in x.forward]
-                    + [x.target_outcome.replace("_", " "), "-" if sessions is None else sessions])
-    return h.table(header, rows)
+                    + [x.target_outcome.replace("_", " "), h.fmt(sessions, "int")])
+    # The state's readings and the Final Call are the match, not the outcome: they fold under the table, so the
+    # forward returns and the target-first outcome stay in view.
+    fold = [label for _, label, _ in FEATURES] + ["short-term", "medium", "long-term"]
+    return h.table(header, rows, fold=fold, fold_title="What matched: the readings and the Final Call of each analog")
 
 
 def _forward_table(result) -> str:
     conf = f"{result.answer.study.confidence:.0%}"
-    rows = [[hs.horizon, hs.events, pct(hs.mean), interval(hs.mean_ci, pct), pct(hs.median), share(hs.hit_rate),
+    rows = [[hs.horizon, h.fmt(hs.events, "int"), pct(hs.mean), interval(hs.mean_ci, pct), pct(hs.median), share(hs.hit_rate),
              interval(hs.hit_rate_ci, share), pct(hs.baseline_mean), pct(hs.baseline_median),
              share(hs.baseline_hit_rate), pct(hs.excess_mean), interval(hs.excess_ci, pct)]
             for hs in result.answer.study.horizons]
-    return h.table(["sessions", "analogs", "mean", f"{conf} CI", "median", "higher", f"{conf} CI",
-                    "every day: mean", "every day: median", "every day: higher", "excess mean", f"{conf} CI"], rows)
+    return h.table(["sessions", "analogs", "mean", f"mean {conf} CI", "median", "higher", f"higher {conf} CI",
+                    "every day: mean", "every day: median", "every day: higher", "excess mean", f"excess {conf} CI"],
+                   rows, fold=("analogs", f"mean {conf} CI", f"higher {conf} CI"), fold_title="More columns")
 
 
 def _target_table(result) -> str:
     t = result.answer.target
     def med(v) -> str:
-        return "-" if v is None else f"{v:.0f}"
+        return h.fmt(v, "int")
 
     rows = [
-        ["analogs", t["setups"], t["judged"], t["target_first"], share(t["target_first_rate"]),
-         med(t["median_sessions_to_target"]), t["stop_first"], t["neither"]],
-        ["every past day", t["all_days"], t["all_days_judged"], "-", share(t["all_days_target_first_rate"]),
-         med(t["all_days_median_sessions_to_target"]), "-", "-"],
+        ["analogs", *(h.fmt(t[k], "int") for k in ("setups", "judged", "target_first")),
+         share(t["target_first_rate"]), med(t["median_sessions_to_target"]), h.fmt(t["stop_first"], "int"),
+         h.fmt(t["neither"], "int")],
+        ["every past day", h.fmt(t["all_days"], "int"), h.fmt(t["all_days_judged"], "int"), "–",
+         share(t["all_days_target_first_rate"]), med(t["all_days_median_sessions_to_target"]), "–", "–"],
     ]
     return h.table(["", "states", "below the 200-day MA (judged)", "target first", "share", "median sessions",
                     "stop first", "neither"], rows)
@@ -222,16 +232,17 @@ def _score_table(result) -> str:
     sc = result.score
     rows = []
     for c in (sc.direction, sc.target):
-        rows.append([c.question, c.month_ends, share(c.base_rate), share(c.hit_rate), interval(c.hit_rate_ci, share),
-                     share(c.climatology_hit_rate), f"{c.brier:.3f}" if c.brier is not None else "-",
-                     f"{c.climatology_brier:.3f}" if c.climatology_brier is not None else "-", num(c.skill),
+        rows.append([h.Cell(c.question, "prose"), h.fmt(c.month_ends, "int"), share(c.base_rate), share(c.hit_rate),
+                     interval(c.hit_rate_ci, share), share(c.climatology_hit_rate), h.fmt(c.brier, "p"),
+                     h.fmt(c.climatology_brier, "p"), num(c.skill),
                      interval(c.skill_ci, num)])
     conf = f"{sc.confidence:.0%}"
-    return h.table(["call", "month-ends", "base rate", "hit rate", f"{conf} CI", "base-rate hit rate", "Brier",
-                    "base-rate Brier", "Brier skill", f"{conf} CI"], rows)
+    return h.table(["call", "month-ends", "base rate", "hit rate", f"hit rate {conf} CI", "base-rate hit rate", "Brier",
+                    "base-rate Brier", "Brier skill", f"Brier skill {conf} CI"], rows,
+                   fold=(f"hit rate {conf} CI", "Brier", "base-rate Brier"), fold_title="More columns")
 
 
-def render_html(result, fan: bytes) -> str:
+def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
     a, snap, s = result.answer, result.snapshot, result.answer.settings
     data = result.data
     parts = [
@@ -250,11 +261,11 @@ def render_html(result, fan: bytes) -> str:
         f'<section id="analogs"><h2>The {len(a.analogs)} nearest past states</h2>',
         f'<p>From {a.candidates:,} past states of {h.esc(result.history)} whose {s.window}-session window ended before '
         f'{a.bar_date}; one per episode (a state fewer than {s.horizon} sessions from a nearer one is skipped). '
-        "Final Call: the note's rules on that day's close (engine.analysis.final_call). Forward returns from "
+        "Final Call: the note's rules on that day's close. Forward returns from "
         "that close.</p>",
         _analogs_table(result), "</section>",
         '<section id="fan"><h2>What happened next</h2>',
-        h.figure(fan, "fan chart of the analogs' forward paths against every past day"),
+        h.figure(fan, "fan chart of the analogs' forward paths against every past day", narrow=fan_narrow),
         "<h3>Forward returns against every past day</h3>", _forward_table(result),
         f'<p class="muted">Every day: forward returns from every close of {h.esc(result.history)} up to the date. '
         f"Uncertainty: {h.esc(a.study.method)}.</p>",
@@ -264,12 +275,12 @@ def render_html(result, fan: bytes) -> str:
         '<section id="score"><h2>An honest score for the method</h2>',
         f'<p class="verdict">{h.esc(result.score.sentence)}</p>', _score_table(result),
         f'<p class="muted">{h.esc(result.score.method)}. Only month-ends whose outcome was known before '
-        f"{a.bar_date} are scored. Brier skill = 1 - Brier(analogs) / Brier(base rate); above zero is better "
+        f"{a.bar_date} are scored. Brier skill = 1 − Brier(analogs) / Brier(base rate); above zero is better "
         f"than the base rate of the past. A share of {s.k} analogs is a noisy probability: even analogs that carry the "
         f"base rate exactly lose about 1/{s.k} = {1 / s.k:.2f} of Brier skill to sampling noise.</p></section>",
         '<section id="data"><h2>Data</h2>',
         h.table(["role", "file", "sha256", "checksum", "rows kept"],
-                [[role, d["file"], d["sha256"][:16], d["checksum"], f'{d["rows_kept"]:,} of {d["rows_read"]:,}']
+                [[role, Path(d["file"]).name, d["sha256"][:16], d["checksum"], f'{h.fmt(d["rows_kept"], "int")} of {h.fmt(d["rows_read"], "int")}']
                  for role, d in data.items()]),
         "</section>",
     ]
@@ -291,8 +302,8 @@ def write_result(result, results_root: Path, started: datetime, command_line: li
     final = writer.final_parent / writer.run_id
     shown = replace(result, run_dir=final)
     try:
-        fan = fan_png(shown)
-        writer.write_text("analogs.html", render_html(shown, fan))
+        fan, fan_narrow = fan_pngs(shown)
+        writer.write_text("analogs.html", render_html(shown, fan, fan_narrow))
         writer.write_text("analogs.json", json.dumps(result_dict(shown), indent=2, allow_nan=False) + "\n")
         writer.write_text("analogs.csv", analogs_csv(shown))
         write_manifest(writer, "analogs", inputs, started, command_line, {"score_source": result.score_source})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 
+import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.comparison import COLUMNS, Entry
@@ -13,7 +14,9 @@ from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.report import html as h
 
 CURVES_ALT = "equity and drawdown"
-VARIANTS_SHOWN = 200  # a longer sweep table is cut to its best rows; sweep.csv holds every variant
+VARIANTS_SHOWN = 200
+FOLDED = ("sortino", "calmar")  # ranked-table columns shown in the fold under it
+HELD_THROUGHOUT = "held throughout"  # a longer sweep table is cut to its best rows; sweep.csv holds every variant
 
 
 def _fmt(value, kind: str) -> str:
@@ -40,22 +43,29 @@ def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None,
         ax.plot(wealth.index, wealth.to_numpy(), label=label, **style)
         ax_dd.plot(dd.index, dd.to_numpy() * 100, **style)
     ax.set_yscale("log")
-    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from rtybt.engine.report.figures import growth_ticks
 
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    growth_ticks(ax, np.concatenate([(1.0 + r.fillna(0.0)).cumprod().to_numpy() * cash for _, r, _ in series]))
     ax.set_ylabel("growth of 1 (log)")
-    ax.set_title("Growth of 1 after costs, and drawdown from the peak")
-    ax.legend(loc="upper left", fontsize=8.5, ncol=2 if len(series) > 4 else 1)
+    # The legend above the panel, clear of the lines.
+    ncol = min(len(series), 4)
+    rows = -(-len(series) // ncol)
+    ax.set_title("Growth of 1 after costs, and drawdown from the peak", pad=8 + rows * 13)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), fontsize=8.5, ncol=ncol, borderaxespad=0.2)
     ax_dd.set_ylabel("drawdown, %")
-    fit(fig, left=0.09, top=0.93, bottom=0.07, hspace=0.08)
+    fit(fig, left=0.09, top=0.92 - rows * 0.035, bottom=0.07, hspace=0.08)
     return fig
 
 
 def curves_png(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> bytes:
-    from rtybt.engine.report.figures import to_png
+    return curves_pngs(entries, benchmark, cash)[0]
 
-    return to_png(curves_figure(entries, benchmark, cash))
+
+def curves_pngs(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> tuple[bytes, bytes]:
+    """The curves at the page's width and at a phone's."""
+    from rtybt.engine.report.figures import to_pngs
+
+    return to_pngs(curves_figure(entries, benchmark, cash))
 
 
 def _distinct_digits(values: list, kind: str) -> str:
@@ -151,8 +161,8 @@ def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = 
     if groups > 1:
         columns += [("symbol", "symbol", "text"), ("start", "from", "text"), ("end", "to", "text")]
     columns += [*COLUMNS, *extra_columns]
-    if "params" in table and not (table["params"] == table["label"]).all():
-        columns.append(("params", "parameters", "prose"))  # last: the numbers come first on a narrow screen
+    # The parameters (long prose that makes rows tall) go to a fold under the table, one row per variant.
+    fold_params = "params" in table and not (table["params"] == table["label"]).all()
     columns = [c for c in columns if c[0] in table.columns]
     if {"edge_ci_low", "edge_ci_high"} <= {c[0] for c in columns}:  # one interval column, "low to high"
         columns = [c for c in columns if c[0] != "edge_ci_high"]
@@ -165,46 +175,54 @@ def table_html(table: pd.DataFrame, extra_columns: list[tuple[str, str, str]] = 
     kinds = {key: kind for key, _, kind in columns}
     if digits is None:
         digits = _distinct_digits(list(table[metric]), kinds.get(metric, "num")) if metric in kinds else "2"
-    head = "".join(f'<th class="text">{h.esc(title)}</th>' if kind in ("text", "prose") else f"<th>{h.esc(title)}</th>"
-                   for _, title, kind in columns)
-    body = []
+    header = [title for _, title, _ in columns]
+    rows, classes = [], []
     for row in table.to_dict("records"):
         cells = []
         for key, _, kind in columns:
             value = row.get(key)
             if key == metric:
-                text = _fmt_ranked(value, kind, digits)
-                cells.append(f"<td><b>{h.esc(text)}</b></td>")
+                cells.append(h.Cell(f"<b>{h.esc(_fmt_ranked(value, kind, digits))}</b>", raw=True))
             elif kind == "interval":
                 low, high = row.get("edge_ci_low"), row.get("edge_ci_high")
-                text = "–" if low is None or high is None else f"{h.fmt(low, 'spct')} to {h.fmt(high, 'spct')}"
-                cells.append(f"<td>{h.esc(text)}</td>")
-            elif key == "params":
-                text = (params or {}).get(row.get("label")) or _fmt(value, "text")
-                cells.append(f'<td class="prose">{h.esc(text)}</td>')
+                cells.append("–" if low is None or high is None else f"{h.fmt(low, 'spct')} to {h.fmt(high, 'spct')}")
             elif key == "label" and links and links.get(value):
-                cells.append(f'<td class="text"><a href="{h.esc(links[value])}">{h.esc(value)}</a></td>')
+                cells.append(h.Cell(f'<a href="{h.esc(links[value])}">{h.esc(value)}</a>', "text wrap", raw=True,
+                                    title=row.get("flag") or ""))
+            elif key == "label":
+                cells.append(h.Cell(value, "text wrap", title=row.get("flag") or ""))
             else:
-                css = ' class="text"' if kind == "text" else ""
-                cells.append(f"<td{css}>{h.esc(_fmt(value, kind))}</td>")
-        flag = row.get("flag") or ""
-        body.append(f"<tr title='{h.esc(flag)}'>{''.join(cells)}</tr>" if flag else f"<tr>{''.join(cells)}</tr>")
+                cells.append(h.Cell(_fmt(value, kind), "text" if kind == "text" else ""))
+        if fold_params:
+            cells.append(h.Cell((params or {}).get(row.get("label")) or _fmt(row.get("params"), "text"), "prose"))
+        rows.append(cells)
+        classes.append("")
     if bench is not None:
         label, metrics = bench
         cells = []
         for key, _, kind in columns:
             if key == "rank":
-                cells.append("<td>–</td>")
+                cells.append("–")
             elif key == "label":
-                cells.append(f'<td class="text">{h.esc(label)}</td>')
+                cells.append(h.Cell(label, "text"))
             elif key == metric:
-                cells.append(f"<td>{h.esc(_fmt_ranked(metrics.get(key), kind, digits))}</td>")
+                cells.append(_fmt_ranked(metrics.get(key), kind, digits))
+            elif key == "trades":
+                cells.append(HELD_THROUGHOUT)  # buy-and-hold never trades: it holds
             elif key in metrics:
-                cells.append(f"<td>{h.esc(_fmt(metrics.get(key) if key != 'trades' else None, kind))}</td>")
+                cells.append(_fmt(metrics.get(key), kind))
             else:
-                cells.append('<td class="text"></td>' if kind in ("text", "prose") else "<td>–</td>")
-        body.append(f'<tr class="bench">{"".join(cells)}</tr>')
-    return h.scroll(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>")
+                cells.append(h.Cell("", "text") if kind in ("text", "prose") else "–")
+        if fold_params:
+            cells.append(h.Cell("–", "prose"))
+        rows.append(cells)
+        classes.append("bench")
+    if fold_params:
+        header.append("parameters")
+    # Second-order ratios and the parameters (long prose that makes rows tall) fold under the table, so return,
+    # risk, the edge, trades, win rate and profit factor stay in view on a laptop.
+    fold = [title for key, title, _ in columns if key in FOLDED] + (["parameters"] if fold_params else [])
+    return h.table(header, rows, row_classes=classes, fold=fold, fold_title="More columns")
 
 
 def variants_table(variants: pd.DataFrame, params: list[str], metric: str, csv_name: str = "sweep.csv",
@@ -225,7 +243,8 @@ def variants_table(variants: pd.DataFrame, params: list[str], metric: str, csv_n
                 cells.append(h.Cell(text, "text" if kind == "text" else ""))
         rows.append(cells)
     more = (f"the best {len(shown)} of {len(variants)} shown; " if len(variants) > len(shown) else "")
-    return (h.table([title for _, title, _ in cols], rows)
+    folded = [title for key, title, _ in cols if key in FOLDED]
+    return (h.table([title for _, title, _ in cols], rows, fold=folded, fold_title="More columns")
             + f'<p class="note">Every variant of the grid, ranked by {h.esc(metric)} ({more}all of them, with every '
               f'metric, in <a href="{csv_name}">{csv_name}</a>).</p>')
 
@@ -242,7 +261,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
     writer.write_json(f"{stem}.json", {"title": title, "ranked_by": metric, "notes": list(notes),
                                        "rows": json.loads(table.to_json(orient="records")),
                                        **(sections or {})})
-    png = curves_png(entries, benchmark)
+    png, png_narrow = curves_pngs(entries, benchmark)
     flags = sorted({f for f in table.get("flag", pd.Series(dtype=str)) if f})
     titles = {key: (title_, kind) for key, title_, kind in [*COLUMNS, *extra_columns]}
     metric_title, metric_kind = titles.get(metric, (metric, "num"))
@@ -283,5 +302,5 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
         parts.append("<h2>Every variant</h2>")
         parts.append(variants_table(variants, list(variant_params), metric, digits=digits))
     parts.append("<h2>Equity and drawdown</h2>")
-    parts.append(h.figure(png, CURVES_ALT))
+    parts.append(h.figure(png, CURVES_ALT, narrow=png_narrow))
     writer.write_text(f"{stem}.html", h.page(title, "\n".join(parts)))

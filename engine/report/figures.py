@@ -26,6 +26,8 @@ def pyplot():
         "xtick.labelsize": 9.5, "ytick.labelsize": 9.5, "axes.spines.top": False, "axes.spines.right": False,
         "axes.grid": True, "grid.alpha": 0.3, "legend.frameon": False, "figure.dpi": 100,
         "axes.titlelocation": "left", "axes.titleweight": "bold", "path.simplify": True,
+        # A fixed title height: automatic placement measures every axis on each draw (a second a report).
+        "axes.titley": 1.0,
     })
     return plt
 
@@ -45,6 +47,69 @@ def to_png(fig, dpi: int = DPI) -> bytes:
         fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     finally:
         plt.close(fig)
+    return buffer.getvalue()
+
+
+NARROW_INCHES = 4.8  # a phone's column (about 360 CSS px) shows this many inches: text stays near 9 px
+
+
+def to_pngs(fig, dpi: int = DPI) -> tuple[bytes, bytes]:
+    """The figure at its own size and again at a phone's width (same content; margins kept in inches, so labels
+    keep their room; dates thinned), as (wide, narrow) PNG bytes; closes the figure."""
+    wide = to_png_keep(fig, dpi)
+    # Each legend's place in its axes' own coordinates, taken before the resize moves the display ones.
+    anchors = {}
+    for ax in fig.axes:
+        legend = ax.get_legend()
+        if legend is not None:
+            box = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+            anchors[ax] = (legend._loc, (box.x0, box.y0, box.width, box.height), getattr(legend, "_ncols", 1))
+    width, height = fig.get_size_inches()
+    sp = fig.subplotpars
+    left, right = sp.left * width, (1 - sp.right) * width
+    narrow_w = min(NARROW_INCHES, width)
+    fig.set_size_inches(narrow_w, height * (0.85 + 0.15 * narrow_w / width))
+    fig.subplots_adjust(left=min(0.4, left / narrow_w), right=max(0.6, 1 - right / narrow_w))
+    for ax in fig.axes:
+        ax.tick_params(axis="x", labelsize=8)
+        xlabel = ax.get_xlabel()
+        if len(xlabel) > 48:  # a long axis title wraps onto two lines instead of running off the narrow figure
+            import textwrap
+
+            ax.set_xlabel("\n".join(textwrap.wrap(xlabel, 48)), fontsize=8)
+        for title in (ax.title, ax._left_title):  # a long title shrinks to fit the narrow width
+            chars = len(title.get_text())
+            if chars:
+                title.set_fontsize(max(6.5, min(9.0, 9.0 * (narrow_w - 0.9) / (0.075 * chars))))
+        ax.xaxis.set_major_locator(_fewer_ticks(ax))
+        if ax in anchors:  # the legend drawn again in at most two columns, so it fits the narrow width
+            loc, box, ncol = anchors[ax]
+            handles, labels = ax.get_legend_handles_labels()
+            ax.legend(handles, labels, loc=loc, bbox_to_anchor=box, bbox_transform=ax.transAxes,
+                      ncol=min(2, ncol), fontsize=6.5, borderaxespad=0.2)
+            title = ax.get_title(loc="left") or ax.get_title()
+            if box[1] >= 0.99 and title:  # a legend above the axes: the title and top margin make room
+                rows = -(-len(labels) // min(2, ncol))
+                ax.set_title(title, pad=10 + rows * 11, fontsize=9, loc="left" if ax.get_title(loc="left") else "center")
+                fig.subplots_adjust(top=min(fig.subplotpars.top, 1 - (0.42 + rows * 0.155) / fig.get_size_inches()[1]))
+    return wide, to_png(fig, dpi)
+
+
+def _fewer_ticks(ax):
+    """At most four or five ticks on a narrow x axis (dates or numbers), so labels never run into each other."""
+    from matplotlib.dates import AutoDateLocator
+    from matplotlib.ticker import MaxNLocator
+
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, AutoDateLocator) or "Date" in type(locator).__name__:
+        return AutoDateLocator(minticks=2, maxticks=4)
+    return MaxNLocator(nbins=5)
+
+
+def to_png_keep(fig, dpi: int = DPI) -> bytes:
+    """PNG bytes of a figure that stays open (to be drawn again at another size)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
     return buffer.getvalue()
 
 
@@ -132,37 +197,65 @@ def rolling_sharpe(returns, window: int = ROLLING, periods_per_year: int = 252):
     return (mean / std.where(std > 0)) * np.sqrt(periods_per_year)
 
 
-def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold"):
+MIN_EXPOSURE_FOR_SHARPE = 0.10  # below this time in the market a rolling Sharpe measures idle days, not the rule
+
+
+def growth_ticks(ax, values) -> None:
+    """Log axis ticks that always label several values: 1-2-5 decades on a wide range, evenly spaced plain
+    values (0.95×, 1×, 1.05×) on a narrow one, where the decades would label only "1×"."""
+    from matplotlib.ticker import (
+        FixedLocator,
+        FuncFormatter,
+        LogLocator,
+        MaxNLocator,
+        NullFormatter,
+    )
+
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if hi / max(lo, 1e-12) < 8:
+        ticks = [t for t in MaxNLocator(nbins=7).tick_values(lo, hi) if t > 0]
+        if lo <= 1.0 <= hi and not any(abs(t - 1.0) < 1e-9 for t in ticks):
+            ticks = sorted([*ticks, 1.0])  # the start, growth of 1, always reads
+        ax.yaxis.set_major_locator(FixedLocator(ticks))
+    else:
+        ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.4g}×".replace("-", "\u2212")))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def growth_figure(returns, benchmark=None, benchmark_label: str = "buy & hold", exposure: float | None = None):
     """Growth of 1 (log axis, plain ticks) strategy vs benchmark, both drawdowns (time under water), and the
-    rolling one-year Sharpe of each."""
+    rolling one-year Sharpe of each (the strategy's only when it was in the market at least 10% of the time:
+    otherwise a line says why). One legend above the panels, clear of every line."""
     plt = pyplot()
     fig, (ax, ax_dd, ax_sh) = plt.subplots(3, 1, figsize=(9, 6.6), sharex=True,
                                            gridspec_kw={"height_ratios": [2.2, 1, 1]})
     series = [("strategy", returns, STRATEGY_COLOR, 1.6)]
     if benchmark is not None:
         series.append((benchmark_label, benchmark, BENCH_COLOR, 1.2))
+    idle = exposure is not None and exposure < MIN_EXPOSURE_FOR_SHARPE
+    wealth = []
     for label, r, color, lw in series:
         w = (1.0 + r.fillna(0.0)).cumprod()
+        wealth.append(w.to_numpy())
         ax.plot(w.index, w.to_numpy(), color=color, lw=lw, label=label)
         dd = w / np.maximum(w.cummax(), 1.0) - 1.0
         ax_dd.plot(dd.index, dd.to_numpy() * 100, color=color, lw=0.9, label=label)
-        sh = rolling_sharpe(r)
-        ax_sh.plot(sh.index, sh.to_numpy(), color=color, lw=0.9, label=label)
+        if not (idle and label == "strategy"):
+            sh = rolling_sharpe(r)
+            ax_sh.plot(sh.index, sh.to_numpy(), color=color, lw=0.9, label=label)
     ax.set_yscale("log")
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
-
-    ax.yaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}×"))
-    ax.yaxis.set_minor_formatter(NullFormatter())
+    growth_ticks(ax, np.concatenate(wealth))
     ax.set_ylabel("growth of 1 (log)")
-    ax.set_title("Growth of 1 after costs; drawdown from the running peak; rolling 1-year Sharpe")
-    ax.legend(loc="upper left")
+    ax.set_title("Growth of 1 after costs; drawdown from the running peak; rolling 1-year Sharpe", pad=22)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(series), borderaxespad=0.2)
     ax_dd.set_ylabel("drawdown, %")
-    ax_dd.legend(loc="lower left", ncol=2, fontsize=8.5)
-    ax_sh.axhline(0, color="#444", lw=0.8, label="zero")
+    ax_sh.axhline(0, color="#444", lw=0.8)
     ax_sh.set_ylabel("1-year Sharpe")
-    ax_sh.legend(loc="lower left", ncol=3, fontsize=8.5)
-    fit(fig, left=0.09, top=0.94, bottom=0.05, hspace=0.08)
+    if idle:
+        ax_sh.text(0.01, 0.92, f"strategy's not drawn: in the market {exposure * 100:.2f}% of the time, a rolling "
+                   "Sharpe would measure idle days", transform=ax_sh.transAxes, fontsize=8.5, va="top", color="#555")
+    fit(fig, left=0.09, top=0.89, bottom=0.05, hspace=0.08)
     return fig
 
 

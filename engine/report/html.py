@@ -12,6 +12,7 @@ import html
 import math
 from collections.abc import Iterable
 
+NARROW_PX = 600  # below this width a page is a phone's: narrow charts, sticky first columns
 MINUS = "\u2212"  # a real minus sign: "-0.5" and "−0.5" must not both appear on one page
 
 CSS = """
@@ -20,7 +21,7 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
-       color: var(--ink); max-width: 1120px; margin: 0 auto; padding: 1.2em 1.2em 3em; line-height: 1.5;
+       color: var(--ink); max-width: 1200px; margin: 0 auto; padding: 1.2em 1.2em 3em; line-height: 1.5;
        font-size: 16px; overflow-wrap: break-word; }
 h1 { font-size: 1.55em; line-height: 1.25; margin: 0.2em 0 0.3em; }
 h2 { font-size: 1.25em; border-bottom: 2px solid var(--accent); padding-bottom: 0.15em; margin-top: 2em; }
@@ -34,12 +35,16 @@ table { border-collapse: collapse; font-size: 0.9em; font-variant-numeric: tabul
 caption { caption-side: top; text-align: left; font-weight: 600; padding: 0.2em 0; }
 th, td { border-bottom: 1px solid var(--line); padding: 0.3em 0.65em; text-align: right; white-space: nowrap; }
 th { font-weight: 600; }
-thead th { background: var(--soft); border-bottom: 2px solid var(--line); vertical-align: bottom; }
+thead th { background: var(--soft); border-bottom: 2px solid var(--line); vertical-align: bottom; white-space: normal;
+           min-width: 4.5em; max-width: 9em; hyphens: manual; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 td.prose { text-align: left; white-space: normal; min-width: 16em; }
+td.wrap { white-space: normal; min-width: 7em; }
 td.good { color: var(--good); } td.bad { color: var(--bad); }
 td.out { color: #9aa3ad; background: repeating-linear-gradient(135deg, #fff, #fff 4px, #f1f3f5 4px, #f1f3f5 8px); }
 tr.bench td { color: var(--muted); font-style: italic; }
+details.fold { margin: -0.6em 0 1.1em; font-size: 0.92em; }
+details.fold > summary { color: var(--muted); cursor: pointer; }
 img { max-width: 100%; height: auto; display: block; }
 figure { margin: 0.8em 0 1.2em; max-width: 100%; }
 figcaption { font-size: 0.88em; color: var(--muted); margin-top: 0.2em; }
@@ -79,10 +84,13 @@ section { break-inside: auto; }
   h1 { font-size: 1.3em; }
   .tile { flex-basis: 8em; }
   .track { width: 6em; }
-  /* A chart keeps readable text on a phone: it scrolls sideways inside its own box instead of shrinking. */
-  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
-  figure img { min-width: 640px; }
-  figure img.narrow { min-width: 0; }
+  /* Charts scale to the column (a narrow rendering is swapped in by <picture>); tables keep their first column
+     in view while the numbers scroll under it. */
+  .scroll th:first-child, .scroll td:first-child { position: sticky; left: 0; z-index: 1; background: #fff;
+                                                   box-shadow: 1px 0 0 var(--line); }
+  .scroll thead th:first-child { background: var(--soft); }
+  td.prose { min-width: 8em; }
+  .scroll td:first-child { white-space: normal; max-width: 10em; }
 }
 @media print {
   body { max-width: none; margin: 0; padding: 0; font-size: 10pt; }
@@ -103,11 +111,15 @@ def png_data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def figure(png: bytes, alt: str, caption: str = "", width: int | None = None) -> str:
-    """An embedded PNG; `width` (CSS px) caps its displayed width (it never exceeds the page either)."""
+def figure(png: bytes, alt: str, caption: str = "", width: int | None = None, narrow: bytes | None = None) -> str:
+    """An embedded PNG that scales to the column; `width` (CSS px) caps its displayed width; `narrow` is the same
+    chart drawn for a phone's width (figures.to_pngs), shown there instead, so its text stays legible."""
     cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
     style = f' style="width:{int(width)}px"' if width else ""
-    return f'<figure><img src="{png_data_uri(png)}" alt="{esc(alt)}"{style}>{cap}</figure>'
+    img = f'<img src="{png_data_uri(png)}" alt="{esc(alt)}"{style}>'
+    if narrow is not None:
+        img = f'<picture><source media="(max-width: {NARROW_PX}px)" srcset="{png_data_uri(narrow)}">{img}</picture>'
+    return f"<figure>{img}{cap}</figure>"
 
 
 def scroll(inner: str) -> str:
@@ -153,9 +165,25 @@ class Cell:
         return f"<td{attrs}>{body}</td>"
 
 
-def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_classes: Iterable[str] | None = None) -> str:
-    """A table in a horizontal scroll box; a cell is a value (escaped) or a `Cell`."""
-    rows = [list(r) for r in rows]
+def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_classes: Iterable[str] | None = None,
+          fold: Iterable[str] = (), fold_title: str = "More columns") -> str:
+    """A table in a horizontal scroll box; a cell is a value (escaped) or a `Cell`.
+
+    `fold` names secondary columns (raw counts, parameters, second-order statistics): they leave the main table,
+    so the columns a verdict cites stay in view on a laptop, and go to a second table (the first column, then
+    them) inside a closed `<details>` right under it. Any page can use it the same way."""
+    header, rows = list(header), [list(r) for r in rows]
+    folded = [i for i, name in enumerate(header) if i > 0 and name in set(fold)]
+    if folded:
+        kept = [i for i in range(len(header)) if i not in folded]
+        full = [r for r in rows if len(r) == len(header)]  # a row spanning columns stays in the main table only
+        main = table([header[i] for i in kept], [[r[i] for i in kept] if len(r) == len(header) else r for r in rows],
+                     caption, row_classes)
+        names = [header[i] for i in folded]
+        second = table([header[0], *names], [[r[0], *(r[i] for i in folded)] for r in full])
+        shown = ", ".join(names) if len(names) <= 5 else f"{', '.join(names[:3])} and {len(names) - 3} more"
+        return (main + f'<details class="fold"><summary>{esc(fold_title)}: {esc(shown)}</summary>'
+                f"{second}</details>")
     # A column of words is left-aligned, header included: cells marked text/prose, or plain cells none of
     # which reads as a number (numbers, percentages, amounts and dates stay right-aligned).
     width = max((len(r) for r in rows), default=0)
@@ -164,7 +192,7 @@ def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_cla
         column = [r[i] for r in rows if i < len(r)]
         marked = [c for c in column if isinstance(c, Cell)]
         plain = [c for c in column if not isinstance(c, Cell) and str(c).strip()]
-        words.append(bool(column) and (any(c.css in ("text", "prose") for c in marked)
+        words.append(bool(column) and (any(set(c.css.split()) & {"text", "prose"} for c in marked)
                                        or (bool(plain) and not marked and not any(_numeric(c) for c in plain))))
     head = "".join(f'<th class="text">{esc(h)}</th>' if i < width and words[i] else f"<th>{esc(h)}</th>"
                    for i, h in enumerate(header))
@@ -179,8 +207,11 @@ def table(header: Iterable, rows: Iterable[Iterable], caption: str = "", row_cla
 
 
 def fmt(value, kind: str = "ratio") -> str:
-    """A number for people, by its unit: pct (12.34%), spct (+1.23%), ratio (0.51), num1 (8.5), int (1,234),
-    days (45 days), usd ($1,234), price (2,050.0), date (2026-02-20); None/NaN is an en dash."""
+    """A number for people, by its unit, with one decimals rule per unit: pct (1,402.04%: returns, rates,
+    shares), spct (+1.23%: a return or excess, signed), pct1 (12.3%: heat-map cells), ratio (0.51), sratio
+    (+0.05: a signed score), p (0.042: p-values, probabilities, Brier), num1 (8.5), int (1,234), days
+    (45 days), usd ($1,234), price (2,050.0), date (2026-02-20); None/NaN is an en dash. Thousands separators
+    and the Unicode minus throughout, and a zero never reads "−0.00%"."""
     if value is None:
         return "–"
     if hasattr(value, "strftime"):
@@ -198,11 +229,15 @@ def fmt(value, kind: str = "ratio") -> str:
     if math.isinf(x):
         return "∞" if x > 0 else MINUS + "∞"
     if kind == "pct":
-        text = f"{x:.2%}"
+        text = f"{x * 100:,.2f}%"
     elif kind == "spct":
-        text = f"{x:+.2%}"
+        text = f"{x * 100:+,.2f}%"
     elif kind == "pct1":
-        text = f"{x:.1%}"
+        text = f"{x * 100:,.1f}%"
+    elif kind == "sratio":
+        text = f"{x:+,.2f}"
+    elif kind == "p":
+        text = f"{x:.3f}"
     elif kind == "int":
         text = f"{round(x):,}"
     elif kind == "days":
@@ -213,8 +248,8 @@ def fmt(value, kind: str = "ratio") -> str:
         text = f"{x:,.1f}"
     else:
         text = f"{x:,.2f}"
-    if text.startswith("-") and set(text) <= set("-0.,%$"):
-        text = text[1:]  # "-0.00%" is zero
+    if text[:1] in "-+" and set(text[1:]) <= set("0.,%$"):
+        text = text[1:]  # "-0.00%" and "+0.00%" are zero
     return text.replace("-", MINUS)
 
 
@@ -232,13 +267,15 @@ def frame_table(frame, caption: str = "", index_label: str = "") -> str:
     return table(header, rows, caption)
 
 
-def page(title: str, body: str, subtitle: str = "") -> str:
-    """The whole HTML document around `body`: viewport, one stylesheet, no script."""
+def page(title: str, body: str, subtitle: str = "", extra_css: str = "", js: bool = False) -> str:
+    """The whole HTML document around `body`: viewport, one stylesheet, no script unless `js` (a page with an
+    interactive chart: its <html> gets the class "js", so the static fallback hides only where scripts run)."""
     sub = f'<meta name="description" content="{esc(subtitle)}">' if subtitle else ""
+    flag = "<script>document.documentElement.classList.add('js')</script>" if js else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"{sub}<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n{how_we_judge_section()}"
+        f"{sub}<title>{esc(title)}</title><style>{CSS}{extra_css}</style>{flag}</head>\n<body>\n{body}\n{how_we_judge_section()}"
         "\n</body></html>\n"
     )
 

@@ -18,9 +18,30 @@ ZONE_STEP = 5  # zones are re-detected every this many bars (a week) across the 
 MAX_ZONES = 3  # per side, the nearest ones, as `rtybt snapshot` lists them
 MARKER_LIMIT = 60  # more trades than this in view: shade the time in the market instead of drawing markers
 RES_COLOR, SUP_COLOR = "#c0392b", "#1a7f37"
+NOTE_COLOR = "#9a6700"  # the note's own levels (ochre), apart from the config's (purple)
 LABEL_BOX = {"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1.0}
 # The note's own absolute bands, drawn when the strategy trades the note's absolute levels.
 NOTE_BANDS = ((2150.0, 2200.0, "note: upside target 2,150–2,200"), (1850.0, 1880.0, "note: April low 1,850–1,880"))
+# The note's key levels (data/note/rty-ready-to-rally.txt, "Key Levels to Watch" and the bull case), in its own
+# words; (low, high, role in the note, what it is). A level's side of price is worked out on the chart's date.
+NOTE_LEVELS = ((2050.0, 2070.0, "resistance", "swing highs / congestion"),
+               (2150.0, 2200.0, "upside target", "200-day test"),
+               (1850.0, 1880.0, "support", "April low"))
+NOTE_SYMBOLS = ("RTY=F", "^RUT")  # the note's index and its future: the only charts its absolute levels belong on
+
+
+def note_levels(symbol: str, price: float) -> list[tuple[float, float, str]]:
+    """The note's levels for a chart of `symbol` whose last close is `price`: (low, high, label), the label with the
+    role as of that close (a resistance the price has risen through is now support) and the values (what each
+    level is, in the note's words, is in NOTE_LEVELS)."""
+    if symbol not in NOTE_SYMBOLS:
+        return []
+    out = []
+    for low, high, role, _what in NOTE_LEVELS:
+        if role in ("resistance", "support"):
+            role = "resistance" if price < low else "support" if price > high else "inside"
+        out.append((low, high, f"note {role} {low:,.0f}–{high:,.0f}"))
+    return out
 LEVEL_ROLES = {"confirm_level": "confirm", "breakout_level": "breakout", "target_level": "target",
                "stop_level": "stop", "resistance_low": "resistance", "resistance_high": "resistance top",
                "support_level": "support"}
@@ -39,6 +60,28 @@ def config_levels(params: dict, units: dict[str, str]) -> list[Level]:
         if units.get(name) == "price" and value is not None and not isinstance(value, bool):
             role = LEVEL_ROLES.get(name, name.replace("_", " "))
             out.append(Level(float(value), f"{role} {float(value):,.0f}"))
+    return out
+
+
+LABEL_MARGIN = 0.30  # the right margin (a share of the window's span) where the level labels sit, clear of candles
+
+
+def spread_labels(values: list[float], gap: float, low: float, high: float) -> list[float]:
+    """Heights for labels that want to sit at `values`: each as near its value as it can, none closer than `gap`
+    to another, all within [low, high]; returned in the order given. Pure, so the placement can be tested."""
+    if not values:
+        return []
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ys = [min(max(values[i], low), high) for i in order]
+    for k in range(1, len(ys)):  # push up from the lowest
+        ys[k] = max(ys[k], ys[k - 1] + gap)
+    if ys[-1] > high:  # then down from the top, if the stack ran over it
+        ys[-1] = high
+        for k in range(len(ys) - 2, -1, -1):
+            ys[k] = min(ys[k], ys[k + 1] - gap)
+    out = [0.0] * len(values)
+    for k, i in enumerate(order):
+        out[i] = ys[k]
     return out
 
 
@@ -137,7 +180,7 @@ def _zone_rectangles(ax, idx: pd.DatetimeIndex, spans) -> set[str]:
 
 
 def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, start=None, end=None,
-                      levels: list[Level] = (), note_bands: bool = False, candles: bool | None = None,
+                      levels: list[Level] = (), note_bands: bool | list = False, candles: bool | None = None,
                       zones: bool = True):
     """The chart from `start` to `end` (default: every bar); MAs and RSI are computed on the whole history first.
 
@@ -177,18 +220,27 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
                 ax.plot([], [], color=color, alpha=0.35, lw=7, label=f"{kind} zone as detected that week")
     lo_view, hi_view = float(frame["low"].min()), float(frame["high"].max())
     span = hi_view - lo_view
-    if note_bands and not long_span:
-        for lo_b, hi_b, label in NOTE_BANDS:
-            if lo_view - 0.3 * span <= hi_b and lo_b <= hi_view + 0.3 * span:
-                ax.axhspan(lo_b, hi_b, color="#6f42c1", alpha=0.10, lw=0)
-                ax.text(frame.index[0], hi_b, " " + label, color="#6f42c1", fontsize=8.5, va="bottom", bbox=LABEL_BOX)
-    shown_levels = [lv for lv in levels if lo_view - 0.3 * span <= lv.price <= hi_view + 0.3 * span]
+    bands = list(NOTE_BANDS) if note_bands is True else list(note_bands or [])
+    labels: list[tuple[float, str, str]] = []  # (price, text, colour): placed together in the right margin
+    # A level within a window's height of the prices is drawn, and the price axis stretches to hold it: the note's
+    # levels always appear on the note's chart (a level far from every price belongs to another era's scale).
+    near = span * (1.0 if not long_span else 0.3)
+    shown_bands = [bd for bd in bands if lo_view - near <= bd[1] and bd[0] <= hi_view + near]
+    if shown_bands and not long_span:
+        for lo_b, hi_b, label in shown_bands:
+            ax.axhspan(lo_b, hi_b, color=NOTE_COLOR, alpha=0.13, lw=0)
+            labels.append(((lo_b + hi_b) / 2, label, NOTE_COLOR))
+        ax.plot([], [], color=NOTE_COLOR, alpha=0.35, lw=7, label="the note's levels")
+    shown_levels = [lv for lv in levels if lo_view - near <= lv.price <= hi_view + near]
     for lv in shown_levels:
         ax.axhline(lv.price, color="#6f42c1", lw=1.1, ls=(0, (4, 3)))
-        ax.text(frame.index[-1], lv.price, lv.label + " ", color="#6f42c1", fontsize=8.5, ha="right", va="bottom",
-                bbox=LABEL_BOX)
+        labels.append((lv.price, lv.label, "#6f42c1"))
     if shown_levels:
         ax.plot([], [], color="#6f42c1", lw=1.1, ls=(0, (4, 3)), label="the config's absolute levels")
+    for name, series, color in (("50-day MA", m50, "#1f77b4"), ("200-day MA", m200, "#e67e22")):
+        last_ma = series.dropna()
+        if len(last_ma) and not long_span:
+            labels.append((float(last_ma.iloc[-1]), f"{name} {float(last_ma.iloc[-1]):,.1f}", color))
     note = pd.Timestamp(NOTE_DATE)
     if not long_span and frame.index[0] <= note <= frame.index[-1]:
         ax.axvline(note, color="#555", lw=1.0, ls=":", label=f"the note ({NOTE_DATE:%Y-%m-%d})")
@@ -206,14 +258,17 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
                 hi_i = len(frame) if pd.isna(x) else frame.index.searchsorted(x, "right")
                 held[lo_i:hi_i] = True
             ax.fill_between(frame.index, 0, 1, where=held, transform=ax.get_xaxis_transform(), color="#1f5fa8",
-                            alpha=0.12, lw=0, step="mid", label=f"in the market ({len(in_view)} trades)")
+                            alpha=0.12, lw=0, step="mid", label=_held_label(in_view))
         else:
             entries = in_view[in_view["entry_ts"] >= frame.index[0]]
             exits = in_view[in_view["exit_ts"].notna() & (in_view["exit_ts"] <= frame.index[-1])]
-            ax.scatter(entries["entry_ts"], entries["entry_price"], marker="^", color="#1a7f37", edgecolor="#0b3d1a",
-                       s=46, zorder=5, label=f"entry ({len(entries)})")
-            ax.scatter(exits["exit_ts"], exits["exit_price"], marker="v", color="#b42318", edgecolor="#5c110b",
-                       s=46, zorder=5, label=f"exit ({len(exits)})")
+            # Beside the candles, never on them: an entry under its bar's low, an exit over its bar's high.
+            below = frame["low"].reindex(pd.DatetimeIndex(entries["entry_ts"])).to_numpy() - 0.035 * span
+            above = frame["high"].reindex(pd.DatetimeIndex(exits["exit_ts"])).to_numpy() + 0.035 * span
+            ax.scatter(entries["entry_ts"], below, marker="^", color="#1a7f37", edgecolor="#0b3d1a",
+                       s=40, zorder=5, label=f"entry ({len(entries)}), under its bar")
+            ax.scatter(exits["exit_ts"], above, marker="v", color="#b42318", edgecolor="#5c110b",
+                       s=40, zorder=5, label=f"exit ({len(exits)}), over its bar")
     if long_span:
         ax.set_yscale("log")
         plain_price_axis(ax)
@@ -221,10 +276,17 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
         from matplotlib.ticker import FuncFormatter
 
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_ylim(lo_view - 0.04 * span if not long_span else None, hi_view + 0.06 * span if not long_span else None)
+    drawn = [lv.price for lv in shown_levels] + ([p for bd in shown_bands for p in bd[:2]] if not long_span else [])
+    y_lo, y_hi = min([lo_view, *drawn]), max([hi_view, *drawn])
+    pad = y_hi - y_lo
+    ax.set_ylim(y_lo - 0.04 * pad if not long_span else None, y_hi + 0.06 * pad if not long_span else None)
+    _margin_labels(ax, frame.index, labels, long_span)
     ax.set_ylabel("price" + (" (log)" if long_span else ""))
-    ax.set_title(title)
-    ax.legend(loc="upper left", ncol=2, fontsize=8.5)
+    # The legend above the price panel, clear of every candle and line.
+    n_items = len(ax.get_legend_handles_labels()[0])
+    rows = -(-n_items // 3)
+    ax.set_title(title, pad=6 + rows * 12)
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=8, borderaxespad=0.2)
 
     if long_span:
         monthly = r.dropna().resample("ME")
@@ -239,8 +301,36 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     ax_rsi.set_yticks([30, 55, 70])
     ax_rsi.set_ylabel("RSI(14)")
     ax_rsi.legend(loc="lower left", fontsize=8, ncol=3)
-    fit(fig, left=0.085, top=0.93, bottom=0.06, hspace=0.06)
+    fit(fig, left=0.085, right=0.99, top=0.93 - rows * 0.036, bottom=0.06, hspace=0.06)
     return fig
+
+
+def _margin_labels(ax, index: pd.DatetimeIndex, labels: list[tuple[float, str, str]], log: bool) -> None:
+    """Every level's and MA's label in a margin right of the last bar (no candle there), spread so that none
+    overlaps another (`spread_labels`), with a thin leader to its price where it had to move."""
+    if not labels:
+        return
+    width = index[-1] - index[0]
+    ax.set_xlim(index[0] - width * 0.01, index[-1] + width * LABEL_MARGIN)
+    y0, y1 = ax.get_ylim()
+    to_axis = (lambda v: np.log(v)) if log else (lambda v: v)
+    from_axis = (lambda v: float(np.exp(v))) if log else (lambda v: v)
+    a0, a1 = to_axis(y0), to_axis(y1)
+    gap = (a1 - a0) * 0.048  # one 8-point line on the chart's price axis
+    wanted = [to_axis(p) for p, _, _ in labels]
+    placed = spread_labels(wanted, gap, a0 + gap / 2, a1 - gap / 2)
+    x_text = index[-1] + width * 0.03
+    for (price, text, color), y in zip(labels, placed, strict=True):
+        ax.annotate(text, xy=(index[-1], price), xytext=(x_text, from_axis(y)), fontsize=7.5, color=color,
+                    va="center", ha="left", annotation_clip=False, bbox=LABEL_BOX,
+                    arrowprops={"arrowstyle": "-", "color": color, "lw": 0.6, "alpha": 0.7})
+
+
+def _held_label(trades: pd.DataFrame) -> str:
+    """The shading's legend counts trades as the headline does: closed ones, and an open one apart."""
+    closed = int(trades["exit_ts"].notna().sum())
+    open_ = len(trades) - closed
+    return f"in the market ({closed} closed trade{'s' if closed != 1 else ''}" + (f", {open_} open)" if open_ else ")")
 
 
 def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = True):
@@ -256,8 +346,29 @@ def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = 
     if not zoom:
         return note_chart_figure(bars, trades, f"{title}, whole history", levels=absolute if uses_absolute else [])
     start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))
+    in_view = bars.loc[start:end]
+    last = float(in_view["close"].iloc[-1]) if len(in_view) else float(bars["close"].iloc[-1])
+    # The note's levels on every chart of the note's index, whatever the strategy (roles as of the last close).
     return note_chart_figure(bars, trades, f"{title}, {start:%Y-%m-%d} to {end:%Y-%m-%d}", start=start, end=end,
-                             levels=absolute, note_bands=uses_absolute)
+                             levels=absolute, note_bands=note_levels(config.data.symbol, last))
+
+
+def live_chart_data(bars: pd.DataFrame, trades: pd.DataFrame, config) -> dict:
+    """The interactive chart's data for a run's config: the zoom window, the config's absolute levels and, on the
+    note's own index, the note's levels (each band as its two edges, the lower one labelled)."""
+    from rtybt.engine.report.live_chart import PriceLine, chart_data
+    from rtybt.strategies import get_strategy
+
+    cls = get_strategy(config.strategy.name, config.strategy.file)
+    levels = [PriceLine(lv.price, lv.label, "config")
+              for lv in config_levels(config.strategy.params, {p.name: p.unit for p in cls.spec})]
+    start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))
+    in_view = bars.loc[start:end]
+    last = float(in_view["close"].iloc[-1]) if len(in_view) else float(bars["close"].iloc[-1])
+    for low, high, label in note_levels(config.data.symbol, last):
+        levels += [PriceLine(low, label, "note"), PriceLine(high, "", "note")]
+    title = f"{config.data.symbol}: {config.strategy.name}, daily candles"
+    return chart_data(bars, trades, start, end, levels, title)
 
 
 def note_chart_png(bars: pd.DataFrame, trades: pd.DataFrame, title: str, zones=(), start=None,

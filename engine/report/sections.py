@@ -25,7 +25,11 @@ METRIC_ROWS = [
 ]
 TRADE_LIST_COLUMNS = [("direction", "side", "text"), ("entry_date", "entry", "date"), ("entry_price", "entry price", "price"),
                       ("exit_date", "exit", "date"), ("exit_price", "exit price", "price"), ("bars_held", "bars", "int"),
-                      ("return_pct", "return", "spct"), ("pnl_net", "P&L after costs", "usd")]
+                      ("return_pct", "return", "spct"), ("pnl_net", "P&L after costs", "usd"),
+                      ("exit_reason", "exit reason", "text")]
+
+# Second-order columns of the event study: the verdict cites the mean, every-day mean, edge, interval and p-value.
+EVENT_FOLD = ("median", "hit rate", "every-day hit rate")
 
 
 def status_class(status: str) -> str:
@@ -102,7 +106,9 @@ def metrics_table(inputs: ReportInputs, setups: int) -> str:
     header = ["", "strategy"] + ([f"buy & hold {inputs.benchmark_symbol}"] if b else [])
     rows = [["setup days (entry condition met)", h.fmt(setups, "int")] + (["–"] if b else [])]
     for label, key, kind in METRIC_ROWS:
-        rows.append([label, _metric(inputs.metrics, key, kind)] + ([_metric(b, key, kind)] if b else []))
+        # Buy-and-hold buys once and holds: "0 trades" at full exposure would misread it.
+        bench = ["held throughout" if key == "trades" else _metric(b, key, kind)] if b else []
+        rows.append([label, _metric(inputs.metrics, key, kind)] + bench)
     return h.table(header, rows)
 
 
@@ -149,7 +155,7 @@ def event_table(study: EventStudy) -> str:
             f"{h.fmt(s.excess_ci[0], 'spct')} to {h.fmt(s.excess_ci[1], 'spct')}" if judged else no,
             f"{s.p_value:.3f}" if judged else "–", ("yes" if s.beats_baseline else "no") if judged else "not judged",
         ])
-    return h.table(header, rows)
+    return h.table(header, rows, fold=EVENT_FOLD, fold_title="More statistics")
 
 
 def target_table(tf: TargetFirst, evidence: dict | None = None) -> str:
@@ -225,9 +231,14 @@ def annual_bars(annual: pd.DataFrame, bench_symbol) -> str:
     """Calendar-year returns as a table of bars (drawn by the browser: sharp at any size, nothing to encode)."""
     bench = "benchmark" in annual
     scale = float(annual.abs().max().max()) if len(annual) else 0.0
-    rows = [[str(year), h.bar_cell(r["strategy"], scale)] + ([h.bar_cell(r["benchmark"], scale, muted=True)] if bench else [])
+    partial = annual.attrs.get("partial", {})
+    rows = [[partial.get(year, str(year)), h.bar_cell(r["strategy"], scale)]
+            + ([h.bar_cell(r["benchmark"], scale, muted=True)] if bench else [])
             for year, r in zip(annual.index, annual.to_dict("records"), strict=True)]
-    return h.table(["year", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else []), rows)
+    table = h.table(["year", "strategy"] + ([f"buy & hold {bench_symbol}"] if bench else []), rows)
+    if partial:
+        table += '<p class="note">A year marked "part" has bars on only part of it (the data start or end there).</p>'
+    return table
 
 
 def trade_tables(inputs: ReportInputs, stats: dict) -> str:
@@ -236,7 +247,13 @@ def trade_tables(inputs: ReportInputs, stats: dict) -> str:
     trades = inputs.trades
     stat_rows = [[label, h.fmt(value, kind)] for label, value, kind in stats["trade_stats"]]
     parts = [h.table(["closed trades", "value"], stat_rows),
-             f'<p class="note">One definition throughout: {h.esc(tables.AVERAGE_TRADE)}.</p>']
+             f'<p class="note">One definition throughout: {h.esc(tables.AVERAGE_TRADE)}. Costs over every trade: '
+             'commission, and slippage (the fill against the bar\'s open, already in the prices and the P&amp;L).</p>']
+    reasons = tables.exit_reasons(trades)
+    if reasons:
+        parts.append("<h3>Why trades closed</h3>")
+        parts.append(h.table(["exit reason", "trades", "share"],
+                             [[h.Cell(r, "text"), h.fmt(n, "int"), h.fmt(s, "pct")] for r, n, s in reasons]))
     if len(trades) == 0:
         return "".join(parts) + "<p>No trades.</p>"
     shown, hidden = tables.trade_list(trades)
@@ -246,7 +263,7 @@ def trade_tables(inputs: ReportInputs, stats: dict) -> str:
         for key, _, kind in TRADE_LIST_COLUMNS:
             value = t.get(key)
             if kind == "text":
-                cells.append(h.Cell(value, "text"))
+                cells.append(h.Cell(value if isinstance(value, str) else "–", "text"))
             elif kind == "date":
                 cells.append(h.fmt(value) if value is not None and not pd.isna(value) else "open")
             else:

@@ -8,20 +8,22 @@ from urllib.parse import quote
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.study import StudyAnalysis
-from rtybt.engine.analysis.study_verdict import pct
 from rtybt.engine.report import html as h
 from rtybt.engine.report.figures import fit, pyplot, to_png
 
 QUESTION = "Is it small caps, or every market? The same setup, with the same rules, on every instrument and regime."
 FOREST_DPI = 150
+# Secondary columns (raw counts, the span, the second ratio) go to a fold under each table, so the excess, its
+# interval and p-value that the verdict cites stay in view on a laptop (html.table's `fold`).
+MARKETS_FOLD = ("period", "Sharpe", "buy & hold Sharpe", "setups", "clusters")
+POOLED_FOLD = ("setups", "days", "clusters", "mean", "pooled baseline", "others' excess")
 
 
 def fmt(value, kind: str) -> str:
     """Every number on the study pages: pct (CAGR, drawdown), signed (returns, excess), num (Sharpe), p, int."""
     if value is None or (isinstance(value, float) and math.isnan(value)):  # a table's missing cell
-        return "-"
-    return {"pct": lambda v: f"{v:.2%}", "signed": pct, "num": lambda v: f"{v:.2f}", "p": lambda v: f"{v:.3f}",
-            "int": lambda v: f"{int(v)}"}[kind](value)
+        return "–"
+    return h.fmt(value, {"pct": "pct", "signed": "spct", "num": "ratio", "p": "p", "int": "int"}[kind])
 
 
 def ci_cell(ci) -> str:
@@ -53,6 +55,13 @@ def forest_rows(rows: list[tuple]) -> list[tuple]:
     hidden = len(rows) - 2 * keep
     gap = (f"... {hidden} more markets (in the table)", None, (None, None), GAP, GAP)
     return [*ranked[:keep], gap, *ranked[-keep:]]
+
+
+def forest_pngs(analysis: StudyAnalysis) -> tuple[bytes, bytes]:
+    """The forest plot at the page's width and at a phone's."""
+    from rtybt.engine.report.figures import to_pngs
+
+    return to_pngs(forest_figure(analysis), dpi=FOREST_DPI)
 
 
 def forest_figure(analysis: StudyAnalysis):
@@ -100,7 +109,7 @@ def _markets_table(analysis: StudyAnalysis, summary_rows: list[dict]) -> str:
              ci_cell(r["excess_ci"]), fmt(r["p_value"], "p"), fmt(q, "p"),
              "yes" if r["beats_baseline"] and q is not None and q < 1 - standard.CONFIDENCE else "no"]
             for r, q in zip(summary_rows, adjusted, strict=True)]
-    return h.table(header, rows)
+    return h.table(header, rows, fold=MARKETS_FOLD, fold_title="More columns")
 
 
 def _pooled_table(analysis: StudyAnalysis) -> str:
@@ -112,7 +121,7 @@ def _pooled_table(analysis: StudyAnalysis) -> str:
              fmt(p.excess.estimate, "signed"), ci_cell(p.excess.ci), fmt(p.excess.p_value, "p"),
              fmt(p.traded_excess, "signed"), fmt(p.others_excess, "signed"), fmt(p.difference.estimate, "signed"),
              ci_cell(p.difference.ci), fmt(p.difference.p_value, "p")] for p in analysis.pooled]
-    return h.table(header, rows)
+    return h.table(header, rows, fold=POOLED_FOLD, fold_title="Raw counts and parts of the difference")
 
 
 def _horizons_table(analysis: StudyAnalysis) -> str:
@@ -134,18 +143,19 @@ def regime_table(analysis: StudyAnalysis, scope: str) -> str:
     rows = []
     for r in frame.to_dict("records"):
         unlabelled = r["level"] == "no label"
-        rows.append([r["regime"], r["level"], r["setups"], r["days"], "-" if unlabelled else fmt(r["clusters"], "int"),
-                     fmt(r["excess_mean"], "signed"), "-" if unlabelled else ci_cell(r["excess_ci"]),
+        rows.append([r["regime"], r["level"], fmt(r["setups"], "int"), fmt(r["days"], "int"), "–" if unlabelled else fmt(r["clusters"], "int"),
+                     fmt(r["excess_mean"], "signed"), "–" if unlabelled else ci_cell(r["excess_ci"]),
                      fmt(r["p_value"], "p"), fmt(r.get("p_adjusted"), "p"), fmt(r["difference"], "signed"),
-                     "-" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p"),
+                     "–" if unlabelled else ci_cell(r["difference_ci"]), fmt(r["difference_p_value"], "p"),
                      fmt(r.get("difference_p_adjusted"), "p")])
     method = {"holm": "Holm's step-down", "bh": "Benjamini-Hochberg"}[standard.MULTIPLE_TESTING]
-    return h.table(header, rows) + (f'<p class="note">Adjusted p: {method} correction over this table\'s family '
+    return h.table(header, rows, fold=("days", "clusters"), fold_title="Raw counts") + (f'<p class="note">Adjusted p: {method} correction over this table\'s family '
                                     '(every labelled level; a two-level split\'s difference counts once), the '
                                     'raw p beside it. <a href="#how-we-judge">How we judge</a>.</p>')
 
 
-def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str]) -> str:
+def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str],
+               forest_narrow: bytes | None = None) -> str:
     hv, conf = analysis.verdict_horizon, f"{analysis.confidence:.0%}"
     links = "".join(f'<li><a href="{h.esc(market_link(s))}">{h.esc(s)}</a>: strategy, buy &amp; hold and event '
                     f'study</li>' for s in analysis.markets)
@@ -167,7 +177,7 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
                  "the table refuses one); diamond: all markets pooled."
                  + (f" Of {len(analysis.markets)} markets, the {FOREST_MAX_MARKETS // 2} highest and the "
                     f"{FOREST_MAX_MARKETS // 2} lowest are drawn; the table below lists every one."
-                    if len(analysis.markets) > FOREST_MAX_MARKETS else "")),
+                    if len(analysis.markets) > FOREST_MAX_MARKETS else ""), narrow=forest_narrow),
         "</section>",
         f'<section id="markets"><h2>Markets at {hv} sessions</h2>', _markets_table(analysis, summary["markets"]),
         '<p class="muted">Backtest headline after costs against each market\'s own buy-and-hold; event study '
@@ -196,13 +206,25 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
     return h.page(title, "\n".join(parts))
 
 
-def market_html(title: str, symbol: str, row: dict, study: EventStudy) -> str:
+def market_curves(run) -> tuple[bytes, bytes] | None:
+    """The market's growth of 1 and drawdown against its own buy-and-hold (page and phone widths)."""
+    from types import SimpleNamespace
+
+    from rtybt.engine.report.comparison import curves_pngs
+
+    if run is None or run.returns is None or not len(run.returns):
+        return None
+    bench = (f"buy & hold {run.symbol}", run.buy_hold_returns) if run.buy_hold_returns is not None else None
+    return curves_pngs([SimpleNamespace(label=f"strategy on {run.symbol}", returns=run.returns)], bench)
+
+
+def market_html(title: str, symbol: str, row: dict, study: EventStudy, run=None, config_name: str = "") -> str:
     conf = f"{study.confidence:.0%}"
     headline = h.table(["", "strategy", "buy & hold"], [
         ["CAGR", fmt(row["cagr"], "pct"), fmt(row["buy_hold_cagr"], "pct")],
         ["Sharpe", fmt(row["sharpe"], "num"), fmt(row["buy_hold_sharpe"], "num")],
         ["max drawdown", fmt(row["max_drawdown"], "pct"), fmt(row["buy_hold_max_drawdown"], "pct")],
-        ["trades", fmt(row["trades"], "int"), "-"],
+        ["trades", fmt(row["trades"], "int"), "held throughout"],
     ])
     events = h.table(
         ["horizon (sessions)", "setups", "clusters", "mean", "baseline mean", "excess mean", f"excess {conf} CI",
@@ -210,11 +232,19 @@ def market_html(title: str, symbol: str, row: dict, study: EventStudy) -> str:
         [[s.horizon, s.events, s.clusters, fmt(s.mean, "signed"), fmt(s.baseline_mean, "signed"),
           fmt(s.excess_mean, "signed"), ci_cell(s.excess_ci), fmt(s.p_value, "p"), "yes" if s.beats_baseline else "no"]
          for s in study.horizons])
+    pngs = market_curves(run)
+    curves = h.figure(pngs[0], f"growth of 1 and drawdown, strategy on {symbol} against buy-and-hold",
+                      "After the config's costs, on a log scale; buy-and-hold dashed grey.", narrow=pngs[1]) \
+        if pngs else ""
+    tearsheet = (f'<p class="muted">The full tearsheet of this market (the note\'s chart, trades, every table): '
+                 f'<code>rtybt run CONFIG --set data.symbol={h.esc(symbol)}</code>, with CONFIG the study\'s config'
+                 f'{" (" + h.esc(config_name) + ")" if config_name else ""}.</p>')
     body = "\n".join([
         f"<h1>{h.esc(title)}</h1>",
         f'<p class="muted">{h.esc(symbol)}, {row["period"][0]} to {row["period"][1]}. '
         '<a href="../../study.html">Back to the study</a>.</p>',
-        '<section id="metrics"><h2 class="first">Backtest against its own buy-and-hold</h2>', headline, "</section>",
+        '<section id="metrics"><h2 class="first">Backtest against its own buy-and-hold</h2>', headline,
+        curves, tearsheet, "</section>",
         f'<section id="event-study"><h2>Event study of the {study.setups} setups</h2>', events,
         f'<p class="muted">Uncertainty: {h.esc(study.method)}. Setups: setups.csv; metrics: metrics.json.</p>',
         "</section>",

@@ -102,14 +102,15 @@ def trailing_returns(returns: pd.Series, benchmark: pd.Series | None, years=(1, 
     return pd.DataFrame(rows)
 
 
-def decade_returns(returns: pd.Series, benchmark: pd.Series | None) -> pd.DataFrame:
-    """Total and annualised return per calendar decade (partial decades say how many years they cover)."""
+def decade_returns(returns: pd.Series, benchmark: pd.Series | None, ppy: int = 252) -> pd.DataFrame:
+    """Total and annualised return per calendar decade (partial decades say how many years they cover); a year is
+    `ppy` bars, as in the headline's CAGR, so a decade that spans the whole run shows the headline's figure."""
     decade = (returns.index.year // 10) * 10
     rows = []
     for d in sorted(set(decade)):
         mask = decade == d
         idx = returns.index[mask]
-        years = (idx[-1] - idx[0]).days / 365.25 + 1 / 252
+        years = len(idx) / ppy
         row = {"decade": f"{d}s", "from": idx[0].date(), "to": idx[-1].date(), "strategy": _compound(returns[mask])}
         row["strategy_cagr"] = (1.0 + row["strategy"]) ** (1.0 / years) - 1.0
         if benchmark is not None:
@@ -125,6 +126,18 @@ def annual_returns(returns: pd.Series, benchmark: pd.Series | None) -> pd.DataFr
     if benchmark is not None:
         out["benchmark"] = (1.0 + benchmark).groupby(benchmark.index.year).prod() - 1.0
     out.index.name = "year"
+    # A first or last year the bars cover only in part says so ("1987, part: from Sep 10").
+    partial = {}
+    first, last = returns.index[0], returns.index[-1]
+    starts_late, ends_early = (first.month, first.day) > (1, 7), (last.month, last.day) < (12, 24)
+    if first.year == last.year and (starts_late or ends_early):
+        partial[first.year] = f"{first.year}, part: {first:%b} {first.day} to {last:%b} {last.day}"
+    else:
+        if starts_late:
+            partial[first.year] = f"{first.year}, part: from {first:%b} {first.day}"
+        if ends_early:
+            partial[last.year] = f"{last.year}, part: to {last:%b} {last.day}"
+    out.attrs["partial"] = partial
     return out
 
 
@@ -180,9 +193,29 @@ def trade_statistics(trades: pd.DataFrame) -> list[tuple[str, float | int | None
         ("average loser", float(rets[pnl < 0].mean()) if len(losses) else None, "spct"),
         ("best trade", float(rets.max()), "spct"), ("worst trade", float(rets.min()), "spct"),
         ("profit factor", float(wins.sum() / -losses.sum()) if len(losses) else None, "ratio"),
-        ("net P&L", float(pnl.sum()), "usd"), ("costs paid", float(closed["commission"].sum()), "usd"),
+        ("net P&L", float(pnl.sum()), "usd"),
+        *cost_rows(trades),
         ("average bars held", float(bars.mean()), "ratio"), ("longest trade, bars", float(bars.max()), "int"),
     ]
+
+
+def cost_rows(trades: pd.DataFrame) -> list[tuple[str, float | None, str]]:
+    """Costs as a trader counts them, over every trade (an open one's entry included): commission, slippage (already
+    in the fill prices) and their sum."""
+    commission = float(trades["commission"].sum())
+    if "slippage" not in trades or trades["slippage"].isna().all():  # a run stored before slippage was counted
+        return [("commission paid (slippage not recorded)", commission, "usd")]
+    slippage = float(trades["slippage"].sum())
+    return [("commission paid", commission, "usd"), ("slippage paid (in the fill prices)", slippage, "usd"),
+            ("costs paid, total", commission + slippage, "usd")]
+
+
+def exit_reasons(trades: pd.DataFrame) -> list[tuple[str, int, float]]:
+    """(reason, trades, share) for every exit reason, most frequent first; a position still open is "end of data"."""
+    if not len(trades) or "exit_reason" not in trades:
+        return []
+    counts = trades["exit_reason"].fillna("not recorded").value_counts()
+    return [(str(reason), int(n), float(n) / len(trades)) for reason, n in counts.items()]
 
 
 def risk_statistics(returns: pd.Series, benchmark: pd.Series | None, ppy: int = 252) -> list[tuple[str, float | None, float | None, str]]:

@@ -66,7 +66,7 @@ def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
             last_h.events if last_h else 0),
         "event_distribution.png": figures.outcome_distribution_figure(study.outcomes, config.event_study.horizons,
                                                                       episodes),
-        "growth.png": figures.growth_figure(inputs.returns, bench, bench_label),
+        "growth.png": figures.growth_figure(inputs.returns, bench, bench_label, inputs.metrics.get("exposure")),
     }
     return figs
 
@@ -80,7 +80,14 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     config = inputs.config
     analysis = analyse(inputs) if analysis is None else analysis
     study, tf, answer = analysis.study, analysis.target_first, analysis.verdict
-    files: dict[str, bytes] = {name: figures.to_png(fig) for name, fig in build_figures(inputs, study).items()}
+    files: dict[str, bytes] = {}
+    narrow: dict[str, bytes] = {}  # each chart drawn again for a phone's width: inlined in the page, not written
+    for name, fig in build_figures(inputs, study).items():
+        # The zoom's phone rendering is not drawn: there the interactive chart stands in for it.
+        if name == "chart_zoom.png":
+            files[name] = figures.to_png(fig)
+        else:
+            files[name], narrow[name] = figures.to_pngs(fig)
     stats = people_tables(inputs)
 
     outcomes = study.outcomes.merge(tf.outcomes, on="date", how="left")
@@ -114,8 +121,11 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["report.json"] = _json(_clean_json(report))
 
     cls = strategy_of(config.strategy)
-    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files,
-                                            analysis.target_evidence).encode()
+    from rtybt.engine.report.note_chart import live_chart_data
+
+    live = live_chart_data(inputs.bars, inputs.trades, config)
+    files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files, narrow,
+                                          live, analysis.target_evidence).encode()
     return files
 
 
@@ -134,7 +144,7 @@ def people_tables(inputs: ReportInputs) -> dict:
         "drawdowns": tables.worst_drawdowns(r), "benchmark_drawdowns": tables.worst_drawdowns(b) if b is not None else None,
         "under_water": tables.time_under_water(r),
         "benchmark_under_water": tables.time_under_water(b) if b is not None else None,
-        "trailing": trailing, "decades": tables.decade_returns(r, b),
+        "trailing": trailing, "decades": tables.decade_returns(r, b, inputs.config.analysis.periods_per_year),
         "annual": tables.annual_returns(r, b), "monthly_returns": monthly, "months_out": flat,
         "trade_stats": tables.trade_statistics(inputs.trades),
         "risk": tables.risk_statistics(r, b, inputs.config.analysis.periods_per_year),
@@ -143,12 +153,23 @@ def people_tables(inputs: ReportInputs) -> dict:
 
 # ---------------------------------------------------------------------------------------------------------------
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
-                stats: dict, files: dict, target_evidence: dict | None = None) -> str:
+                stats: dict, files: dict, narrow: dict | None = None, live: dict | None = None,
+                target_evidence: dict | None = None) -> str:
     from rtybt.engine.report import prose
 
     config = inputs.config
     m = inputs.metrics
     es = config.event_study
+    narrow = narrow or {}
+
+    def figure(name: str, alt: str, caption: str = "", css: str = "") -> str:
+        out = h.figure(files[name], alt, caption, narrow=narrow.get(name))
+        return out.replace("<figure>", f'<figure class="{css}">', 1) if css else out
+
+    from rtybt.engine.report import live_chart
+
+    interactive = (live_chart.library() + live_chart.chart_html(live)) if live else ""
+
     tfs = tf.summary()
     b_sym = inputs.benchmark_symbol
     under = stats["under_water"]
@@ -177,10 +198,12 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         prose.params_table(cls, config.strategy.params) if config.strategy.params else "<p>No parameters.</p>",
         "</section>",
         '<section id="chart"><h2>The note\'s chart</h2>',
-        h.figure(files["chart_zoom.png"], "candles, moving averages, zones as they stood, levels, trades: zoom",
+        interactive,
+        figure("chart_zoom.png", "candles, moving averages, zones as they stood, levels, trades: zoom",
                  "Zoom: daily candles; support (green) and resistance (red) zones as the detector saw them each week, "
-                 "with no later bar; dashed purple lines are the config's absolute levels."),
-        h.figure(files["chart_full.png"], "close, moving averages, RSI and time in the market: whole history",
+                 "with no later bar" + _levels_caption(live) + ".",
+               css="no-script" if live else ""),
+        figure("chart_full.png", "close, moving averages, RSI and time in the market: whole history",
                  "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
                  "which move with price, are drawn on the zoom)."),
         "</section>",
@@ -197,16 +220,18 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         f'p-values need at least {standard.MIN_EPISODES} episodes.</p>',
         sec.event_table(study),
         f'<p class="note">Uncertainty: {h.esc(study.method)}.</p>',
-        h.figure(files["event_path.png"], "mean forward path after the setup against every day"),
-        h.figure(files["event_distribution.png"], "distribution of forward returns after the setup days"),
+        figure("event_path.png", "mean forward path after the setup against every day"),
+        figure("event_distribution.png", "distribution of forward returns after the setup days"),
         "</section>",
         '<section id="target-first"><h2>Target before stop?</h2>',
         f'<p>{h.esc(tfs["target_rule"])}; {h.esc(tfs["stop_rule"])}; searched for {tfs["max_sessions"]} sessions '
         f'after each setup day; {h.esc(tfs["tie_rule"])}.</p>',
         sec.target_table(tf, target_evidence), "</section>",
         '<section id="returns"><h2>Returns</h2>',
-        h.figure(files["growth.png"], "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
-                 "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised."),
+        figure("growth.png", "growth of 1, drawdown and rolling 1-year Sharpe, strategy vs buy-and-hold",
+                 "Rolling Sharpe: the Sharpe of the trailing 252 sessions (risk-free rate 0), annualised"
+                 + ("; the strategy's is left out: it was in the market under 10% of the time, so it would measure "
+                    "days in cash." if (m.get("exposure") or 0) < figures_min_exposure() else ".")),
         sec.returns_tables(stats, b_sym),
         "<h3>Calendar-year returns</h3>", sec.annual_bars(stats["annual"], b_sym),
         "<h3>Monthly returns</h3>",
@@ -225,7 +250,24 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         "</section>",
         '<section id="trades"><h2>Trades</h2>', sec.trade_tables(inputs, stats), "</section>",
     ]
-    return h.page(f"{config.name}: tearsheet", "\n".join(parts))
+    return h.page(f"{config.name}: tearsheet", "\n".join(parts), extra_css=live_chart.CSS if live else "",
+                  js=bool(live))
+
+
+def _levels_caption(live: dict | None) -> str:
+    """What the chart's level lines are, naming only the kinds it draws."""
+    colours = {lv["color"] for lv in (live or {}).get("levels", [])}
+    from rtybt.engine.report.live_chart import LEVEL_COLOR, NOTE_COLOR
+
+    kinds = (["dashed purple lines: the config's absolute levels"] if LEVEL_COLOR in colours else []) + \
+        (["ochre bands: the note's levels"] if NOTE_COLOR in colours else [])
+    return "; " + "; ".join(kinds) if kinds else ""
+
+
+def figures_min_exposure() -> float:
+    from rtybt.engine.report.figures import MIN_EXPOSURE_FOR_SHARPE
+
+    return MIN_EXPOSURE_FOR_SHARPE
 
 
 def _avg_trade_words() -> str:

@@ -120,7 +120,8 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
     multiplier = config.broker.multiplier if config.broker.instrument == "future" else 1.0
     cash0 = config.broker.cash
     returns = _returns(run.equity, cash0)
-    trades = build_trades(run.fills, frame.index, float(frame["close"].iloc[-1]), multiplier)
+    trades = build_trades(run.fills, frame.index, float(frame["close"].iloc[-1]), multiplier,
+                          frame["open"].to_numpy(dtype=float))
     in_market = run.position != 0
     close = frame["close"].iloc[: len(run.position)]
     positions = ledger(run, close, config)
@@ -155,7 +156,8 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         # On the strategy's calendar: a benchmark day missing there is carried into the next shared day.
         bench_equity = bench.equity.reindex(returns.index, method="ffill").fillna(cash0)
         bench_returns = _returns(bench_equity, cash0)
-        bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]), multiplier)
+        bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]),
+                                    multiplier, benchmark_frame["open"].to_numpy(dtype=float))
         result.benchmark_symbol = bench_symbol
         result.benchmark_returns = bench_returns
         if bench.order_issues:  # buy & hold retries every bar until it is in: one line for all

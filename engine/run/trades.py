@@ -8,12 +8,21 @@ import pandas as pd
 TRADE_COLUMNS = [
     "status", "direction", "entry_signal_date", "entry_date", "entry_price", "exit_signal_date",
     "exit_date", "exit_price", "size", "pnl", "commission", "pnl_net", "return_pct", "bars_held",
+    "slippage", "exit_reason",
 ]
+END_OF_DATA = "end of data"  # the exit reason of a position still open on the last bar
 
 
-def build_trades(fills: list[dict], index: pd.DatetimeIndex, last_close: float, multiplier: float) -> pd.DataFrame:
-    """Pair fills into trades; an open position at the end is one row with status 'open', marked to the last close."""
+def build_trades(fills: list[dict], index: pd.DatetimeIndex, last_close: float, multiplier: float,
+                 opens: np.ndarray | None = None) -> pd.DataFrame:
+    """Pair fills into trades; an open position at the end is one row with status 'open', marked to the last close.
+
+    `slippage`: the money lost to slippage on the trade's fills, |fill price - that bar's open| x size x
+    multiplier (every order is a market order filled at the next open), when `opens` is given; it is already
+    inside the fill prices, so P&L is unchanged. `exit_reason`: the closing fill's reason (the strategy's),
+    "end of data" for a position still open."""
     rows = []
+    open_of = dict(zip(index.date, opens, strict=True)) if opens is not None else {}
     position = 0.0
     current: dict | None = None
     bar_of = {d: i for i, d in enumerate(index.date)}
@@ -32,6 +41,7 @@ def build_trades(fills: list[dict], index: pd.DatetimeIndex, last_close: float, 
                     "proceeds": 0.0,
                     "closed": 0.0,
                     "commission": 0.0,
+                    "slippage": 0.0 if opens is not None else np.nan,
                 }
             same_way = (remaining > 0) == (current["direction"] == "long")
             if same_way:
@@ -44,7 +54,10 @@ def build_trades(fills: list[dict], index: pd.DatetimeIndex, last_close: float, 
                 current["closed"] += abs(qty)
                 current["exit_signal_date"] = fill["signal_date"]
                 current["exit_date"] = fill["date"]
+                current["exit_reason"] = fill.get("reason") or "signal"
             current["commission"] += fill["commission"] * abs(qty) / abs(fill["size"])
+            if fill["date"] in open_of:
+                current["slippage"] += abs(fill["price"] - float(open_of[fill["date"]])) * abs(qty) * multiplier
             position += qty
             remaining -= qty
             if abs(position) < 1e-12:
@@ -81,4 +94,6 @@ def _finish(t: dict, status: str, mark: float | None, bar_of: dict, multiplier: 
         "pnl_net": pnl_net,
         "return_pct": pnl_net / (entry * size * multiplier),
         "bars_held": exit_bar - bar_of[t["entry_date"]],
+        "slippage": t.get("slippage", np.nan),
+        "exit_reason": t.get("exit_reason") if status == "closed" else END_OF_DATA,
     }

@@ -50,6 +50,7 @@ class MarketRun:
     returns: pd.Series
     setups: list
     buy_hold_metrics: dict
+    buy_hold_returns: pd.Series | None = None  # for the market page's curve against buy-and-hold
 
 
 @dataclass(frozen=True)
@@ -109,5 +110,6 @@ def run_markets(configs: dict[str, RunConfig], frames: dict[str, pd.DataFrame], 
     for symbol, config in configs.items():
         by_role = {job.role: found[key] for key, job in jobs.items() if job.symbol == symbol}
         metrics, returns, setups = by_role["strategy"]
-        runs[symbol] = MarketRun(symbol, config, metrics, returns, setups, by_role["buy_and_hold"][0])
+        runs[symbol] = MarketRun(symbol, config, metrics, returns, setups, by_role["buy_and_hold"][0],
+                                 by_role["buy_and_hold"][1])
     return runs, len(found) - reused, reused

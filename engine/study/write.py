@@ -55,7 +55,7 @@ def _flat(rows: list[dict]) -> pd.DataFrame:
 def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, runs: dict[str, MarketRun],
                 bars: dict[str, Bars], analysis: StudyAnalysis, executor: str, computed: int, reused: int) -> dict:
     """Write every file of the study; returns the JSON-ready summary (the terminal's and `--json`'s)."""
-    from rtybt.engine.report.study_page import forest_png, market_html, study_html
+    from rtybt.engine.report.study_page import forest_pngs, market_html, study_html
 
     hv = analysis.verdict_horizon
     regimes_rows = _clean(analysis.regimes.to_dict("records"))
@@ -85,17 +85,17 @@ def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, run
     setups["date"] = pd.DatetimeIndex(setups["date"]).strftime("%Y-%m-%d")
     setups.rename(columns={"fwd": f"fwd_{hv}", "excess": f"excess_{hv}"}).to_csv(writer.path("setups.csv"),
                                                                                   index=False)
-    forest = forest_png(analysis)
+    forest, forest_narrow = forest_pngs(analysis)
     writer.path("forest.png").write_bytes(forest)
     title = f"{config.name}: the setup across {len(analysis.symbols)} markets"
-    writer.write_text("study.html", study_html(title, analysis, summary, forest, files))
+    writer.write_text("study.html", study_html(title, analysis, summary, forest, files, forest_narrow))
     for row in summary["markets"]:
         symbol = row["symbol"]
         folder = writer.path(f"markets/{symbol}")
         folder.mkdir(parents=True)
         study = analysis.markets[symbol]
         writer.write_text(f"markets/{symbol}/market.html",
-                          market_html(f"{config.name} on {symbol}", symbol, row, study))
+                          market_html(f"{config.name} on {symbol}", symbol, row, study, runs[symbol], config.name))
         writer.write_json(f"markets/{symbol}/metrics.json",
                           {"strategy": runs[symbol].metrics, "buy_and_hold": runs[symbol].buy_hold_metrics,
                            "data_sha256": bars[symbol].sha256})

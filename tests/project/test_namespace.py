@@ -48,6 +48,10 @@ def test_the_built_wheel_installs_alone_and_runs_a_config(tmp_path):
     wheel = next(wheels.glob("rtybt-*.whl"))
     tops = {name.split("/")[0] for name in zipfile.ZipFile(wheel).namelist()}
     assert {t for t in tops if not t.endswith(".dist-info")} == {"rtybt"}
+    # The interactive chart's library ships as package data, with its licence and version note.
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {f"rtybt/engine/report/vendor/{f}" for f in ("lightweight-charts.standalone.production.js", "LICENSE",
+                                                         "VERSION")} <= names
 
     # A clean venv with only the wheel; its dependencies are read from this environment's site-packages
     # through a .pth line (a path in a .pth is added as it is: this environment's editable finder is not).

@@ -114,3 +114,18 @@ def test_zone_confirmation_waits_for_a_close_over_detected_resistance():
     confirmed = run("ready_to_rally", frame, **params, confirm_mode="zone")
     assert trade_rows(confirmed, frame) == [("long", 21, 22, 16.6, 23, 24, 18.1)]
     assert setup_bars(confirmed, frame) == [21]
+
+
+def test_every_trade_says_why_it_closed():
+    # The same tables as the exit paths above: each trade carries the rule that closed it.
+    reasons = {
+        "target": run("ready_to_rally", tight(BASE + [17, 18, 18.5]), **COMMON),
+        "stop": run("ready_to_rally", tight(BASE + [15.5, 15, 15]), **COMMON),
+        "rejection": run("ready_to_rally", tight([30] * 8 + [26, 22, 18, 16, 14, 15, 16, 17.3, 17, 17]),
+                         data={"start": "2020-01-01", "end": "2020-02-28"},
+                         **{**COMMON, "reject_exit": True, "resistance_low": 17.5, "reject_pct": 0.5,
+                            "levels_valid_from": "2019-06-01", "levels_valid_to": "2020-12-31"}),
+        "end of data": run("ready_to_rally", tight(BASE + [16.5, 16.8]), **COMMON),
+    }
+    for reason, result in reasons.items():
+        assert list(result.trades["exit_reason"]) == [reason], reason

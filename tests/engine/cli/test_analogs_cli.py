@@ -43,7 +43,7 @@ def test_the_notes_date_writes_page_json_and_csv(snapshot_dir, tmp_path, monkeyp
     assert days.diff().dropna().min() > pd.Timedelta(days=60)
     assert html.escape(data["score_sentence"]) in page and html.escape(data["answer"]) in page
     assert "<script" not in page and "http" not in page.split("</style>", 1)[1].split("<table", 1)[0]
-    assert page.count("data:image/png;base64,") == 1
+    assert page.count("data:image/png;base64,") == 2  # the fan chart, at the page's and a phone's width
     # the same numbers on the terminal and the page
     assert data["answer"] in out.replace("\n", " ")
 

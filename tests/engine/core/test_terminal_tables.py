@@ -88,3 +88,11 @@ def test_compare_prints_one_table_per_group():
                "rows": [_row(1, "a", 0.5), _row(1, "b", 0.4, group=2, symbol="IWM")]}
     text = "\n".join(format_compare_summary(summary))
     assert "group 1: ^RUT" in text and "group 2: IWM" in text
+
+
+def test_terminal_numbers_have_thousands_separators_and_no_negative_zero():
+    from rtybt.engine.core.numbers import fmt, fmt_column
+
+    assert fmt(14.0204, "pct") == "1,402.04%" and fmt(9176, "int") == "9,176" and fmt(40531.2, "usd") == "$40,531"
+    assert fmt(-0.00001, "pct") == "0.00%" and fmt(-0.001, "num") == "0.00" and fmt(-0.5, "pct") == "-50.00%"
+    assert fmt_column([-0.00001, 12.5], "signed_pct", 2) == ["0.00%", "+1,250.00%"]

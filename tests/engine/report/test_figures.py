@@ -112,6 +112,58 @@ def test_rolling_sharpe_matches_a_direct_window():
     window = r.iloc[100:352]
     assert np.isnan(sh.iloc[250]) and sh.iloc[351] == pytest.approx(window.mean() / window.std() * np.sqrt(252))
     fig = figures.growth_figure(r, r * 0.5, "buy & hold X")
+    labels = {t for ax in fig.axes for t in _legend_labels(ax)}  # one legend, above the panels, names every line
     for ax in fig.axes:
-        labels = _legend_labels(ax)
         assert all(line.get_label() in labels for line in ax.lines if not line.get_label().startswith("_"))
+    assert len(fig.axes[0].get_yticks()) >= 3  # a narrow range still labels several values, not only "1×"
+    # In the market 2% of the time: the strategy's rolling Sharpe is replaced by the reason, buy-and-hold's stays.
+    idle = figures.growth_figure(r, r * 0.5, "buy & hold X", exposure=0.02)
+    assert [line.get_label() for line in idle.axes[2].lines if not line.get_label().startswith("_")] == ["buy & hold X"]
+    assert "in the market 2.00% of the time" in idle.axes[2].texts[0].get_text()
+
+
+def test_label_placement_spreads_labels_without_overlap():
+    # The seed note's dense window (May 2025, RTY=F): the config's levels, the note's bands and both MAs all sit
+    # within 2,050-2,200 next to each other.
+    wanted = [2050.0, 2150.0, 1850.0, 2100.0, 2175.0, 2060.0, 1865.0, 1996.2, 2192.8]
+    gap, low, high = 26.0, 1800.0, 2250.0
+    placed = note_chart.spread_labels(wanted, gap, low, high)
+    ys = sorted(placed)
+    assert all(b - a >= gap - 1e-9 for a, b in zip(ys, ys[1:], strict=False))  # never on top of each other
+    assert low <= ys[0] and ys[-1] <= high
+    # each keeps its order and stays as near its price as the others allow
+    assert sorted(range(len(wanted)), key=lambda i: wanted[i]) == sorted(range(len(placed)), key=lambda i: placed[i])
+    assert note_chart.spread_labels([1850.0], gap, low, high) == [1850.0]
+    # a stack that runs over the top is pushed back down inside the range
+    top = note_chart.spread_labels([2240.0, 2245.0, 2249.0], gap, low, high)
+    assert max(top) <= high and min(b - a for a, b in zip(sorted(top), sorted(top)[1:], strict=False)) >= gap - 1e-9
+
+
+def test_the_note_chart_labels_sit_right_of_the_candles_and_apart():
+    import matplotlib.dates as mdates
+
+    # The note's dense window: closes between about 1,900 and 2,150 from February to June 2025, as RTY=F traded.
+    idx = pd.bdate_range("2024-06-03", "2025-06-30")
+    close = 2025.0 + 110.0 * np.sin(np.linspace(0.0, 9.0, len(idx)))
+    bars = pd.DataFrame({"open": close - 3.0, "high": close + 12.0, "low": close - 12.0, "close": close}, index=idx)
+    levels = note_chart.config_levels({"confirm_level": 2050, "target_level": 2150, "stop_level": 1850,
+                                       "resistance_low": 2100}, dict.fromkeys(("confirm_level", "target_level",
+                                                                              "stop_level", "resistance_low"), "price"))
+    start = pd.Timestamp("2025-02-20")
+    bands = note_chart.note_levels("RTY=F", float(bars["close"].iloc[-1]))
+    assert len(bands) == 3 and note_chart.note_levels("SPY", 500.0) == []  # the note's levels: its index only
+    fig = note_chart.note_chart_figure(bars, pd.DataFrame(), "t", start=start, levels=levels, note_bands=bands)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    notes = [t for t in ax.texts if t.get_text().strip()]
+    texts = {t.get_text() for t in notes}
+    assert {lv.label for lv in levels} <= texts and {b[2] for b in bands} <= texts
+    assert any(t.startswith("50-day MA ") for t in texts) and any(t.startswith("200-day MA ") for t in texts)
+    last_bar = mdates.date2num(bars.index[-1])
+    boxes = [t.get_window_extent(renderer) for t in notes]
+    candles_right = ax.transData.transform((last_bar, 0))[0]
+    assert all(b.x0 > candles_right for b in boxes)  # in the margin: never over a candle
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1:]:
+            assert a.y1 <= b.y0 + 0.5 or b.y1 <= a.y0 + 0.5, (a, b)  # never over each other

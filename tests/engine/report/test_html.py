@@ -43,3 +43,14 @@ def test_columns_of_words_are_left_aligned_numbers_right():
                                                              ["Medium", "Neutral", "1,234", "2025-05-09"]])
     assert '<th class="text">time frame</th><th class="text">bias</th><th>value</th><th>when</th>' in out
     assert '<td class="text">Bullish</td><td>−5.2%</td>' in out
+
+
+def test_one_format_per_unit_thousands_and_the_unicode_minus():
+    from rtybt.engine.report.html import MINUS, fmt
+
+    assert fmt(14.0204, "pct") == "1,402.04%"
+    assert fmt(-14.0204, "spct") == f"{MINUS}1,402.04%"
+    assert fmt(-0.00001, "pct") == "0.00%" and fmt(-0.00001, "spct") == "0.00%"  # never "−0.00%"
+    assert fmt(9176, "int") == "9,176" and fmt(-0.051, "sratio") == f"{MINUS}0.05"
+    assert fmt(0.04213, "p") == "0.042"
+    assert all("-" not in fmt(v, k) for v in (-1.5, -1234.5) for k in ("pct", "spct", "ratio", "int", "usd", "price"))

@@ -106,3 +106,36 @@ def test_time_under_water():
     uw = tables.time_under_water(r)
     assert uw["share"] == pytest.approx(4 / 6)
     assert uw["longest_days"] == (idx[3] - idx[0]).days
+
+
+def test_partial_first_and_last_years_are_marked():
+    r = daily_returns(600)  # 2015-11-02 to 2018-02-xx
+    partial = tables.annual_returns(r, None).attrs["partial"]
+    assert partial[2015] == "2015, part: from Nov 2"
+    assert partial[r.index[-1].year].startswith(f"{r.index[-1].year}, part: to ")
+    assert 2016 not in partial and 2017 not in partial
+    whole = daily_returns(261 * 2)
+    whole.index = pd.bdate_range("2016-01-04", periods=len(whole))
+    assert tables.annual_returns(whole[whole.index.year == 2016], None).attrs["partial"] == {}
+
+
+def test_a_decade_spanning_the_run_reads_the_headline_cagr():
+    from rtybt.engine.analysis.metrics import cagr
+
+    r = daily_returns(700)
+    r = r[r.index.year >= 2016]  # one decade only
+    decades = tables.decade_returns(r, None, 252)
+    assert decades.loc[0, "strategy_cagr"] == pytest.approx(cagr(r.to_numpy(), 252), rel=1e-12)
+
+
+def test_costs_count_commission_and_slippage_of_every_trade_and_exits_are_counted():
+    trades = pd.DataFrame({"status": ["closed", "closed", "open"], "return_pct": [0.1, -0.05, 0.02],
+                           "pnl_net": [100.0, -50.0, 20.0], "bars_held": [3, 5, 4], "commission": [2.0, 2.0, 1.0],
+                           "slippage": [3.0, 3.0, 1.5], "exit_reason": ["stop", "target", "end of data"]})
+    rows = {label: value for label, value, _ in tables.trade_statistics(trades)}
+    assert rows["commission paid"] == 5.0 and rows["slippage paid (in the fill prices)"] == 7.5  # the open one too
+    assert rows["costs paid, total"] == 12.5
+    assert tables.exit_reasons(trades) == [("stop", 1, 1 / 3), ("target", 1, 1 / 3), ("end of data", 1, 1 / 3)]
+    stored = trades.drop(columns=["slippage", "exit_reason"])  # a run stored before these were recorded
+    assert [label for label, _, _ in tables.cost_rows(stored)] == ["commission paid (slippage not recorded)"]
+    assert tables.exit_reasons(stored) == []

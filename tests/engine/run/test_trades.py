@@ -63,3 +63,13 @@ def test_no_fills_no_trades():
     trades = build_trades([], INDEX, 1.0, 1.0)
     assert trades.empty and "pnl_net" in trades.columns
     assert isinstance(D[0], date)
+
+
+def test_slippage_is_the_fill_against_the_open_and_the_exit_reason_is_kept():
+    opens = [100.0 + i for i in range(10)]  # bar 1 opens 101, bar 4 opens 104
+    fills = [fill(1, 10, 101.5), {**fill(4, -10, 103.0), "reason": "stop"}]
+    t = build_trades(fills, INDEX, 120.0, 50.0, opens=opens).iloc[0]
+    assert t.slippage == pytest.approx((0.5 + 1.0) * 10 * 50) and t.exit_reason == "stop"
+    still_open = build_trades([fill(1, 10, 101.5)], INDEX, 120.0, 1.0, opens=opens).iloc[0]
+    assert still_open.exit_reason == "end of data" and still_open.slippage == pytest.approx(5.0)
+    assert build_trades([fill(1, 10, 100), fill(4, -10, 110)], INDEX, 0.0, 1.0).iloc[0].exit_reason == "signal"

@@ -38,10 +38,13 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     # One number, one meaning: a market's excess and interval read the same on its page and the study's.
     spy = next(m for m in summary["markets"] if m["symbol"] == "SPY")
     spy_page = (run_dir / "markets" / "SPY" / "market.html").read_text()
-    shown = f"{spy['excess_mean']:+.2%}</td><td>{spy['excess_ci'][0]:+.2%} to {spy['excess_ci'][1]:+.2%}"
+    from rtybt.engine.report.html import fmt  # the pages' one number format (Unicode minus)
+
+    shown = (f"{fmt(spy['excess_mean'], 'spct')}</td><td>{fmt(spy['excess_ci'][0], 'spct')} to "
+             f"{fmt(spy['excess_ci'][1], 'spct')}")
     assert shown in spy_page and shown in html
     assert "<script" not in html and "http://" not in html and "https://" not in html  # self-contained
-    assert html.count("data:image/png;base64,") == 1  # the forest plot, inline
+    assert html.count("data:image/png;base64,") == 2  # the forest plot, inline, at page and phone widths
     text = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
     assert not re.search(r"\b(None|nan|NaN|True|False)\b", text)  # no raw Python literals on the page
     payload = json.loads((run_dir / "study.json").read_text())

@@ -41,6 +41,39 @@ OVERFLOW_JS = """
   return {viewport: vw, scrollWidth: document.documentElement.scrollWidth, bad: bad.slice(0, 20)};
 })()
 """
+# Columns (by header text) that are missing, or not wholly in view at this width without scrolling: the header's
+# right edge beyond its table's scroll box or the viewport. Headers inside a closed details fold do not count.
+COLUMNS_JS = """
+((names) => {
+  const vw = document.documentElement.clientWidth;
+  const out = {};
+  for (const name of names) {
+    const ths = [...document.querySelectorAll('th')].filter(th => th.textContent.trim() === name && !th.closest('details'));
+    if (!ths.length) { out[name] = 'missing'; continue; }
+    for (const th of ths) {
+      let box = th.parentElement;
+      while (box && getComputedStyle(box).overflowX === 'visible') box = box.parentElement;
+      const r = th.getBoundingClientRect();
+      const right = Math.min(box ? box.getBoundingClientRect().right : vw, vw);
+      if (r.right > right + 1) out[name] = 'hidden: right edge ' + Math.round(r.right) + ' > ' + Math.round(right);
+    }
+  }
+  return out;
+})
+"""
+# Number cells (and headline tiles) whose text is wider than the cell shows: cut mid-glyph.
+CLIPPED_JS = """
+(() => {
+  const number = /^[\u2212+$-]?[0-9][0-9,.]*[%×]?( to [\u2212+$-]?[0-9][0-9,.]*[%×]?)?$/;
+  const out = [];
+  for (const el of document.querySelectorAll('td, th, .tile .v, .tile .b')) {
+    const text = el.textContent.trim();
+    if (!number.test(text) || el.closest('details:not([open])')) continue;
+    if (el.scrollWidth > el.clientWidth + 1) out.push(text + ' (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
+  }
+  return out.slice(0, 20);
+})()
+"""
 IMAGES_JS = "Array.from(document.images).map(i => ({alt: i.alt, w: i.naturalWidth, complete: i.complete}))"
 
 

@@ -16,7 +16,14 @@ from rtybt.engine.commands.compare import execute_compare
 from rtybt.engine.commands.note import run_note
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.commands.study import execute_study
-from tests.engine.report.browser.cdp import IMAGES_JS, OVERFLOW_JS, Browser, chromium_path
+from tests.engine.report.browser.cdp import (
+    CLIPPED_JS,
+    COLUMNS_JS,
+    IMAGES_JS,
+    OVERFLOW_JS,
+    Browser,
+    chromium_path,
+)
 
 REPO = Path(__file__).resolve().parents[4]
 FAST = ["event_study.bootstrap_samples=300"]
@@ -25,6 +32,31 @@ pytestmark = pytest.mark.slow  # six commands' pages, then a browser
 # claims table.
 CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict, table.claims').getBoundingClientRect(); "
            "return [r.top, r.bottom]; })()")
+# Every column a verdict or summary sentence cites, by its header: in view at 1440x900 without scrolling.
+RANKED = ["CAGR", "Sharpe", "max drawdown", "event-study edge", "edge interval", "trades", "win rate", "profit factor"]
+KEY_COLUMNS = {
+    "tearsheet": ["setup days", "episodes", "mean", "every-day mean", "edge (excess mean)", "edge 95% interval",
+                  "p-value", "beats every day"],
+    "comparison": RANKED, "sweep": RANKED,
+    "study": ["CAGR", "max drawdown", "buy & hold CAGR", "buy & hold max drawdown", "excess mean", "excess 95% CI",
+              "p-value", "beats baseline", "difference 95% CI", "difference p-value"],
+    "market": ["strategy", "buy & hold", "excess mean", "excess 95% CI", "p-value", "beats baseline"],
+    "analogs": ["date", "5 sessions", "10 sessions", "20 sessions", "60 sessions", "target first?", "median",
+                "every day: higher", "every day: median", "excess mean", "excess 95% CI", "Brier skill",
+                "Brier skill 95% CI"],
+}
+
+
+# What a reader should never see: module names, machine paths, Python reprs.
+DEVELOPER_TEXT = [r"\b(rtybt|engine|strategies)\.[a-z_]+\.[a-z_]+", r"\b[a-z_]+\.py\b", r"(?<![\w.])/(tmp|home|root|work|usr|var)/",
+                  r"[A-Z]:\\", r"object at 0x", r"\b(PosixPath|WindowsPath|datetime\.date|Timestamp|np\.float64)\(",
+                  r"\{'[a-z_]+':", r"Traceback"]
+
+
+def developer_text(text: str) -> list[str]:
+    import re
+
+    return [m.group(0) for pattern in DEVELOPER_TEXT for m in re.finditer(pattern, text)][:10]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +85,7 @@ def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
     note = run_note(REPO / "data" / "note" / "rty-ready-to-rally.yaml", data, results_dir=out)
     return {"note": note.run_dir / "note.html","tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
             "sweep": sweep_dir / "comparison.html", "study": study.run_dir / "study.html",
-            "analogs": analogs.run_dir / "analogs.html"}
+            "analogs": analogs.run_dir / "analogs.html", "market": study.run_dir / "markets" / "IWM" / "market.html"}
 
 
 @pytest.fixture(scope="module")
@@ -64,14 +96,18 @@ def browser():
         yield b
 
 
-@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "analogs", "note"])
+@pytest.mark.parametrize("name", ["tearsheet", "comparison", "sweep", "study", "market", "analogs", "note"])
 def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     page = pages[name]
     browser.console_errors.clear()
 
     browser.open(page, 1440, 900)
-    top, bottom = browser.eval(CARD_JS)
-    assert top >= 0 and bottom <= 900, f"{name}: the answer card spans {top:.0f}-{bottom:.0f} px, not the first screen"
+    if name != "market":  # a market's page opens on its numbers; the answer is the study's
+        top, bottom = browser.eval(CARD_JS)
+        assert top >= 0 and bottom <= 900, f"{name}: the answer card spans {top:.0f}-{bottom:.0f} px, not the first screen"
+    hidden = browser.eval(f"{COLUMNS_JS}({KEY_COLUMNS[name]!r})")
+    assert hidden == {}, f"{name} at 1440 px: {hidden}"
+    assert browser.eval(CLIPPED_JS) == [], name
     images = browser.eval(IMAGES_JS)
     assert images and all(i["complete"] and i["w"] > 0 for i in images), images
     if name in ("comparison", "sweep"):  # the setup's edge, the note's question, is on the first screen too
@@ -88,6 +124,7 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     words = browser.eval("document.body.innerText")
     for bad in ("None", "NaN", " nan", "True", "False", "(s)", "((", "))"):
         assert bad not in words, f"{name}: {bad!r} on the page"
+    assert developer_text(words) == [], f"{name}: developer text on the page"
     pdf = browser.call("Page.printToPDF", printBackground=False)["data"]
     assert len(pdf) > 10_000  # it prints
 
@@ -95,7 +132,12 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     layout = browser.eval(OVERFLOW_JS)
     assert layout["viewport"] == 390
     assert layout["bad"] == [] and layout["scrollWidth"] <= 390, layout
-    assert browser.eval(CARD_JS)[0] < 844  # the answer starts on a phone's first screen too
+    assert browser.eval(CLIPPED_JS) == [], f"{name}: numbers cut on a phone"
+    # Charts fit the column: no image wider than the screen, and the narrow rendering is the one shown.
+    widths = browser.eval("[...document.images].map(i => [i.getBoundingClientRect().width, i.currentSrc.length])")
+    assert all(w <= 390 for w, _ in widths), widths
+    if name != "market":
+        assert browser.eval(CARD_JS)[0] < 844  # the answer starts on a phone's first screen too
     browser.screenshot(tmp_path / f"{name}_390.png")
     assert browser.console_errors == [], browser.console_errors
 
@@ -114,3 +156,62 @@ def test_the_overflow_check_catches_a_wide_element(tmp_path, browser):
     assert [b for b in layout["bad"] if b.startswith("DIV")] and not [b for b in layout["bad"] if b.startswith("TD")]
     assert [i for i in browser.eval(IMAGES_JS) if i["w"] == 0]
     assert any("boom" in e for e in browser.console_errors)
+
+
+def test_the_column_and_clipping_checks_can_fail(tmp_path, browser):
+    # A key column pushed out of a 600 px scroll box, one folded away, and a number cut by a narrow cell.
+    bad = tmp_path / "cols.html"
+    bad.write_text('<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head><body>'
+                   '<div style="overflow-x:auto;width:600px"><table><tr><th>rank</th>'
+                   '<th style="min-width:900px">filler</th><th>p-value</th></tr></table></div>'
+                   '<details><table><tr><th>folded</th></tr></table></details>'
+                   '<table><tr><td style="max-width:20px;overflow:hidden">1,234,567.89</td></tr></table>'
+                   "</body></html>")
+    browser.open(bad, 1440, 900)
+    hidden = browser.eval(f"{COLUMNS_JS}(['rank', 'p-value', 'folded', 'absent'])")
+    assert set(hidden) == {"p-value", "folded", "absent"} and hidden["p-value"].startswith("hidden")
+    assert browser.eval(CLIPPED_JS) and browser.eval(CLIPPED_JS)[0].startswith("1,234,567.89")
+
+
+def test_the_note_chart_zooms_and_reads_the_levels(pages, browser):
+    """The tearsheet's interactive chart: drawn from the inlined library (no network), zoomed by the wheel, its
+    levels labelled, no console error."""
+    page = pages["tearsheet"]
+    html = page.read_text()
+    assert "src=\"http" not in html and "<script src" not in html  # inlined: opens from a file with no server
+    browser.console_errors.clear()
+    browser.open(page, 1440, 900)
+    assert browser.eval("document.documentElement.classList.contains('js')")
+    assert browser.eval("getComputedStyle(document.querySelector('figure.no-script')).display") == "none"
+    browser.eval("document.querySelector('.live-chart').scrollIntoView()")
+    before = browser.eval("(() => { const r = window.rtybtCharts[0].timeScale().getVisibleLogicalRange(); "
+                          "return [r.from, r.to]; })()")
+    box = browser.eval("(() => { const r = document.querySelector('.lc-canvas').getBoundingClientRect(); "
+                       "return [r.left + r.width / 2, r.top + r.height / 2]; })()")
+    for _ in range(3):
+        browser.call("Input.dispatchMouseEvent", type="mouseWheel", x=box[0], y=box[1], deltaX=0, deltaY=-400)
+    browser.eval("new Promise(r => setTimeout(r, 300))")
+    after = browser.eval("(() => { const r = window.rtybtCharts[0].timeScale().getVisibleLogicalRange(); "
+                         "return [r.from, r.to]; })()")
+    assert after[1] - after[0] < before[1] - before[0], (before, after)  # zoomed in: fewer bars in view
+    # The crosshair reads the bar under it.
+    browser.call("Input.dispatchMouseEvent", type="mouseMoved", x=box[0], y=box[1])
+    browser.eval("new Promise(r => setTimeout(r, 200))")
+    legend = browser.eval("document.querySelector('.lc-legend').textContent")
+    assert " O " in legend and "50-day" in legend and "200-day" in legend, legend
+    labels = [lv["label"] for lv in browser.eval(
+        "JSON.parse(document.getElementById('live-chart-data').textContent).levels")]
+    assert "target 2,150" in labels and "note support 1,850–1,880" in labels
+    assert browser.console_errors == [], browser.console_errors
+    browser.call("Emulation.setEmulatedMedia", media="print")  # printed: the static chart, not the canvas
+    assert browser.eval("getComputedStyle(document.querySelector('figure.no-script')).display") == "block"
+    assert browser.eval("getComputedStyle(document.querySelector('.live-chart')).display") == "none"
+    browser.call("Emulation.setEmulatedMedia", media="")
+
+
+def test_the_developer_text_scan_can_fail():
+    text = ("Final Call (engine.analysis.final_call) read from /tmp/pytest-1/data/^RUT.csv, see run.py; "
+            "value PosixPath('/x') at <object at 0x7f>, {'a': 1}")
+    found = developer_text(text)
+    assert {"engine.analysis.final_call", "run.py", "/tmp/", "object at 0x", "PosixPath(", "{'a':"} <= set(found)
+    assert developer_text("RTY=F from 2021-01-04; files: trades.csv, report.json; 1.5× buy-and-hold") == []

@@ -1,0 +1,1 @@
+"""Report stage: vendored third-party files the pages inline (see VERSION); read with importlib.resources."""
