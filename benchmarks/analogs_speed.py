@@ -35,8 +35,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    from rtybt.engine.analysis.analogs import AnalogSettings, find_analogs
-    from rtybt.engine.analysis.analogs_score import walk_forward
+    from rtybt.engine.analysis.analogs.nearest import AnalogSettings, find_analogs
+    from rtybt.engine.analysis.analogs.score import walk_forward
     from rtybt.engine.commands.analogs import run_analogs
     from rtybt.engine.config import ValidationPolicy
     from rtybt.engine.data import load_bars, resolve_data_dir
@@ -60,7 +60,7 @@ def main() -> None:
         line("one answer, walk-forward from its cache (run_analogs)", ANSWER_BUDGET_S, med, runs)
         med, runs, _ = timed(lambda: run_analogs(args.symbol, args.date, results_dir=None, write=False), args.repeat)
         line("one answer, walk-forward recomputed (run_analogs)", ANSWER_BUDGET_S, med, runs)
-        from rtybt.engine.report.analogs_page import fan_png, render_html
+        from rtybt.engine.report.analogs.page import fan_png, render_html
 
         start = time.perf_counter()
         render_html(result, fan_png(result))

@@ -27,7 +27,7 @@ def main() -> None:
 
     from rtybt.engine.config import load_config
     from rtybt.engine.data import load_run_bars
-    from rtybt.engine.report.inputs import from_result
+    from rtybt.engine.report.run.inputs import from_result
     from rtybt.engine.run import run_backtest
 
     config = load_config(args.config)
@@ -44,7 +44,7 @@ def main() -> None:
     result = backtest()
     inputs = from_result(config, result, bars.frame)
     start = time.perf_counter()
-    from rtybt.engine.report.tearsheet import build_report  # noqa: E402  (timed: the cold import is part of the cost)
+    from rtybt.engine.report.run.tearsheet import build_report  # noqa: E402  (timed: the cold import is part of the cost)
 
     files = build_report(inputs)
     cold = time.perf_counter() - start

@@ -26,7 +26,7 @@ sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
 
-from rtybt.engine.analysis.cross_market import clustered_excess, pooled_horizon, setup_table  # noqa: E402
+from rtybt.engine.analysis.study.cross_market import clustered_excess, pooled_horizon, setup_table  # noqa: E402
 from tests.engine.analysis.synthetic_markets import correlated_markets  # noqa: E402
 
 SYMBOLS = ["^RUT", "IWM", "SPY", "QQQ"]

@@ -44,8 +44,9 @@ def main() -> None:
 
     import numpy as np
 
-    from rtybt.engine.analysis import paired, standard
-    from rtybt.engine.analysis.snooping import spa_test
+    from rtybt.engine.analysis import standard
+    from rtybt.engine.analysis.run import paired
+    from rtybt.engine.analysis.run.snooping import spa_test
     from tests.engine.analysis.synthetic_markets import paired_returns
 
     alpha = 1 - standard.CONFIDENCE

@@ -153,7 +153,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
     if outcome.reused:
         echo("an identical run exists (same config hash, data checksum and code version): reusing it; "
              "--fresh runs it again")
-    from rtybt.engine.report.summary import format_summary
+    from rtybt.engine.report.run.summary import format_summary
 
     if _state["verbosity"] >= 2:
         echo(outcome.bars.report.to_text(), 2)
@@ -186,7 +186,7 @@ def snapshot(
     if json_out:
         typer.echo(json_text(snap.to_dict(), ensure_ascii=False))
         return
-    from rtybt.engine.report.snapshot_text import render_snapshot
+    from rtybt.engine.report.note.snapshot_text import render_snapshot
 
     for line in render_snapshot(snap):
         echo(line, 0)
@@ -214,7 +214,7 @@ def analogs(
     if json_out:
         typer.echo(json_text(result.to_dict(), ensure_ascii=False))
         return
-    from rtybt.engine.report.analogs_text import render_analogs
+    from rtybt.engine.report.analogs.text import render_analogs
 
     for line in render_analogs(result, brief=_state["verbosity"] == 0):
         echo(line, 0)

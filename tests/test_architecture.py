@@ -273,8 +273,8 @@ PLANTS = {
     # Units of one stage may import each other's, never both ways: engine.regress already imports engine.results.
     "cycle between folders": ("engine/results/__init__.py", "def _late():\n    from engine.regress import render",
                               "import cycle between folders: engine.regress <-> engine.results"),
-    "report imports a command": ("engine/report/tearsheet.py", "def _late():\n    from engine.commands import run",
-                                 "engine.report.tearsheet (report) imports engine.commands.run (commands): a later stage"),
+    "report imports a command": ("engine/report/run/tearsheet.py", "def _late():\n    from engine.commands import run",
+                                 "engine.report.run.tearsheet (report) imports engine.commands.run (commands): a later stage"),
     "api imports the cli": ("engine/api/__init__.py", "def _late():\n    from engine.cli import app",
                             "engine.api (api) imports engine.cli (cli): a later stage"),
 }

@@ -127,7 +127,7 @@ def run(config_or_path: ConfigLike, overrides: Overrides = None, data_dir: str |
     with the original exception as `__cause__`.
     """
     from rtybt.engine.commands.run import execute_run
-    from rtybt.engine.report.inputs import from_result
+    from rtybt.engine.report.run.inputs import from_result
 
     _paths(data_dir=data_dir, results_dir=results_dir)
     check.flag("progress", progress)
@@ -150,7 +150,7 @@ def load_run(run_dir: str | Path, data_dir: str | Path | None = None,
     run folder runs: a strategy file its config names is not imported unless `trust_strategy_file`, and then
     only when its source matches the sha256 the manifest pinned.
     """
-    from rtybt.engine.report.inputs import from_run_dir
+    from rtybt.engine.report.run.inputs import from_run_dir
 
     check.path("run_dir", run_dir, optional=False)
     _paths(data_dir=data_dir)
@@ -254,7 +254,7 @@ def snapshot(symbol: str = "^RUT", date: str | Date | None = None, data_dir: str
     `date` defaults to the last bar (a non-trading day uses the bar before it); `peers` as `--peers`.
     """
     from rtybt.engine.commands.snapshot import take_snapshot
-    from rtybt.engine.report.snapshot_text import render_snapshot
+    from rtybt.engine.report.note.snapshot_text import render_snapshot
 
     check.text("symbol", symbol, example="^RUT")
     check.day("date", date)
@@ -341,8 +341,8 @@ def analogs(symbol: str = "^RUT", date: str | Date | None = None, history: str =
     non-trading day uses the bar before it). Writes results/analogs/<symbol>-<date>-<id>/ as the CLI does.
     """
     from rtybt.engine.commands.analogs import run_analogs
-    from rtybt.engine.report.analogs_page import analog_rows, answer_sentence
-    from rtybt.engine.report.analogs_text import render_analogs
+    from rtybt.engine.report.analogs.page import analog_rows, answer_sentence
+    from rtybt.engine.report.analogs.text import render_analogs
 
     check.text("symbol", symbol, example="RTY=F")
     check.day("date", date)

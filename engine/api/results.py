@@ -74,7 +74,7 @@ class BacktestResult:
 
     @classmethod
     def from_inputs(cls, run_dir: Path, inputs, verdict: str | None = None) -> BacktestResult:
-        """From engine.report.inputs.ReportInputs: a fresh run's, with the verdict its analysis gave, or a stored
+        """From engine.report.run.inputs.ReportInputs: a fresh run's, with the verdict its analysis gave, or a stored
         run's re-read from disk (its verdict is the one its report.json recorded, if it wrote one)."""
         import json
 
@@ -101,7 +101,7 @@ class BacktestResult:
     def headline(self) -> pd.DataFrame:
         """The CLI's summary table: one row per metric, strategy (and buy & hold) formatted the same way."""
         from rtybt.engine.core.numbers import fmt
-        from rtybt.engine.report.summary import ROWS
+        from rtybt.engine.report.run.summary import ROWS
 
         columns = {"strategy": [fmt(self.metrics.get(key), kind) for _, key, kind in ROWS]}
         if self.benchmark_metrics is not None:
@@ -111,7 +111,7 @@ class BacktestResult:
 
     def plot_equity(self):
         """The run's equity.png as a matplotlib Figure (nothing written)."""
-        from rtybt.engine.report.equity import equity_figure
+        from rtybt.engine.report.run.equity import equity_figure
 
         bench = None
         if self.benchmark_returns is not None:
@@ -123,7 +123,7 @@ class BacktestResult:
     def plot_note_chart(self, zoom: bool = True):
         """The tearsheet's note chart as a matplotlib Figure (nothing written): the zoom window (`report.zoom`,
         else the last `report.zoom_months` months), or with `zoom=False` the whole history."""
-        from rtybt.engine.report.note_chart import config_chart
+        from rtybt.engine.report.note.note_chart import config_chart
 
         return _detached(config_chart(self.bars, self.trades, self.config, zoom=zoom))
 
@@ -134,7 +134,7 @@ class BacktestResult:
 
     def _repr_html_(self) -> str:
         from rtybt.engine.report.html import esc
-        from rtybt.engine.report.prose import param_value
+        from rtybt.engine.report.run.prose import param_value
 
         c, m = self.config, self.metrics
         params = ", ".join(f"{k}={param_value(v)}" for k, v in c.strategy.params.items()) or "no parameters"
@@ -217,7 +217,7 @@ class SweepResult:
         """The metric over two swept parameters (the best over the others) as a matplotlib Figure, as
         `--heatmap X,Y` draws it (nothing written)."""
         from rtybt.engine.core.errors import ConfigError
-        from rtybt.engine.report.heatmap import heatmap_figure
+        from rtybt.engine.report.compare.heatmap import heatmap_figure
 
         for axis in (x, y):
             if axis not in self.swept:
@@ -260,7 +260,7 @@ class WalkForwardResult:
 
     def plot_equity(self):
         """The stitched out-of-sample equity (oos_equity.png) as a matplotlib Figure (nothing written)."""
-        from rtybt.engine.report.equity import equity_figure
+        from rtybt.engine.report.run.equity import equity_figure
 
         title = f"{self.name}: walk-forward out-of-sample equity ({len(self.windows)} windows)"
         return _detached(equity_figure(self.oos_equity, title))
@@ -325,7 +325,7 @@ class StudyResult:
 
     def _repr_html_(self) -> str:
         from rtybt.engine.report.html import esc, frame_table
-        from rtybt.engine.report.study_page import ci_cell, fmt
+        from rtybt.engine.report.study.page import ci_cell, fmt
 
         s = self.summary
         hv, conf = s["verdict_horizon"], f"{s['confidence']:.0%}"

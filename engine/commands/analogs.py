@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from rtybt.engine.analysis import analogs, analogs_score
-from rtybt.engine.analysis.analogs import AnalogAnswer, AnalogSettings, find_analogs
-from rtybt.engine.analysis.analogs_score import MethodScore, score, walk_forward
-from rtybt.engine.analysis.snapshot import Snapshot, locate_bar
+from rtybt.engine.analysis.analogs import nearest as analogs
+from rtybt.engine.analysis.analogs import score as analogs_score
+from rtybt.engine.analysis.analogs.nearest import AnalogAnswer, AnalogSettings, find_analogs
+from rtybt.engine.analysis.analogs.score import MethodScore, score, walk_forward
+from rtybt.engine.analysis.note.snapshot import Snapshot, locate_bar
 from rtybt.engine.commands.snapshot import data_provenance, take_snapshot
 from rtybt.engine.core.errors import UserError
 from rtybt.engine.core.progress import Stage, announce
@@ -43,7 +44,7 @@ class AnalogsResult:
         return self.answer.bar_date
 
     def to_dict(self) -> dict:
-        from rtybt.engine.report.analogs_page import result_dict
+        from rtybt.engine.report.analogs.page import result_dict
 
         return result_dict(self)
 
@@ -142,7 +143,7 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None)
     if not write or results_dir is None:
         return result
-    from rtybt.engine.report.analogs_page import write_result
+    from rtybt.engine.report.analogs.page import write_result
     from rtybt.engine.results.provenance import parameters_record
 
     parameters = {"symbol": symbol, "date": str(answer.bar_date), "history": history, **asdict(s)}

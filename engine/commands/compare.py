@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rtybt.engine.analysis.comparison import (
+from rtybt.engine.analysis.run.comparison import (
     EDGE_COLUMNS,
     EDGE_NOTE,
     Entry,
@@ -36,8 +36,8 @@ class CompareRun:
 def stored_edge(run_dir: Path, config: RunConfig, close: pd.Series) -> dict:
     """A reused run's event-study edge: its stored setup days (verified against its manifest) studied on the same
     bars, by the same function a fresh run uses, so a reused run and a fresh one show the same edge."""
-    from rtybt.engine.analysis.run_analysis import setup_edge, setup_study
-    from rtybt.engine.report.inputs import read_setups
+    from rtybt.engine.analysis.run.run_analysis import setup_edge, setup_study
+    from rtybt.engine.report.run.inputs import read_setups
 
     study = setup_study(config, close, read_setups(run_dir))
     return setup_edge(study, config.event_study.verdict_horizon)
@@ -111,7 +111,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
     digest = hashlib.sha256("".join(hashes).encode()).hexdigest()
     writer = RunWriter(root_for_output, "compare", new_run_id(digest, started))
     try:
-        from rtybt.engine.report.comparison import write_comparison
+        from rtybt.engine.report.compare.comparison import write_comparison
 
         label, bench = next(iter(benchmarks.items())) if benchmarks else (None, None)
         notes = [EDGE_NOTE]
@@ -138,7 +138,7 @@ def execute_compare(config_paths: list[str], overrides: list[str] | None = None,
 
 def benchmark_rows(table: pd.DataFrame, bench_rows: dict) -> list[dict]:
     """Buy-and-hold's metrics once per group of runs (same instrument and period), beside the ranked rows."""
-    from rtybt.engine.analysis.comparison import COLUMNS
+    from rtybt.engine.analysis.run.comparison import COLUMNS
 
     groups = {(r.symbol, r.start, r.end): r.group for r in table.itertuples()}
     rows = []

@@ -118,7 +118,7 @@ def check_levels(note: NoteFile, frame: pd.DataFrame, source: str) -> None:
 
 
 def _bar(frame: pd.DataFrame, on: date, source: str) -> int:
-    from rtybt.engine.analysis.snapshot import locate_bar
+    from rtybt.engine.analysis.note.snapshot import locate_bar
 
     return locate_bar(frame.index, on, source)[0]
 

@@ -70,7 +70,7 @@ def _instrument(data: dict, symbol: str | None, source: Path) -> dict:
 
 
 def _date_of(bars, readings: dict, on: str | None, source: Path) -> tuple[date, str]:
-    from rtybt.engine.analysis.snapshot import locate_bar
+    from rtybt.engine.analysis.note.snapshot import locate_bar
     from rtybt.engine.commands.snapshot import parse_date
 
     frame = bars.frame

@@ -7,8 +7,8 @@ from pathlib import Path
 from rtybt.engine.core.atomic import write_files_atomic, write_text_atomic
 from rtybt.engine.core.errors import ResultsError
 from rtybt.engine.core.progress import Stage, announce
-from rtybt.engine.report.inputs import from_run_dir
-from rtybt.engine.report.tearsheet import build_report
+from rtybt.engine.report.run.inputs import from_run_dir
+from rtybt.engine.report.run.tearsheet import build_report
 
 
 def rerender(run_dir: str | Path, data_dir: str | None = None, on_stage: Stage | None = None,

@@ -11,7 +11,7 @@ import yaml
 
 from rtybt.engine.analysis.metric_keys import STRATEGY_SUMMARY, SUMMARY
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
-from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
+from rtybt.engine.analysis.run.run_analysis import RunAnalysis, analyse_run
 from rtybt.engine.config import RunConfig, load_config
 from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.core.errors import ResultsError, StrategyError
@@ -163,7 +163,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     result.positions.rename_axis("date").to_csv(writer.path("positions.csv"), date_format="%Y-%m-%d")
     spreadsheet_safe(result.transactions).to_csv(writer.path("transactions.csv"), index=False)
     spreadsheet_safe(result.order_issues).to_csv(writer.path("order_issues.csv"), index=False)
-    from rtybt.engine.report.inputs import setups_frame
+    from rtybt.engine.report.run.inputs import setups_frame
 
     setups_frame(result.setups).to_csv(writer.path("setups.csv"), index=False)  # `rtybt report` re-reads it
     validation = {"data": bars.report.to_dict()}
@@ -174,7 +174,7 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
     writer.write_json("validation.json", validation)
     writer.write_text("validation.txt", text + "\n")
     if config.output.plots:
-        from rtybt.engine.report.equity import plot_equity
+        from rtybt.engine.report.run.equity import plot_equity
 
         bench_equity = None
         if result.benchmark_returns is not None:
@@ -186,8 +186,8 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         )
     if config.output.tearsheet:
         announce(on_stage, "report")
-        from rtybt.engine.report.inputs import from_result
-        from rtybt.engine.report.tearsheet import build_report
+        from rtybt.engine.report.run.inputs import from_result
+        from rtybt.engine.report.run.tearsheet import build_report
 
         inputs = from_result(config, result, bars.frame)
         inputs.lookahead = lookahead

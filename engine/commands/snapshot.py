@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from rtybt.engine.analysis.snapshot import Snapshot, SnapshotSettings, compute_snapshot, locate_bar
+from rtybt.engine.analysis.note.snapshot import (
+    Snapshot,
+    SnapshotSettings,
+    compute_snapshot,
+    locate_bar,
+)
 from rtybt.engine.core.errors import DataError, UserError
 from rtybt.engine.core.progress import Stage, announce
 from rtybt.engine.data import Bars, load_bars, resolve_data_dir

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from rtybt.engine.analysis.study import RegimeSpec, StudyAnalysis, analyse_study, note_focus
+from rtybt.engine.analysis.study.study import RegimeSpec, StudyAnalysis, analyse_study, note_focus
 from rtybt.engine.config import RunConfig, load_config
 from rtybt.engine.config.sections import StudyConfig
 from rtybt.engine.core.errors import ConfigError

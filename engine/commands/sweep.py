@@ -84,8 +84,8 @@ def overfitting_statistics(outcome: SweepOutcome, periods_per_year: int, bench_c
                            benchmark_symbol: str | None = None, seed: int = 0) -> dict:
     """Deflated Sharpe of the best variant by Sharpe (against zero and against buy-and-hold's Sharpe), Hansen's SPA
     of all K variants against buy-and-hold, PBO (CSCV, 16 blocks), and the sentence that reconciles them."""
-    from rtybt.engine.analysis.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
-    from rtybt.engine.analysis.snooping import spa_test, sweep_sentence
+    from rtybt.engine.analysis.run.overfitting import cscv_pbo, deflated_sharpe, per_period_sharpe
+    from rtybt.engine.analysis.run.snooping import spa_test, sweep_sentence
 
     matrix = outcome.returns.fillna(0.0).to_numpy(dtype=float)
     sharpes = per_period_sharpe(matrix)
@@ -167,7 +167,7 @@ def execute_sweep(config_path: str | Path, overrides: list[str] | None = None, g
         if screen_report is not None:
             writer.write_json("screen.json", screen_report)
         if axes:
-            from rtybt.engine.report.heatmap import plot_heatmap
+            from rtybt.engine.report.compare.heatmap import plot_heatmap
 
             others = [k for k in settings.grid if k not in axes]
             title = f"{config.name}: {settings.metric}" + (f" (best over {', '.join(others)})" if others else "")
@@ -218,9 +218,14 @@ def _heatmap_axes(heatmap: str | None, settings: SweepConfig, source: str) -> tu
 
 def _write_best_report(writer, config, outcome, best: list[Variant], metric, statistics, bars, bench, run_backtest,
                        heatmap: bytes | None = None, all_variants=None, swept: list[str] = ()):
-    from rtybt.engine.analysis.comparison import EDGE_COLUMNS, EDGE_NOTE, Entry, comparison_table
-    from rtybt.engine.analysis.run_analysis import setup_edge, setup_study
-    from rtybt.engine.report.comparison import write_comparison
+    from rtybt.engine.analysis.run.comparison import (
+        EDGE_COLUMNS,
+        EDGE_NOTE,
+        Entry,
+        comparison_table,
+    )
+    from rtybt.engine.analysis.run.run_analysis import setup_edge, setup_study
+    from rtybt.engine.report.compare.comparison import write_comparison
 
     # The table's variants ran in sweep mode (metrics only); the few shown in the report run once more for their
     # setups, so each gets its event-study edge as in `rtybt compare`. The first pass also gives the benchmark.

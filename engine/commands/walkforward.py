@@ -82,7 +82,7 @@ def execute_walkforward(config_path: str | Path, overrides: list[str] | None = N
         writer.write_json("walkforward.json", {**summary, "grid": grid,
                                                "windows_table": result.windows.to_dict("records")})
         if config.output.plots:
-            from rtybt.engine.report.equity import plot_equity
+            from rtybt.engine.report.run.equity import plot_equity
 
             plot_equity(writer.path("oos_equity.png"), equity,
                         f"{config.name}: walk-forward out-of-sample equity ({len(result.windows)} windows)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtybt.engine.analysis.comparison import EDGE_NOTE
+from rtybt.engine.analysis.run.comparison import EDGE_NOTE
 from rtybt.engine.core.numbers import fmt_column, text_table
 
 # (summary key, header, kind): the main metrics of the HTML table; the rest are in comparison.csv.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rtybt.engine.report.study_page import ci_cell, fmt
+from rtybt.engine.report.study.page import ci_cell, fmt
 
 
 def format_study_summary(summary: dict) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from rtybt.engine.analysis.event_study import _clean
-from rtybt.engine.analysis.study import StudyAnalysis
+from rtybt.engine.analysis.study.study import StudyAnalysis
 from rtybt.engine.config import RunConfig
 from rtybt.engine.config.sections import StudyConfig
 from rtybt.engine.core.csv_text import spreadsheet_safe
@@ -55,7 +55,7 @@ def _flat(rows: list[dict]) -> pd.DataFrame:
 def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, runs: dict[str, MarketRun],
                 bars: dict[str, Bars], analysis: StudyAnalysis, executor: str, computed: int, reused: int) -> dict:
     """Write every file of the study; returns the JSON-ready summary (the terminal's and `--json`'s)."""
-    from rtybt.engine.report.study_page import forest_pngs, market_html, study_html
+    from rtybt.engine.report.study.page import forest_pngs, market_html, study_html
 
     hv = analysis.verdict_horizon
     regimes_rows = _clean(analysis.regimes.to_dict("records"))

@@ -43,7 +43,7 @@ def test_the_notebook_runs_end_to_end(tmp_path, recent_snapshot_dir, monkeypatch
 
     assert "RTY=F on 2025-05-08" in "".join(o.get("data", {}).get("text/plain", "") for o in outputs("snapshot("))
     card = html('result = rtybt.run("../configs/ready_to_rally.yaml"')
-    # The card leads with the verdict's status (engine/analysis/verdict.py) and weighs it against buy-and-hold.
+    # The card leads with the verdict's status (engine/analysis/run/verdict.py) and weighs it against buy-and-hold.
     statuses = ("Paid off:", "Mixed:", "Did not pay off:", "Not enough evidence:")
     assert "border-left:5px solid" in card and any(s in card for s in statuses) and "buy-and-hold" in card
     assert "tearsheet.html" in card

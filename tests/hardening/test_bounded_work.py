@@ -19,7 +19,7 @@ import rtybt.engine.config as config_module
 import rtybt.engine.sweep.grid as grid_module
 from rtybt.engine.core.budget import OverBudget, check_budget, over_budget_allowed
 from rtybt.engine.core.errors import UserError
-from rtybt.engine.report.study_page import (
+from rtybt.engine.report.study.page import (
     FOREST_MAX_MARKETS,
     forest_figure,
     forest_png,

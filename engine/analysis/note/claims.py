@@ -19,7 +19,7 @@ from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.note.events import Scale, call_positions, claim_rows, empty_rows
 from rtybt.engine.analysis.note.evidence import SEED, Tested, test_rows
 from rtybt.engine.analysis.note.setup import setup_mask
-from rtybt.engine.analysis.regimes import trend_labels, vix_labels
+from rtybt.engine.analysis.study.regimes import trend_labels, vix_labels
 
 VIX_THRESHOLD = 20.0
 TREND_MA = 200

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.event_study import forward_returns
-from rtybt.engine.analysis.final_call import CallFacts, final_call
 from rtybt.engine.analysis.indicators import sma, wilder_rsi
+from rtybt.engine.analysis.note.final_call import CallFacts, final_call
 from rtybt.engine.analysis.note.setup import ATR_PERIOD, atr
 
 COLUMNS = ["start", "end", "value", "baseline", "group"]
@@ -170,7 +170,7 @@ def relative_rows(frame: pd.DataFrame, positions: np.ndarray, peer: pd.DataFrame
 
 
 def call_positions(frame: pd.DataFrame, term: str, bias: str) -> np.ndarray:
-    """Bars on whose close the note's Final Call rules (engine.analysis.final_call) give `bias` for `term`."""
+    """Bars on whose close the note's Final Call rules (engine.analysis.note.final_call) give `bias` for `term`."""
     close = frame["close"].to_numpy(dtype=float)
     fast, slow = sma(close, 50), sma(close, 200)
     rsi = wilder_rsi(close, 14)

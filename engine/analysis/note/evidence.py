@@ -1,7 +1,7 @@
 """Analysis stage: a claim's event rows -> the standard's Evidence (engine.analysis.standard), with the numbers behind it.
 
 Rows from one market or several are laid on one calendar; events whose windows overlap in calendar time, on any
-market, form one episode (engine.analysis.cross_market's clusters, the study's), and whole episodes are
+market, form one episode (engine.analysis.study.cross_market's clusters, the study's), and whole episodes are
 resampled (engine.analysis.bootstrap). The estimate is the mean of (value - its market's baseline); for a
 conditional claim, the mean over the group minus the mean over the rest, from the same draws.
 """
@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis.cross_market import calendar_clusters, clustered_excess, group_difference
 from rtybt.engine.analysis.standard import CONFIDENCE, Evidence
+from rtybt.engine.analysis.study.cross_market import (
+    calendar_clusters,
+    clustered_excess,
+    group_difference,
+)
 
 N_BOOT = 2000
 SEED = 20250508  # the event study's default seed

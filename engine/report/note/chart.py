@@ -25,7 +25,7 @@ def wrong_side(level, side: str) -> bool:
 
 def note_chart_png(result) -> bytes:
     from rtybt.engine.analysis.indicators import sma
-    from rtybt.engine.report.figures import fit, pyplot, to_png
+    from rtybt.engine.report.run.figures import fit, pyplot, to_png
 
     plt = pyplot()
     note, frame = result.note, result.bars[result.note.instrument.symbol].frame

@@ -1,4 +1,4 @@
-"""The vectorised stationary bootstrap and SPA (engine/analysis/paired.py, snooping.py) against arch's, the
+"""The vectorised stationary bootstrap and SPA (engine/analysis/run/paired.py, snooping.py) against arch's, the
 well-kept reference implementation (Sheppard's `arch`): same block length, same kind of bootstrap."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rtybt.engine.analysis.paired import max_drawdown_rows, stationary_indices
-from rtybt.engine.analysis.snooping import spa_test, stationary_means
+from rtybt.engine.analysis.run.paired import max_drawdown_rows, stationary_indices
+from rtybt.engine.analysis.run.snooping import spa_test, stationary_means
 
 
 def family(seed: int, planted: float):

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rtybt.engine.analysis.analogs import (
+from rtybt.engine.analysis.analogs.nearest import (
     AnalogSettings,
     candidate_pool,
     expanding_scale,

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rtybt.engine.analysis.analogs import AnalogSettings
-from rtybt.engine.analysis.analogs_score import month_end_positions, score, score_call, walk_forward
+from rtybt.engine.analysis.analogs.nearest import AnalogSettings
+from rtybt.engine.analysis.analogs.score import month_end_positions, score, score_call, walk_forward
 from tests.engine.analysis.test_analogs import walk
 
 FAST = AnalogSettings(k=20, horizon=60, n_boot=500)

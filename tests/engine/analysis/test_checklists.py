@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rtybt.engine.analysis.snapshot import compute_snapshot
+from rtybt.engine.analysis.note.snapshot import compute_snapshot
 from tests.conftest import bars_frame
 from tests.engine.analysis.test_final_call import CASES, SMALL
 

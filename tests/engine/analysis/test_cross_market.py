@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS, overlap_clusters
-from rtybt.engine.analysis.cross_market import (
+from rtybt.engine.analysis.event_study import event_study
+from rtybt.engine.analysis.study.cross_market import (
     calendar_clusters,
     group_difference,
     pooled_horizon,
     setup_table,
     shared_calendar,
 )
-from rtybt.engine.analysis.event_study import event_study
 from tests.engine.analysis.synthetic_markets import correlated_markets
 
 

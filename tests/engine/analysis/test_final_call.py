@@ -7,11 +7,11 @@ import itertools
 import pandas as pd
 import pytest
 
-from rtybt.engine.analysis.final_call import CallFacts, final_call
-from rtybt.engine.analysis.snapshot import SnapshotSettings, compute_snapshot
+from rtybt.engine.analysis.note.final_call import CallFacts, final_call
+from rtybt.engine.analysis.note.snapshot import SnapshotSettings, compute_snapshot
 from tests.conftest import bars_frame
 
-# The rules of engine/analysis/final_call.py written out as a truth table (A: close above the fast MA,
+# The rules of engine/analysis/note/final_call.py written out as a truth table (A: close above the fast MA,
 # B: above the slow MA, R: RSI rising, G: golden cross): (short, medium, long) for every combination.
 EXPECTED = {}
 for A, B, R, G in itertools.product([True, False], repeat=4):

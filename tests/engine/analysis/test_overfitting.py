@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from rtybt.engine.analysis.overfitting import (
+from rtybt.engine.analysis.run.overfitting import (
     cscv_pbo,
     deflated_sharpe,
     expected_max_sharpe,

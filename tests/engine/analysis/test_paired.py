@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from rtybt.engine.analysis import paired, standard
+from rtybt.engine.analysis import standard
+from rtybt.engine.analysis.run import paired
 from tests.engine.analysis.synthetic_markets import paired_returns
 
 

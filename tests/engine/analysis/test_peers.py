@@ -7,8 +7,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from rtybt.engine.analysis.peers import PeerReturn, compare, ytd_return
-from rtybt.engine.analysis.snapshot import NO_PEERS, compute_snapshot
+from rtybt.engine.analysis.note.peers import PeerReturn, compare, ytd_return
+from rtybt.engine.analysis.note.snapshot import NO_PEERS, compute_snapshot
 from rtybt.engine.commands.snapshot import take_snapshot
 from rtybt.engine.core.errors import DataError
 from rtybt.engine.data import load_bars

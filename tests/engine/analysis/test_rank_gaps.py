@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.comparison import Entry, comparison_table, rank_gaps, rank_sentence
+from rtybt.engine.analysis.run.comparison import Entry, comparison_table, rank_gaps, rank_sentence
 from tests.engine.analysis.synthetic_markets import paired_returns
 
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
-from rtybt.engine.analysis.cross_market import setup_table
-from rtybt.engine.analysis.regimes import (
+from rtybt.engine.analysis.study.cross_market import setup_table
+from rtybt.engine.analysis.study.regimes import (
     UNKNOWN,
     decade_labels,
     label_setups,
@@ -98,8 +98,8 @@ def _row(regime, level, diff, low, high, p=None):
 
 
 def test_regime_sentence_counts_a_two_level_split_once_and_names_what_holds_after_holm():
-    from rtybt.engine.analysis.study import adjust_family
-    from rtybt.engine.analysis.study_verdict import regime_sentence
+    from rtybt.engine.analysis.study.study import adjust_family
+    from rtybt.engine.analysis.study.study_verdict import regime_sentence
 
     rows = [_row("trend", "above 200-day MA", -0.02, -0.04, -0.004, 0.001),
             _row("trend", "at or below 200-day MA", 0.02, 0.004, 0.04, 0.001),

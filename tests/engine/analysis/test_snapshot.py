@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from rtybt.engine.analysis.snapshot import compute_snapshot
+from rtybt.engine.analysis.note.snapshot import compute_snapshot
 from rtybt.engine.commands.snapshot import take_snapshot
 from rtybt.engine.core.errors import DataError, UserError
 from rtybt.engine.data import load_bars

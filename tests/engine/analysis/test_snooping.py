@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.overfitting import deflated_sharpe, per_period_sharpe
-from rtybt.engine.analysis.snooping import spa_test, sweep_sentence
+from rtybt.engine.analysis.run.overfitting import deflated_sharpe, per_period_sharpe
+from rtybt.engine.analysis.run.snooping import spa_test, sweep_sentence
 
 
 def family(rng, days: int, k: int, best_edge: float, vol: float = 0.01):
@@ -64,7 +64,7 @@ def test_deflated_sharpe_against_the_benchmark_is_lower_than_against_zero():
 
 @pytest.mark.parametrize("p,word", [(0.01, standard.MORE_THAN_LUCK), (0.2, standard.NOT_MORE_THAN_LUCK)])
 def test_the_word_follows_the_standards_threshold(p, word, monkeypatch):
-    from rtybt.engine.analysis.snooping import RealityCheck
+    from rtybt.engine.analysis.run.snooping import RealityCheck
 
     rc = RealityCheck(10, 100, 0, 1.0, p, 5, 100, 0, "m")
     assert sweep_sentence(rc, "x", None, None)[0] == word
@@ -73,7 +73,7 @@ def test_the_word_follows_the_standards_threshold(p, word, monkeypatch):
 
 
 def test_block_sum_means_are_stationary_bootstrap_means():
-    from rtybt.engine.analysis.snooping import stationary_means
+    from rtybt.engine.analysis.run.snooping import stationary_means
 
     rng = np.random.default_rng(0)
     d = rng.standard_normal((400, 3))

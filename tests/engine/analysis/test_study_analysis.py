@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from rtybt.engine.analysis.study import RegimeSpec, analyse_study
+from rtybt.engine.analysis.study.study import RegimeSpec, analyse_study
 from tests.conftest import REPO
 from tests.engine.analysis.synthetic_markets import correlated_markets
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from rtybt.engine.analysis.cross_market import Interval, PooledHorizon
 from rtybt.engine.analysis.event_study import HorizonStats
-from rtybt.engine.analysis.study_verdict import classify, study_verdict
+from rtybt.engine.analysis.study.cross_market import Interval, PooledHorizon
+from rtybt.engine.analysis.study.study_verdict import classify, study_verdict
 
 EDGE, FLAT, REFUSED = (0.01, (0.002, 0.02)), (0.0, (-0.01, 0.01)), (0.01, (None, None))
 
@@ -68,8 +68,8 @@ def _row(regime, level, p, dp, scope="^RUT", excess=0.018, ci=(0.0024, 0.0343)):
 
 
 def test_regime_splits_are_holm_corrected_and_the_notes_setting_is_named():
-    from rtybt.engine.analysis.study import adjust_family, note_focus
-    from rtybt.engine.analysis.study_verdict import focus_sentence, regime_sentence
+    from rtybt.engine.analysis.study.study import adjust_family, note_focus
+    from rtybt.engine.analysis.study.study_verdict import focus_sentence, regime_sentence
 
     rows = [_row("trend", "above 200-day MA", 0.30, 0.04), _row("trend", "at or below 200-day MA", 0.021, 0.04),
             _row("vix", "VIX above 20", 0.5, 0.6), _row("vix", "VIX at or below 20", 0.4, 0.6),

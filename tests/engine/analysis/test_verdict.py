@@ -9,7 +9,7 @@ import pytest
 
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import event_study
-from rtybt.engine.analysis.verdict import judge, setup_note, verdict
+from rtybt.engine.analysis.run.verdict import judge, setup_note, verdict
 from tests.engine.analysis.synthetic_markets import paired_returns
 
 

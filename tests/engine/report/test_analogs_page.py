@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from rtybt.engine.commands.analogs import run_analogs
-from rtybt.engine.report.analogs_page import SECTIONS
+from rtybt.engine.report.analogs.page import SECTIONS
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
 from tests.engine.results.test_provenance import INPUT_KEYS, MANIFEST_KEYS
 
@@ -87,7 +87,7 @@ def test_forward_returns_are_those_of_the_bars(result, snapshot_dir):
 def test_page_json_and_terminal_show_the_same_numbers(result, page):
     import html
 
-    from rtybt.engine.report.analogs_text import render_analogs
+    from rtybt.engine.report.analogs.text import render_analogs
 
     text, _ = page
     data = json.loads((result.run_dir / "analogs.json").read_text())
@@ -105,8 +105,8 @@ def test_the_analogs_final_call_is_the_snapshots_rules(result):
 
 
 def test_the_answer_leads_with_the_method_skill_when_it_has_none():
-    from rtybt.engine.analysis.analogs_score import CallScore
-    from rtybt.engine.report.analogs_page import skill_lead
+    from rtybt.engine.analysis.analogs.score import CallScore
+    from rtybt.engine.report.analogs.page import skill_lead
 
     def call(skill, ci):
         return CallScore("q", 300, 150, 0.6, 0.55, (0.5, 0.6), 0.6, 0.25, (0.2, 0.3), 0.23, skill, ci)
@@ -119,7 +119,7 @@ def test_the_answer_leads_with_the_method_skill_when_it_has_none():
 
 
 def test_the_pages_answer_puts_skill_before_any_share(result):
-    from rtybt.engine.report.analogs_page import answer_sentence
+    from rtybt.engine.report.analogs.page import answer_sentence
 
     text = answer_sentence(result)
     lead = result.score.direction

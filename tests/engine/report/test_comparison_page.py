@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis.comparison import Entry, comparison_table
-from rtybt.engine.report.comparison import overfitting_words, write_comparison
+from rtybt.engine.analysis.run.comparison import Entry, comparison_table
+from rtybt.engine.report.compare.comparison import overfitting_words, write_comparison
 
 
 class Writer:

@@ -12,7 +12,8 @@ from matplotlib.collections import PolyCollection
 
 from rtybt.engine.analysis.bootstrap import MIN_CLUSTERS
 from rtybt.engine.analysis.event_study import event_study
-from rtybt.engine.report import figures, note_chart
+from rtybt.engine.report.note import note_chart
+from rtybt.engine.report.run import figures
 
 
 def _path_study(n_setups: int, spacing: int):

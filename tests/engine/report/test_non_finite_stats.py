@@ -7,8 +7,8 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.report.sections import not_finite_reason
-from rtybt.engine.report.tables import risk_statistics
+from rtybt.engine.report.run.sections import not_finite_reason
+from rtybt.engine.report.run.tables import risk_statistics
 
 
 def mostly_flat(n=300, every=40, gain=0.01, loss=0.0):

@@ -31,8 +31,8 @@ def verdict_words(page: str) -> list[str]:
 def test_verdict_card_words_are_the_standards():
     import numpy as np
 
-    from rtybt.engine.analysis.verdict import judge
-    from rtybt.engine.report.sections import verdict_card
+    from rtybt.engine.analysis.run.verdict import judge
+    from rtybt.engine.report.run.sections import verdict_card
     from tests.engine.analysis.synthetic_markets import paired_returns
 
     for edge, seed in ((2.0, 1), (0.0, 3), (-2.0, 2)):

@@ -12,7 +12,7 @@ import pytest
 from scipy import stats as sps
 
 from rtybt.engine.analysis.metrics import trade_stats
-from rtybt.engine.report import tables
+from rtybt.engine.report.run import tables
 
 
 def daily_returns(n=900, seed=2, scale=0.012):

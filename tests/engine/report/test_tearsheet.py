@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from rtybt.engine.analysis.verdict import STATUSES
+from rtybt.engine.analysis.run.verdict import STATUSES
 from rtybt.engine.commands.report import rerender
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.core.errors import ResultsError
-from rtybt.engine.report.tearsheet import SECTIONS
+from rtybt.engine.report.run.tearsheet import SECTIONS
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -59,7 +59,7 @@ def page(run) -> tuple[str, Collector]:
 
 
 def test_run_summary_carries_the_tearsheet_verdict(run):
-    from rtybt.engine.report.summary import format_summary
+    from rtybt.engine.report.run.summary import format_summary
 
     stored = json.loads((run.run_dir / "report.json").read_text(encoding="utf-8"))["verdict"]
     assert stored and run.summary["verdict"] == stored

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from rtybt.engine.analysis.study import RegimeSpec, analyse_study
-from rtybt.engine.report.figures import pyplot
-from rtybt.engine.report.study_page import FOREST_DPI, forest_figure, forest_png
+from rtybt.engine.analysis.study.study import RegimeSpec, analyse_study
+from rtybt.engine.report.run.figures import pyplot
+from rtybt.engine.report.study.page import FOREST_DPI, forest_figure, forest_png
 from tests.engine.analysis.synthetic_markets import correlated_markets
 
 

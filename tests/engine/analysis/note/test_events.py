@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.final_call import CallFacts, final_call
 from rtybt.engine.analysis.indicators import sma, wilder_rsi
 from rtybt.engine.analysis.note.claims import word
 from rtybt.engine.analysis.note.events import (
@@ -20,6 +19,7 @@ from rtybt.engine.analysis.note.events import (
     target_rows,
 )
 from rtybt.engine.analysis.note.evidence import test_rows as evidence_of
+from rtybt.engine.analysis.note.final_call import CallFacts, final_call
 from rtybt.engine.analysis.note.model import Claim, Condition
 from rtybt.engine.analysis.note.setup import atr, condition_mask, setup_mask
 

@@ -210,8 +210,8 @@ def test_the_note_chart_zooms_and_reads_the_levels(pages, browser):
 
 
 def test_the_developer_text_scan_can_fail():
-    text = ("Final Call (engine.analysis.final_call) read from /tmp/pytest-1/data/^RUT.csv, see run.py; "
+    text = ("Final Call (engine.analysis.note.final_call) read from /tmp/pytest-1/data/^RUT.csv, see run.py; "
             "value PosixPath('/x') at <object at 0x7f>, {'a': 1}")
     found = developer_text(text)
-    assert {"engine.analysis.final_call", "run.py", "/tmp/", "object at 0x", "PosixPath(", "{'a':"} <= set(found)
+    assert {"engine.analysis.note.final_call", "run.py", "/tmp/", "object at 0x", "PosixPath(", "{'a':"} <= set(found)
     assert developer_text("RTY=F from 2021-01-04; files: trades.csv, report.json; 1.5× buy-and-hold") == []

@@ -14,12 +14,12 @@ import pandas as pd
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
 from rtybt.engine.analysis.metrics import SHARPE_CONVENTION
-from rtybt.engine.analysis.run_analysis import RunAnalysis, analyse_run
+from rtybt.engine.analysis.run.run_analysis import RunAnalysis, analyse_run
+from rtybt.engine.analysis.run.verdict import Verdict
 from rtybt.engine.analysis.target_first import TargetFirst
-from rtybt.engine.analysis.verdict import Verdict
 from rtybt.engine.report import html as h
-from rtybt.engine.report import sections as sec
-from rtybt.engine.report.inputs import ReportInputs
+from rtybt.engine.report.run import sections as sec
+from rtybt.engine.report.run.inputs import ReportInputs
 
 QUESTION = "This setup looks ready to rally — did it ever actually pay off?"
 SECTIONS = ("verdict", "setup", "chart", "metrics", "event-study", "target-first", "returns", "drawdowns", "trades")
@@ -51,7 +51,8 @@ def analyse(inputs: ReportInputs) -> RunAnalysis:
 
 def build_figures(inputs: ReportInputs, study: EventStudy) -> dict:
     """Every figure of the tearsheet as a matplotlib Figure, by file name (the Python API can show them)."""
-    from rtybt.engine.report import figures, note_chart
+    from rtybt.engine.report.note import note_chart
+    from rtybt.engine.report.run import figures
 
     config = inputs.config
     bench_label = f"buy & hold {inputs.benchmark_symbol}" if inputs.benchmark_symbol else "buy & hold"
@@ -75,7 +76,7 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     """Every file of the report, by name, from the run's inputs and its analysis (worked out here only when the
     caller has none: a stored run rendered again)."""
     from rtybt.engine.config import strategy_of
-    from rtybt.engine.report import figures, tables
+    from rtybt.engine.report.run import figures, tables
 
     config = inputs.config
     analysis = analyse(inputs) if analysis is None else analysis
@@ -121,7 +122,7 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
     files["report.json"] = _json(_clean_json(report))
 
     cls = strategy_of(config.strategy)
-    from rtybt.engine.report.note_chart import live_chart_data
+    from rtybt.engine.report.note.note_chart import live_chart_data
 
     live = live_chart_data(inputs.bars, inputs.trades, config)
     files["tearsheet.html"] = render_html(inputs, cls, study, tf, answer, convention, stats, files, narrow,
@@ -130,7 +131,7 @@ def build_report(inputs: ReportInputs, analysis: RunAnalysis | None = None) -> d
 
 
 def people_tables(inputs: ReportInputs) -> dict:
-    from rtybt.engine.report import tables
+    from rtybt.engine.report.run import tables
 
     r, b = inputs.returns, inputs.benchmark_returns
     held = tables.in_market_days(r.index, inputs.trades)
@@ -155,7 +156,7 @@ def people_tables(inputs: ReportInputs) -> dict:
 def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, answer: Verdict, convention: str,
                 stats: dict, files: dict, narrow: dict | None = None, live: dict | None = None,
                 target_evidence: dict | None = None) -> str:
-    from rtybt.engine.report import prose
+    from rtybt.engine.report.run import prose
 
     config = inputs.config
     m = inputs.metrics
@@ -166,7 +167,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
         out = h.figure(files[name], alt, caption, narrow=narrow.get(name))
         return out.replace("<figure>", f'<figure class="{css}">', 1) if css else out
 
-    from rtybt.engine.report import live_chart
+    from rtybt.engine.report.note import live_chart
 
     interactive = (live_chart.library() + live_chart.chart_html(live)) if live else ""
 
@@ -257,7 +258,7 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
 def _levels_caption(live: dict | None) -> str:
     """What the chart's level lines are, naming only the kinds it draws."""
     colours = {lv["color"] for lv in (live or {}).get("levels", [])}
-    from rtybt.engine.report.live_chart import LEVEL_COLOR, NOTE_COLOR
+    from rtybt.engine.report.note.live_chart import LEVEL_COLOR, NOTE_COLOR
 
     kinds = (["dashed purple lines: the config's absolute levels"] if LEVEL_COLOR in colours else []) + \
         (["ochre bands: the note's levels"] if NOTE_COLOR in colours else [])
@@ -265,12 +266,12 @@ def _levels_caption(live: dict | None) -> str:
 
 
 def figures_min_exposure() -> float:
-    from rtybt.engine.report.figures import MIN_EXPOSURE_FOR_SHARPE
+    from rtybt.engine.report.run.figures import MIN_EXPOSURE_FOR_SHARPE
 
     return MIN_EXPOSURE_FOR_SHARPE
 
 
 def _avg_trade_words() -> str:
-    from rtybt.engine.report.tables import AVERAGE_TRADE
+    from rtybt.engine.report.run.tables import AVERAGE_TRADE
 
     return AVERAGE_TRADE.removeprefix("average trade = ")

@@ -9,11 +9,11 @@ import pandas as pd
 
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
+from rtybt.engine.analysis.run.verdict import Verdict, rules
 from rtybt.engine.analysis.standard import NOT_ENOUGH
 from rtybt.engine.analysis.target_first import TargetFirst
-from rtybt.engine.analysis.verdict import Verdict, rules
 from rtybt.engine.report import html as h
-from rtybt.engine.report.inputs import ReportInputs
+from rtybt.engine.report.run.inputs import ReportInputs
 
 METRIC_ROWS = [
     ("total return", "total_return", "pct"), ("CAGR", "cagr", "pct"), ("Sharpe", "sharpe", "ratio"),
@@ -242,7 +242,7 @@ def annual_bars(annual: pd.DataFrame, bench_symbol) -> str:
 
 
 def trade_tables(inputs: ReportInputs, stats: dict) -> str:
-    from rtybt.engine.report import tables
+    from rtybt.engine.report.run import tables
 
     trades = inputs.trades
     stat_rows = [[label, h.fmt(value, kind)] for label, value, kind in stats["trade_stats"]]

@@ -8,15 +8,15 @@ import pandas as pd
 
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.bootstrap import METHOD
-from rtybt.engine.analysis.cross_market import (
+from rtybt.engine.analysis.event_study import EventStudy, event_study
+from rtybt.engine.analysis.study.cross_market import (
     PooledHorizon,
     pooled_horizon,
     setup_table,
     shared_calendar,
 )
-from rtybt.engine.analysis.event_study import EventStudy, event_study
-from rtybt.engine.analysis.regimes import label_setups, regime_splits
-from rtybt.engine.analysis.study_verdict import focus_sentence, regime_sentence, study_verdict
+from rtybt.engine.analysis.study.regimes import label_setups, regime_splits
+from rtybt.engine.analysis.study.study_verdict import focus_sentence, regime_sentence, study_verdict
 
 CLUSTERS_NOTE = ("pooled clusters: setups on any market whose forward windows overlap in calendar time (the "
                  "window runs from the setup's close to the close h sessions later on its own market) form one "

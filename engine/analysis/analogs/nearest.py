@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis.final_call import CallFacts, final_call
 from rtybt.engine.analysis.indicators import sma, wilder_rsi
+from rtybt.engine.analysis.note.final_call import CallFacts, final_call
 
 FEATURES = (
     ("dist_fast", "close vs 50-day SMA", "pct"),
@@ -82,7 +82,7 @@ class StateTable:
         return np.isfinite(self.values).all(axis=1)
 
     def calls(self, pos: int, s: AnalogSettings) -> list[str]:
-        """The note's Final Call biases (short, medium, long) on that bar, by engine.analysis.final_call's rules."""
+        """The note's Final Call biases (short, medium, long) on that bar, by engine.analysis.note.final_call's rules."""
         facts = CallFacts(
             above_fast=bool(self.close[pos] > self.sma_fast[pos]), above_slow=bool(self.close[pos] > self.sma_slow[pos]),
             rsi_rising=bool(self.rsi[pos] - self.rsi[pos - s.rsi_change_bars] > 0),

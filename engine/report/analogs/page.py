@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.analogs import FEATURES
+from rtybt.engine.analysis.analogs.nearest import FEATURES
 from rtybt.engine.analysis.event_study import _clean
 from rtybt.engine.report import html as h
 
@@ -149,7 +149,7 @@ def fan_png(result) -> bytes:
 
 def fan_pngs(result) -> tuple[bytes, bytes]:
     """The k forward paths, their median and bands, against the same quantiles over every past day."""
-    from rtybt.engine.report.figures import fit, pyplot, to_pngs
+    from rtybt.engine.report.run.figures import fit, pyplot, to_pngs
 
     plt = pyplot()
     fan, s = result.answer.fan, result.answer.settings

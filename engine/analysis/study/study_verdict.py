@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.cross_market import Interval, PooledHorizon
 from rtybt.engine.analysis.event_study import HorizonStats
+from rtybt.engine.analysis.study.cross_market import Interval, PooledHorizon
 
 # Symbols that are small-cap indices, futures or funds: "specific to small caps" needs every one of them
 # in the study to show the edge and every other market not to.

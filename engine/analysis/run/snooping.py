@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.paired import block_length
+from rtybt.engine.analysis.run.paired import block_length
 
 SPA_DRAWS = 500
 _CHUNK = 50

@@ -8,8 +8,8 @@ above the 200-day MA) and the date of the last golden or death cross; the MACD(1
 (bullish when the MACD line is above its signal line).
 Key levels: zones of clustered swing pivots from rtybt.strategies.zones (the same detector the strategies
 use) plus the moving averages as dynamic levels; the nearest `max_zones` of each side are listed.
-Checklists: engine.analysis.checklists (rules in its docstring). Final Call: engine.analysis.final_call
-(rules in its docstring). Peers (optional): engine.analysis.peers, year-to-date returns as evidence only.
+Checklists: engine.analysis.note.checklists (rules in its docstring). Final Call: engine.analysis.note.final_call
+(rules in its docstring). Peers (optional): engine.analysis.note.peers, year-to-date returns as evidence only.
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis import checklists, peers
-from rtybt.engine.analysis.final_call import Call, CallFacts, final_call
 from rtybt.engine.analysis.indicators import macd, sma, wilder_rsi
+from rtybt.engine.analysis.note import checklists, peers
+from rtybt.engine.analysis.note.final_call import Call, CallFacts, final_call
 from rtybt.engine.analysis.price_range import price_range
 from rtybt.engine.core.errors import DataError
 from rtybt.strategies import zones as zones_core

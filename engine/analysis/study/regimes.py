@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis.cross_market import calendar_clusters, clustered_excess, group_difference
 from rtybt.engine.analysis.indicators import sma
+from rtybt.engine.analysis.study.cross_market import (
+    calendar_clusters,
+    clustered_excess,
+    group_difference,
+)
 
 UNKNOWN = ""  # no label: the VIX had no close yet, or the moving average was still warming up
 

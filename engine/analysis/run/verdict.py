@@ -2,7 +2,7 @@
 (`engine/analysis/standard.py`), derived from the numbers, never written by hand.
 
 The strategy is judged against buy-and-hold on four differences of the paired daily returns, each with its
-interval (`engine/analysis/paired.py`): Sharpe, CAGR, the worst drawdown at the strategy's time in the market, and
+interval (`engine/analysis/run/paired.py`): Sharpe, CAGR, the worst drawdown at the strategy's time in the market, and
 the return beyond holding the market for that share of the time. The status is `standard.strategy_word` of them.
 The card also carries the present (the last 10 years against the whole history, the current drawdown and the days
 since the last equity high) and says when the last decade's interval shows the edge gone or reversed. The setup's
@@ -261,7 +261,7 @@ def _now(r) -> tuple[float | None, str | None, int | None]:
 
 
 def present_of(returns, benchmark_returns, exposure: float | None, ppy: int, seed: int, word: str) -> Present:
-    from rtybt.engine.analysis import paired
+    from rtybt.engine.analysis.run import paired
 
     def cagr(x):
         import numpy as np
@@ -339,7 +339,7 @@ def judge(strategy: str, symbol: str, start: str, end: str, metrics: dict, bench
           benchmark_symbol: str | None, study: EventStudy | None, horizon: int, returns=None,
           benchmark_returns=None, params: dict | None = None, ppy: int = 252, seed: int = 0) -> Verdict:
     """The status (by the standard), its sentences, the headline numbers, the decade and the present."""
-    from rtybt.engine.analysis import paired
+    from rtybt.engine.analysis.run import paired
 
     edge = edge_of(study, horizon)
     exposure = metrics.get("exposure")

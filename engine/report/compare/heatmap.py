@@ -29,7 +29,7 @@ def heatmap_figure(table: pd.DataFrame, x: str, y: str, metric: str, title: str,
     without, on zero."""
     import numpy as np
 
-    from rtybt.engine.report.figures import pyplot
+    from rtybt.engine.report.run.figures import pyplot
 
     plt = pyplot()
     grid = heatmap_frame(table, x, y, metric)
@@ -68,7 +68,7 @@ def heatmap_figure(table: pd.DataFrame, x: str, y: str, metric: str, title: str,
 
 def plot_heatmap(path: Path, table: pd.DataFrame, x: str, y: str, metric: str, title: str,
                  centre: float | None = None, centre_label: str = "buy-and-hold") -> pd.DataFrame:
-    from rtybt.engine.report.figures import to_png
+    from rtybt.engine.report.run.figures import to_png
 
     fig, grid = heatmap_figure(table, x, y, metric, title, centre, centre_label)
     Path(path).write_bytes(to_png(fig))

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis.indicators import sma, wilder_rsi
-from rtybt.engine.report.figures import fit, plain_price_axis, pyplot, to_png
+from rtybt.engine.report.run.figures import fit, plain_price_axis, pyplot, to_png
 
 RSI_LINE = 55.0  # the note: "RSI (14): 58.26 — gaining momentum, approaching bullish zone"
 NOTE_DATE = date(2025, 5, 8)  # the day data/note/rty-ready-to-rally.txt was written
@@ -356,7 +356,7 @@ def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = 
 def live_chart_data(bars: pd.DataFrame, trades: pd.DataFrame, config) -> dict:
     """The interactive chart's data for a run's config: the zoom window, the config's absolute levels and, on the
     note's own index, the note's levels (each band as its two edges, the lower one labelled)."""
-    from rtybt.engine.report.live_chart import PriceLine, chart_data
+    from rtybt.engine.report.note.live_chart import PriceLine, chart_data
     from rtybt.strategies import get_strategy
 
     cls = get_strategy(config.strategy.name, config.strategy.file)

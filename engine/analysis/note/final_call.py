@@ -16,7 +16,7 @@ Long-term (months) — the 200-day MA and the golden cross:
   and A (trend still under the 200-day MA, recovery under way); Bearish if not B and not A.
 The note's "improving breadth" is not computable from bars: it never decides a bias and is listed as
 not computable. "Lagging structure vs peers" is read from the peers' bars when given (year-to-date
-returns, engine.analysis.peers) and appended to the long-term reason as evidence; it never decides a bias.
+returns, engine.analysis.note.peers) and appended to the long-term reason as evidence; it never decides a bias.
 """
 
 from __future__ import annotations

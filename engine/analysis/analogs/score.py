@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.analysis.analogs import (
+from rtybt.engine.analysis.analogs.nearest import (
     DIRECTION_SESSIONS,
     AnalogSettings,
     candidate_pool,

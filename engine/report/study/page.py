@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.event_study import EventStudy
-from rtybt.engine.analysis.study import StudyAnalysis
+from rtybt.engine.analysis.study.study import StudyAnalysis
 from rtybt.engine.report import html as h
-from rtybt.engine.report.figures import fit, pyplot, to_png
+from rtybt.engine.report.run.figures import fit, pyplot, to_png
 
 QUESTION = "Is it small caps, or every market? The same setup, with the same rules, on every instrument and regime."
 FOREST_DPI = 150
@@ -59,7 +59,7 @@ def forest_rows(rows: list[tuple]) -> list[tuple]:
 
 def forest_pngs(analysis: StudyAnalysis) -> tuple[bytes, bytes]:
     """The forest plot at the page's width and at a phone's."""
-    from rtybt.engine.report.figures import to_pngs
+    from rtybt.engine.report.run.figures import to_pngs
 
     return to_pngs(forest_figure(analysis), dpi=FOREST_DPI)
 
@@ -210,7 +210,7 @@ def market_curves(run) -> tuple[bytes, bytes] | None:
     """The market's growth of 1 and drawdown against its own buy-and-hold (page and phone widths)."""
     from types import SimpleNamespace
 
-    from rtybt.engine.report.comparison import curves_pngs
+    from rtybt.engine.report.compare.comparison import curves_pngs
 
     if run is None or run.returns is None or not len(run.returns):
         return None

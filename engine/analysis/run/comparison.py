@@ -85,10 +85,11 @@ GAP_METRICS = {"sharpe": "Sharpe", "cagr": "CAGR"}
 
 def rank_gaps(entries: list[Entry], table: pd.DataFrame, metric: str, periods_per_year: int = 252) -> list[dict]:
     """Each ranked row against the next one down (same group), on the paired daily returns: the gap in the ranking
-    metric with its HAC interval (engine/analysis/paired.py), corrected over the table's gaps by the standard's
+    metric with its HAC interval (engine/analysis/run/paired.py), corrected over the table's gaps by the standard's
     multiple-testing rule, and its word ("held": the higher rank is ahead beyond noise). Only Sharpe and CAGR
     rankings are tested."""
-    from rtybt.engine.analysis import paired, standard
+    from rtybt.engine.analysis import standard
+    from rtybt.engine.analysis.run import paired
 
     if metric not in GAP_METRICS:
         return []

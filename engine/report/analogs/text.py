@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from rtybt.engine.analysis.analogs import FEATURES
-from rtybt.engine.report.analogs_page import answer_sentence, interval, num, pct, reading, share
+from rtybt.engine.analysis.analogs.nearest import FEATURES
+from rtybt.engine.report.analogs.page import answer_sentence, interval, num, pct, reading, share
 
 
 def _table(rows: list[list[str]]) -> list[str]:

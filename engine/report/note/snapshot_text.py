@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from rtybt.engine.analysis.note.snapshot import Level, Snapshot
 from rtybt.engine.analysis.price_range import price_range
-from rtybt.engine.analysis.snapshot import Level, Snapshot
 
 
 def _mark(status: bool | None) -> str:

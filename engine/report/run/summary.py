@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rtybt.engine.analysis.metric_keys import SUMMARY, metric_rows
 from rtybt.engine.core.numbers import fmt
-from rtybt.engine.report.prose import param_value
+from rtybt.engine.report.run.prose import param_value
 
 ROWS = metric_rows(*SUMMARY)
 

@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from rtybt.engine.analysis.comparison import edge_at
 from rtybt.engine.analysis.event_study import EventStudy, event_study
+from rtybt.engine.analysis.run.comparison import edge_at
+from rtybt.engine.analysis.run.verdict import Verdict, judge, not_judged
 from rtybt.engine.analysis.target_first import (
     LevelRule,
     TargetFirst,
     target_first,
     target_first_evidence,
 )
-from rtybt.engine.analysis.verdict import Verdict, judge, not_judged
 
 if TYPE_CHECKING:
     from rtybt.engine.config import RunConfig

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from rtybt.engine.analysis.comparison import COLUMNS, Entry
+from rtybt.engine.analysis.run.comparison import COLUMNS, Entry
 from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.report import html as h
 
@@ -29,7 +29,7 @@ def _fmt(value, kind: str) -> str:
 
 def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0):
     """Equity (log) and drawdown of every entry, overlaid, with the benchmark dashed in grey."""
-    from rtybt.engine.report.figures import fit, pyplot
+    from rtybt.engine.report.run.figures import fit, pyplot
 
     plt = pyplot()
     fig, (ax, ax_dd) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
@@ -43,7 +43,7 @@ def curves_figure(entries: list[Entry], benchmark: tuple[str, pd.Series] | None,
         ax.plot(wealth.index, wealth.to_numpy(), label=label, **style)
         ax_dd.plot(dd.index, dd.to_numpy() * 100, **style)
     ax.set_yscale("log")
-    from rtybt.engine.report.figures import growth_ticks
+    from rtybt.engine.report.run.figures import growth_ticks
 
     growth_ticks(ax, np.concatenate([(1.0 + r.fillna(0.0)).cumprod().to_numpy() * cash for _, r, _ in series]))
     ax.set_ylabel("growth of 1 (log)")
@@ -63,7 +63,7 @@ def curves_png(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, ca
 
 def curves_pngs(entries: list[Entry], benchmark: tuple[str, pd.Series] | None, cash: float = 1.0) -> tuple[bytes, bytes]:
     """The curves at the page's width and at a phone's."""
-    from rtybt.engine.report.figures import to_pngs
+    from rtybt.engine.report.run.figures import to_pngs
 
     return to_pngs(curves_figure(entries, benchmark, cash))
 
@@ -287,7 +287,7 @@ def write_comparison(writer, entries: list[Entry], table: pd.DataFrame, title: s
         parts.append("</ul>")
     parts.append(f"<h2>Ranked by {h.esc(metric_title)} (1 = best)</h2>")
     bench_row = (bench_label, benchmark_metrics) if bench_label and benchmark_metrics else None
-    from rtybt.engine.report.prose import param_value
+    from rtybt.engine.report.run.prose import param_value
 
     params = {e.label: ", ".join(f"{k} {param_value(v)}" for k, v in e.params.items()) for e in entries}
     parts.append(table_html(table, list(extra_columns), metric, links, bench_row, params, digits))

@@ -1,0 +1,1 @@
+"""Report stage, the analogs: page and terminal text."""

@@ -1,0 +1,1 @@
+"""Report stage, comparisons: the compare and sweep pages and the sweep heatmap."""

@@ -1,0 +1,1 @@
+"""Report stage, a run: the tearsheet, its sections, tables and figures, and the terminal summary."""

@@ -1,0 +1,1 @@
+"""Report stage, the cross-market study's pages."""
