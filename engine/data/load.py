@@ -259,7 +259,7 @@ def load_bars(
     try:
         path = symbol_file(data_dir, symbol)
     except ValueError as exc:
-        raise DataError(f"{key}: {exc}") from None
+        raise DataError(f"{key}: {exc}" if key else str(exc)) from None
     if path.exists() and not path.is_file():  # a folder, a device (/dev/zero behind a symlink), a FIFO
         raise DataError(f"{path}: not a regular file ({key} {symbol})")
     if not path.is_file():

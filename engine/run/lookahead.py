@@ -131,6 +131,8 @@ def lookahead_findings(strategy_cls, params: dict, frame: pd.DataFrame, config: 
     for length in cuts:
         last = frame.index[length - 1].date()
         cut = run_orders(strategy_cls, params, frame.iloc[:length], config)
+        if cut.error is not None and _too_short(cut.error):
+            continue  # the cut holds fewer bars than an indicator's warm-up: it tells nothing about peeking
         if cut.error is not None:
             if full.error is None or (full.error_bar is not None and cut.error_bar is not None
                                       and full.error_bar > cut.error_bar):
@@ -154,6 +156,14 @@ def lookahead_findings(strategy_cls, params: dict, frame: pd.DataFrame, config: 
     if not findings and full.error is not None:
         raise full.error
     return findings
+
+
+def _too_short(error: StrategyError) -> bool:
+    """Backtrader's own complaint when a data series is shorter than an indicator's period: it cannot fill the
+    indicator's buffer ("array assignment index out of range"). A peek reads past the end instead ("array index
+    out of range"), so the two are told apart by the message."""
+    cause = error.__cause__
+    return isinstance(cause, IndexError) and "assignment index out of range" in str(cause)
 
 
 def _raised(error: StrategyError) -> str:

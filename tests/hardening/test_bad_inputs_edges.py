@@ -205,7 +205,7 @@ EDGES = [
          command=["snapshot", "--symbol", LONG]),
     Edge("snapshot-peer-300-characters", ("--peers", "300 characters long"), names="",
          command=["snapshot", "--peers", f"SPY,{LONG}"]),
-    Edge("data-check-symbol-300-characters", ("SYMBOL", "300 characters long"), names="",
+    Edge("data-check-symbol-300-characters", ("not a valid symbol", "300 characters long"), names="",
          command=["data", "check", LONG]),
     Edge("yaml-alias-bomb", ("invalid YAML", "aliases expand to more than 100,000"), text=ALIAS_BOMB),
     Edge("yaml-recursive-alias", ("invalid YAML", "refers to the node that contains it"),

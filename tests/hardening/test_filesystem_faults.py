@@ -65,7 +65,7 @@ def data_dir_from_the_config(monkeypatch):
 def earlier(tmp_path) -> tuple[Path, Path, dict]:
     """A config, its results root and the digest of one finished run in it."""
     config, root = setup(tmp_path)
-    done = run_cli(["-q", "run", config])
+    done = run_cli(["-q", "run", "--fresh", config])
     assert done.code == 0, done.stderr
     return config, root, tree_digest(root)
 
@@ -95,7 +95,7 @@ def cross_device_rename(real):
 def test_a_run_commits_across_filesystems_by_copy_then_rename(earlier, monkeypatch):
     config, root, before = earlier
     monkeypatch.setattr(results_module.os, "rename", cross_device_rename(os.rename))
-    done = run_cli(["-q", "run", config])
+    done = run_cli(["-q", "run", "--fresh", config])
     assert done.code == 0, done.stderr
     runs = run_dirs(root)
     assert len(runs) == 2
@@ -114,7 +114,7 @@ def test_a_symlinked_results_folder_on_another_filesystem_works_for_real(tmp_pat
     try:
         root.mkdir()
         (root / "small").symlink_to(target, target_is_directory=True)
-        done = run_cli(["-q", "run", config])
+        done = run_cli(["-q", "run", "--fresh", config])
         assert done.code == 0, done.stderr
         assert [p.name for p in target.iterdir() if (p / "manifest.json").is_file()], list(target.iterdir())
         assert not [p for p in target.iterdir() if p.name.startswith(".")]
@@ -131,7 +131,7 @@ def test_disk_full_while_copying_across_filesystems_keeps_earlier_runs(earlier, 
         (Path(dst) / "half.json").write_text("{")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
     monkeypatch.setattr(results_module.shutil, "copytree", copytree)
-    outcome = run_cli(["-q", "run", config])
+    outcome = run_cli(["-q", "run", "--fresh", config])
     one_line_exit_2(outcome, "cannot copy the finished run", "No space left", "earlier runs are untouched")
     leaves_no_trace(root, before)
 
@@ -142,7 +142,7 @@ def test_a_stale_copy_of_a_killed_process_is_removed(earlier, monkeypatch):
     stale.mkdir()
     (stale / "manifest.json").write_text("{")
     monkeypatch.setattr(results_module.os, "rename", cross_device_rename(os.rename))
-    assert run_cli(["-q", "run", config]).code == 0
+    assert run_cli(["-q", "run", "--fresh", config]).code == 0
     assert not stale.exists()
 
 
@@ -157,7 +157,7 @@ def test_disk_full_while_a_run_writes_its_files(earlier, monkeypatch):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
         return real(self, *args, **kwargs)
     monkeypatch.setattr(Path, "write_text", write_text)
-    outcome = run_cli(["-q", "run", config])
+    outcome = run_cli(["-q", "run", "--fresh", config])
     one_line_exit_2(outcome, "cannot write", "No space left on device", str(root / "small"))
     leaves_no_trace(root, before)
 
@@ -168,7 +168,7 @@ def test_read_only_filesystem_when_the_run_moves_into_place(earlier, monkeypatch
     def rename(src, dst, *args, **kwargs):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(src), None, str(dst))
     monkeypatch.setattr(results_module.os, "rename", rename)
-    outcome = run_cli(["-q", "run", config])
+    outcome = run_cli(["-q", "run", "--fresh", config])
     one_line_exit_2(outcome, "cannot move the finished run into place", "Read-only file system")
     leaves_no_trace(root, before)
 
@@ -209,14 +209,14 @@ def test_permission_denied_on_the_staging_folder(earlier, monkeypatch):
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
         return real(self, *args, **kwargs)
     monkeypatch.setattr(Path, "mkdir", mkdir)
-    outcome = run_cli(["-q", "run", config])
+    outcome = run_cli(["-q", "run", "--fresh", config])
     one_line_exit_2(outcome, "permission denied", ".staging")
     leaves_no_trace(root, before)
 
 
 def test_disk_full_while_a_report_is_rendered_again_replaces_nothing(tmp_path, monkeypatch):
     config, root = setup(tmp_path, tearsheet=True)
-    assert run_cli(["-q", "run", config]).code == 0
+    assert run_cli(["-q", "run", "--fresh", config]).code == 0
     run_dir = run_dirs(root)[0]
     before = tree_digest(root)
     real = atomic._stage
@@ -296,7 +296,7 @@ def test_data_dir_symlink_loop_in_the_config(earlier, tmp_path):
     raw = yaml.safe_load(config.read_text())
     raw["data"]["dir"] = str(loop(tmp_path))
     config.write_text(yaml.safe_dump(raw))
-    one_line_exit_2(run_cli(["-q", "run", config]), "symlink loop")
+    one_line_exit_2(run_cli(["-q", "run", "--fresh", config]), "symlink loop")
     leaves_no_trace(root, before)
 
 
@@ -305,7 +305,7 @@ def test_results_folder_symlink_loop(tmp_path):
     raw = yaml.safe_load(config.read_text())
     raw["output"]["dir"] = str(loop(tmp_path))
     config.write_text(yaml.safe_dump(raw))
-    one_line_exit_2(run_cli(["-q", "run", config]), str(tmp_path / "loop" / "a"))
+    one_line_exit_2(run_cli(["-q", "run", "--fresh", config]), str(tmp_path / "loop" / "a"))
 
 
 def test_strategy_file_symlink_loop(tmp_path):
@@ -313,7 +313,7 @@ def test_strategy_file_symlink_loop(tmp_path):
     raw = yaml.safe_load(config.read_text())
     raw["strategy"] = {"file": str(loop(tmp_path)), "name": "mine"}
     config.write_text(yaml.safe_dump(raw))
-    one_line_exit_2(run_cli(["-q", "run", config]), "symlink loop")
+    one_line_exit_2(run_cli(["-q", "run", "--fresh", config]), "symlink loop")
 
 
 def fifo(tmp: Path, name: str) -> Path:
@@ -332,7 +332,7 @@ def test_strategy_file_that_is_a_named_pipe_is_refused_unopened(earlier, tmp_pat
     raw = yaml.safe_load(config.read_text())
     raw["strategy"] = {"file": str(fifo(tmp_path, "mine.py")), "name": "mine"}
     config.write_text(yaml.safe_dump(raw))
-    one_line_exit_2(run_cli(["-q", "run", config]), "strategy.file", "named pipe (FIFO)")
+    one_line_exit_2(run_cli(["-q", "run", "--fresh", config]), "strategy.file", "named pipe (FIFO)")
     leaves_no_trace(root, before)
 
 
@@ -345,7 +345,7 @@ def test_strategy_file_that_is_a_device_is_refused(tmp_path):
     raw = yaml.safe_load(config.read_text())
     raw["strategy"] = {"file": "/dev/zero", "name": "mine"}
     config.write_text(yaml.safe_dump(raw))
-    one_line_exit_2(run_cli(["-q", "run", config]), "/dev/zero", "not a regular file")
+    one_line_exit_2(run_cli(["-q", "run", "--fresh", config]), "/dev/zero", "not a regular file")
 
 
 def test_data_file_that_is_a_named_pipe_is_refused_unopened(earlier):
@@ -353,7 +353,7 @@ def test_data_file_that_is_a_named_pipe_is_refused_unopened(earlier):
     data = tmp = Path(yaml.safe_load(config.read_text())["data"]["dir"])
     (data / "TEST.csv").unlink()
     fifo(tmp, "TEST.csv")
-    one_line_exit_2(run_cli(["-q", "run", config]), "TEST.csv", "not a regular file")
+    one_line_exit_2(run_cli(["-q", "run", "--fresh", config]), "TEST.csv", "not a regular file")
     leaves_no_trace(root, before)
 
 
@@ -362,7 +362,7 @@ def test_data_file_that_is_a_named_pipe_is_refused_unopened(earlier):
 @pytest.mark.parametrize("mode", [0o644, 0o640])
 def test_a_report_rendered_again_keeps_each_files_mode(tmp_path, mode):
     config, root = setup(tmp_path, tearsheet=True)
-    assert run_cli(["-q", "run", config]).code == 0
+    assert run_cli(["-q", "run", "--fresh", config]).code == 0
     run_dir = run_dirs(root)[0]
     for name in ("tearsheet.html", "manifest.json"):
         os.chmod(run_dir / name, mode)
@@ -376,7 +376,7 @@ def test_new_files_follow_the_umask(tmp_path):
     try:
         atomic.write_text_atomic(tmp_path / "new.json", "{}")
         config, root = setup(tmp_path)
-        assert run_cli(["-q", "run", config]).code == 0
+        assert run_cli(["-q", "run", "--fresh", config]).code == 0
     finally:
         os.umask(previous)
     assert stat.S_IMODE((tmp_path / "new.json").stat().st_mode) == 0o640

@@ -40,7 +40,7 @@ class CallFacts:
     golden_cross: bool
     fast_label: str = "50-MA"
     slow_label: str = "200-MA"
-    # The level a medium-term reversal must clear: "2,100-2,150" in the note; None when nothing is overhead.
+    # The level a medium-term reversal must clear (the note's confirmation band); None when nothing is overhead.
     confirm_above: str | None = None
     support_below: str | None = None
     # Evidence only, appended to the long-term reason: e.g. "lagging SPY and QQQ year to date".

@@ -25,7 +25,7 @@ LEVEL_COLOR, NOTE_COLOR = "#6f42c1", "#9a6700"
 @dataclass(frozen=True)
 class PriceLine:
     price: float
-    label: str  # role and value, e.g. "target 2,150"
+    label: str  # role and value, e.g. "target 4,500"
     source: str  # "config" or "note"
 
 
@@ -186,7 +186,8 @@ def chart_html(data: dict, element_id: str = "live-chart") -> str:
     per page, before it: `library()`)."""
     from rtybt.engine.report import html as h
 
-    payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("</", "<\\/")
+    # "<" as its JSON escape: no text from a file (a symbol, a level's label) can open or close a tag in the page.
+    payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
     idle = ("Scroll or pinch to zoom, drag to pan; the crosshair reads the bar, the MAs and the nearest level. "
             f"Daily: {data['daily_note']}; weekly: the whole history.")
     return (

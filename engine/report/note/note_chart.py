@@ -356,10 +356,10 @@ def config_chart(bars: pd.DataFrame, trades: pd.DataFrame, config, zoom: bool = 
 def live_chart_data(bars: pd.DataFrame, trades: pd.DataFrame, config) -> dict:
     """The interactive chart's data for a run's config: the zoom window, the config's absolute levels and, on the
     note's own index, the note's levels (each band as its two edges, the lower one labelled)."""
+    from rtybt.engine.config import strategy_of
     from rtybt.engine.report.note.live_chart import PriceLine, chart_data
-    from rtybt.strategies import get_strategy
 
-    cls = get_strategy(config.strategy.name, config.strategy.file)
+    cls = strategy_of(config.strategy)  # a stored run's stand-in: never imports its strategy file
     levels = [PriceLine(lv.price, lv.label, "config")
               for lv in config_levels(config.strategy.params, {p.name: p.unit for p in cls.spec})]
     start, end = zoom_window(bars.index, config.report.zoom_months, getattr(config.report, "zoom", None))

@@ -12,6 +12,7 @@ from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.note.claims import POOLED
 from rtybt.engine.analysis.note.setup import ATR_PERIOD
 from rtybt.engine.report import html as h
+from rtybt.engine.report.note import live_chart
 from rtybt.engine.report.note.chart import level_sides, note_chart_png, wrong_side
 from rtybt.engine.report.note.numbers import (
     baseline_name,
@@ -24,6 +25,12 @@ from rtybt.engine.report.note.numbers import (
 )
 
 QUESTION = "A chart note makes claims. Was each of them right before?"
+# The claims table's quote and "where else" columns wrap, so the answer, its number, interval and episodes stay in
+# view on a laptop's first screen.
+CLAIMS_CSS = ("table.claims { width: 100%; table-layout: fixed; } table.claims td, table.claims th { white-space: normal; "
+              "overflow-wrap: anywhere; } table.claims th:nth-child(1) { width: 27%; } table.claims th:nth-child(2) "
+              "{ width: 14%; } table.claims th:nth-child(3) { width: 19%; } table.claims th:nth-child(4) { width: 15%; } "
+              "table.claims th:nth-child(5) { width: 8%; } table.claims th:nth-child(6) { width: 17%; }")
 CSS = """
 .word { display: inline-block; font-weight: 650; padding: 0.05em 0.5em; border-radius: 999px; font-size: 0.88em;
         white-space: nowrap; background: #eef1f5; color: var(--ink); }
@@ -44,7 +51,7 @@ def _css_word(word: str) -> str:
 def word_cell(word: str | None) -> h.Cell:
     if word is None:
         return h.Cell("–")
-    return h.Cell(f'<span class="word {_css_word(word)}">{h.esc(word)}</span>', "text", raw=True)
+    return h.Cell(f'<span class="word verdict-word {_css_word(word)}">{h.esc(word)}</span>', "text", raw=True)
 
 
 def _short(text: str, width: int = 72) -> str:
@@ -124,7 +131,8 @@ def claim_section(result, v) -> str:
     c = v.claim
     conf = f"{standard.CONFIDENCE:.0%}"
     table = h.table(["scope", "answer", "events", "episodes", "after", "baseline", "difference", f"{conf} interval",
-                     "p", "p adjusted"], scope_rows(v, result.history_symbol))
+                     "p", "p adjusted"], scope_rows(v, result.history_symbol), fold=("events", "after", "baseline"),
+                    fold_title="Raw counts and levels")
     how = levels_how(result, c)
     unit = "percentage points" if is_rate(c) else "returns"
     return "\n".join([
@@ -166,6 +174,27 @@ def links_section(result, page_dir: Path) -> str:
     return '<section id="links"><h2>Supporting pages</h2><ul class="rules">' + "".join(items) + "</ul></section>"
 
 
+def live_data(result) -> dict:
+    """The interactive chart's data: the instrument around the note's date, the note's levels as price lines (a band
+    as its two edges, the lower one labelled with its range, role and side as of the date)."""
+    import pandas as pd
+
+    from rtybt.engine.report.note.chart import MONTHS_AFTER, MONTHS_BEFORE
+
+    note, frame = result.note, result.bars[result.note.instrument.symbol].frame
+    on = pd.Timestamp(result.bar_date)
+    close = float(frame["close"].iloc[frame.index.get_loc(on)])
+    lines = []
+    for level, side in level_sides(note, close):
+        span = f"{level.low:,.0f}" if level.low == level.high else f"{level.low:,.0f}–{level.high:,.0f}"
+        lines.append(live_chart.PriceLine(level.low, f"{level.type} {span}: {level.label} ({side})", "note"))
+        if level.high != level.low:
+            lines.append(live_chart.PriceLine(level.high, "", "note"))
+    return live_chart.chart_data(frame, None, on - pd.DateOffset(months=MONTHS_BEFORE),
+                                 on + pd.DateOffset(months=MONTHS_AFTER), lines,
+                                 f"{note.instrument.symbol} around {result.bar_date}, daily candles")
+
+
 def render_html(result, chart: bytes, page_dir: Path) -> str:
     note = result.note
     close = result.scale.close
@@ -174,6 +203,7 @@ def render_html(result, chart: bytes, page_dir: Path) -> str:
                    f"{side} the close" + (" — on the other side of the close for its type" if wrong_side(lv, side)
                                           else "")] for lv, side in sides]
     markets = ", ".join(m for m in note.markets if m in result.setups)
+    live = live_data(result)
     parts = [
         f"<style>{CSS}</style>",
         f"<h1>{h.esc(note.title)}: the note, answered</h1>",
@@ -187,7 +217,9 @@ def render_html(result, chart: bytes, page_dir: Path) -> str:
         f"({h.esc(result.regime.describe())}) and the analogs. <a href=\"#judging\">How rtybt judges</a>.</p>",
         "</section>",
         '<section id="chart"><h2>The note’s chart</h2>',
-        h.figure(chart, f"{note.instrument.symbol} around {result.bar_date} with the note's levels"),
+        live_chart.library() + live_chart.chart_html(live),
+        h.figure(chart, f"{note.instrument.symbol} around {result.bar_date} with the note's levels").replace(
+            "<figure>", '<figure class="no-script">', 1),
         h.table(["type", "price", "the note's label", f"on {result.bar_date}"], level_rows),
         "</section>",
         '<section id="readings"><h2>The readings on the date</h2>', readings_table(result),
@@ -210,7 +242,7 @@ def render_html(result, chart: bytes, page_dir: Path) -> str:
         "".join(f'<p class="muted">Not found: {h.esc(s)} ({h.esc(w)})</p>' for s, w in result.missing.items()),
         "</section>",
     ]
-    return h.page(f"{note.title}: the note, answered", "\n".join(parts))
+    return h.page(f"{note.title}: the note, answered", "\n".join(parts), extra_css=live_chart.CSS + CLAIMS_CSS, js=True)
 
 
 def result_dict(result) -> dict:

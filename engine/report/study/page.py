@@ -154,6 +154,16 @@ def regime_table(analysis: StudyAnalysis, scope: str) -> str:
                                     'raw p beside it. <a href="#how-we-judge">How we judge</a>.</p>')
 
 
+def pooled_word(analysis: StudyAnalysis) -> str:
+    """The standard's word for the pooled edge at the verdict horizon (is the setup's excess above zero across the
+    markets?), as the page's verdict marker."""
+    excess = analysis.pooled_at(analysis.verdict_horizon).excess
+    low, high = excess.ci
+    word = standard.claim_word(standard.Evidence(excess.estimate, low, high, excess.p_value, excess.clusters))
+    return (f'<span class="status verdict-word">{h.esc(word)}</span> <a href="#how-we-judge">(how we judge)</a> '
+            f'<span class="muted">pooled edge over every market\'s baseline:</span>')
+
+
 def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes, files: list[str],
                forest_narrow: bytes | None = None) -> str:
     hv, conf = analysis.verdict_horizon, f"{analysis.confidence:.0%}"
@@ -167,7 +177,8 @@ def study_html(title: str, analysis: StudyAnalysis, summary: dict, forest: bytes
         f'({h.esc(", ".join(f"{k}={h.fmt_cell(v)}" for k, v in summary["params"].items() if v is not None))}) on '
         f'{h.esc(", ".join(analysis.symbols))}, with the config\'s broker, costs and sizing on every market; traded '
         f'symbol {h.esc(analysis.traded)}.</p></section>',
-        f'<section id="verdict"><h2 class="first">Verdict</h2><p class="verdict">{h.esc(analysis.verdict)}</p>',
+        f'<section id="verdict"><h2 class="first">Verdict</h2><p class="verdict">{pooled_word(analysis)} '
+        f'{h.esc(analysis.verdict)}</p>',
         f'<p class="muted">Derived from the intervals below: a market "beats the baseline" when the whole {conf} '
         f'interval of its excess mean {hv}-session forward return lies above zero; no interval and no verdict '
         f'with fewer than {standard.MIN_EPISODES} clusters.</p></section>',

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from rtybt.engine.analysis import standard
 from rtybt.engine.commands.analogs import run_analogs
 from rtybt.engine.commands.compare import execute_compare
 from rtybt.engine.commands.note import run_note
@@ -44,11 +45,14 @@ KEY_COLUMNS = {
     "analogs": ["date", "5 sessions", "10 sessions", "20 sessions", "60 sessions", "target first?", "median",
                 "every day: higher", "every day: median", "excess mean", "excess 95% CI", "Brier skill",
                 "Brier skill 95% CI"],
+    "note": ["the note says", "the history says", "difference", "95% interval", "episodes", "where else it held"],
 }
+# Pages whose answer carries the standard's verdict word (engine/analysis/standard.py), marked `verdict-word`.
+WORDED = ("tearsheet", "sweep", "study", "note")
 
 
 # What a reader should never see: module names, machine paths, Python reprs.
-DEVELOPER_TEXT = [r"\b(rtybt|engine|strategies)\.[a-z_]+\.[a-z_]+", r"\b[a-z_]+\.py\b", r"(?<![\w.])/(tmp|home|root|work|usr|var)/",
+DEVELOPER_TEXT = [r"\b(rtybt|engine|strategies)(\.[a-z_]+){2,}", r"\b[a-z_]+\.py\b", r"(?<![\w.])/(tmp|home|root|work|usr|var)/",
                   r"[A-Z]:\\", r"object at 0x", r"\b(PosixPath|WindowsPath|datetime\.date|Timestamp|np\.float64)\(",
                   r"\{'[a-z_]+':", r"Traceback"]
 
@@ -121,6 +125,9 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
         assert edge is not None and edge[0] <= edge[1] and edge[2] <= 900, f"{name}: the edge column is at {edge}"
     shot = browser.screenshot(tmp_path / f"{name}_1440.png")
     assert shot.stat().st_size > 10_000
+    marked = browser.eval("[...document.querySelectorAll('.verdict-word')].map(e => e.textContent)")
+    assert all(w in standard.WORDS for w in marked), f"{name}: verdict words the standard does not define: {marked}"
+    assert marked or name not in WORDED, f"{name}: no verdict word of the standard on the page"
     words = browser.eval("document.body.innerText")
     for bad in ("None", "NaN", " nan", "True", "False", "(s)", "((", "))"):
         assert bad not in words, f"{name}: {bad!r} on the page"
