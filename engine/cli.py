@@ -110,8 +110,7 @@ def _print_store_notes() -> None:
     """A cached or stored entry refused and recomputed (engine/core/verify.py) is one line on stderr, every time."""
     import warnings
 
-    from rtybt.engine.core.terminal import printable_line
-    from rtybt.engine.core.verify import StoreNote
+    from rtybt.engine.core.errors import StoreNote
 
     shown = warnings.showwarning
     if getattr(shown, "rtybt_notes", False):  # installed by an earlier command in this process
@@ -119,6 +118,8 @@ def _print_store_notes() -> None:
 
     def show(message, category, *args, **kwargs):
         if issubclass(category, StoreNote):
+            from rtybt.engine.core.terminal import printable_line
+
             typer.echo(printable_line(f"rtybt: note: {message}"), err=True)
         else:
             shown(message, category, *args, **kwargs)

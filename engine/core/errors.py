@@ -60,3 +60,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' when a close match exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class StoreNote(UserWarning):
+    """A stored entry was not reused (damaged, edited or made from other inputs) and is recomputed, or code a
+    stored run names was not loaded: one line on stderr from the CLI, a warning from Python."""

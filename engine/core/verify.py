@@ -21,14 +21,12 @@ import json
 import warnings
 from pathlib import Path
 
+# StoreNote lives with the error family, so the CLI routes these warnings without importing this module at start-up.
+from rtybt.engine.core.errors import StoreNote  # noqa: F401  (re-exported)
+
 FORMAT = 1
 HEADER = b"# rtybt-store "  # a sealed non-JSON entry (a CSV) starts with this line
 SEALED_KEYS = {"store", "sha256", "inputs", "content"}
-
-
-class StoreNote(UserWarning):
-    """A stored entry was not reused (damaged, edited or made from other inputs) and is recomputed, or code a
-    stored run names was not loaded: one line on stderr from the CLI, a warning from Python."""
 
 
 def refused(what: str, why: str) -> None:
