@@ -22,7 +22,9 @@ def format_summary(summary: dict) -> list[str]:
     for label, key, kind in ROWS:
         line = f"  {label:<15}{fmt(s.get(key), kind):>14}"
         if b:
-            line += f"{fmt(b.get(key), kind):>22}"
+            # Buy-and-hold buys once and holds: its "0 trades" would read as never in the market.
+            shown = "held throughout" if key == "trades" else fmt(b.get(key), kind)
+            line += f"{shown:>22}"
         lines.append(line)
     lines.append("")
     if summary["data_rows_dropped"] or summary["data_warnings"]:
