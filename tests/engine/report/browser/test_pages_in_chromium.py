@@ -37,7 +37,7 @@ CARD_JS = ("(() => { const r = document.querySelector('.card, .verdict, table.cl
 RANKED = ["CAGR", "Sharpe", "max drawdown", "event-study edge", "edge interval", "trades", "win rate", "profit factor"]
 KEY_COLUMNS = {
     "tearsheet": ["setup days", "episodes", "mean", "every-day mean", "edge (excess mean)", "edge 95% interval",
-                  "p-value", "beats every day"],
+                  "p-value", "beats every day", "against buy-and-hold", "difference", "95% interval", "p"],
     "comparison": RANKED, "sweep": RANKED,
     "study": ["CAGR", "max drawdown", "buy & hold CAGR", "buy & hold max drawdown", "excess mean", "excess 95% CI",
               "p-value", "beats baseline", "difference 95% CI", "difference p-value"],
