@@ -100,7 +100,7 @@ def differences_table(answer: Verdict) -> str:
                        "episodes", "last 10 years"], rows, row_classes=classes,
                       # the decade's verdict is a sentence of the card; its numbers fold, so the whole
                       # history's intervals stay in view on a laptop
-                      fold=("last 10 years",), fold_title="The last 10 years")
+                      fold=("last 10 years",), fold_title="The same differences, judged on")
             + f'<p class="note">Above zero is in the strategy\'s favour. {h.esc(method)}.</p></div>')
 
 
