@@ -30,13 +30,9 @@ def new_run_id(config_hash: str, now: datetime | None = None) -> str:
 
 
 def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from rtybt.engine.core.pool import parent_alive
+
+    return parent_alive(pid)  # one liveness test (a zombie counts as gone), shared with the pool's workers
 
 
 def clean_stale_staging(root: Path) -> None:
