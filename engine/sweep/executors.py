@@ -6,6 +6,7 @@ the caller owns ordering, storage and progress. Results are bit-for-bit the same
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from typing import Protocol
@@ -142,8 +143,11 @@ def start_local_cluster(workers: int = 2):
 
     # The nannies hand this config to the worker processes they spawn; the scheduler reads it at start.
     with dask.config.set(SWEEP_CLUSTER_CONFIG):
+        # The cluster is rtybt's own machinery: its logs (a worker's heartbeat failing while an interrupted sweep
+        # shuts it down, say) are not the user's to read; a failing task still reaches the sweep as its exception.
+        # Its HTTP endpoints take a free port (":0"): a dashboard already on 8787 (a notebook's) is no warning.
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                            dashboard_address=None)
+                            dashboard_address=":0", silence_logs=logging.CRITICAL)
 
 
 class DaskExecutor:
