@@ -63,6 +63,13 @@ def skill_lead(call, question: str, conf: float) -> str | None:
             f"({conf:.0%} interval {low:+.2f} to {high:+.2f}).")
 
 
+def minus(text: str) -> str:
+    """A sentence written for the terminal (ASCII hyphen before a negative number) in the pages' Unicode minus."""
+    import re
+
+    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
+
+
 def answer_sentence(result) -> str:
     """What the analogs did next, against every past day; led by the method's skill when it has none."""
     a = result.answer
@@ -249,8 +256,8 @@ def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
         f"<h1>{h.esc(result.symbol)} on {a.bar_date}: historical analogs</h1>",
         f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
         (f'<p class="muted">{h.esc(snap.date_note)}</p>' if snap.date_note else "") + "</section>",
-        f'<section id="answer"><h2 class="first">Answer</h2><p class="verdict">{h.esc(answer_sentence(result))}</p>',
-        f'<p class="verdict">How much such answers are worth: {h.esc(result.score.sentence)}</p>'
+        f'<section id="answer"><h2 class="first">Answer</h2><p class="verdict">{h.esc(minus(answer_sentence(result)))}</p>',
+        f'<p class="verdict">How much such answers are worth: {h.esc(minus(result.score.sentence))}</p>'
         f'<p class="muted">{h.esc(BASE_RATES)} <a href="#how-we-judge">How we judge</a>.</p></section>',
         '<section id="state"><h2>The state at the close</h2>',
         f'<p>Seven readings of {h.esc(result.symbol)}, each from bars up to {a.bar_date} only. Distances divide each '
@@ -273,7 +280,7 @@ def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
         f'<p class="muted">{h.esc(a.target["target_rule"])}; {h.esc(a.target["stop_rule"])}; '
         f'{h.esc(a.target["tie_rule"])}; a state already above its 200-day MA is not judged.</p></section>',
         '<section id="score"><h2>An honest score for the method</h2>',
-        f'<p class="verdict">{h.esc(result.score.sentence)}</p>', _score_table(result),
+        f'<p class="verdict">{h.esc(minus(result.score.sentence))}</p>', _score_table(result),
         f'<p class="muted">{h.esc(result.score.method)}. Only month-ends whose outcome was known before '
         f"{a.bar_date} are scored. Brier skill = 1 − Brier(analogs) / Brier(base rate); above zero is better "
         f"than the base rate of the past. A share of {s.k} analogs is a noisy probability: even analogs that carry the "

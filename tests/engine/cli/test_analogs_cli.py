@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from rtybt.engine.cli import app
 from rtybt.engine.commands.analogs import run_analogs
+from rtybt.engine.report.analogs.page import minus
 from tests.conftest import error_lines
 
 runner = CliRunner()
@@ -41,7 +42,7 @@ def test_the_notes_date_writes_page_json_and_csv(snapshot_dir, tmp_path, monkeyp
     # one per episode: no two analogs closer than the horizon (60 sessions; > 60 calendar days apart at least)
     days = pd.to_datetime(table["date"]).sort_values()
     assert days.diff().dropna().min() > pd.Timedelta(days=60)
-    assert html.escape(data["score_sentence"]) in page and html.escape(data["answer"]) in page
+    assert html.escape(minus(data["score_sentence"])) in page and html.escape(minus(data["answer"])) in page
     assert "<script" not in page and "http" not in page.split("</style>", 1)[1].split("<table", 1)[0]
     assert page.count("data:image/png;base64,") == 2  # the fan chart, at the page's and a phone's width
     # the same numbers on the terminal and the page

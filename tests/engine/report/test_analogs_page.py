@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from rtybt.engine.commands.analogs import run_analogs
-from rtybt.engine.report.analogs.page import SECTIONS
+from rtybt.engine.report.analogs.page import SECTIONS, minus
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
 from tests.engine.results.test_provenance import INPUT_KEYS, MANIFEST_KEYS
 
@@ -93,7 +93,8 @@ def test_page_json_and_terminal_show_the_same_numbers(result, page):
     data = json.loads((result.run_dir / "analogs.json").read_text())
     lines = render_analogs(result)
     assert data["answer"] in lines and data["score_sentence"] in lines
-    assert html.escape(data["answer"]) in text and html.escape(data["score_sentence"]) in text
+    # the same sentences, in the page's Unicode minus (one format per unit; the JSON keeps the terminal's text)
+    assert html.escape(minus(data["answer"])) in text and html.escape(minus(data["score_sentence"])) in text
     for x in result.answer.analogs:
         assert f"<td>{x.date}</td><td>{x.distance:.2f}</td>" in text
 
