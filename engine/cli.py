@@ -1,7 +1,8 @@
-"""The rtybt command line: typer wiring only (parse, call one function, print)."""
+"""The command line: typer wiring only (parse, call one function, print)."""
 
-# No `from __future__ import annotations` here: typer reads every command's annotations at each start-up, and
-# evaluated once at import they cost a third of what re-evaluating them as strings does (`rtybt --help`).
+# Annotations stay text until typer builds a command: only the command being run is built (LazyGroup), so
+# `rtybt --help` evaluates none of the other commands' option declarations.
+from __future__ import annotations
 
 import sys
 from pathlib import Path
@@ -9,17 +10,35 @@ from typing import Annotated
 
 import typer
 
-from rtybt.engine.cli_shared import LeanHelpGroup, ReadableTyper, add_everywhere, verbosity_options
+from rtybt.engine.cli_shared import (
+    LazyGroup,
+    LeanHelpGroup,
+    ReadableTyper,
+    add_options,
+    verbosity_options,
+)
 from rtybt.engine.core.exit_codes import ExitCodeGroup
 from rtybt.engine.core.json_text import json_text
 
+# Where the commands are registered; the `app` below builds each from here when it is asked for.
+commands = ReadableTyper()
 
-class RtybtGroup(LeanHelpGroup, ExitCodeGroup):
+
+class RtybtGroup(LazyGroup, ExitCodeGroup):
     """The command group; -q and -v work after any command's name as they do before it."""
 
+    registry = commands
+
     def main(self, *args, **kwargs):
-        add_everywhere(self, verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP, VERBOSE_HELP,
-                                               lambda: _state.update(traceback=True)))
+        options: list = []
+
+        def give_options(command) -> None:
+            if not options:
+                options.extend(verbosity_options(lambda level: _state.update(verbosity=level), QUIET_HELP,
+                                                 VERBOSE_HELP, lambda: _state.update(traceback=True)))
+            add_options(command, options)
+
+        self.commands.when_built(give_options)
         return super().main(*args, **kwargs)
 
     def show_detail(self) -> bool:
@@ -42,11 +61,11 @@ app = ReadableTyper(
 )
 data_app = ReadableTyper(cls=LeanHelpGroup, help="Inspect and fetch daily bars.", no_args_is_help=True)
 config_app = ReadableTyper(cls=LeanHelpGroup, help="Config helpers.", no_args_is_help=True)
-app.add_typer(data_app, name="data")
-app.add_typer(config_app, name="config")
+commands.add_typer(data_app, name="data")
+commands.add_typer(config_app, name="config")
 results_app = ReadableTyper(cls=LeanHelpGroup, help="List the results directory's runs; prune it to the newest of each name.",
                           no_args_is_help=True)
-app.add_typer(results_app, name="results")
+commands.add_typer(results_app, name="results")
 
 _state = {"verbosity": 1, "traceback": False}
 
@@ -134,7 +153,7 @@ AllowLookaheadOpt = Annotated[bool, typer.Option(
     help="Run a strategy file even when the look-ahead check fails; its status is then 'look-ahead: not judged'.")]
 
 
-@app.command()
+@commands.command()
 def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, json_out: JsonOpt = False,
         allow_lookahead: AllowLookaheadOpt = False,
         fresh: Annotated[bool, typer.Option("--fresh", help="Run again even when an identical run is stored.")] = False,
@@ -164,7 +183,7 @@ def run(config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None, jso
         echo(line, 0 if line.startswith("results:") else 1)
 
 
-@app.command()
+@commands.command()
 def snapshot(
     symbol: Annotated[str, typer.Option("--symbol", metavar="SYMBOL", help="Yahoo symbol, e.g. ^RUT, RTY=F, IWM")] = "^RUT",
     on: Annotated[
@@ -193,7 +212,7 @@ def snapshot(
         echo(line, 0)
 
 
-@app.command()
+@commands.command()
 def analogs(
     symbol: Annotated[str, typer.Option("--symbol", metavar="SYMBOL", help="Symbol whose state is read, e.g. RTY=F")] = "^RUT",
     on: Annotated[
@@ -221,7 +240,7 @@ def analogs(
         echo(line, 0)
 
 
-@app.command("strategies")
+@commands.command("strategies")
 def strategies_(
     name: Annotated[str | None, typer.Argument(metavar="NAME", help="Show one strategy in full (its rules too).")] = None,
     json_out: JsonOpt = False,
@@ -239,7 +258,7 @@ def strategies_(
         echo(line, 0)
 
 
-@app.command("check-strategy")
+@commands.command("check-strategy")
 def check_strategy(
     file: Annotated[str, typer.Argument(metavar="FILE", help="Your strategy file, e.g. my_strategies/pullback.py", show_default=False)],
     data_dir: DataDirOpt = None,
@@ -255,7 +274,7 @@ def check_strategy(
         sys.exit(1)
 
 
-@app.command()
+@commands.command()
 def regress(
     configs: Annotated[list[str] | None, typer.Argument(metavar="CONFIG", help="configs to check (default: configs/*.yaml)", show_default=False)] = None,
     update: Annotated[bool, typer.Option("--update", help="Write the baselines instead of comparing (review the diff, commit it).")] = False,
@@ -284,7 +303,7 @@ def regress(
     sys.exit(report.exit_code)
 
 
-@app.command()
+@commands.command()
 def report(
     run_dir: Annotated[str, typer.Argument(metavar="RUN_DIR", help="A run directory, e.g. results/ma_reclaim/<run id>", show_default=False)],
     data_dir: DataDirOpt = None,
@@ -312,7 +331,7 @@ ClusterOpt = Annotated[
 MetricOpt = Annotated[str | None, typer.Option("--metric", metavar="METRIC", help="Metric that ranks variants (default: the config's, else sharpe).")]
 
 
-@app.command()
+@commands.command()
 def sweep(
     config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
     workers: WorkersOpt = None, cluster: ClusterOpt = None, metric: MetricOpt = None,
@@ -341,7 +360,7 @@ def sweep(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
-@app.command()
+@commands.command()
 def compare(
     configs: Annotated[list[str], typer.Argument(metavar="CONFIG", help="YAML configs to compare", show_default=False)],
     set_: SetOpt = None, data_dir: DataDirOpt = None,
@@ -364,7 +383,7 @@ def compare(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
-@app.command()
+@commands.command()
 def walkforward(
     config: ConfigArg, grid: GridOpt = None, set_: SetOpt = None, data_dir: DataDirOpt = None,
     workers: WorkersOpt = None, cluster: ClusterOpt = None,
@@ -388,7 +407,7 @@ def walkforward(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
-@app.command()
+@commands.command()
 def study(
     config: ConfigArg, set_: SetOpt = None, data_dir: DataDirOpt = None,
     symbols: Annotated[str | None, typer.Option("--symbols", metavar="SYMBOLS", help="Comma-separated symbols, e.g. ^RUT,IWM,SPY,QQQ (beats the config's study.symbols).")] = None,
@@ -413,7 +432,7 @@ def study(
         echo(line, 0 if line.startswith("results:") else 1)
 
 
-@app.command()
+@commands.command()
 def note(
     args: Annotated[list[str], typer.Argument(help="NOTE.yaml (test its claims), `schema` (print the note file's "
                                               "JSON Schema) or `init NOTE.txt` (draft a note file from a note's text)",

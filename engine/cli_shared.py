@@ -1,8 +1,10 @@
 """CLI wiring: options every command accepts after its own name, not only before it (`rtybt sweep CONFIG -q`),
-help screens that name no Python type, and help screens that import nothing heavy."""
+help screens that name no Python type, help screens that import nothing heavy, and a command table that builds
+only the command being run."""
 
+import inspect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Annotated
 
 import typer
@@ -47,14 +49,14 @@ def verbosity_options(set_verbosity: Callable[[int], None], quiet_help: str, ver
     return [p for p in typer.main.get_command(probe).params if p.name in wanted]
 
 
-def add_everywhere(group, options: list) -> None:
-    """Give every command under `group` (sub-groups' commands too) the options it does not have yet."""
-    for command in group.commands.values():
-        if hasattr(command, "commands"):
-            add_everywhere(command, options)
-            continue
-        have = {opt for p in command.params for opt in getattr(p, "opts", [])}
-        command.params.extend(o for o in options if not have & set(o.opts))
+def add_options(command, options: list) -> None:
+    """Give `command` (a group: each command under it) the options it does not have yet."""
+    if hasattr(command, "commands"):
+        for sub in command.commands.values():
+            add_options(sub, options)
+        return
+    have = {opt for p in command.params for opt in getattr(p, "opts", [])}
+    command.params.extend(o for o in options if not have & set(o.opts))
 
 
 class LeanHelpGroup(TyperGroup):
@@ -121,3 +123,106 @@ class ReadableTyper(typer.Typer):
 
     def command(self, *args, cls=None, **kwargs):
         return super().command(*args, cls=cls or ReadableCommand, **kwargs)
+
+
+class LazyCommands(MutableMapping):
+    """A group's commands by name, each built from its typer registration the first time it is asked for.
+
+    typer turns every registered function into a click command (signature, type hints, parameters) before it
+    parses a single argument; with eighteen commands that was a tenth of `rtybt --help`. Here `rtybt run CONFIG`
+    builds `run` alone and `rtybt --help` builds none: its list of commands reads names and first docstring
+    lines from the registrations (`summary`), which is what typer's own list would print.
+    """
+
+    def __init__(self, registry: typer.Typer, rich_markup_mode=None, suggest_commands: bool = True) -> None:
+        self._options = {"pretty_exceptions_short": registry.pretty_exceptions_short,
+                         "rich_markup_mode": rich_markup_mode}
+        self._suggest = suggest_commands
+        self._entries: dict[str, object] = {}
+        for info in registry.registered_commands:
+            self._entries[info.name or typer.main.get_command_name(info.callback.__name__)] = info
+        for info in registry.registered_groups:
+            self._entries[info.name or info.typer_instance.info.name] = info
+        self._built: dict[str, object] = {}
+        self._on_build: list[Callable] = []
+
+    @property
+    def built(self) -> set[str]:
+        return set(self._built)
+
+    def when_built(self, hook: Callable) -> None:
+        """Run `hook(command)` on every command built so far and on each one built later."""
+        self._on_build.append(hook)
+        for command in self._built.values():
+            hook(command)
+
+    def _build(self, info):
+        if isinstance(info, typer.models.TyperInfo):
+            return typer.main.get_group_from_info(info, suggest_commands=self._suggest, **self._options)
+        return typer.main.get_command_from_info(info, **self._options)
+
+    def __getitem__(self, name: str):
+        if name not in self._built:
+            command = self._build(self._entries[name])  # KeyError: no such command
+            for hook in self._on_build:
+                hook(command)
+            self._built[name] = command
+        return self._built[name]
+
+    def __setitem__(self, name: str, command) -> None:
+        self._entries[name] = command
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._entries[name]
+        self._built.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def summary(self, name: str):
+        """The command as a list of commands shows it (name, help, hidden), without building its parameters."""
+        if name in self._built or not isinstance(self._entries[name], (typer.models.CommandInfo,
+                                                                         typer.models.TyperInfo)):
+            return self[name]
+        info = self._entries[name]
+        if isinstance(info, typer.models.TyperInfo):
+            hidden = info.hidden if isinstance(info.hidden, bool) else info.typer_instance.info.hidden
+            return typer.core.TyperCommand(name=name, help=typer.main.solve_typer_info_help(info),
+                                           hidden=hidden is True)
+        help_text = inspect.cleandoc(info.help) if info.help is not None else inspect.getdoc(info.callback)
+        return typer.core.TyperCommand(name=name, help=help_text, short_help=info.short_help,
+                                       hidden=info.hidden, deprecated=info.deprecated)
+
+
+class LazyGroup(LeanHelpGroup):
+    """A command group whose commands come from `registry` (a typer.Typer used only to register them), built one
+    at a time as LazyCommands builds them; options and the group's own callback come from the Typer that names
+    this class as its `cls`."""
+
+    registry: typer.Typer | None = None
+
+    def __init__(self, *, commands=None, **attrs) -> None:
+        super().__init__(commands=commands, **attrs)
+        if self.registry is not None:
+            lazy = LazyCommands(self.registry, self.rich_markup_mode, self.suggest_commands)
+            for name, command in self.commands.items():
+                lazy[name] = command
+            self.commands = lazy
+
+    def list_commands(self, ctx) -> list[str]:
+        return list(self.commands)  # typer's own walks .items(), which would build every command
+
+    def format_commands(self, ctx, formatter) -> None:
+        summary = getattr(self.commands, "summary", None)
+        if summary is None:
+            return super().format_commands(ctx, formatter)
+        rows = [(name, summary(name)) for name in self.list_commands(ctx)]
+        rows = [(name, command) for name, command in rows if not command.hidden]
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])

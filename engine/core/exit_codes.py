@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -95,7 +94,9 @@ def _begin_stop(signum: int) -> None:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 2)
             os.close(devnull)
-        logging.disable(logging.CRITICAL)
+        logging = sys.modules.get("logging")  # only what has loaded logging can log (dask): nothing to silence otherwise
+        if logging is not None:
+            logging.disable(logging.CRITICAL)
         watchdog = threading.Timer(STOP_GRACE_SECONDS, _end_now)
         watchdog.daemon = True
         watchdog.start()
