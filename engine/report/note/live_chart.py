@@ -143,6 +143,7 @@ SCRIPT = """
   // On a phone the lines keep their values on the axis; their names (which would cover candles) go to the
   // crosshair line, as do the exits' reasons.
   var narrow = box.clientWidth < 700;
+  if (narrow) [ma50, ma200].forEach(function (s) { s.applyOptions({title: ''}); });
   D.levels.forEach(function (l) {
     candles.createPriceLine({price: l.price, color: l.color, lineWidth: 1, lineStyle: LW.LineStyle.Dashed,
       axisLabelVisible: true, title: narrow ? '' : l.label});
@@ -154,8 +155,13 @@ SCRIPT = """
     mode = m;
     candles.setData(D[m].bars); ma50.setData(D[m].ma50); ma200.setData(D[m].ma200); markers.setMarkers(D[m].markers);
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.mode === m)); });
-    if (m === 'daily') chart.timeScale().setVisibleRange({from: D.zoom[0], to: D.zoom[1]});
-    else chart.timeScale().fitContent();
+    if (m === 'daily') {
+      var ts = chart.timeScale();
+      ts.setVisibleRange({from: D.zoom[0], to: D.zoom[1]});
+      // Room right of the last bar for the levels' labels, so that no label sits on a candle.
+      var r = ts.getVisibleLogicalRange(), room = narrow || !D.levels.length ? 0 : 190, w = ts.width();
+      if (r && room && w > 2 * room) ts.setVisibleLogicalRange({from: r.from, to: r.to + (r.to - r.from) * room / (w - room)});
+    } else chart.timeScale().fitContent();
   }
   buttons.forEach(function (b) { b.addEventListener('click', function () { show(b.dataset.mode); }); });
   var legend = box.querySelector('.lc-legend');

@@ -181,7 +181,7 @@ def _zone_rectangles(ax, idx: pd.DatetimeIndex, spans) -> set[str]:
 
 def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, start=None, end=None,
                       levels: list[Level] = (), note_bands: bool | list = False, candles: bool | None = None,
-                      zones: bool = True):
+                      zones: bool = True, bands_label: str = "the note's levels"):
     """The chart from `start` to `end` (default: every bar); MAs and RSI are computed on the whole history first.
 
     A window of up to ~2 years is drawn with candles, every zone as it stood on each date and each trade's
@@ -230,7 +230,7 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
         for lo_b, hi_b, label in shown_bands:
             ax.axhspan(lo_b, hi_b, color=NOTE_COLOR, alpha=0.13, lw=0)
             labels.append(((lo_b + hi_b) / 2, label, NOTE_COLOR))
-        ax.plot([], [], color=NOTE_COLOR, alpha=0.35, lw=7, label="the note's levels")
+        ax.plot([], [], color=NOTE_COLOR, alpha=0.35, lw=7, label=bands_label)
     shown_levels = [lv for lv in levels if lo_view - near <= lv.price <= hi_view + near]
     for lv in shown_levels:
         ax.axhline(lv.price, color="#6f42c1", lw=1.1, ls=(0, (4, 3)))
