@@ -15,6 +15,7 @@ from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.analogs.nearest import FEATURES
 from rtybt.engine.analysis.event_study import _clean
 from rtybt.engine.report import html as h
+from rtybt.engine.report.html import minus
 
 QUESTION = "Ready to rally now? From states like this one, what happened next — and how much are such answers worth?"
 HORIZON_NAMES = ("short", "medium", "long")
@@ -61,13 +62,6 @@ def skill_lead(call, question: str, conf: float) -> str | None:
     worse = "did worse than" if high < 0 else "has not beaten"
     return (f"The method {worse} the base rate on {question} in its walk-forward: Brier skill {call.skill:+.2f} "
             f"({conf:.0%} interval {low:+.2f} to {high:+.2f}).")
-
-
-def minus(text: str) -> str:
-    """A sentence written for the terminal (ASCII hyphen before a negative number) in the pages' Unicode minus."""
-    import re
-
-    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
 
 
 def answer_sentence(result) -> str:
