@@ -153,7 +153,7 @@ SCRIPT = """
     priceLineVisible: false, crosshairMarkerVisible: false}, 1);
   rsi.createPriceLine({price: D.rsi_line, color: '#e67e22', lineWidth: 1, lineStyle: LW.LineStyle.Dashed,
     axisLabelVisible: true, title: narrow ? '' : "the note's " + D.rsi_line});
-  chart.panes()[1].setStretchFactor(0.4);
+  chart.panes()[1].setStretchFactor(0.6);
   D.levels.forEach(function (l) {
     candles.createPriceLine({price: l.price, color: l.color, lineWidth: 1, lineStyle: LW.LineStyle.Dashed,
       axisLabelVisible: true, title: narrow ? '' : l.label});
