@@ -38,6 +38,8 @@ class AnalogsResult:
     score_source: str  # "computed" or "cache <file>"
     data: dict  # provenance of the symbol's and the history's bars
     run_dir: Path | None
+    # The symbol's bars up to the date (no later bar): the page's chart of the window leading to the close.
+    bars: pd.DataFrame | None = None
 
     @property
     def bar_date(self) -> date:
@@ -140,7 +142,8 @@ def run_analogs(symbol: str = DEFAULT_HISTORY, on: str | date | None = None, his
     rows, source = scored_rows(hist, s, cache)
     method_score = score(rows, history, s, before=answer.bar_date)
     data = {"symbol": data_provenance(bars), "history": data_provenance(hist)}
-    result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None)
+    result = AnalogsResult(symbol, history, snap.requested_date, snap, answer, method_score, source, data, None,
+                           bars.frame.iloc[: pos + 1])
     if not write or results_dir is None:
         return result
     from rtybt.engine.report.analogs.page import write_result

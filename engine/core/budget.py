@@ -17,6 +17,9 @@ MAX_VARIANTS = 100_000
 # Event-study horizons x bootstrap draws: the bootstrap holds one draw per horizon at a time (8 bytes each,
 # twice): 2 million is ~32 MB; the default (4 horizons x 2,000 draws) is 8,000.
 MAX_HORIZON_DRAWS = 2_000_000
+# Markets of a study that get a full tearsheet (a second backtest and a dozen charts each, about ten seconds on
+# decades of bars): the first ones in the study's order, the traded market first; `--yes` writes one for each.
+MAX_STUDY_TEARSHEETS = 8
 
 _allowed: ContextVar[bool] = ContextVar("rtybt_over_budget_allowed", default=False)
 

@@ -253,6 +253,15 @@ def fmt(value, kind: str = "ratio") -> str:
     return text.replace("-", MINUS)
 
 
+def minus(text: str) -> str:
+    """Text written for the terminal or a CSV (an ASCII hyphen before a negative number) in the pages' Unicode minus:
+    the one conversion every page uses for a sentence or number it did not format with `fmt`. A hyphen inside a
+    word or a date (2025-05-08) stays."""
+    import re
+
+    return re.sub(r"(?<![\w.])-(?=\d)", MINUS, text)
+
+
 def fmt_cell(value) -> str:
     """A raw value of unknown unit (kept for old callers): dates, booleans, counts, two-decimal numbers."""
     if isinstance(value, int) and not isinstance(value, bool):

@@ -12,6 +12,8 @@ from rtybt.engine.core.csv_text import spreadsheet_safe
 from rtybt.engine.data import Bars
 from rtybt.engine.results import RunWriter
 from rtybt.engine.study.runs import MarketRun
+from rtybt.engine.study.tearsheets import FOLDER as TEARSHEET_FOLDER
+from rtybt.engine.study.tearsheets import tearsheet_plan, write_tearsheet
 
 HEADLINE = ("cagr", "sharpe", "max_drawdown", "trades")
 
@@ -89,13 +91,18 @@ def write_study(writer: RunWriter, config: RunConfig, settings: StudyConfig, run
     writer.path("forest.png").write_bytes(forest)
     title = f"{config.name}: the setup across {len(analysis.symbols)} markets"
     writer.write_text("study.html", study_html(title, analysis, summary, forest, files, forest_narrow))
+    plan = tearsheet_plan(config, [row["symbol"] for row in summary["markets"]])
     for row in summary["markets"]:
         symbol = row["symbol"]
         folder = writer.path(f"markets/{symbol}")
         folder.mkdir(parents=True)
         study = analysis.markets[symbol]
+        if plan[symbol] is None:
+            write_tearsheet(writer, f"markets/{symbol}/{TEARSHEET_FOLDER}", runs[symbol].config, bars[symbol])
+        tearsheet = (f"{TEARSHEET_FOLDER}/tearsheet.html", None) if plan[symbol] is None else (None, plan[symbol])
         writer.write_text(f"markets/{symbol}/market.html",
-                          market_html(f"{config.name} on {symbol}", symbol, row, study, runs[symbol], config.name))
+                          market_html(f"{config.name} on {symbol}", symbol, row, study, runs[symbol], config.name,
+                                      tearsheet))
         writer.write_json(f"markets/{symbol}/metrics.json",
                           {"strategy": runs[symbol].metrics, "buy_and_hold": runs[symbol].buy_hold_metrics,
                            "data_sha256": bars[symbol].sha256})

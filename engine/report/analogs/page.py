@@ -15,6 +15,7 @@ from rtybt.engine.analysis import standard
 from rtybt.engine.analysis.analogs.nearest import FEATURES
 from rtybt.engine.analysis.event_study import _clean
 from rtybt.engine.report import html as h
+from rtybt.engine.report.html import minus
 
 QUESTION = "Ready to rally now? From states like this one, what happened next — and how much are such answers worth?"
 HORIZON_NAMES = ("short", "medium", "long")
@@ -61,13 +62,6 @@ def skill_lead(call, question: str, conf: float) -> str | None:
     worse = "did worse than" if high < 0 else "has not beaten"
     return (f"The method {worse} the base rate on {question} in its walk-forward: Brier skill {call.skill:+.2f} "
             f"({conf:.0%} interval {low:+.2f} to {high:+.2f}).")
-
-
-def minus(text: str) -> str:
-    """A sentence written for the terminal (ASCII hyphen before a negative number) in the pages' Unicode minus."""
-    import re
-
-    return re.sub(r"(?<![\w.])-(?=\d)", "\u2212", text)
 
 
 def answer_sentence(result) -> str:
@@ -183,6 +177,55 @@ def fan_pngs(result) -> tuple[bytes, bytes]:
     return to_pngs(fig)
 
 
+def _chart_levels(result) -> list[tuple[float, float, str]]:
+    """The note's key levels on the date (the snapshot's nearest zones, detected on bars up to the close):
+    (low, high, label)."""
+    out = []
+    for z in [*result.snapshot.resistance, *result.snapshot.support]:
+        span = f"{z.low:,.0f}" if z.low == z.high else f"{z.low:,.0f}–{z.high:,.0f}"
+        out.append((z.low, z.high, f"{z.kind} {span}"))
+    return out
+
+
+def chart_window(result):
+    """The months leading to the close, as the note's chart shows them (no bar after the date)."""
+    from rtybt.engine.report.note.chart import MONTHS_BEFORE
+
+    on = pd.Timestamp(result.answer.bar_date)
+    return on - pd.DateOffset(months=MONTHS_BEFORE), on
+
+
+def live_data(result) -> dict | None:
+    """The interactive chart's data: the symbol's daily bars up to the date, its MAs, the key levels as labelled
+    price lines (a zone as its two edges, the lower one labelled); None when the result carries no bars."""
+    from rtybt.engine.report.note import live_chart
+
+    if result.bars is None or not len(result.bars):
+        return None
+    lines = []
+    for low, high, label in _chart_levels(result):
+        lines.append(live_chart.PriceLine(low, label, "note"))
+        if high != low:
+            lines.append(live_chart.PriceLine(high, "", "note"))
+    start, end = chart_window(result)
+    return live_chart.chart_data(result.bars, None, start, end, lines,
+                                 f"{result.symbol} up to {result.answer.bar_date}, daily candles")
+
+
+def window_pngs(result) -> tuple[bytes, bytes] | None:
+    """The same window as a static chart (candles, MAs, RSI(14), the key levels): the print and no-script view."""
+    from rtybt.engine.report.note.note_chart import note_chart_figure
+    from rtybt.engine.report.run.figures import to_pngs
+
+    if result.bars is None or not len(result.bars):
+        return None
+    start, end = chart_window(result)
+    fig = note_chart_figure(result.bars, pd.DataFrame(), f"{result.symbol} up to {result.answer.bar_date}",
+                            start=start, end=end, note_bands=_chart_levels(result), zones=False,
+                            bands_label="key levels on the date")
+    return to_pngs(fig)
+
+
 def _state_table(result) -> str:
     a = result.answer
     rows = [[label, reading(name, a.readings[name]), reading(name, a.scale[name]).lstrip("+")]
@@ -249,9 +292,31 @@ def _score_table(result) -> str:
                    fold=(f"hit rate {conf} CI", "Brier", "base-rate Brier"), fold_title="More columns")
 
 
-def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
+def _chart(result, window: tuple[bytes, bytes] | None) -> str:
+    """The window leading to the close: the interactive chart, and the static one for print and no script."""
+    from rtybt.engine.report.note import live_chart
+
+    live = live_data(result)
+    if live is None and window is None:
+        return ""
+    out = [f"<h3>{h.esc(result.symbol)} in the months up to the close</h3>"]
+    if live is not None:
+        out.append(live_chart.library() + live_chart.chart_html(live))
+    if window is not None:
+        fig = h.figure(window[0], f"{result.symbol} daily candles, moving averages, RSI(14) and the key levels up to "
+                       f"{result.answer.bar_date}", "Ochre bands: the key levels on the date (the nearest support "
+                       "and resistance zones, from bars up to the close).", narrow=window[1])
+        out.append(fig.replace("<figure>", '<figure class="no-script">', 1) if live is not None else fig)
+    return "".join(out)
+
+
+def render_html(result, fan: bytes, fan_narrow: bytes | None = None,
+                window: tuple[bytes, bytes] | None = None) -> str:
+    from rtybt.engine.report.note import live_chart
+
     a, snap, s = result.answer, result.snapshot, result.answer.settings
     data = result.data
+    chart = _chart(result, window)
     parts = [
         f"<h1>{h.esc(result.symbol)} on {a.bar_date}: historical analogs</h1>",
         f'<section id="question"><p class="question">{h.esc(QUESTION)}</p>',
@@ -264,7 +329,7 @@ def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
         f'reading by its standard deviation over {h.esc(result.history)} from {a.history_first} to {a.history_last}.</p>',
         _state_table(result), "<h3>The note's Final Call on that day</h3>",
         h.table(["time frame", "bias", "reasoning"], [[c.horizon, c.bias, c.reasoning] for c in snap.calls]),
-        "</section>",
+        chart, "</section>",
         f'<section id="analogs"><h2>The {len(a.analogs)} nearest past states</h2>',
         f'<p>From {a.candidates:,} past states of {h.esc(result.history)} whose {s.window}-session window ended before '
         f'{a.bar_date}; one per episode (a state fewer than {s.horizon} sessions from a nearer one is skipped). '
@@ -291,7 +356,9 @@ def render_html(result, fan: bytes, fan_narrow: bytes | None = None) -> str:
                  for role, d in data.items()]),
         "</section>",
     ]
-    return h.page(f"{result.symbol} {a.bar_date}: analogs", "\n".join(parts))
+    live = "live-chart" in chart
+    return h.page(f"{result.symbol} {a.bar_date}: analogs", "\n".join(parts),
+                  extra_css=live_chart.CSS if live else "", js=live)
 
 
 def write_result(result, results_root: Path, started: datetime, command_line: list[str] | None,
@@ -310,7 +377,7 @@ def write_result(result, results_root: Path, started: datetime, command_line: li
     shown = replace(result, run_dir=final)
     try:
         fan, fan_narrow = fan_pngs(shown)
-        writer.write_text("analogs.html", render_html(shown, fan, fan_narrow))
+        writer.write_text("analogs.html", render_html(shown, fan, fan_narrow, window_pngs(shown)))
         writer.write_text("analogs.json", json.dumps(result_dict(shown), indent=2, allow_nan=False) + "\n")
         writer.write_text("analogs.csv", analogs_csv(shown))
         write_manifest(writer, "analogs", inputs, started, command_line, {"score_source": result.score_source})

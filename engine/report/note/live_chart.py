@@ -1,6 +1,7 @@
 """Report stage: the interactive note chart (TradingView's lightweight-charts, vendored in engine/report/vendor/ and
 inlined): candles, the 50/200-day MAs, the note's and the config's levels as labelled price lines, trades as
-markers beside the candles; zoom and pan; a crosshair line reads OHLC, the MAs and the nearest level.
+markers beside the candles, RSI(14) with the note's 55 in a pane below; zoom and pan; a crosshair line reads OHLC,
+the MAs, the RSI and the nearest level.
 
 Any page can use it: `chart_data(...)` builds the data, `chart_html(data, element_id)` the markup, and `library()`
 the script, inlined once per page. Data sent: daily bars over the zoom window and a year before it (the whole
@@ -85,11 +86,13 @@ def _markers(trades: pd.DataFrame, first: pd.Timestamp, valid: set[str]) -> list
 def chart_data(bars: pd.DataFrame, trades: pd.DataFrame | None, start, end, levels: list[PriceLine],
                title: str) -> dict:
     """Everything the page's script draws, as plain JSON-ready values."""
-    from rtybt.engine.analysis.indicators import sma
+    from rtybt.engine.analysis.indicators import sma, wilder_rsi
+    from rtybt.engine.report.note.note_chart import RSI_LINE
 
     close = bars["close"].to_numpy(dtype=float)
     ma50 = pd.Series(sma(close, 50), index=bars.index)
     ma200 = pd.Series(sma(close, 200), index=bars.index)
+    rsi = pd.Series(wilder_rsi(close, 14), index=bars.index)
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     if len(bars) <= DAILY_LIMIT:
         daily = bars
@@ -103,14 +106,15 @@ def chart_data(bars: pd.DataFrame, trades: pd.DataFrame | None, start, end, leve
         "title": title,
         "zoom": [start.strftime("%Y-%m-%d"), min(end, bars.index[-1]).strftime("%Y-%m-%d")],
         "daily": {"bars": _bars_json(daily), "ma50": _line_json(ma50.loc[daily.index]),
-                  "ma200": _line_json(ma200.loc[daily.index]),
+                  "ma200": _line_json(ma200.loc[daily.index]), "rsi": _line_json(rsi.loc[daily.index]),
                   "markers": _markers(trades, daily.index[0], daily_dates)},
         "weekly": {"bars": _bars_json(weekly), "ma50": _line_json(ma50.reindex(weekly.index)),
-                   "ma200": _line_json(ma200.reindex(weekly.index)),
+                   "ma200": _line_json(ma200.reindex(weekly.index)), "rsi": _line_json(rsi.reindex(weekly.index)),
                    "markers": _markers(trades, weekly.index[0], weekly_dates) if trades is not None and
                    len(trades) <= 60 else []},
         "daily_note": ("daily bars from " + daily.index[0].strftime("%Y-%m-%d") if len(daily) < len(bars)
                        else "every daily bar"),
+        "rsi_line": RSI_LINE,
         "levels": [{"price": lv.price, "label": lv.label, "color": NOTE_COLOR if lv.source == "note" else LEVEL_COLOR}
                    for lv in levels],
     }
@@ -143,6 +147,13 @@ SCRIPT = """
   // On a phone the lines keep their values on the axis; their names (which would cover candles) go to the
   // crosshair line, as do the exits' reasons.
   var narrow = box.clientWidth < 700;
+  if (narrow) [ma50, ma200].forEach(function (s) { s.applyOptions({title: ''}); });
+  // RSI(14) in a pane of its own under the candles, the note's threshold a labelled line.
+  var rsi = chart.addSeries(LW.LineSeries, {color: '#8e44ad', lineWidth: 1, title: narrow ? '' : 'RSI(14)',
+    priceLineVisible: false, crosshairMarkerVisible: false}, 1);
+  rsi.createPriceLine({price: D.rsi_line, color: '#e67e22', lineWidth: 1, lineStyle: LW.LineStyle.Dashed,
+    axisLabelVisible: true, title: narrow ? '' : "the note's " + D.rsi_line});
+  chart.panes()[1].setStretchFactor(0.6);
   D.levels.forEach(function (l) {
     candles.createPriceLine({price: l.price, color: l.color, lineWidth: 1, lineStyle: LW.LineStyle.Dashed,
       axisLabelVisible: true, title: narrow ? '' : l.label});
@@ -152,10 +163,16 @@ SCRIPT = """
   var mode = null, buttons = box.querySelectorAll('button[data-mode]');
   function show(m) {
     mode = m;
-    candles.setData(D[m].bars); ma50.setData(D[m].ma50); ma200.setData(D[m].ma200); markers.setMarkers(D[m].markers);
+    candles.setData(D[m].bars); ma50.setData(D[m].ma50); ma200.setData(D[m].ma200); rsi.setData(D[m].rsi);
+    markers.setMarkers(D[m].markers);
     buttons.forEach(function (b) { b.setAttribute('aria-pressed', String(b.dataset.mode === m)); });
-    if (m === 'daily') chart.timeScale().setVisibleRange({from: D.zoom[0], to: D.zoom[1]});
-    else chart.timeScale().fitContent();
+    if (m === 'daily') {
+      var ts = chart.timeScale();
+      ts.setVisibleRange({from: D.zoom[0], to: D.zoom[1]});
+      // Room right of the last bar for the levels' labels, so that no label sits on a candle.
+      var r = ts.getVisibleLogicalRange(), room = narrow || !D.levels.length ? 0 : 190, w = ts.width();
+      if (r && room && w > 2 * room) ts.setVisibleLogicalRange({from: r.from, to: r.to + (r.to - r.from) * room / (w - room)});
+    } else chart.timeScale().fitContent();
   }
   buttons.forEach(function (b) { b.addEventListener('click', function () { show(b.dataset.mode); }); });
   var legend = box.querySelector('.lc-legend');
@@ -167,11 +184,12 @@ SCRIPT = """
   }
   chart.subscribeCrosshairMove(function (p) {
     if (!p || !p.time || !p.point) { legend.textContent = legend.dataset.idle; return; }
-    var b = p.seriesData.get(candles), a = at('ma50', p.time), c = at('ma200', p.time);
+    var b = p.seriesData.get(candles), a = at('ma50', p.time), c = at('ma200', p.time), r = at('rsi', p.time);
     var price = candles.coordinateToPrice(p.point.y), near = null;
     D.levels.forEach(function (l) { if (near === null || Math.abs(l.price - price) < Math.abs(near.price - price)) near = l; });
     var text = p.time + (b ? '  O ' + num(b.open, 1) + '  H ' + num(b.high, 1) + '  L ' + num(b.low, 1) +
-      '  C ' + num(b.close, 1) : '') + '  50-day ' + num(a && a.value, 1) + '  200-day ' + num(c && c.value, 1);
+      '  C ' + num(b.close, 1) : '') + '  50-day ' + num(a && a.value, 1) + '  200-day ' + num(c && c.value, 1) +
+      '  RSI ' + num(r && r.value, 1);
     if (near && price != null && Math.abs(near.price - price) / near.price < 0.02) text += '  level: ' + near.label;
     legend.textContent = text;
   });
@@ -188,8 +206,8 @@ def chart_html(data: dict, element_id: str = "live-chart") -> str:
 
     # "<" as its JSON escape: no text from a file (a symbol, a level's label) can open or close a tag in the page.
     payload = json.dumps(data, separators=(",", ":"), allow_nan=False).replace("<", "\\u003c")
-    idle = ("Scroll or pinch to zoom, drag to pan; the crosshair reads the bar, the MAs and the nearest level. "
-            f"Daily: {data['daily_note']}; weekly: the whole history.")
+    idle = ("Scroll or pinch to zoom, drag to pan; the crosshair reads the bar, the MAs, the RSI and the nearest "
+            f"level. Daily: {data['daily_note']}; weekly: the whole history.")
     return (
         f'<div class="live-chart" id="{h.esc(element_id)}"><div class="lc-head"><b>{h.esc(data["title"])}</b> '
         '<span class="lc-modes"><button type="button" data-mode="daily">daily</button>'
@@ -206,10 +224,10 @@ CSS = """
 .lc-modes button { font: inherit; font-size: 0.9em; margin-left: 0.3em; padding: 0.1em 0.6em; border: 1px solid var(--line);
                    border-radius: 4px; background: #fff; cursor: pointer; }
 .lc-modes button[aria-pressed="true"] { background: var(--accent); border-color: var(--accent); color: #fff; }
-.lc-canvas { width: 100%; height: 480px; margin-top: 0.3em; }
+.lc-canvas { width: 100%; height: 560px; margin-top: 0.3em; }
 .lc-legend { font-size: 0.85em; color: var(--muted); font-variant-numeric: tabular-nums; min-height: 2.8em; }
 html:not(.js) .live-chart { display: none; }
 html.js figure.no-script { display: none; }
-@media (max-width: 600px) { .lc-canvas { height: 360px; } }
+@media (max-width: 600px) { .lc-canvas { height: 440px; } }
 @media print { .live-chart { display: none !important; } html.js figure.no-script { display: block; } }
 """

@@ -181,12 +181,13 @@ def _zone_rectangles(ax, idx: pd.DatetimeIndex, spans) -> set[str]:
 
 def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, start=None, end=None,
                       levels: list[Level] = (), note_bands: bool | list = False, candles: bool | None = None,
-                      zones: bool = True):
+                      zones: bool = True, bands_label: str = "the note's levels"):
     """The chart from `start` to `end` (default: every bar); MAs and RSI are computed on the whole history first.
 
     A window of up to ~2 years is drawn with candles, every zone as it stood on each date and each trade's
-    entry and exit; a longer one with the close on a log axis (plain ticks), the time in the market shaded,
-    and the RSI's monthly range.
+    entry and exit, and the daily RSI(14) with the note's threshold; a longer one with the close on a log axis
+    (plain ticks), the time in the market shaded, and a strip marking the days the RSI was at or above the
+    threshold (a daily line over decades is a smear, a monthly range a zigzag no one can read).
     """
     plt = pyplot()
     close = bars["close"]
@@ -199,7 +200,9 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     c, m50, m200, r = close.loc[window], ma50.loc[window], ma200.loc[window], rsi.loc[window]
     long_span = len(frame) > 520
     candles = (not long_span) if candles is None else candles
-    fig, (ax, ax_rsi) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+    # A long span's RSI is a thin strip of the days at or above the note's threshold; a zoom's is the daily line.
+    fig, (ax, ax_rsi) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=True,
+                                     gridspec_kw={"height_ratios": [7, 1] if long_span else [3, 1.1]})
     if len(frame) == 0:
         ax.text(0.5, 0.5, "no bars in this window", transform=ax.transAxes, ha="center")
         return fig
@@ -230,7 +233,7 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
         for lo_b, hi_b, label in shown_bands:
             ax.axhspan(lo_b, hi_b, color=NOTE_COLOR, alpha=0.13, lw=0)
             labels.append(((lo_b + hi_b) / 2, label, NOTE_COLOR))
-        ax.plot([], [], color=NOTE_COLOR, alpha=0.35, lw=7, label="the note's levels")
+        ax.plot([], [], color=NOTE_COLOR, alpha=0.35, lw=7, label=bands_label)
     shown_levels = [lv for lv in levels if lo_view - near <= lv.price <= hi_view + near]
     for lv in shown_levels:
         ax.axhline(lv.price, color="#6f42c1", lw=1.1, ls=(0, (4, 3)))
@@ -288,21 +291,40 @@ def note_chart_figure(bars: pd.DataFrame, trades: pd.DataFrame, title: str, star
     ax.set_title(title, pad=6 + rows * 12)
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize=8, borderaxespad=0.2)
 
-    if long_span:
-        monthly = r.dropna().resample("ME")
-        lo_r, hi_r, last_r = monthly.min(), monthly.max(), monthly.last()
-        ax_rsi.fill_between(lo_r.index, lo_r.to_numpy(), hi_r.to_numpy(), color="#8e44ad", alpha=0.2, lw=0,
-                            label="RSI(14) monthly range")
-        ax_rsi.plot(last_r.index, last_r.to_numpy(), color="#8e44ad", lw=0.9, label="RSI(14) at month end")
-    else:
-        ax_rsi.plot(r.index, r.to_numpy(), color="#8e44ad", lw=1.0, label="RSI(14)")
-    ax_rsi.axhline(RSI_LINE, color="#e67e22", lw=1.0, ls="--", label=f"RSI {RSI_LINE:g}")
-    ax_rsi.set_ylim(0, 100)
-    ax_rsi.set_yticks([30, 55, 70])
-    ax_rsi.set_ylabel("RSI(14)")
-    ax_rsi.legend(loc="lower left", fontsize=8, ncol=3)
-    fit(fig, left=0.085, right=0.99, top=0.93 - rows * 0.036, bottom=0.06, hspace=0.06)
+    _rsi_panel(ax_rsi, r, frame.index, long_span, margin=bool(labels))
+    fit(fig, left=0.085, right=0.99, top=0.93 - rows * 0.036, bottom=0.06, hspace=0.16 if long_span else 0.06)
     return fig
+
+
+def _rsi_panel(ax, rsi: pd.Series, index: pd.DatetimeIndex, long_span: bool, margin: bool) -> None:
+    """RSI(14) against the note's threshold, labelled on the panel itself (no legend to decode)."""
+    from matplotlib.transforms import blended_transform_factory
+
+    color, line = "#8e44ad", "#e67e22"
+    known = rsi.dropna()
+    above = (rsi >= RSI_LINE).to_numpy()
+    if long_span:
+        ax.fill_between(rsi.index, 0, 1, where=above, color=color, alpha=0.6, lw=0, step="mid")
+        ax.set_ylim(0, 1)
+        ax.set_yticks([])
+        ax.set_ylabel(f"RSI ≥ {RSI_LINE:g}", rotation=0, ha="right", va="center", fontsize=8.5)
+        share = f"{above.sum() / len(known):.0%} of the days" if len(known) else "no day"
+        ax.set_title(f"Days with RSI(14) at or above {RSI_LINE:g}, the note's threshold: {share}", fontsize=8,
+                     loc="left", pad=3, color="#444")
+        return
+    ax.plot(rsi.index, rsi.to_numpy(), color=color, lw=1.0)
+    ax.fill_between(rsi.index, RSI_LINE, rsi.to_numpy(), where=above, color=color, alpha=0.18, lw=0, interpolate=True)
+    ax.axhline(RSI_LINE, color=line, lw=1.0, ls="--")
+    low = min(30.0, float(known.min()) - 3) if len(known) else 0.0
+    high = max(70.0, float(known.max()) + 3) if len(known) else 100.0
+    ax.set_ylim(max(0.0, low), min(100.0, high))
+    ax.set_yticks([30, RSI_LINE, 70])
+    ax.set_ylabel("RSI(14)")
+    # The threshold's name beside its line: in the labels' margin right of the last bar, else at the panel's left.
+    where = blended_transform_factory(ax.transData if margin else ax.transAxes, ax.transData)
+    x = index[-1] + (index[-1] - index[0]) * 0.03 if margin else 0.005
+    ax.text(x, RSI_LINE, f"the note's {RSI_LINE:g}", transform=where, fontsize=7.5, color=line,
+            va="center", ha="left", bbox=LABEL_BOX)
 
 
 def _margin_labels(ax, index: pd.DatetimeIndex, labels: list[tuple[float, str, str]], log: bool) -> None:

@@ -66,12 +66,14 @@ def claims_table(result) -> str:
     rows = []
     for v in result.verdicts:
         c = v.claim
-        number = (f"<b>{h.esc(diff_text(c, v.answer.evidence.estimate))}</b><br>{h.esc(value_text(c, v.answer.mean))} "
-                  f"vs {h.esc(value_text(c, v.answer.baseline))} {h.esc(baseline_name(c))}")
+        # The numbers are the terminal's and the CSV's text (numbers.py), in the pages' Unicode minus.
+        number = (f"<b>{h.esc(h.minus(diff_text(c, v.answer.evidence.estimate)))}</b><br>"
+                  f"{h.esc(h.minus(value_text(c, v.answer.mean)))} "
+                  f"vs {h.esc(h.minus(value_text(c, v.answer.baseline)))} {h.esc(baseline_name(c))}")
         peer = f" (vs {c.peer})" if c.kind == "relative" else ""
         rows.append([h.Cell(f'<a href="#claim-{h.esc(c.id)}">{h.esc(_short(c.quote))}</a>{h.esc(peer)}', "prose",
                             raw=True, title=c.quote),
-                     word_cell(v.word), h.Cell(number, "num", raw=True), interval_text(c, v.answer),
+                     word_cell(v.word), h.Cell(number, "num", raw=True), h.minus(interval_text(c, v.answer)),
                      v.answer.evidence.episodes, h.Cell(", ".join(v.where_else) or "nowhere else", "text")])
     conf = f"{standard.CONFIDENCE:.0%}"
     table = h.table(["the note says", "the history says", "difference", f"{conf} interval", "episodes",
@@ -83,9 +85,9 @@ def readings_table(result) -> str:
     inst, hist = result.note.instrument.symbol, result.history_symbol
     rows = []
     for r in result.readings:
-        diff = "–" if r.note is None else f"{r.instrument - r.note:+,.2f}"
-        rows.append([r.name, "–" if r.note is None else f"{r.note:,.2f}", f"{r.instrument:,.2f}", diff,
-                     "–" if r.history is None else f"{r.history:,.2f}", h.Cell(r.why, "prose")])
+        diff = "–" if r.note is None else h.fmt(r.instrument - r.note, "sratio")
+        rows.append([r.name, "–" if r.note is None else h.fmt(r.note), h.fmt(r.instrument), diff,
+                     "–" if r.history is None else h.fmt(r.history), h.Cell(r.why, "prose")])
     return h.table(["reading", "the note", f"{inst} close", "difference", f"{hist} close", "why they differ"], rows)
 
 
@@ -110,8 +112,9 @@ def scope_rows(v, history: str) -> list[list]:
         scopes.append(("the analogs (states nearest the note's)", v.analogs, v.analogs_word))
     for name, t, w in scopes:
         e = t.evidence
-        rows.append([name, word_cell(w), t.events, e.episodes, value_text(c, t.mean), value_text(c, t.baseline),
-                     diff_text(c, e.estimate), interval_text(c, t), _p(e.p_value), _p(e.p_adjusted)])
+        rows.append([name, word_cell(w), t.events, e.episodes, h.minus(value_text(c, t.mean)),
+                     h.minus(value_text(c, t.baseline)), h.minus(diff_text(c, e.estimate)),
+                     h.minus(interval_text(c, t)), _p(e.p_value), _p(e.p_adjusted)])
     return rows
 
 
@@ -149,7 +152,7 @@ def links_section(result, page_dir: Path) -> str:
         rel = Path(os.path.relpath(Path(a.run_dir) / "analogs.html", page_dir)).as_posix()
         items.append(f'<li><a href="{h.esc(rel)}">The analogs page</a>: the {len(a.answer.analogs)} states of '
                      f"{h.esc(a.history)} nearest to the note's, what followed, and the method's walk-forward score. "
-                     f"{h.esc(a.score.sentence)}</li>")
+                     f"{h.esc(h.minus(a.score.sentence))}</li>")
     inst = result.note.instrument
     for sup in result.supporting:
         config = h.esc(Path(sup["config"]).name)

@@ -205,7 +205,8 @@ def render_html(inputs: ReportInputs, cls, study: EventStudy, tf: TargetFirst, a
                  "with no later bar" + _levels_caption(live) + ".",
                css="no-script" if live else ""),
         figure("chart_full.png", "close, moving averages, RSI and time in the market: whole history",
-                 "Whole history on a log scale; shaded: time in the market; RSI as its monthly range (the zones, "
+                 "Whole history on a log scale; shaded: time in the market; under it, the days the RSI(14) stood at or above "
+                 "the note's 55 (the daily RSI is under the zoom chart; the zones, "
                  "which move with price, are drawn on the zoom)."),
         "</section>",
         '<section id="metrics"><h2>Key metrics: strategy vs buy-and-hold</h2>', sec.metrics_table(inputs, study.setups),

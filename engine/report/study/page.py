@@ -229,7 +229,9 @@ def market_curves(run) -> tuple[bytes, bytes] | None:
     return curves_pngs([SimpleNamespace(label=f"strategy on {run.symbol}", returns=run.returns)], bench)
 
 
-def market_html(title: str, symbol: str, row: dict, study: EventStudy, run=None, config_name: str = "") -> str:
+def market_html(title: str, symbol: str, row: dict, study: EventStudy, run=None, config_name: str = "",
+                tearsheet: tuple[str | None, str | None] = (None, None)) -> str:
+    """`tearsheet`: (the market's full tearsheet, relative to this page, or None; why there is none)."""
     conf = f"{study.confidence:.0%}"
     headline = h.table(["", "strategy", "buy & hold"], [
         ["CAGR", fmt(row["cagr"], "pct"), fmt(row["buy_hold_cagr"], "pct")],
@@ -247,15 +249,19 @@ def market_html(title: str, symbol: str, row: dict, study: EventStudy, run=None,
     curves = h.figure(pngs[0], f"growth of 1 and drawdown, strategy on {symbol} against buy-and-hold",
                       "After the config's costs, on a log scale; buy-and-hold dashed grey.", narrow=pngs[1]) \
         if pngs else ""
-    tearsheet = (f'<p class="muted">The full tearsheet of this market (the note\'s chart, trades, every table): '
-                 f'<code>rtybt run CONFIG --set data.symbol={h.esc(symbol)}</code>, with CONFIG the study\'s config'
-                 f'{" (" + h.esc(config_name) + ")" if config_name else ""}.</p>')
+    link, why_not = tearsheet
+    config_words = f" (with CONFIG the study's config, {h.esc(config_name)})" if config_name else ""
+    tearsheet = (f'<p><a href="{h.esc(link)}">The full tearsheet of {h.esc(symbol)}</a>: the same backtest with '
+                 "every trade, the note's chart, the event study, target before stop and every table.</p>"
+                 if link else
+                 f'<p class="muted">No full tearsheet of {h.esc(symbol)} with this study: {h.esc(why_not or "not asked")}'
+                 f'. <code>rtybt run CONFIG --set data.symbol={h.esc(symbol)}</code> writes one{config_words}.</p>')
     body = "\n".join([
         f"<h1>{h.esc(title)}</h1>",
         f'<p class="muted">{h.esc(symbol)}, {row["period"][0]} to {row["period"][1]}. '
-        '<a href="../../study.html">Back to the study</a>.</p>',
+        '<a href="../../study.html">Back to the study</a>.</p>', tearsheet,
         '<section id="metrics"><h2 class="first">Backtest against its own buy-and-hold</h2>', headline,
-        curves, tearsheet, "</section>",
+        curves, "</section>",
         f'<section id="event-study"><h2>Event study of the {study.setups} setups</h2>', events,
         f'<p class="muted">Uncertainty: {h.esc(study.method)}. Setups: setups.csv; metrics: metrics.json.</p>',
         "</section>",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -43,8 +44,12 @@ def test_the_notes_date_writes_page_json_and_csv(snapshot_dir, tmp_path, monkeyp
     days = pd.to_datetime(table["date"]).sort_values()
     assert days.diff().dropna().min() > pd.Timedelta(days=60)
     assert html.escape(minus(data["score_sentence"])) in page and html.escape(minus(data["answer"])) in page
-    assert "<script" not in page and "http" not in page.split("</style>", 1)[1].split("<table", 1)[0]
-    assert page.count("data:image/png;base64,") == 2  # the fan chart, at the page's and a phone's width
+    # Scripts only inline (the interactive chart): none loaded from anywhere, no address before the first table.
+    assert "<script src" not in page
+    words = re.sub(r"<script[^>]*>.*?</script>", "", page, flags=re.S)
+    assert "http" not in words.split("</style>", 1)[1].split("<table", 1)[0]
+    # the fan chart and the window up to the date (the live chart's print view), each at the page's and a phone's width
+    assert page.count("data:image/png;base64,") == 4
     # the same numbers on the terminal and the page
     assert data["answer"] in out.replace("\n", " ")
 

@@ -171,3 +171,29 @@ def test_a_second_run_reuses_the_stored_tearsheet(seed_run, snapshot_dir):
     assert again.supporting[0]["how"] == "reused"
     assert again.supporting[0]["tearsheet"] == seed_run.supporting[0]["tearsheet"]
     assert again.table()["answer"].tolist() == seed_run.table()["answer"].tolist()
+
+
+def visible_text(page: str) -> str:
+    """The words a reader sees: no scripts, styles, embedded images or tags."""
+    import html
+
+    page = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", page)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_note_page_writes_negative_numbers_with_the_unicode_minus(seed_run):
+    from rtybt.engine.report.html import MINUS
+
+    words = visible_text((seed_run.run_dir / "note.html").read_text(encoding="utf-8"))
+    # The note's own quotes are the author's text, shown as written; every number rtybt formats is checked.
+    for v in seed_run.verdicts:
+        words = words.replace(v.claim.quote, "")
+    hyphens = re.findall(r"(?<![\w.])-\d[\d,.]*%?", words)
+    assert hyphens == [], f"ASCII-hyphen negatives on the note page: {hyphens[:10]}"
+    assert re.search(rf"{MINUS}\d", words), "no negative number on the page: the check would pass vacuously"
+
+
+def test_the_visible_text_check_can_fail():
+    assert re.findall(r"(?<![\w.])-\d[\d,.]*%?", visible_text("<td>-1.2%</td><td>2025-05-08</td><td>a-1</td>")) == [
+        "-1.2%"]

@@ -1,4 +1,4 @@
-"""analogs.html on the note's date: parses, self-contained, one PNG, every section, numbers those of the CSV and the bars."""
+"""analogs.html on the note's date: parses, self-contained, two PNGs and the interactive chart, every section, numbers those of the CSV and the bars."""
 
 from __future__ import annotations
 
@@ -51,25 +51,53 @@ def test_every_section_in_order_answer_and_score_first(page):
     assert text.index('id="answer"') < text.index("How much such answers are worth") < text.index('id="state"')
 
 
-def test_self_contained_no_scripts_no_outside_links(page):
+def test_self_contained_no_outside_scripts_or_links(page):
     text, parser = page
     names = {tag for tag, _ in parser.tags}
-    assert not names & {"script", "link", "iframe", "object", "embed"}
-    words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).lower()
+    assert not names & {"link", "iframe", "object", "embed"}
+    for tag, attrs in parser.tags:
+        for key in ("src", "href"):
+            value = attrs.get(key)
+            assert value is None or value.startswith(("data:image/png;base64,", "#")), (tag, key, value[:40])
+    # The only scripts: the interactive chart's vendored library, inlined byte for byte, its data and its code.
+    from importlib.resources import files
+
+    library = (files("rtybt.engine.report.vendor") / "lightweight-charts.standalone.production.js").read_text("utf-8")
+    scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, flags=re.S)
+    assert library in scripts and len(scripts) == 4  # the js flag, the library, the chart's data and its code
+    words = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S)
+    words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", words).lower()
     assert "@import" not in words and "url(" not in words and "http" not in words
+    code = "".join(s for s in scripts if s != library)
+    assert "http" not in code and "fetch(" not in code and "XMLHttpRequest" not in code
+    # Two charts: the fan, and the window up to the date (the print and no-script view of the interactive one).
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
-    assert len(images) == 1
-    payload = base64.b64decode(images[0].removeprefix("data:image/png;base64,"), validate=True)
-    assert payload.startswith(PNG_MAGIC)
-    with Image.open(io.BytesIO(payload)) as img:
-        img.verify()
+    assert len(images) == 2
+    assert sum(attrs.get("class") == "no-script" for tag, attrs in parser.tags if tag == "figure") == 1
+    for src in images:
+        payload = base64.b64decode(src.removeprefix("data:image/png;base64,"), validate=True)
+        assert payload.startswith(PNG_MAGIC)
+        with Image.open(io.BytesIO(payload)) as img:
+            img.verify()
 
 
-def test_no_raw_python_values_on_the_page(page):
+def test_the_live_chart_shows_the_window_up_to_the_date_with_the_key_levels(result, page, snapshot_dir):
     text, _ = page
-    body = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", text).split("</style>", 1)[1]
-    for literal in ("None", "nan", "True", "False", "inf", "{", "}"):
-        assert literal not in body, literal
+    data = json.loads(re.search(r'<script type="application/json" id="live-chart-data">(.*?)</script>', text,
+                                flags=re.S).group(1))
+    bars = data["daily"]["bars"]
+    # No bar after the date (the answer reads none), and the bars are the file's.
+    assert bars[-1]["time"] == str(result.bar_date) == data["zoom"][1]
+    closes = pd.read_csv(snapshot_dir / "RTY=F.csv", index_col="Date", parse_dates=True)["Close"]
+    assert bars[-1]["close"] == pytest.approx(closes.loc[str(result.bar_date)], abs=1e-4)
+    assert data["daily"]["ma50"] and data["daily"]["ma200"]
+    assert data["zoom"][0] < data["zoom"][1] and data["daily"]["bars"][0]["time"] <= data["zoom"][0]
+    # Every key level of the date (the snapshot's zones) is a labelled price line, at its lower edge.
+    labelled = {(lv["price"], lv["label"]) for lv in data["levels"] if lv["label"]}
+    zones = [*result.snapshot.resistance, *result.snapshot.support]
+    assert zones and len(labelled) == len(zones)
+    for z in zones:
+        assert any(price == z.low and label.startswith(z.kind) for price, label in labelled), z
 
 
 def test_forward_returns_are_those_of_the_bars(result, snapshot_dir):

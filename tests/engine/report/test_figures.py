@@ -168,3 +168,43 @@ def test_the_note_chart_labels_sit_right_of_the_candles_and_apart():
     for i, a in enumerate(boxes):
         for b in boxes[i + 1:]:
             assert a.y1 <= b.y0 + 0.5 or b.y1 <= a.y0 + 0.5, (a, b)  # never over each other
+
+
+def test_the_rsi_panel_reads_against_the_notes_threshold():
+    from rtybt.engine.analysis.indicators import wilder_rsi
+
+    bars = _bars(900)
+    rsi = wilder_rsi(bars["close"].to_numpy(dtype=float), 14)
+    known = rsi[np.isfinite(rsi)]
+    share = f"{(known >= note_chart.RSI_LINE).mean():.0%}"
+    # A long span: a strip of the days at or above 55, its share in words; no monthly range, no 0-100 line to squint at.
+    fig = note_chart.note_chart_figure(bars, pd.DataFrame(), "t")
+    ax_rsi = fig.axes[1]
+    assert not ax_rsi.get_lines() and ax_rsi.get_yticks().size == 0
+    assert ax_rsi.get_title(loc="left") == (f"Days with RSI(14) at or above {note_chart.RSI_LINE:g}, the note's "
+                                            f"threshold: {share} of the days")
+    assert "monthly" not in " ".join(t.get_text() for t in ax_rsi.texts) + ax_rsi.get_title(loc="left")
+    # A zoom: the daily line, the 55 line labelled on the panel itself, a scale fitted to the RSI (not 0 to 100).
+    fig = note_chart.note_chart_figure(bars, pd.DataFrame(), "t", start=bars.index[600])
+    ax_rsi = fig.axes[1]
+    lines = ax_rsi.get_lines()
+    assert any(np.allclose(line.get_ydata(), note_chart.RSI_LINE) for line in lines)  # the threshold
+    daily = next(line for line in lines if len(line.get_ydata()) == 300)
+    np.testing.assert_allclose(np.asarray(daily.get_ydata(), dtype=float), rsi[600:], equal_nan=True)
+    assert [t.get_text() for t in ax_rsi.texts] == [f"the note's {note_chart.RSI_LINE:g}"]
+    low, high = ax_rsi.get_ylim()
+    assert low <= min(30.0, np.nanmin(rsi[600:])) and high >= max(70.0, np.nanmax(rsi[600:]))
+    assert (low, high) != (0.0, 100.0)
+
+
+def test_the_live_chart_carries_the_daily_rsi_and_the_threshold():
+    from rtybt.engine.analysis.indicators import wilder_rsi
+    from rtybt.engine.report.note.live_chart import chart_data
+
+    bars = _bars(400)
+    data = chart_data(bars, None, bars.index[200], bars.index[-1], [], "t")
+    rsi = wilder_rsi(bars["close"].to_numpy(dtype=float), 14)
+    shown = {row["time"]: row["value"] for row in data["daily"]["rsi"]}
+    assert len(shown) == int(np.isfinite(rsi).sum())
+    assert shown[bars.index[-1].strftime("%Y-%m-%d")] == pytest.approx(rsi[-1], abs=1e-4)
+    assert data["rsi_line"] == note_chart.RSI_LINE and data["weekly"]["rsi"]

@@ -1,4 +1,5 @@
-"""Study fixtures: ma_reclaim on seven years of three real markets, studied once per module."""
+"""Study fixtures: ma_reclaim on seven years of three real markets, studied once per module (without the markets'
+tearsheets, which tests/engine/study/test_study_tearsheets.py writes on a shorter window)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rtybt.engine.cli import app
 STUDY_YAML = """
 data: {symbol: ^RUT, start: 2010-01-01, end: 2016-12-31}
 strategy: {name: ma_reclaim, params: {ma_period: 50, hold_bars: 3}}
-output: {plots: false}
+output: {plots: false, tearsheet: false}
 event_study: {bootstrap_samples: 500}
 study: {symbols: [IWM, SPY], regimes: {vix_threshold: 18}}
 """

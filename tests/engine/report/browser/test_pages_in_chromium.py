@@ -180,10 +180,11 @@ def test_the_column_and_clipping_checks_can_fail(tmp_path, browser):
     assert browser.eval(CLIPPED_JS) and browser.eval(CLIPPED_JS)[0].startswith("1,234,567.89")
 
 
-def test_the_note_chart_zooms_and_reads_the_levels(pages, browser):
-    """The tearsheet's interactive chart: drawn from the inlined library (no network), zoomed by the wheel, its
-    levels labelled, no console error."""
-    page = pages["tearsheet"]
+@pytest.mark.parametrize("name", ["tearsheet", "analogs"])
+def test_the_note_chart_zooms_and_reads_the_levels(name, pages, browser):
+    """The tearsheet's and the analogs page's interactive chart: drawn from the inlined library (no network), zoomed
+    by the wheel (the time axis shows fewer bars), its levels labelled, no console error."""
+    page = pages[name]
     html = page.read_text()
     assert "src=\"http" not in html and "<script src" not in html  # inlined: opens from a file with no server
     browser.console_errors.clear()
@@ -208,7 +209,15 @@ def test_the_note_chart_zooms_and_reads_the_levels(pages, browser):
     assert " O " in legend and "50-day" in legend and "200-day" in legend, legend
     labels = [lv["label"] for lv in browser.eval(
         "JSON.parse(document.getElementById('live-chart-data').textContent).levels")]
-    assert "target 2,150" in labels and "note support 1,850–1,880" in labels
+    if name == "tearsheet":
+        assert "target 2,150" in labels and "note support 1,850–1,880" in labels
+    else:  # the key levels on the date: the nearest resistance and support zones
+        kinds = {label.split(" ")[0] for label in labels if label}
+        assert kinds == {"resistance", "support"}, labels
+    # The axis's dates changed with the zoom: the first date in view is later than before.
+    first = browser.eval("window.rtybtCharts[0].timeScale().getVisibleRange().from")
+    assert isinstance(first, str) and first > browser.eval(
+        "JSON.parse(document.getElementById('live-chart-data').textContent).zoom[0]"), first
     assert browser.console_errors == [], browser.console_errors
     browser.call("Emulation.setEmulatedMedia", media="print")  # printed: the static chart, not the canvas
     assert browser.eval("getComputedStyle(document.querySelector('figure.no-script')).display") == "block"
