@@ -86,8 +86,9 @@ def _begin_stop(signum: int) -> None:
     with _stop_lock:
         if _stopping:
             return
-        word, code = ("terminated", TERMINATED) if signum == signal.SIGTERM else ("interrupted", INTERRUPTED)
-        _stopping.update(at=time.monotonic(), line=f"rtybt: {word}\n", code=code)
+        # One line for both signals (the exit code tells them apart, as a shell's 128 + signal number does).
+        code = TERMINATED if signum == signal.SIGTERM else INTERRUPTED
+        _stopping.update(at=time.monotonic(), line="rtybt: interrupted\n", code=code)
         with suppress(OSError, ValueError):
             sys.stderr.flush()
         with suppress(OSError):
@@ -194,7 +195,7 @@ class ExitCodeGroup(TyperGroup):
             _stopped_by_signal()
         except Terminated:
             _stopped_by_signal()
-            return _fail("rtybt: terminated", TERMINATED)
+            return _fail("rtybt: interrupted", TERMINATED)
         except UserError as exc:
             detail = getattr(exc, "detail", "")  # a user strategy's traceback: shown only when asked for
             if detail and self.show_detail():

@@ -306,7 +306,7 @@ def regress_copy(folder: Path) -> list[str]:
     for name in names:
         shutil.copy(REPO / "configs" / f"{name}.yaml", folder / "configs" / f"{name}.yaml")
     return [f"configs/{name}.yaml" for name in names]
-SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "interrupted")]
 
 
 def default_sigint() -> None:
