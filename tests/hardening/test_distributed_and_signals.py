@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import psutil
@@ -221,7 +222,11 @@ def kill_parent_and_watch(proc: subprocess.Popen, ready) -> None:
     gone_by = time.monotonic() + EXIT_LIMIT
     while alive(seen) and time.monotonic() < gone_by:
         time.sleep(0.05)
-    assert not alive(seen), f"processes outlived their killed parent by {EXIT_LIMIT} s: {alive(seen)}"
+    survivors = alive(seen)
+    for pid in survivors:  # not left running for the tests after this one
+        with suppress(psutil.NoSuchProcess):
+            psutil.Process(pid).kill()
+    assert not survivors, f"processes outlived their killed parent by {EXIT_LIMIT} s: {survivors}"
 
 
 def started_workers(pid: int) -> int:
@@ -242,6 +247,83 @@ def test_sigkill_of_a_pool_sweep_leaves_no_worker(tmp_path):
     proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--workers", "2"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=tmp_path)
     kill_parent_and_watch(proc, lambda seen: started_workers(proc.pid) >= 2 and busy_workers(proc.pid) >= 2)
+
+
+def grandchildren(pid: int) -> set[int]:
+    """The pool's workers: forked by the forkserver, a child of the command (as is the resource tracker)."""
+    found = set()
+    for child in descendants(pid):
+        try:
+            if psutil.Process(child).ppid() != pid:
+                found.add(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+# A worker still unpickling its start-up (its initializer's module) when the parent dies: that module takes far
+# longer than the 2 s limit to import in a worker (not in the parent, which pickles the initializer), so only a
+# worker that dies with its parent in every phase of its start passes.
+SLOW_START = """import os
+import time
+
+if os.getpid() != int(os.environ["SLOW_START_PARENT"]):
+    time.sleep(60)
+
+
+def init():
+    pass
+"""
+POOL_SCRIPT = """
+import os
+import time
+os.environ["SLOW_START_PARENT"] = str(os.getpid())
+from rtybt.engine.core.pool import make_pool
+import slow_start_init
+pool = make_pool(2, slow_start_init.init)
+futures = [pool.submit(abs, -n) for n in range(4)]
+time.sleep(300)
+"""
+
+
+def test_sigkill_while_pool_workers_still_import_leaves_no_worker(tmp_path):
+    (tmp_path / "slow_start_init.py").write_text(SLOW_START)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kill_parent_and_watch(proc, lambda seen: len(grandchildren(proc.pid)) >= 2)
+
+
+THREAD_SCRIPT = """
+import threading
+import time
+from rtybt.engine.core.pool import make_pool
+pools, results = [], []
+def start():
+    pools.append(make_pool(1))
+    results.append(pools[0].submit(abs, -1).result())
+thread = threading.Thread(target=start)
+thread.start()
+thread.join()
+time.sleep(0.5)
+results.append(pools[0].submit(abs, -2).result())
+print(results)
+"""
+
+
+def test_a_pool_started_from_a_thread_still_works_after_that_thread_ends(tmp_path):
+    """The kernel's parent death is the death of the forking thread: a forkserver started from a thread that then
+    ends must not take the pool's workers with it."""
+    done = subprocess.run([sys.executable, "-c", THREAD_SCRIPT], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == "[1, 2]", (done.returncode, done.stdout, done.stderr)
+
+
+def test_sigkill_of_a_pool_sweep_as_its_workers_start_leaves_no_worker(tmp_path):
+    config = write_long_config(tmp_path)
+    proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: len(grandchildren(proc.pid)) >= 1)
 
 
 def busy_workers(pid: int) -> int:
