@@ -188,6 +188,65 @@ def test_a_pool_worker_killed_under_a_task_is_reported_not_waited_for():
     assert time.monotonic() - started < 30
 
 
+# Kills the Dask worker that runs it (only there: the command itself may load the strategy too).
+WORKER_KILLER = """import os
+import signal
+
+from rtybt.strategies.base import LongRuleStrategy
+from rtybt.strategies.params import Param
+
+
+class WorkerKiller(LongRuleStrategy):
+    name = "worker_killer"
+    note = "Kills the Dask worker process that runs it."
+    spec = (Param("hold_bars", 2, "bars", "bars held", min=1, max=250),)
+
+    def __init__(self):
+        super().__init__()
+        try:
+            from distributed import get_worker
+
+            get_worker()
+        except (ImportError, ValueError):
+            return
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    def entry_condition(self) -> bool:
+        return False
+
+    def exit_condition(self) -> bool:
+        return True
+"""
+
+
+def test_a_dask_worker_that_keeps_dying_ends_the_sweep_in_one_line_not_a_hang(tmp_path):
+    """Each variant kills the worker that runs it: past Dask's retries (none here, to keep it short) the sweep ends
+    with one line and exit 2 within a bounded time, the variant store left for --resume."""
+    data = tmp_path / "data"
+    data.mkdir()
+    bars_csv(120).to_csv(data / "TEST.csv", index=False)
+    (tmp_path / "killer.py").write_text(WORKER_KILLER)
+    config = tmp_path / "grid.yaml"
+    config.write_text(yaml.safe_dump({
+        "data": {"symbol": "TEST", "dir": str(data)}, "benchmark": {"enabled": False},
+        "strategy": {"file": "killer.py", "name": "worker_killer", "params": {"hold_bars": 2}},
+        "output": {"dir": str(tmp_path / "results"), "plots": False, "tearsheet": False},
+        "sweep": {"grid": {"hold_bars": [2, 3]}, "top": 1},
+    }))
+    env = {k: v for k, v in os.environ.items() if k != "RTYBT_DATA_DIR"}
+    env["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"
+    started = time.monotonic()
+    done = subprocess.run([*BASE, "-q", "sweep", str(config), "--cluster", "local", "--workers", "2"],
+                          capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env)
+    took = time.monotonic() - started
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rtybt: error: --cluster local: workers died"), done.stderr
+    assert "--resume" in lines[0]
+    assert took < 120
+    assert not list((tmp_path / "results").glob("grid*/*")), "a run directory after a failed sweep"
+
+
 # --- SIGKILL of the parent: no worker outlives it ---------------------------------------------------------------
 
 def descendants(pid: int) -> set[int]:
