@@ -431,9 +431,18 @@ COMMANDS = {
     "study": lambda f: ["study", write_long_config(f), "--workers", "2"],
     "regress": lambda f: ["regress", *regress_copy(f), "--jobs", "2"],
     "analogs": lambda f: ["analogs", "--k", "20"],
+    "note-serial": lambda f: ["note", note_copy(f)],
+    "note-pool": lambda f: ["note", note_copy(f), "--workers", "2"],
 }
 # CPU seconds (the command and its workers) spent before the signal: imports done, work under way.
-STARTED_CPU = {"analogs": 1.5}
+STARTED_CPU = {"analogs": 1.5, "note-serial": 2.0, "note-pool": 2.0}
+
+
+def note_copy(folder: Path) -> Path:
+    """The example note (QQQ, on the bundled data), where its results land in `folder`."""
+    import shutil
+
+    return Path(shutil.copy(REPO / "examples" / "qqq-turning-the-corner.yaml", folder / "note.yaml"))
 
 
 def regress_copy(folder: Path) -> list[str]:
