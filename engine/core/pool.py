@@ -51,9 +51,12 @@ def _quiet_forkserver() -> None:
     `rtybt: interrupted`. A worker's errors still reach the parent, pickled with its result."""
     from multiprocessing import forkserver
 
+    running = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if running is not None and parent_alive(running):
+        return
     # engine/core/pool_start.py first among the modules (only the light `__main__` script comes before it): the
     # forkserver and each worker it forks then die with the command at any moment of their start-up, imports
-    # included. Called for every pool: ensure_running also restarts a forkserver that has died (the thread that
+    # included. Looked at for every pool: ensure_running also restarts a forkserver that has died (the thread that
     # started it ended, see pool_start), and a new one must get the same preload and mark.
     modules = [m for m in getattr(forkserver._forkserver, "_preload_modules", ["__main__"]) if m != POOL_START]
     forkserver.set_forkserver_preload([POOL_START, *modules])

@@ -51,6 +51,7 @@ _server_pid = os.getpid()
 # Only in a forkserver started by engine/core/pool.py (the mark is in its environment); imported anywhere else
 # (pool.py reads PARENT_ENV from here) this module does nothing.
 if sys.platform.startswith("linux") and PARENT_ENV in os.environ:
-    if os.environ[PARENT_ENV] == str(os.getppid()):
-        die_with_parent(os.getppid())
+    if os.environ[PARENT_ENV]:
+        # Ends now if the command has gone already (while this interpreter started): no preload to import for it.
+        die_with_parent(int(os.environ[PARENT_ENV]))
     os.register_at_fork(before=_before_fork, after_in_child=_after_fork_in_child)
