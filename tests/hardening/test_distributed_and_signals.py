@@ -385,6 +385,14 @@ def test_sigkill_of_a_pool_sweep_as_its_workers_start_leaves_no_worker(tmp_path)
     kill_parent_and_watch(proc, lambda seen: len(grandchildren(proc.pid)) >= 1)
 
 
+def test_sigkill_of_a_dask_sweep_leaves_no_worker(tmp_path):
+    """`--cluster local`: the cluster's worker processes follow their parent too."""
+    config = write_long_config(tmp_path)
+    proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--cluster", "local", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: busy_workers(proc.pid) >= 2 and cpu_seconds(proc.pid) > 6)
+
+
 def busy_workers(pid: int) -> int:
     count = 0
     for child in descendants(pid):
