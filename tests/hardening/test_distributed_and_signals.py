@@ -393,6 +393,42 @@ def test_sigkill_of_a_dask_sweep_leaves_no_worker(tmp_path):
     kill_parent_and_watch(proc, lambda seen: busy_workers(proc.pid) >= 2 and cpu_seconds(proc.pid) > 6)
 
 
+def forkserver_started(pid: int) -> bool:
+    for child in descendants(pid):
+        try:
+            if any("forkserver" in part for part in psutil.Process(child).cmdline()):
+                return True
+        except psutil.NoSuchProcess:
+            continue
+    return False
+
+
+PRELOAD_SCRIPT = POOL_SCRIPT.replace("make_pool(2, slow_start_init.init)",
+                                    "make_pool(2, preload=['slow_start_init'])")
+
+
+def test_sigkill_while_the_forkserver_still_preloads_leaves_nothing(tmp_path):
+    (tmp_path / "slow_start_init.py").write_text(SLOW_START)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", PRELOAD_SCRIPT], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    appeared: list[float] = []
+
+    def preloading(seen) -> bool:  # half a second into its (minute-long) preload
+        if not appeared and forkserver_started(proc.pid):
+            appeared.append(time.monotonic())
+        return bool(appeared) and time.monotonic() - appeared[0] > 0.5
+    kill_parent_and_watch(proc, preloading)
+
+
+def test_sigkill_of_regress_while_its_forkserver_preloads_leaves_nothing(tmp_path):
+    """regress's forkserver imports the engine before it forks any worker (seconds, under load): it ends with the
+    command from its first module on, not once its imports are done."""
+    proc = subprocess.Popen([*BASE, "-q", "regress", *regress_copy(tmp_path), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: forkserver_started(proc.pid))
+
+
 def busy_workers(pid: int) -> int:
     count = 0
     for child in descendants(pid):
