@@ -188,8 +188,10 @@ def test_a_pool_worker_killed_under_a_task_is_reported_not_waited_for():
     assert time.monotonic() - started < 30
 
 
-# Kills the Dask worker that runs it (only there: the command itself may load the strategy too).
-WORKER_KILLER = """import os
+# Kills the worker process that runs it, a pool's or a Dask cluster's (only there: the command itself may load
+# the strategy too).
+WORKER_KILLER = """import multiprocessing
+import os
 import signal
 
 from rtybt.strategies.base import LongRuleStrategy
@@ -203,13 +205,8 @@ class WorkerKiller(LongRuleStrategy):
 
     def __init__(self):
         super().__init__()
-        try:
-            from distributed import get_worker
-
-            get_worker()
-        except (ImportError, ValueError):
-            return
-        os.kill(os.getpid(), signal.SIGKILL)
+        if multiprocessing.parent_process() is not None:
+            os.kill(os.getpid(), signal.SIGKILL)
 
     def entry_condition(self) -> bool:
         return False
@@ -219,9 +216,13 @@ class WorkerKiller(LongRuleStrategy):
 """
 
 
-def test_a_dask_worker_that_keeps_dying_ends_the_sweep_in_one_line_not_a_hang(tmp_path):
-    """Each variant kills the worker that runs it: past Dask's retries (none here, to keep it short) the sweep ends
-    with one line and exit 2 within a bounded time, the variant store left for --resume."""
+@pytest.mark.parametrize(("executor", "told"), [
+    (["--cluster", "local", "--workers", "2"], "rtybt: error: --cluster local: workers died running a variant"),
+    (["--workers", "2"], "rtybt: error: a worker process died"),
+], ids=["dask", "pool"])
+def test_a_worker_that_keeps_dying_ends_the_sweep_in_one_line_not_a_hang(executor, told, tmp_path):
+    """Each variant kills the worker that runs it: past Dask's retries (none here, to keep it short), or at once on
+    the pool, the sweep ends with one line and exit 2 within a bounded time, what finished kept for --resume."""
     data = tmp_path / "data"
     data.mkdir()
     bars_csv(120).to_csv(data / "TEST.csv", index=False)
@@ -236,12 +237,12 @@ def test_a_dask_worker_that_keeps_dying_ends_the_sweep_in_one_line_not_a_hang(tm
     env = {k: v for k, v in os.environ.items() if k != "RTYBT_DATA_DIR"}
     env["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"
     started = time.monotonic()
-    done = subprocess.run([*BASE, "-q", "sweep", str(config), "--cluster", "local", "--workers", "2"],
+    done = subprocess.run([*BASE, "-q", "sweep", str(config), *executor],
                           capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env)
     took = time.monotonic() - started
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
     lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("rtybt: error: --cluster local: workers died"), done.stderr
+    assert len(lines) == 1 and lines[0].startswith(told), done.stderr
     assert "--resume" in lines[0]
     assert took < 120
     assert not list((tmp_path / "results").glob("grid*/*")), "a run directory after a failed sweep"
