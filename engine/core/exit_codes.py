@@ -34,8 +34,10 @@ class Terminated(BaseException):
 
 
 # After SIGINT or SIGTERM the command has this long to unwind (remove its staging folder, stop its workers)
-# before the process ends anyway: every command stops within 2 s, whatever it was doing.
-STOP_GRACE_SECONDS = 1.5
+# before the process ends anyway: every command stops within 2 s, whatever it was doing. Unwinding takes well
+# under 0.1 s; a pool still feeding its starting workers (engine/core/pool.py signals_deferred) runs into this
+# limit, and ending a big process and its workers took up to 0.6 s more on a loaded 2-core machine.
+STOP_GRACE_SECONDS = 1.2
 _stopping: dict = {}
 _stop_lock = threading.Lock()
 _end_lock = threading.Lock()
