@@ -33,8 +33,10 @@ class Terminated(BaseException):
 
 
 # After SIGINT or SIGTERM the command has this long to unwind (remove its staging folder, stop its workers)
-# before the process ends anyway: every command stops within 2 s, whatever it was doing.
-STOP_GRACE_SECONDS = 1.5
+# before the process ends anyway: every command stops within 2 s, whatever it was doing. Unwinding takes well
+# under 0.1 s; a pool still feeding its starting workers (engine/core/pool.py signals_deferred) runs into this
+# limit, and ending a big process and its workers took up to 0.6 s more on a loaded 2-core machine.
+STOP_GRACE_SECONDS = 1.2
 _stopping: dict = {}
 _stop_lock = threading.Lock()
 _end_lock = threading.Lock()
@@ -85,8 +87,9 @@ def _begin_stop(signum: int) -> None:
     with _stop_lock:
         if _stopping:
             return
-        word, code = ("terminated", TERMINATED) if signum == signal.SIGTERM else ("interrupted", INTERRUPTED)
-        _stopping.update(at=time.monotonic(), line=f"rtybt: {word}\n", code=code)
+        # One line for both signals (the exit code tells them apart, as a shell's 128 + signal number does).
+        code = TERMINATED if signum == signal.SIGTERM else INTERRUPTED
+        _stopping.update(at=time.monotonic(), line="rtybt: interrupted\n", code=code)
         with suppress(OSError, ValueError):
             sys.stderr.flush()
         with suppress(OSError):
@@ -195,7 +198,7 @@ class ExitCodeGroup(TyperGroup):
             _stopped_by_signal()
         except Terminated:
             _stopped_by_signal()
-            return _fail("rtybt: terminated", TERMINATED)
+            return _fail("rtybt: interrupted", TERMINATED)
         except UserError as exc:
             detail = getattr(exc, "detail", "")  # a user strategy's traceback: shown only when asked for
             if detail and self.show_detail():

@@ -15,6 +15,9 @@ from contextlib import contextmanager, suppress
 from typing import Any
 
 from rtybt.engine.core.errors import UserError
+from rtybt.engine.core.pool_start import PARENT_ENV
+
+POOL_START = "rtybt.engine.core.pool_start"
 
 
 def _with_stderr_on_devnull(start: Callable[[], None]) -> None:
@@ -48,8 +51,25 @@ def _quiet_forkserver() -> None:
     `rtybt: interrupted`. A worker's errors still reach the parent, pickled with its result."""
     from multiprocessing import forkserver
 
-    if getattr(forkserver._forkserver, "_forkserver_pid", None) is None:
+    running = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if running is not None and parent_alive(running):
+        return
+    # engine/core/pool_start.py first among the modules (only the light `__main__` script comes before it): the
+    # forkserver and each worker it forks then die with the command at any moment of their start-up, imports
+    # included. Looked at for every pool: ensure_running also restarts a forkserver that has died (the thread that
+    # started it ended, see pool_start), and a new one must get the same preload and mark.
+    modules = [m for m in getattr(forkserver._forkserver, "_preload_modules", ["__main__"]) if m != POOL_START]
+    forkserver.set_forkserver_preload([POOL_START, *modules])
+    main_thread = threading.current_thread() is threading.main_thread()
+    saved = os.environ.get(PARENT_ENV)
+    os.environ[PARENT_ENV] = str(os.getpid()) if main_thread else ""
+    try:
         _with_stderr_on_devnull(forkserver.ensure_running)
+    finally:
+        if saved is None:
+            os.environ.pop(PARENT_ENV, None)
+        else:
+            os.environ[PARENT_ENV] = saved
 
 
 class WorkerLost(UserError):

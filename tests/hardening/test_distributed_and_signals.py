@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from pathlib import Path
 
 import psutil
@@ -187,6 +188,66 @@ def test_a_pool_worker_killed_under_a_task_is_reported_not_waited_for():
     assert time.monotonic() - started < 30
 
 
+# Kills the worker process that runs it, a pool's or a Dask cluster's (only there: the command itself may load
+# the strategy too).
+WORKER_KILLER = """import multiprocessing
+import os
+import signal
+
+from rtybt.strategies.base import LongRuleStrategy
+from rtybt.strategies.params import Param
+
+
+class WorkerKiller(LongRuleStrategy):
+    name = "worker_killer"
+    note = "Kills the Dask worker process that runs it."
+    spec = (Param("hold_bars", 2, "bars", "bars held", min=1, max=250),)
+
+    def __init__(self):
+        super().__init__()
+        if multiprocessing.parent_process() is not None:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    def entry_condition(self) -> bool:
+        return False
+
+    def exit_condition(self) -> bool:
+        return True
+"""
+
+
+@pytest.mark.parametrize(("executor", "told"), [
+    (["--cluster", "local", "--workers", "2"], "rtybt: error: --cluster local: workers died running a variant"),
+    (["--workers", "2"], "rtybt: error: a worker process died"),
+], ids=["dask", "pool"])
+def test_a_worker_that_keeps_dying_ends_the_sweep_in_one_line_not_a_hang(executor, told, tmp_path):
+    """Each variant kills the worker that runs it: past Dask's retries (none here, to keep it short), or at once on
+    the pool, the sweep ends with one line and exit 2 within a bounded time, what finished kept for --resume."""
+    data = tmp_path / "data"
+    data.mkdir()
+    bars_csv(120).to_csv(data / "TEST.csv", index=False)
+    (tmp_path / "killer.py").write_text(WORKER_KILLER)
+    config = tmp_path / "grid.yaml"
+    config.write_text(yaml.safe_dump({
+        "data": {"symbol": "TEST", "dir": str(data)}, "benchmark": {"enabled": False},
+        "strategy": {"file": "killer.py", "name": "worker_killer", "params": {"hold_bars": 2}},
+        "output": {"dir": str(tmp_path / "results"), "plots": False, "tearsheet": False},
+        "sweep": {"grid": {"hold_bars": [2, 3]}, "top": 1},
+    }))
+    env = {k: v for k, v in os.environ.items() if k != "RTYBT_DATA_DIR"}
+    env["DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES"] = "0"
+    started = time.monotonic()
+    done = subprocess.run([*BASE, "-q", "sweep", str(config), *executor],
+                          capture_output=True, text=True, timeout=180, cwd=tmp_path, env=env)
+    took = time.monotonic() - started
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(told), done.stderr
+    assert "--resume" in lines[0]
+    assert took < 120
+    assert not list((tmp_path / "results").glob("grid*/*")), "a run directory after a failed sweep"
+
+
 # --- SIGKILL of the parent: no worker outlives it ---------------------------------------------------------------
 
 def descendants(pid: int) -> set[int]:
@@ -221,7 +282,11 @@ def kill_parent_and_watch(proc: subprocess.Popen, ready) -> None:
     gone_by = time.monotonic() + EXIT_LIMIT
     while alive(seen) and time.monotonic() < gone_by:
         time.sleep(0.05)
-    assert not alive(seen), f"processes outlived their killed parent by {EXIT_LIMIT} s: {alive(seen)}"
+    survivors = alive(seen)
+    for pid in survivors:  # not left running for the tests after this one
+        with suppress(psutil.NoSuchProcess):
+            psutil.Process(pid).kill()
+    assert not survivors, f"processes outlived their killed parent by {EXIT_LIMIT} s: {survivors}"
 
 
 def started_workers(pid: int) -> int:
@@ -242,6 +307,127 @@ def test_sigkill_of_a_pool_sweep_leaves_no_worker(tmp_path):
     proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--workers", "2"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, cwd=tmp_path)
     kill_parent_and_watch(proc, lambda seen: started_workers(proc.pid) >= 2 and busy_workers(proc.pid) >= 2)
+
+
+def grandchildren(pid: int) -> set[int]:
+    """The pool's workers: forked by the forkserver, a child of the command (as is the resource tracker)."""
+    found = set()
+    for child in descendants(pid):
+        try:
+            if psutil.Process(child).ppid() != pid:
+                found.add(child)
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
+# A worker still unpickling its start-up (its initializer's module) when the parent dies: that module takes far
+# longer than the 2 s limit to import in a worker (not in the parent, which pickles the initializer), so only a
+# worker that dies with its parent in every phase of its start passes.
+SLOW_START = """import os
+import time
+
+if os.getpid() != int(os.environ["SLOW_START_PARENT"]):
+    time.sleep(60)
+
+
+def init():
+    pass
+"""
+POOL_SCRIPT = """
+import os
+import time
+os.environ["SLOW_START_PARENT"] = str(os.getpid())
+from rtybt.engine.core.pool import make_pool
+import slow_start_init
+pool = make_pool(2, slow_start_init.init)
+futures = [pool.submit(abs, -n) for n in range(4)]
+time.sleep(300)
+"""
+
+
+def test_sigkill_while_pool_workers_still_import_leaves_no_worker(tmp_path):
+    (tmp_path / "slow_start_init.py").write_text(SLOW_START)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", POOL_SCRIPT], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kill_parent_and_watch(proc, lambda seen: len(grandchildren(proc.pid)) >= 2)
+
+
+THREAD_SCRIPT = """
+import threading
+import time
+from rtybt.engine.core.pool import make_pool
+pools, results = [], []
+def start():
+    pools.append(make_pool(1))
+    results.append(pools[0].submit(abs, -1).result())
+thread = threading.Thread(target=start)
+thread.start()
+thread.join()
+time.sleep(0.5)
+results.append(pools[0].submit(abs, -2).result())
+print(results)
+"""
+
+
+def test_a_pool_started_from_a_thread_still_works_after_that_thread_ends(tmp_path):
+    """The kernel's parent death is the death of the forking thread: a forkserver started from a thread that then
+    ends must not take the pool's workers with it."""
+    done = subprocess.run([sys.executable, "-c", THREAD_SCRIPT], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path)
+    assert done.returncode == 0 and done.stdout.strip() == "[1, 2]", (done.returncode, done.stdout, done.stderr)
+
+
+def test_sigkill_of_a_pool_sweep_as_its_workers_start_leaves_no_worker(tmp_path):
+    config = write_long_config(tmp_path)
+    proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--workers", "2"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: len(grandchildren(proc.pid)) >= 1)
+
+
+def test_sigkill_of_a_dask_sweep_leaves_no_worker(tmp_path):
+    """`--cluster local`: the cluster's worker processes follow their parent too."""
+    config = write_long_config(tmp_path)
+    proc = subprocess.Popen([*BASE, "-q", "sweep", str(config), "--cluster", "local", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: busy_workers(proc.pid) >= 2 and cpu_seconds(proc.pid) > 6)
+
+
+def forkserver_started(pid: int) -> bool:
+    for child in descendants(pid):
+        try:
+            if any("forkserver" in part for part in psutil.Process(child).cmdline()):
+                return True
+        except psutil.NoSuchProcess:
+            continue
+    return False
+
+
+PRELOAD_SCRIPT = POOL_SCRIPT.replace("make_pool(2, slow_start_init.init)",
+                                    "make_pool(2, preload=['slow_start_init'])")
+
+
+def test_sigkill_while_the_forkserver_still_preloads_leaves_nothing(tmp_path):
+    (tmp_path / "slow_start_init.py").write_text(SLOW_START)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", PRELOAD_SCRIPT], env=env, cwd=tmp_path,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    appeared: list[float] = []
+
+    def preloading(seen) -> bool:  # half a second into its (minute-long) preload
+        if not appeared and forkserver_started(proc.pid):
+            appeared.append(time.monotonic())
+        return bool(appeared) and time.monotonic() - appeared[0] > 0.5
+    kill_parent_and_watch(proc, preloading)
+
+
+def test_sigkill_of_regress_while_its_forkserver_preloads_leaves_nothing(tmp_path):
+    """regress's forkserver imports the engine before it forks any worker (seconds, under load): it ends with the
+    command from its first module on, not once its imports are done."""
+    proc = subprocess.Popen([*BASE, "-q", "regress", *regress_copy(tmp_path), "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    kill_parent_and_watch(proc, lambda seen: forkserver_started(proc.pid))
 
 
 def busy_workers(pid: int) -> int:
@@ -290,9 +476,18 @@ COMMANDS = {
     "study": lambda f: ["study", write_long_config(f), "--workers", "2"],
     "regress": lambda f: ["regress", *regress_copy(f), "--jobs", "2"],
     "analogs": lambda f: ["analogs", "--k", "20"],
+    "note-serial": lambda f: ["note", note_copy(f)],
+    "note-pool": lambda f: ["note", note_copy(f), "--workers", "2"],
 }
 # CPU seconds (the command and its workers) spent before the signal: imports done, work under way.
-STARTED_CPU = {"analogs": 1.5}
+STARTED_CPU = {"analogs": 1.5, "note-serial": 2.0, "note-pool": 2.0}
+
+
+def note_copy(folder: Path) -> Path:
+    """The example note (QQQ, on the bundled data), where its results land in `folder`."""
+    import shutil
+
+    return Path(shutil.copy(REPO / "examples" / "qqq-turning-the-corner.yaml", folder / "note.yaml"))
 
 
 def regress_copy(folder: Path) -> list[str]:
@@ -306,7 +501,7 @@ def regress_copy(folder: Path) -> list[str]:
     for name in names:
         shutil.copy(REPO / "configs" / f"{name}.yaml", folder / "configs" / f"{name}.yaml")
     return [f"configs/{name}.yaml" for name in names]
-SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")]
+SIGNALS = [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "interrupted")]
 
 
 def default_sigint() -> None:

@@ -76,7 +76,7 @@ def alive(pids: set[int]) -> list[int]:
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGINT, 130, "interrupted"),
-                                                      (signal.SIGTERM, 143, "terminated")],
+                                                      (signal.SIGTERM, 143, "interrupted")],
                          ids=["SIGINT", "SIGTERM"])
 def test_signal_during_a_pool_sweep_stops_at_once_and_resume_completes_the_grid(
         signum, code, word, tmp_path, uninterrupted):
@@ -151,7 +151,7 @@ def test_sigterm_while_a_run_writes_its_files_leaves_no_run_directory(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 143 and stderr == "rtybt: terminated\n", (proc.returncode, stderr)
+    assert proc.returncode == 143 and stderr == "rtybt: interrupted\n", (proc.returncode, stderr)
     assert took <= EXIT_LIMIT
     assert not list((root / ".staging").iterdir()), "a staged run was left behind"
     assert [p.name for p in root.iterdir()] == [".staging"], "a run directory appeared"

@@ -99,3 +99,57 @@ def test_unreachable_cluster_is_a_user_error(small_sweep):
     _, variants, bars = small_sweep
     with pytest.raises(UserError, match=r"--cluster tcp://127.0.0.1:1: cannot connect"):
         run_variants(variants[:1], bars.frame, DaskExecutor("tcp://127.0.0.1:1", timeout="2s"))
+
+
+def test_a_dask_worker_killed_mid_sweep_is_replaced_and_the_sweep_equals_serial(small_sweep, serial_outcome):
+    """Item 5 of "Trust nothing": a worker process SIGKILLed while variants are assigned to it. Its nanny starts a
+    new one and the scheduler runs its variants again elsewhere: the sweep completes, bit for bit as serial, in
+    bounded time (never a hang)."""
+    import signal
+    import threading
+    import time
+
+    from dask.distributed import Client
+
+    _, variants, bars = small_sweep
+    cluster = start_local_cluster(2)
+    killed: dict = {}
+    outcome: dict = {}
+    try:
+        with Client(cluster.scheduler_address) as client:
+            pids = client.run(os.getpid)  # worker address -> its process id
+
+            def busy_workers(dask_scheduler):
+                return {ws.address: len(ws.processing) for ws in dask_scheduler.workers.values() if ws.processing}
+
+            def kill_the_first_busy_worker():
+                deadline = time.monotonic() + 120
+                while time.monotonic() < deadline and "done" not in outcome:
+                    busy = client.run_on_scheduler(busy_workers)
+                    if busy:
+                        address, assigned = next(iter(busy.items()))
+                        os.kill(pids[address], signal.SIGKILL)
+                        killed.update(address=address, assigned=assigned)
+                        return
+                    time.sleep(0.01)
+
+            def sweep():
+                try:
+                    outcome["result"] = run_variants(variants, bars.frame, DaskExecutor(cluster.scheduler_address))
+                except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                    outcome["error"] = exc
+                finally:
+                    outcome["done"] = True
+
+            killer = threading.Thread(target=kill_the_first_busy_worker, daemon=True)
+            runner = threading.Thread(target=sweep, daemon=True)
+            killer.start()
+            runner.start()
+            runner.join(180)
+            killer.join(5)
+            assert not runner.is_alive(), "the sweep hung after a worker was killed"
+    finally:
+        cluster.close()
+    assert killed.get("assigned", 0) >= 1, "no worker was killed while it held variants"
+    assert "error" not in outcome, outcome.get("error")
+    assert_identical(serial_outcome, outcome["result"])
