@@ -58,7 +58,7 @@ def _weekly(frame: pd.DataFrame) -> pd.DataFrame:
     g = frame.groupby(week)
     out = pd.DataFrame({"open": g["open"].first(), "high": g["high"].max(), "low": g["low"].min(),
                         "close": g["close"].last()})
-    out.index = pd.DatetimeIndex(g.apply(lambda f: f.index[-1]).to_numpy())
+    out.index = pd.DatetimeIndex(pd.Series(frame.index, index=frame.index).groupby(week).last().to_numpy())
     return out
 
 

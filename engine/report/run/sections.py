@@ -69,7 +69,7 @@ def verdict_card(answer: Verdict, bench_symbol: str | None, horizon: int, confid
 
 
 def _diff_value(x, kind: str) -> str:
-    return h.fmt(x, "ratio" if kind == "ratio" else "spct")
+    return h.fmt(x, "sratio" if kind == "ratio" else "spct")  # a difference: signed, as the verdict writes it
 
 
 def differences_table(answer: Verdict) -> str:
