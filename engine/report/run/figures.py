@@ -41,13 +41,10 @@ def fit(fig, **margins) -> None:
 def to_png(fig, dpi: int = DPI) -> bytes:
     """PNG bytes without a software/version stamp, so the same figure gives the same bytes; closes the figure."""
     plt = pyplot()
-    buffer = io.BytesIO()
     try:
-        # Fast zlib level: drawing, not squeezing bytes, is what a report should spend its time on.
-        fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+        return to_png_keep(fig, dpi)
     finally:
         plt.close(fig)
-    return buffer.getvalue()
 
 
 NARROW_INCHES = 4.8  # a phone's column (about 360 CSS px) shows this many inches: text stays near 9 px
@@ -107,9 +104,26 @@ def _fewer_ticks(ax):
 
 
 def to_png_keep(fig, dpi: int = DPI) -> bytes:
-    """PNG bytes of a figure that stays open (to be drawn again at another size)."""
+    """PNG bytes of a figure that stays open (to be drawn again at another size).
+
+    Drawn once by Agg and encoded by Pillow as RGB when every pixel is opaque (the charts' white ground): a
+    quarter fewer bytes to compress than matplotlib's RGBA PNG, with the same pixels. Fast zlib level: drawing,
+    not squeezing bytes, is what a report should spend its time on. No software/version stamp, so the same
+    figure gives the same bytes."""
+    import numpy as np
+    from PIL import Image
+
+    original = fig.get_dpi()
+    fig.set_dpi(dpi)
+    try:
+        fig.canvas.draw()
+        pixels = np.asarray(fig.canvas.buffer_rgba())
+        image = (Image.fromarray(np.ascontiguousarray(pixels[..., :3])) if (pixels[..., 3] == 255).all()
+                 else Image.fromarray(pixels.copy()))
+    finally:
+        fig.set_dpi(original)
     buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+    image.save(buffer, format="png", compress_level=1, dpi=(dpi, dpi))
     return buffer.getvalue()
 
 
