@@ -183,24 +183,45 @@ class DaskExecutor:
             return
         client, cluster = self._connect()
         try:
-            # One copy of the bars per worker, not one per task.
-            bars = client.scatter(frame, broadcast=True, hash=False)
-            futures = [client.submit(evaluate, bars, task, pure=False) for task in tasks]
-            try:
-                for future in as_completed(futures):
-                    yield future.result()
-            except BaseException as exc:
-                client.cancel(futures)
-                if exc.__class__.__name__ == "KilledWorker":
-                    # Dask has already re-run the task on other workers (distributed.scheduler.allowed-failures).
-                    raise ClusterError(f"--cluster {self.address}: workers died running a variant, more times than "
-                                       "Dask retries it (out of memory?); what finished is stored, --resume "
-                                       "continues") from None
-                raise
+            pending = dict(enumerate(tasks))
+            for attempt in range(LOST_BARS_RETRIES + 1):
+                # One copy of the bars per worker, not one per task.
+                bars = client.scatter(frame, broadcast=True, hash=False)
+                futures = {client.submit(evaluate, bars, task, pure=False): i for i, task in pending.items()}
+                try:
+                    for future in as_completed(futures):
+                        result = future.result()
+                        del pending[futures[future]]
+                        yield result
+                    return
+                except BaseException as exc:
+                    client.cancel(list(futures))
+                    if _lost_scattered_data(exc) and attempt < LOST_BARS_RETRIES:
+                        continue  # a worker that died took the scattered bars' key with it: scatter again
+                    if _lost_scattered_data(exc):
+                        raise ClusterError(f"--cluster {self.address}: workers died running a variant and took "
+                                           f"the bars with them, {attempt + 1} times; what finished is stored, "
+                                           "--resume continues") from None
+                    if exc.__class__.__name__ == "KilledWorker":
+                        # Dask has already re-run the task on other workers (distributed.scheduler.allowed-failures).
+                        raise ClusterError(f"--cluster {self.address}: workers died running a variant, more times "
+                                           "than Dask retries it (out of memory?); what finished is stored, --resume "
+                                           "continues") from None
+                    raise
         finally:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+# Dask cancels every task on scattered data when a worker holding it dies, even with copies on other workers
+# (dask/distributed#3149): the variants left are submitted again on freshly scattered bars, this many times.
+LOST_BARS_RETRIES = 3
+
+
+def _lost_scattered_data(exc: BaseException) -> bool:
+    """A future cancelled by the scheduler (not by us: we cancel only after an error), as #3149 reports it."""
+    return exc.__class__.__name__ in ("FutureCancelledError", "CancelledError")
 
 
 def make_executor(workers: int | None = None, cluster: str | None = None) -> Executor:

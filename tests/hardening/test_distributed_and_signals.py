@@ -248,6 +248,45 @@ def test_a_worker_that_keeps_dying_ends_the_sweep_in_one_line_not_a_hang(executo
     assert not list((tmp_path / "results").glob("grid*/*")), "a run directory after a failed sweep"
 
 
+WORKER_KILLER_ONCE = WORKER_KILLER.replace('name = "worker_killer"', 'name = "worker_killer_once"').replace(
+    "class WorkerKiller(", "class WorkerKillerOnce(").replace(
+    """        if multiprocessing.parent_process() is not None:
+            os.kill(os.getpid(), signal.SIGKILL)""",
+    """        marker = os.environ.get("RTYBT_TEST_KILLED_ONCE", "")
+        if multiprocessing.parent_process() is not None and marker and not os.path.exists(marker):
+            open(marker, "w").close()
+            os.kill(os.getpid(), signal.SIGKILL)""")
+
+
+def test_a_worker_that_dies_once_costs_the_dask_sweep_nothing(tmp_path):
+    """One variant kills its Dask worker once. Dask cancels every task on the scattered bars when a worker that
+    held them dies (dask/distributed#3149); the sweep scatters them again and submits what was left: its table
+    equals a serial run's."""
+    assert "worker_killer_once" in WORKER_KILLER_ONCE and "RTYBT_TEST_KILLED_ONCE" in WORKER_KILLER_ONCE
+    data = tmp_path / "data"
+    data.mkdir()
+    bars_csv(160).to_csv(data / "TEST.csv", index=False)
+    (tmp_path / "killer.py").write_text(WORKER_KILLER_ONCE)
+    tables = {}
+    for name, executor in (("serial", ["--workers", "1"]), ("dask", ["--cluster", "local", "--workers", "2"])):
+        config = tmp_path / f"{name}.yaml"
+        config.write_text(yaml.safe_dump({
+            "name": "grid", "data": {"symbol": "TEST", "dir": str(data)}, "benchmark": {"enabled": False},
+            "strategy": {"file": "killer.py", "name": "worker_killer_once", "params": {"hold_bars": 2}},
+            "output": {"dir": str(tmp_path / name), "plots": False, "tearsheet": False},
+            "sweep": {"grid": {"hold_bars": [2, 3, 4, 5, 6, 7]}, "top": 1},
+        }))
+        env = {k: v for k, v in os.environ.items() if k != "RTYBT_DATA_DIR"}
+        env["RTYBT_TEST_KILLED_ONCE"] = str(tmp_path / "killed")
+        done = subprocess.run([*BASE, "-q", "sweep", str(config), *executor],
+                              capture_output=True, text=True, timeout=240, cwd=tmp_path, env=env)
+        assert done.returncode == 0, (name, done.stderr[-2000:])
+        [table] = (tmp_path / name).glob("grid-sweep/*/sweep.csv")
+        tables[name] = table.read_bytes()
+    assert (tmp_path / "killed").exists(), "no worker was killed"
+    assert tables["dask"] == tables["serial"]
+
+
 # --- SIGKILL of the parent: no worker outlives it ---------------------------------------------------------------
 
 def descendants(pid: int) -> set[int]:
