@@ -81,3 +81,17 @@ def bars_csv(rows: int = 60, start: str = "2020-01-01") -> pd.DataFrame:
         "Open": opens,
         "Volume": [1000.0] * rows,
     })
+
+
+def alive(pids: set[int]) -> list[int]:
+    """Those of `pids` still running (a zombie has ended: only its exit status is left to collect)."""
+    import psutil
+
+    out = []
+    for pid in pids:
+        try:
+            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
+                out.append(pid)
+        except psutil.NoSuchProcess:
+            continue
+    return out

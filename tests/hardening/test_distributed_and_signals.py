@@ -30,7 +30,7 @@ from rtybt.engine.sweep.executors import (
     cluster_timeout,
     probe_scheduler,
 )
-from tests.hardening.cli_harness import RTYBT, bars_csv, run_cli
+from tests.hardening.cli_harness import RTYBT, alive, bars_csv, run_cli
 
 EXIT_LIMIT = 2.0
 BASE = [str(RTYBT)] if RTYBT.exists() else [sys.executable, "-m", "rtybt.engine.cli"]
@@ -294,17 +294,6 @@ def descendants(pid: int) -> set[int]:
         return {p.pid for p in psutil.Process(pid).children(recursive=True)}
     except psutil.NoSuchProcess:
         return set()
-
-
-def alive(pids: set[int]) -> list[int]:
-    out = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                out.append(pid)
-        except psutil.NoSuchProcess:
-            continue
-    return out
 
 
 def kill_parent_and_watch(proc: subprocess.Popen, ready) -> None:

@@ -15,7 +15,7 @@ import psutil
 import pytest
 import yaml
 
-from tests.hardening.cli_harness import RTYBT
+from tests.hardening.cli_harness import RTYBT, alive
 
 # 8 variants of a few tenths of a second each over 10 years of ^RUT: long enough to be cut mid-grid.
 CONFIG = {
@@ -62,17 +62,6 @@ def uninterrupted(tmp_path_factory) -> bytes:
                           preexec_fn=default_sigint)
     assert done.returncode == 0, done.stderr
     return sweep_table(folder)
-
-
-def alive(pids: set[int]) -> list[int]:
-    out = []
-    for pid in pids:
-        try:
-            if psutil.Process(pid).status() != psutil.STATUS_ZOMBIE:
-                out.append(pid)
-        except psutil.NoSuchProcess:
-            continue
-    return out
 
 
 @pytest.mark.parametrize(("signum", "code", "word"), [(signal.SIGINT, 130, "interrupted"),

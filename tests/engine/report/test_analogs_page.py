@@ -14,6 +14,7 @@ from PIL import Image
 
 from rtybt.engine.commands.analogs import run_analogs
 from rtybt.engine.report.analogs.page import SECTIONS, minus
+from tests.engine.report.page_checks import assert_self_contained
 from tests.engine.report.test_tearsheet import PNG_MAGIC, Collector
 from tests.engine.results.test_provenance import INPUT_KEYS, MANIFEST_KEYS
 
@@ -53,23 +54,7 @@ def test_every_section_in_order_answer_and_score_first(page):
 
 def test_self_contained_no_outside_scripts_or_links(page):
     text, parser = page
-    names = {tag for tag, _ in parser.tags}
-    assert not names & {"link", "iframe", "object", "embed"}
-    for tag, attrs in parser.tags:
-        for key in ("src", "href"):
-            value = attrs.get(key)
-            assert value is None or value.startswith(("data:image/png;base64,", "#")), (tag, key, value[:40])
-    # The only scripts: the interactive chart's vendored library, inlined byte for byte, its data and its code.
-    from importlib.resources import files
-
-    library = (files("rtybt.engine.report.vendor") / "lightweight-charts.standalone.production.js").read_text("utf-8")
-    scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, flags=re.S)
-    assert library in scripts and len(scripts) == 4  # the js flag, the library, the chart's data and its code
-    words = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S)
-    words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", words).lower()
-    assert "@import" not in words and "url(" not in words and "http" not in words
-    code = "".join(s for s in scripts if s != library)
-    assert "http" not in code and "fetch(" not in code and "XMLHttpRequest" not in code
+    assert_self_contained(text, parser)
     # Two charts: the fan, and the window up to the date (the print and no-script view of the interactive one).
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
     assert len(images) == 2

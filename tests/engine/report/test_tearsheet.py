@@ -21,6 +21,7 @@ from rtybt.engine.commands.report import rerender
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.core.errors import ResultsError
 from rtybt.engine.report.run.tearsheet import SECTIONS
+from tests.engine.report.page_checks import assert_self_contained
 
 REPO = Path(__file__).resolve().parents[3]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -75,25 +76,7 @@ def test_every_section_in_order_verdict_first(page):
 
 def test_self_contained_no_outside_scripts_or_links(page):
     text, parser = page
-    names = {tag for tag, _ in parser.tags}
-    assert not names & {"link", "iframe", "object", "embed"}
-    for tag, attrs in parser.tags:
-        for key in ("src", "href"):
-            value = attrs.get(key)
-            # only embedded images and links to the page's own sections; no script loaded from anywhere
-            assert value is None or value.startswith(("data:image/png;base64,", "#")), (tag, key, value[:40])
-    # The only scripts: the interactive chart's vendored library, inlined byte for byte, and its own code and data.
-    from importlib.resources import files
-
-    library = (files("rtybt.engine.report.vendor") / "lightweight-charts.standalone.production.js").read_text("utf-8")
-    scripts = re.findall(r"<script[^>]*>(.*?)</script>", text, flags=re.S)
-    assert library in scripts and len(scripts) == 4  # the js flag, the library, the chart's data and its code
-    # Outside the embedded images (base64 can spell anything) and the scripts, no URL of any kind.
-    words = re.sub(r"<script[^>]*>.*?</script>", "", text, flags=re.S)
-    words = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", words).lower()
-    assert "@import" not in words and "url(" not in words and "http" not in words and "//" not in words
-    code = "".join(s for s in scripts if s != library)
-    assert "http" not in code and "fetch(" not in code and "XMLHttpRequest" not in code  # no network at view time
+    assert_self_contained(text, parser)
 
 
 def test_every_image_decodes_to_a_png(page):
