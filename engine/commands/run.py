@@ -132,8 +132,6 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
                     analysis: RunAnalysis, on_stage: Stage | None = None, lookahead: str | None = None) -> list[str]:
     """Everything but the manifest; deterministic bytes for the same inputs. Returns the report's file names
     (the files `rtybt report` renders again)."""
-    import pandas as pd
-
     announce(on_stage, "writing results")
 
     # Optional sections a config does not use are left out rather than written as `null`; data.dir is the
@@ -154,18 +152,12 @@ def write_run_files(writer: RunWriter, config: RunConfig, result: RunResult, bar
         "sharpe_convention": SHARPE_CONVENTION.format(ppy=ppy, rf=rf),
         "warnings": result.warnings,
     })
-    spreadsheet_safe(result.trades).to_csv(writer.path("trades.csv"), index=False)
-    frame = pd.DataFrame({"returns": result.returns, "equity": result.equity})
-    if result.benchmark_returns is not None:
-        frame["benchmark_returns"] = result.benchmark_returns
-    frame.index.name = "date"
-    frame.to_csv(writer.path("returns.csv"), date_format="%Y-%m-%d")
+    from rtybt.engine.report.run.inputs import write_run_tables
+
+    write_run_tables(writer.path, result)  # trades, returns, setups: what `rtybt report` re-reads
     result.positions.rename_axis("date").to_csv(writer.path("positions.csv"), date_format="%Y-%m-%d")
     spreadsheet_safe(result.transactions).to_csv(writer.path("transactions.csv"), index=False)
     spreadsheet_safe(result.order_issues).to_csv(writer.path("order_issues.csv"), index=False)
-    from rtybt.engine.report.run.inputs import setups_frame
-
-    setups_frame(result.setups).to_csv(writer.path("setups.csv"), index=False)  # `rtybt report` re-reads it
     validation = {"data": bars.report.to_dict()}
     text = bars.report.to_text(max_rows=50)
     if bench is not None and bench is not bars:

@@ -24,10 +24,7 @@ def tearsheet_plan(config: RunConfig, symbols: list[str]) -> dict[str, str | Non
 def write_tearsheet(writer: RunWriter, folder: str, config: RunConfig, bars: Bars) -> None:
     """The market's backtest run again in full (its trades, against its own buy-and-hold) and rendered by the
     tearsheet of `rtybt run`, with its trades and returns as CSV beside it."""
-    import pandas as pd
-
-    from rtybt.engine.core.csv_text import spreadsheet_safe
-    from rtybt.engine.report.run.inputs import from_result, setups_frame
+    from rtybt.engine.report.run.inputs import from_result, write_run_tables
     from rtybt.engine.report.run.tearsheet import build_report
     from rtybt.engine.run import run_backtest
 
@@ -35,9 +32,4 @@ def write_tearsheet(writer: RunWriter, folder: str, config: RunConfig, bars: Bar
     writer.path(folder).mkdir(parents=True, exist_ok=True)
     for name, payload in build_report(from_result(config, result, bars.frame)).items():
         writer.path(f"{folder}/{name}").write_bytes(payload)
-    spreadsheet_safe(result.trades).to_csv(writer.path(f"{folder}/trades.csv"), index=False)
-    frame = pd.DataFrame({"returns": result.returns, "equity": result.equity})
-    if result.benchmark_returns is not None:
-        frame["benchmark_returns"] = result.benchmark_returns
-    frame.rename_axis("date").to_csv(writer.path(f"{folder}/returns.csv"), date_format="%Y-%m-%d")
-    setups_frame(result.setups).to_csv(writer.path(f"{folder}/setups.csv"), index=False)
+    write_run_tables(lambda name: writer.path(f"{folder}/{name}"), result)

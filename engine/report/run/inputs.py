@@ -52,6 +52,19 @@ def setups_frame(setups) -> pd.DataFrame:
     return pd.DataFrame({"date": [str(d) for d in setups]})
 
 
+def write_run_tables(path, result) -> None:
+    """trades.csv, returns.csv and setups.csv of a run, where `path(name)` says (a run's folder, a study market's
+    tearsheet folder): the tables `from_run_dir` reads back to render the report again."""
+    from rtybt.engine.core.csv_text import spreadsheet_safe
+
+    spreadsheet_safe(result.trades).to_csv(path("trades.csv"), index=False)
+    frame = pd.DataFrame({"returns": result.returns, "equity": result.equity})
+    if result.benchmark_returns is not None:
+        frame["benchmark_returns"] = result.benchmark_returns
+    frame.rename_axis("date").to_csv(path("returns.csv"), date_format="%Y-%m-%d")
+    setups_frame(result.setups).to_csv(path("setups.csv"), index=False)
+
+
 def _read_csv(path: Path, **kwargs) -> pd.DataFrame:
     try:
         return pd.read_csv(path, **kwargs)
