@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +16,12 @@ SNAPSHOT = Path(os.environ.get("RTYBT_DATA_DIR") or (REPO / "data" / "snapshot")
 os.environ["RTYBT_OFFLINE"] = "1"
 os.environ.setdefault("RTYBT_DATA_DIR", str(SNAPSHOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
+# A machine may set PYTHONDONTWRITEBYTECODE for everything: then each of the suite's hundreds of `rtybt`
+# subprocesses, pool workers and Dask workers compiles rtybt from source again (about 0.4 s each). A user's
+# Python caches bytecode; so do the tests. User strategy files are unaffected: rtybt compiles them from the
+# very bytes it hashed, never from a cache.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 
 @pytest.fixture(scope="session")
