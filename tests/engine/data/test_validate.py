@@ -48,6 +48,20 @@ def test_clean_file_has_no_findings(tmp_path):
     assert all(dtype == "float64" for dtype in bars.frame.dtypes)
 
 
+def test_plain_iso_dates_read_as_the_general_date_path_reads_them(tmp_path):
+    # YYYY-MM-DD files take a one-format parse; the same dates with a time of day take the general path.
+    write(tmp_path, CLEAN)
+    fast = load(tmp_path).frame
+    write(tmp_path, [" " + row.replace(",", " 00:00:00,", 1) for row in CLEAN])
+    general = load(tmp_path).frame
+    assert fast.index.equals(general.index) and fast.index.dtype == general.index.dtype
+    pd.testing.assert_frame_equal(fast, general)
+    # A date that has the form but not the day still names its line.
+    write(tmp_path, [*CLEAN[:3], CLEAN[3].replace("2024-01-05", "2024-02-30"), *CLEAN[4:]])
+    with pytest.raises(DataError, match=r"line 5: cannot read date '2024-02-30'"):
+        load(tmp_path)
+
+
 def test_columns_by_name_in_any_order_and_case(tmp_path):
     # The snapshot's own order is Date,Close,High,Low,Open,Volume: columns must never be read by position.
     reordered = ["volume,CLOSE,low,date,HIGH,oPeN"]
