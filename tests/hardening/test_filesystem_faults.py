@@ -70,6 +70,26 @@ def earlier(tmp_path) -> tuple[Path, Path, dict]:
     return config, root, tree_digest(root)
 
 
+@pytest.fixture(scope="module")
+def tearsheet_results(tmp_path_factory) -> Path:
+    """A results root holding one finished run with its tearsheet (made once: each test renders a copy again)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("RTYBT_DATA_DIR", raising=False)
+        config, root = setup(tmp_path_factory.mktemp("tearsheet_run"), tearsheet=True)
+        done = run_cli(["-q", "run", "--fresh", config])
+    assert done.code == 0, done.stderr
+    assert (run_dirs(root)[0] / "tearsheet.html").is_file()
+    return root
+
+
+def copied_run(results: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """(results root, its one run) copied under tmp_path, every byte and mode as made."""
+    root = tmp_path / "results"
+    shutil.copytree(results, root, ignore=shutil.ignore_patterns(".staging"))
+    (run_dir,) = run_dirs(root)
+    return root, run_dir
+
+
 def leaves_no_trace(root: Path, before: dict) -> None:
     assert tree_digest(root) == before, "an earlier run changed, or a new file appeared"
     staging = root / ".staging"
@@ -214,10 +234,8 @@ def test_permission_denied_on_the_staging_folder(earlier, monkeypatch):
     leaves_no_trace(root, before)
 
 
-def test_disk_full_while_a_report_is_rendered_again_replaces_nothing(tmp_path, monkeypatch):
-    config, root = setup(tmp_path, tearsheet=True)
-    assert run_cli(["-q", "run", "--fresh", config]).code == 0
-    run_dir = run_dirs(root)[0]
+def test_disk_full_while_a_report_is_rendered_again_replaces_nothing(tmp_path, monkeypatch, tearsheet_results):
+    root, run_dir = copied_run(tearsheet_results, tmp_path)
     before = tree_digest(root)
     real = atomic._stage
     calls = []
@@ -360,10 +378,8 @@ def test_data_file_that_is_a_named_pipe_is_refused_unopened(earlier):
 # --- file modes -----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", [0o644, 0o640])
-def test_a_report_rendered_again_keeps_each_files_mode(tmp_path, mode):
-    config, root = setup(tmp_path, tearsheet=True)
-    assert run_cli(["-q", "run", "--fresh", config]).code == 0
-    run_dir = run_dirs(root)[0]
+def test_a_report_rendered_again_keeps_each_files_mode(tmp_path, mode, tearsheet_results):
+    _, run_dir = copied_run(tearsheet_results, tmp_path)
     for name in ("tearsheet.html", "manifest.json"):
         os.chmod(run_dir / name, mode)
     assert run_cli(["-q", "report", run_dir]).code == 0
