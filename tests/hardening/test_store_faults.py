@@ -329,18 +329,33 @@ ANALOGS_DAMAGE = {
 }
 
 
-@pytest.mark.parametrize("damage", ANALOGS_DAMAGE, ids=list(ANALOGS_DAMAGE))
-def test_a_damaged_analogs_cache_is_recomputed_and_scores_as_undamaged(damage, tmp_path):
+def _analogs(root: Path):
     from rtybt.engine.commands.analogs import run_analogs
 
-    data = tmp_path / "data"
-    data.mkdir()
-    (data / "XYZ.csv").write_text(walk_csv(rows=900, start="2015-01-01"))
+    return run_analogs("XYZ", None, history="XYZ", data_dir=str(root / "data"), results_dir=root, write=False)
+
+
+@pytest.fixture(scope="module")
+def analogs_computed(tmp_path_factory):
+    """The analogs answer on a 900-bar market, computed once (and its walk-forward cache written); each test
+    below starts from a copy of the market and the cache."""
+    root = tmp_path_factory.mktemp("analogs")
+    (root / "data").mkdir()
+    (root / "data" / "XYZ.csv").write_text(walk_csv(rows=900, start="2015-01-01"))
+    first = _analogs(root)
+    assert first.score_source == "computed"
+    return root, first
+
+
+@pytest.mark.parametrize("damage", ANALOGS_DAMAGE, ids=list(ANALOGS_DAMAGE))
+def test_a_damaged_analogs_cache_is_recomputed_and_scores_as_undamaged(damage, tmp_path, analogs_computed):
+    root, first = analogs_computed
+    shutil.copytree(root / "data", tmp_path / "data")
+    shutil.copytree(root / "analogs", tmp_path / "analogs")
 
     def answer():
-        return run_analogs("XYZ", None, history="XYZ", data_dir=str(data), results_dir=tmp_path, write=False)
+        return _analogs(tmp_path)
 
-    first = answer()
     (cached,) = (tmp_path / "analogs" / ".cache").glob("walkforward-*.csv")
     assert answer().score_source == f"cache {cached.name}"
     ANALOGS_DAMAGE[damage](cached)
