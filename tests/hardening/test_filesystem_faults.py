@@ -61,12 +61,23 @@ def data_dir_from_the_config(monkeypatch):
     monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)  # tests/conftest.py points it at the snapshot
 
 
-@pytest.fixture
-def earlier(tmp_path) -> tuple[Path, Path, dict]:
-    """A config, its results root and the digest of one finished run in it."""
-    config, root = setup(tmp_path)
-    done = run_cli(["-q", "run", "--fresh", config])
+@pytest.fixture(scope="module")
+def earlier_results(tmp_path_factory) -> Path:
+    """A results root after one finished run of `setup`'s config (made once per module)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("RTYBT_DATA_DIR", raising=False)
+        config, root = setup(tmp_path_factory.mktemp("earlier"))
+        done = run_cli(["-q", "run", "--fresh", config])
     assert done.code == 0, done.stderr
+    return root
+
+
+@pytest.fixture
+def earlier(tmp_path, earlier_results) -> tuple[Path, Path, dict]:
+    """A config, its results root and the digest of one finished run in it (a copy, staging folder and all, of
+    the module's run of the same config)."""
+    config, root = setup(tmp_path)
+    shutil.copytree(earlier_results, root)
     return config, root, tree_digest(root)
 
 
