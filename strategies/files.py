@@ -16,6 +16,7 @@ from rtybt.strategies.params import Param
 
 # Loaded modules by (resolved path, source sha256): an edited file is loaded again, an unchanged one is not.
 _LOADED: dict[tuple[str, str], dict[str, type[NoteStrategy]]] = {}
+_MODULES: dict[tuple[str, str], object] = {}  # the module each of those was loaded as
 # Every module a user's file is loaded as starts with this: what tells a user's class from a built-in one.
 USER_MODULE_PREFIX = "rtybt_user_strategy_"
 # The paths user code was compiled from: the frames of a traceback that are the user's.
@@ -131,6 +132,10 @@ def strategies_in_file(path: str | Path) -> dict[str, type[NoteStrategy]]:
     key = (str(path), sha)
     if key not in _LOADED:
         _LOADED[key] = _load(path, source, sha)
+        _MODULES[key] = sys.modules[f"{USER_MODULE_PREFIX}{sha[:16]}"]
+    # Files of one content share a module name: the file asked for now is the one registered under it, so that
+    # inspect.getsource (the manifest's source hash) reads this file, not another copy since deleted.
+    sys.modules[_MODULES[key].__name__] = _MODULES[key]
     return _LOADED[key]
 
 

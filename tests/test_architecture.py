@@ -77,34 +77,56 @@ def _local(name: str) -> str:
     return name[len("rtybt."):] if name.startswith(("rtybt.engine", "rtybt.strategies")) else name
 
 
+def _statements(tree: ast.Module) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
+    """Every import statement of a module with whether it runs on import (not inside a function)."""
+    out: list[tuple[ast.Import | ast.ImportFrom, bool]] = []
+
+    def visit(node, top_level: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.Import, ast.ImportFrom)):
+                out.append((child, top_level))
+            elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                visit(child, False)
+            elif isinstance(child, ast.If) and _is_type_checking(child):
+                visit(child, False)  # a dependency all the same, but nothing runs on import
+            else:
+                visit(child, top_level)
+
+    visit(tree, True)
+    return out
+
+
+# Parsing and walking the syntax trees is nearly all of the checker's time, and the planted-violation tests check
+# copies of the tree that differ from it in one file: a source text is parsed and walked once (the same text has
+# the same statements; they are only read). Resolving them to module names is done afresh for every tree.
+_STATEMENTS: dict[str, list[tuple[ast.Import | ast.ImportFrom, bool]]] = {}
+
+
+def _statements_of(path: Path) -> list[tuple[ast.Import | ast.ImportFrom, bool]]:
+    text = path.read_text()
+    if text not in _STATEMENTS:
+        _STATEMENTS[text] = _statements(ast.parse(text, str(path)))
+    return _STATEMENTS[text]
+
+
 def imports(root: Path) -> list[Import]:
     """Every import statement of every module, resolved to module names (relative imports included)."""
     known = modules(root)
     found: list[Import] = []
     for name, path in known.items():
         is_package = path.name == "__init__.py"
-
-        def visit(node, top_level: bool, name=name, is_package=is_package):
-            for child in ast.iter_child_nodes(node):
-                if isinstance(child, ast.Import):
-                    for alias in child.names:
-                        found.append(Import(name, _local(alias.name), child.lineno, top_level))
-                elif isinstance(child, ast.ImportFrom):
-                    base = _local(child.module or "")
-                    if child.level:
-                        anchor = name.split(".")[: len(name.split(".")) - child.level + (1 if is_package else 0)]
-                        base = ".".join(anchor + ([base] if base else []))
-                    for alias in child.names:
-                        sub = f"{base}.{alias.name}"
-                        found.append(Import(name, sub if sub in known else base, child.lineno, top_level))
-                elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                    visit(child, False)
-                elif isinstance(child, ast.If) and _is_type_checking(child):
-                    visit(child, False)  # a dependency all the same, but nothing runs on import
-                else:
-                    visit(child, top_level)
-
-        visit(ast.parse(path.read_text(), str(path)), True)
+        for child, top_level in _statements_of(path):
+            if isinstance(child, ast.Import):
+                for alias in child.names:
+                    found.append(Import(name, _local(alias.name), child.lineno, top_level))
+                continue
+            base = _local(child.module or "")
+            if child.level:
+                anchor = name.split(".")[: len(name.split(".")) - child.level + (1 if is_package else 0)]
+                base = ".".join(anchor + ([base] if base else []))
+            for alias in child.names:
+                sub = f"{base}.{alias.name}"
+                found.append(Import(name, sub if sub in known else base, child.lineno, top_level))
     return found
 
 

@@ -61,13 +61,44 @@ def data_dir_from_the_config(monkeypatch):
     monkeypatch.delenv("RTYBT_DATA_DIR", raising=False)  # tests/conftest.py points it at the snapshot
 
 
-@pytest.fixture
-def earlier(tmp_path) -> tuple[Path, Path, dict]:
-    """A config, its results root and the digest of one finished run in it."""
-    config, root = setup(tmp_path)
-    done = run_cli(["-q", "run", "--fresh", config])
+@pytest.fixture(scope="module")
+def earlier_results(tmp_path_factory) -> Path:
+    """A results root after one finished run of `setup`'s config (made once per module)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("RTYBT_DATA_DIR", raising=False)
+        config, root = setup(tmp_path_factory.mktemp("earlier"))
+        done = run_cli(["-q", "run", "--fresh", config])
     assert done.code == 0, done.stderr
+    return root
+
+
+@pytest.fixture
+def earlier(tmp_path, earlier_results) -> tuple[Path, Path, dict]:
+    """A config, its results root and the digest of one finished run in it (a copy, staging folder and all, of
+    the module's run of the same config)."""
+    config, root = setup(tmp_path)
+    shutil.copytree(earlier_results, root)
     return config, root, tree_digest(root)
+
+
+@pytest.fixture(scope="module")
+def tearsheet_results(tmp_path_factory) -> Path:
+    """A results root holding one finished run with its tearsheet (made once: each test renders a copy again)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("RTYBT_DATA_DIR", raising=False)
+        config, root = setup(tmp_path_factory.mktemp("tearsheet_run"), tearsheet=True)
+        done = run_cli(["-q", "run", "--fresh", config])
+    assert done.code == 0, done.stderr
+    assert (run_dirs(root)[0] / "tearsheet.html").is_file()
+    return root
+
+
+def copied_run(results: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """(results root, its one run) copied under tmp_path, every byte and mode as made."""
+    root = tmp_path / "results"
+    shutil.copytree(results, root, ignore=shutil.ignore_patterns(".staging"))
+    (run_dir,) = run_dirs(root)
+    return root, run_dir
 
 
 def leaves_no_trace(root: Path, before: dict) -> None:
@@ -214,10 +245,8 @@ def test_permission_denied_on_the_staging_folder(earlier, monkeypatch):
     leaves_no_trace(root, before)
 
 
-def test_disk_full_while_a_report_is_rendered_again_replaces_nothing(tmp_path, monkeypatch):
-    config, root = setup(tmp_path, tearsheet=True)
-    assert run_cli(["-q", "run", "--fresh", config]).code == 0
-    run_dir = run_dirs(root)[0]
+def test_disk_full_while_a_report_is_rendered_again_replaces_nothing(tmp_path, monkeypatch, tearsheet_results):
+    root, run_dir = copied_run(tearsheet_results, tmp_path)
     before = tree_digest(root)
     real = atomic._stage
     calls = []
@@ -360,10 +389,8 @@ def test_data_file_that_is_a_named_pipe_is_refused_unopened(earlier):
 # --- file modes -----------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("mode", [0o644, 0o640])
-def test_a_report_rendered_again_keeps_each_files_mode(tmp_path, mode):
-    config, root = setup(tmp_path, tearsheet=True)
-    assert run_cli(["-q", "run", "--fresh", config]).code == 0
-    run_dir = run_dirs(root)[0]
+def test_a_report_rendered_again_keeps_each_files_mode(tmp_path, mode, tearsheet_results):
+    _, run_dir = copied_run(tearsheet_results, tmp_path)
     for name in ("tearsheet.html", "manifest.json"):
         os.chmod(run_dir / name, mode)
     assert run_cli(["-q", "report", run_dir]).code == 0

@@ -98,3 +98,21 @@ def test_a_missing_strategy_file_still_renders_the_stored_run(tmp_path):
     assert run_cli(["report", run]).code == 0
     gone = run_cli(["report", run, "--trust-strategy-file"])
     assert gone.code == 2 and "strategy file not found" in gone.stderr
+
+
+def test_a_deleted_copy_of_a_strategy_file_does_not_hide_the_original(tmp_path):
+    """Two files of one content load as one module name; the one a config names is the one whose source is
+    hashed, even after the other copy is deleted (in one process, as a notebook or a test session runs)."""
+    from rtybt.engine.config import load_config
+    from rtybt.engine.results.provenance import strategy_source_sha
+    from rtybt.strategies.files import source_sha256
+
+    mine, copy = tmp_path / "mine.py", tmp_path / "copy.py"
+    mine.write_text(PULLBACK.read_text() + "\n# this test's own content\n")
+    copy.write_text(mine.read_text())
+    configs = {path: config_file(tmp_path, path.stem, strategy={"name": "pullback", "file": str(path)})
+               for path in (mine, copy)}
+    assert strategy_source_sha(load_config(configs[mine])) == source_sha256(mine)
+    assert strategy_source_sha(load_config(configs[copy])) == source_sha256(mine)  # the copy loaded last
+    copy.unlink()
+    assert strategy_source_sha(load_config(configs[mine])) == source_sha256(mine)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
+import yaml
 from typer.testing import CliRunner
 
 from rtybt.engine.cli import app
@@ -120,9 +121,17 @@ def test_flows_report_their_stages_through_the_callback(short_config):
 def test_regress_reports_each_finished_config(tmp_path):
     from rtybt.engine.commands.regress import run_regress
 
+    # The shipped config from 2020 on (the progress is the point, not the full history's numbers), making its
+    # baseline in tmp_path: the same job loop reports progress whether it compares or writes baselines.
+    raw = yaml.safe_load((REPO / "configs" / "ma_reclaim.yaml").read_text())
+    raw["data"]["start"] = "2020-01-01"
+    config = tmp_path / "recent.yaml"
+    config.write_text(yaml.safe_dump(raw))
     seen = []
-    run_regress([str(REPO / "configs" / "ma_reclaim.yaml")], on_progress=lambda d, t: seen.append((d, t)), jobs=1)
+    report = run_regress([str(config)], update=True, baselines_dir=tmp_path / "baselines",
+                         on_progress=lambda d, t: seen.append((d, t)), jobs=1)
     assert seen == [(0, 1), (1, 1)]
+    assert [v.status for v in report.verdicts] == ["updated"]  # the config ran to the end
 
 
 @pytest.mark.slow

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +12,7 @@ import yaml
 
 from rtybt.engine.core.errors import ResultsError
 from rtybt.engine.results.provenance import library_versions
-from tests.conftest import REPO
+from tests.hardening.cli_harness import CliOutcome, run_cli
 
 CONFIG = """
 data: {symbol: ^RUT, start: 2012-01-01, end: 2016-12-31}
@@ -101,14 +99,26 @@ def test_every_command_writes_the_same_provenance_record(command, config_path, t
     assert manifest["files"] == written and len(written) >= 2
 
 
+@pytest.fixture(scope="module")
+def one_run(tmp_path_factory, snapshot_dir) -> Path:
+    """`rtybt run` of the config once per module; each test below damages or renders its own copy."""
+    root = tmp_path_factory.mktemp("one_run")
+    path = root / "prov.yaml"
+    path.write_text(CONFIG + f"output: {{dir: {root / 'results'}, plots: false, tearsheet: false}}\n")
+    return _run(path, root)
+
+
 @pytest.fixture
-def stored_run(config_path, tmp_path, snapshot_dir):
-    return _run(config_path, tmp_path)
+def stored_run(one_run, config_path, tmp_path) -> Path:
+    """The run, byte for byte, where `config_path`'s own run would be (results/prov/<run id>/)."""
+    run_dir = tmp_path / "results" / "prov" / one_run.name
+    shutil.copytree(one_run, run_dir)
+    return run_dir
 
 
-def _report(run_dir: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "rtybt.engine.cli", "report", str(run_dir)], capture_output=True,
-                          text=True, cwd=REPO)
+def _report(run_dir: Path) -> CliOutcome:
+    """`rtybt report` through the console script's entry point (engine.cli.main), its exit code and stderr."""
+    return run_cli(["report", str(run_dir)])
 
 
 def test_report_refuses_a_truncated_trades_csv(stored_run):
@@ -117,7 +127,7 @@ def test_report_refuses_a_truncated_trades_csv(stored_run):
     cut = text.index("\n", len(text) // 2) + 20  # mid-line, as an interrupted copy leaves it
     path.write_text(text[:cut])
     proc = _report(stored_run)
-    assert proc.returncode == 2, proc.stderr
+    assert proc.code == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert f"{path}: changed since the run wrote it" in proc.stderr
     assert not (stored_run / "tearsheet.html").exists()
