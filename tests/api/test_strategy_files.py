@@ -53,7 +53,7 @@ def test_the_example_strategy_trades_as_worked_out_by_hand():
 def test_the_example_config_runs_and_its_manifest_pins_the_file(tmp_path):
     out = tmp_path / "results"
     result = cli("run", str(EXAMPLE), "--set", f"output.dir={out}", "--set", "output.tearsheet=false",
-                 "--set", "data.start=2015-01-01", "--json")
+                 "--set", "output.plots=false", "--set", "data.start=2015-01-01", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     run_dir = Path(summary["run_dir"])
@@ -165,7 +165,7 @@ def test_check_strategy_on_a_bad_file_is_exit_2(tmp_path):
 
 def test_sweep_screen_falls_back_to_backtrader_for_a_file_strategy(tmp_path):
     result = cli("sweep", str(EXAMPLE), "--screen", "--grid", "hold_bars=3,5", "--workers", "1", "--json",
-                 "--set", f"output.dir={tmp_path}", "--set", "data.start=2012-01-01", "--top", "1")
+                 "--set", f"output.dir={tmp_path}", "--set", "data.start=2016-01-01", "--top", "1")
     assert result.exit_code == 0, result.output
     screen = json.loads(result.stdout)["screen"]
     assert screen["screened_by_twin"] == 0 and screen["screened_by_backtrader"] == 2
@@ -215,7 +215,7 @@ def test_compare_runs_an_edited_strategy_file_again_instead_of_reusing_its_old_r
     file.write_text(PULLBACK.read_text())
     config_file = tmp_path / "dip.yaml"
     config_file.write_text("data: {start: 2016-01-01}\nstrategy: {file: dip.py, name: pullback}\n"
-                           f"output: {{dir: {tmp_path / 'results'}, tearsheet: false}}\n")
+                           f"output: {{dir: {tmp_path / 'results'}, tearsheet: false, plots: false}}\n")
 
     def sources():
         result = cli("compare", str(config_file), "--json")
