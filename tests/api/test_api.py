@@ -104,9 +104,11 @@ def test_run_writes_what_the_cli_writes_and_returns_pandas(tmp_path):
     assert list(result.headline.columns) == ["strategy", "buy & hold ^RUT"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dict_run(tmp_path_factory):
-    """`rtybt.run(NO_PLOTS)`, once for the tests below that only read what it returned and wrote."""
+    """`rtybt.run(NO_PLOTS)`, once for the tests below that only read what it returned and wrote. Session scope,
+    not module: a module-scoped fixture would tie this file's long tests to one xdist worker (tests/conftest.py)
+    to save a one-second run; each worker runs it at most once instead."""
     return rtybt.run(NO_PLOTS, results_dir=tmp_path_factory.mktemp("dict_run"))
 
 
@@ -194,7 +196,7 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    result = rtybt.run({**CONFIG, "output": {"tearsheet": True}}, results_dir=tmp_path)
+    result = rtybt.run({**CONFIG, "output": {"tearsheet": True, "plots": False}}, results_dir=tmp_path)
     stored = json.loads((result.run_dir / "report.json").read_text())["verdict"]
     assert result.verdict == stored and result.tearsheet == result.run_dir / "tearsheet.html"
     html = result._repr_html_()

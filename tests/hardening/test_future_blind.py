@@ -78,7 +78,7 @@ def default_params(cls) -> dict:
     return {p.name: p.default for p in cls.spec}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # cheap: once per xdist worker, the tests spread over the workers
 def series(snapshot_dir):
     rut = load_bars("^RUT", snapshot_dir, ValidationPolicy(), pd.Timestamp("2019-01-01").date(),
                     pd.Timestamp("2021-12-31").date()).frame
