@@ -50,12 +50,14 @@ def _recording(strategy_cls):
 
     class Recording(strategy_cls):
         def __init__(self):
-            self.bar = None
+            self.bar_num = None
             super().__init__()
             self.created = []
 
         def next(self):
-            self.bar = bt.num2date(self.data.datetime[0]).date()  # where an error is raised, if one is
+            # Where an error is raised, if one is: Backtrader's float date, turned into a date only then (a
+            # conversion on every bar of every cut run is a tenth of the harness's time).
+            self.bar_num = self.data.datetime[0]
             super().next()
 
         def buy(self, *args, **kwargs):
@@ -92,7 +94,8 @@ def run_orders(strategy_cls, params: dict, frame: pd.DataFrame, config: RunConfi
         strat = next((s for s in getattr(cerebro, "runningstrats", []) if isinstance(s, recording)), None)
         if strat is None:
             return Orders([], [], [], exc, None)
-        return Orders(list(getattr(strat, "created", [])), _fills(strat), list(strat.setups), exc, strat.bar)
+        bar = None if strat.bar_num is None else bt.num2date(strat.bar_num).date()
+        return Orders(list(getattr(strat, "created", [])), _fills(strat), list(strat.setups), exc, bar)
     return Orders(strat.created, _fills(strat), list(strat.setups))
 
 

@@ -23,6 +23,9 @@ CONFIG = {
     "strategy": {"name": "ma_reclaim", "params": {"ma_period": 30}},
     "output": {"tearsheet": False},
 }
+# The same run without its equity chart (a second of every run), for the tests that never look at equity.png;
+# the tests that compare the API's files with the CLI's, or that nothing is printed, keep it.
+NO_PLOTS = {**CONFIG, "output": {"tearsheet": False, "plots": False}}
 
 
 def undocumented(module) -> list[str]:
@@ -101,22 +104,24 @@ def test_run_writes_what_the_cli_writes_and_returns_pandas(tmp_path):
     assert list(result.headline.columns) == ["strategy", "buy & hold ^RUT"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dict_run(tmp_path_factory):
-    """`rtybt.run(CONFIG)`, once for the tests below that only read what it returned and wrote."""
-    return rtybt.run(CONFIG, results_dir=tmp_path_factory.mktemp("dict_run"))
+    """`rtybt.run(NO_PLOTS)`, once for the tests below that only read what it returned and wrote. Session scope,
+    not module: a module-scoped fixture would tie this file's long tests to one xdist worker (tests/conftest.py)
+    to save a one-second run; each worker runs it at most once instead."""
+    return rtybt.run(NO_PLOTS, results_dir=tmp_path_factory.mktemp("dict_run"))
 
 
 def test_a_dict_config_is_validated_like_a_file_and_runs_the_same(tmp_path, dict_run):
     from_dict = dict_run
     assert from_dict.config.name == "api_ma"
     config_file = tmp_path / "api_ma.yaml"
-    config_file.write_text(json.dumps(CONFIG))
+    config_file.write_text(json.dumps(NO_PLOTS))
     from_file = rtybt.run(config_file, results_dir=tmp_path)
     assert from_dict.config.config_hash() == from_file.config.config_hash()
     assert (from_dict.run_dir / "trades.csv").read_bytes() == (from_file.run_dir / "trades.csv").read_bytes()
     # Overrides as a mapping are the CLI's --set
-    lower = rtybt.run(CONFIG, overrides={"strategy.params.ma_period": 20, "data.end": "2014-12-31"},
+    lower = rtybt.run(NO_PLOTS, overrides={"strategy.params.ma_period": 20, "data.end": "2014-12-31"},
                       results_dir=tmp_path)
     assert lower.config.strategy.params["ma_period"] == 20 and lower.metrics["end"] <= "2014-12-31"
 
@@ -191,7 +196,7 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
     import matplotlib.pyplot as plt
     from matplotlib.figure import Figure
 
-    result = rtybt.run({**CONFIG, "output": {"tearsheet": True}}, results_dir=tmp_path)
+    result = rtybt.run({**CONFIG, "output": {"tearsheet": True, "plots": False}}, results_dir=tmp_path)
     stored = json.loads((result.run_dir / "report.json").read_text())["verdict"]
     assert result.verdict == stored and result.tearsheet == result.run_dir / "tearsheet.html"
     html = result._repr_html_()
@@ -214,12 +219,12 @@ def test_notebook_display_and_figures_write_nothing(tmp_path):
 
 @pytest.mark.slow
 def test_compare_sweep_walkforward_snapshot_list_strategies(tmp_path):
-    other = {**CONFIG, "name": "api_ma_20", "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20}}}
-    compared = rtybt.compare([CONFIG, other], results_dir=tmp_path)
+    other = {**NO_PLOTS, "name": "api_ma_20", "strategy": {"name": "ma_reclaim", "params": {"ma_period": 20}}}
+    compared = rtybt.compare([NO_PLOTS, other], results_dir=tmp_path)
     assert sorted(compared.table["label"]) == ["api_ma", "api_ma_20"] and compared.report.is_file()
     assert "<table>" in compared._repr_html_()
 
-    swept = rtybt.sweep(CONFIG, grid={"ma_period": [20, 30, 40], "hold_bars": [2, 3]}, workers=1, top=2,
+    swept = rtybt.sweep(NO_PLOTS, grid={"ma_period": [20, 30, 40], "hold_bars": [2, 3]}, workers=1, top=2,
                         results_dir=tmp_path, heatmap="ma_period,hold_bars")
     cli_table = pd.read_csv(swept.run_dir / "sweep.csv")
     assert swept.table["label"].tolist() == cli_table["label"].tolist()
@@ -232,7 +237,7 @@ def test_compare_sweep_walkforward_snapshot_list_strategies(tmp_path):
     with pytest.raises(rtybt.ConfigError, match="heatmap stop_pct: not a swept parameter"):
         swept.plot_heatmap("ma_period", "stop_pct")
 
-    walked = rtybt.walkforward(CONFIG, grid={"ma_period": [20, 40]}, workers=1, results_dir=tmp_path,
+    walked = rtybt.walkforward(NO_PLOTS, grid={"ma_period": [20, 40]}, workers=1, results_dir=tmp_path,
                                overrides={"walkforward": {"train_bars": 500, "test_bars": 250}})
     assert len(walked.windows) == walked.summary["windows"] >= 2
     assert walked.oos_returns.index.equals(walked.oos_equity.index) and len(walked.oos_returns) > 0

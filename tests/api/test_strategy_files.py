@@ -53,7 +53,7 @@ def test_the_example_strategy_trades_as_worked_out_by_hand():
 def test_the_example_config_runs_and_its_manifest_pins_the_file(tmp_path):
     out = tmp_path / "results"
     result = cli("run", str(EXAMPLE), "--set", f"output.dir={out}", "--set", "output.tearsheet=false",
-                 "--set", "data.start=2015-01-01", "--json")
+                 "--set", "output.plots=false", "--set", "data.start=2015-01-01", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     run_dir = Path(summary["run_dir"])
@@ -165,7 +165,8 @@ def test_check_strategy_on_a_bad_file_is_exit_2(tmp_path):
 
 def test_sweep_screen_falls_back_to_backtrader_for_a_file_strategy(tmp_path):
     result = cli("sweep", str(EXAMPLE), "--screen", "--grid", "hold_bars=3,5", "--workers", "1", "--json",
-                 "--set", f"output.dir={tmp_path}", "--set", "data.start=2012-01-01", "--top", "1")
+                 "--set", f"output.dir={tmp_path}", "--set", "data.start=2016-01-01", "--set", "data.end=2018-12-31",
+                 "--top", "1")
     assert result.exit_code == 0, result.output
     screen = json.loads(result.stdout)["screen"]
     assert screen["screened_by_twin"] == 0 and screen["screened_by_backtrader"] == 2
@@ -203,7 +204,8 @@ def test_pool_workers_load_the_file_themselves_and_agree_with_one_process(tmp_pa
     tables = []
     for workers in ("1", "2"):
         result = cli("sweep", str(EXAMPLE), "--grid", "hold_bars=3,5", "--workers", workers, "--json", "--top", "1",
-                     "--set", f"output.dir={tmp_path / workers}", "--set", "data.start=2016-01-01")
+                     "--set", f"output.dir={tmp_path / workers}", "--set", "data.start=2016-01-01",
+                     "--set", "data.end=2018-12-31")
         assert result.exit_code == 0, result.output
         tables.append(pd.read_csv(Path(json.loads(result.stdout)["run_dir"]) / "sweep.csv"))
     assert tables[1]["trades"].min() > 0
@@ -214,8 +216,8 @@ def test_compare_runs_an_edited_strategy_file_again_instead_of_reusing_its_old_r
     file = tmp_path / "dip.py"
     file.write_text(PULLBACK.read_text())
     config_file = tmp_path / "dip.yaml"
-    config_file.write_text("data: {start: 2016-01-01}\nstrategy: {file: dip.py, name: pullback}\n"
-                           f"output: {{dir: {tmp_path / 'results'}, tearsheet: false}}\n")
+    config_file.write_text("data: {start: 2016-01-01, end: 2018-12-31}\nstrategy: {file: dip.py, name: pullback}\n"
+                           f"output: {{dir: {tmp_path / 'results'}, tearsheet: false, plots: false}}\n")
 
     def sources():
         result = cli("compare", str(config_file), "--json")

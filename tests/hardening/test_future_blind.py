@@ -65,8 +65,9 @@ def perturb_after(frame: pd.DataFrame, k: int, seed: int) -> pd.DataFrame:
     return out
 
 
-def decisions_until(strategy_cls, params, frame: pd.DataFrame, k: int):
-    run = run_strategy(strategy_cls, params, frame, CONFIG, "X")
+def decisions_until(strategy_cls, params, frame: pd.DataFrame, k: int, run=None):
+    """The setups, orders and refusals signalled on bars <= k of a run on `frame` (`run`: that run, if done)."""
+    run = run if run is not None else run_strategy(strategy_cls, params, frame, CONFIG, "X")
     last = frame.index[k].date()
     setups = [d for d in run.setups if d <= last]
     orders = [(f["signal_date"], f["side"], f["size"]) for f in run.fills if f["signal_date"] <= last]
@@ -78,7 +79,7 @@ def default_params(cls) -> dict:
     return {p.name: p.default for p in cls.spec}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # cheap: once per xdist worker, the tests spread over the workers
 def series(snapshot_dir):
     rut = load_bars("^RUT", snapshot_dir, ValidationPolicy(), pd.Timestamp("2019-01-01").date(),
                     pd.Timestamp("2021-12-31").date()).frame
@@ -88,8 +89,9 @@ def series(snapshot_dir):
 def assert_future_blind(strategy_cls, params, frame, cuts, seed=101) -> int:
     """Returns how many decisions were compared (so a test can insist there were some)."""
     compared = 0
+    unperturbed = run_strategy(strategy_cls, params, frame, CONFIG, "X")  # the same run for every cut: once
     for i, k in enumerate(cuts):
-        base = decisions_until(strategy_cls, params, frame, k)
+        base = decisions_until(strategy_cls, params, frame, k, unperturbed)
         moved = decisions_until(strategy_cls, params, perturb_after(frame, k, seed + i), k)
         assert base == moved, f"decisions up to bar {k} ({frame.index[k].date()}) changed with the future"
         compared += sum(len(part) for part in base)

@@ -108,7 +108,7 @@ def backtrader_closed_trades(frame: pd.DataFrame, strategy: str, params: dict) -
     return closed[["entry_signal_date", "entry_date", "entry_price", "exit_signal_date", "exit_date", "exit_price"]]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # cheap: once per xdist worker, the tests spread over the workers
 def frames(snapshot_dir):
     return {s: load_bars(s, snapshot_dir, ValidationPolicy()).frame for s in ("^RUT", "IWM", "SPY")}
 

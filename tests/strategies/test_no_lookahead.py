@@ -29,14 +29,16 @@ def config_for(name: str, params: dict):
     return make_config(name, params, source="lookahead")
 
 
-@pytest.fixture(scope="module")
+# Session scope, not module: the frames cost a fraction of a second, and a module-scoped fixture would tie the
+# module's 20 long tests to one xdist worker (tests/conftest.py); each worker builds them once instead.
+@pytest.fixture(scope="session")
 def rut_frame(snapshot_dir):
     # Six years of real bars: the 2015-16 sell-off, the 2016-17 trend, the late-2018 crash, ranges.
     bars = load_bars("^RUT", snapshot_dir, None, date(2013, 1, 1), date(2018, 12, 31), allow_download=False)
     return bars.frame
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def synthetic_frame():
     return synthetic_bars(600, seed=20250508)
 

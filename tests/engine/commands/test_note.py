@@ -29,6 +29,12 @@ def seed_run(tmp_path_factory, snapshot_dir):
     return run_note(SEED, str(snapshot_dir), results_dir=out, workers=1, command_line=["rtybt", "note", str(SEED)])
 
 
+@pytest.fixture(scope="module")
+def second_run(seed_run, snapshot_dir):
+    """The seed note again, serial and without analogs, in the first run's results folder (its tearsheet stored)."""
+    return run_note(SEED, str(snapshot_dir), results_dir=seed_run.run_dir.parents[1], workers=1, analogs=False)
+
+
 def test_every_claim_is_judged_by_the_standard(seed_run):
     note = seed_run.note
     assert [v.claim.id for v in seed_run.verdicts] == [c.id for c in note.claims]
@@ -88,18 +94,19 @@ def test_page_json_csv_and_manifest(seed_run):
     assert data["how_we_judge"] == standard.how_we_judge()
 
 
-def test_serial_and_pool_give_the_same_claims_table(snapshot_dir):
-    serial = run_note(SEED, str(snapshot_dir), workers=1, write=False, analogs=False)
+def test_serial_and_pool_give_the_same_claims_table(second_run, snapshot_dir):
+    serial = second_run  # one process (its page written too, which the claims table does not depend on)
     pooled = run_note(SEED, str(snapshot_dir), workers=2, write=False, analogs=False)
     pd.testing.assert_frame_equal(serial.table(), pooled.table())
     assert "analogs: answer" not in serial.table().columns
 
 
-def test_a_peer_without_bars_makes_its_claim_say_why(snapshot_dir, tmp_path):
+def test_a_peer_without_bars_makes_its_claim_say_why(recent_snapshot_dir, tmp_path):
+    # What a missing peer does to its claim, not the claims' numbers: the snapshot's recent years are enough.
     data = tmp_path / "data"
     data.mkdir()
     for name in ("RTY=F", "^RUT", "IWM", "SPY", "^VIX"):
-        shutil.copy(snapshot_dir / f"{name}.csv", data)
+        shutil.copy(recent_snapshot_dir / f"{name}.csv", data)
     result = run_note(SEED, str(data), workers=1, write=False, analogs=False)
     qqq = next(v for v in result.verdicts if v.claim.id == "outperform-qqq")
     assert qqq.word == standard.NOT_ENOUGH and qqq.answer.reason.startswith("no bars for QQQ")
@@ -156,18 +163,18 @@ def test_the_pipeline_names_no_instrument_and_none_of_the_seeds_numbers():
     assert "RTY=F" in TABLE.read_text(encoding="utf-8")  # the check reads the files it means to
 
 
-def test_the_second_note_runs_on_its_own_instrument(snapshot_dir):
-    result = run_note(REPO / "examples" / "qqq-turning-the-corner.yaml", str(snapshot_dir), workers=1, write=False,
-                      analogs=False)
+def test_the_second_note_runs_on_its_own_instrument(recent_snapshot_dir):
+    # Its instrument, date and claims are the note's own, whatever the history's length: its recent years suffice.
+    result = run_note(REPO / "examples" / "qqq-turning-the-corner.yaml", str(recent_snapshot_dir), workers=1,
+                      write=False, analogs=False)
     assert result.history_symbol == "QQQ" and result.bar_date.isoformat() == "2023-01-13"
     assert len(result.verdicts) == len(result.note.claims) == 9
     assert all(v.word in standard.CLAIM_WORDS for v in result.verdicts)
     assert all(on for _, on, _ in result.setup_on_date)
 
 
-def test_a_second_run_reuses_the_stored_tearsheet(seed_run, snapshot_dir):
-    root = seed_run.run_dir.parents[1]
-    again = run_note(SEED, str(snapshot_dir), results_dir=root, workers=1, analogs=False)
+def test_a_second_run_reuses_the_stored_tearsheet(seed_run, second_run):
+    again = second_run
     assert again.supporting[0]["how"] == "reused"
     assert again.supporting[0]["tearsheet"] == seed_run.supporting[0]["tearsheet"]
     assert again.table()["answer"].tolist() == seed_run.table()["answer"].tolist()
