@@ -92,6 +92,15 @@ def _first(hits: np.ndarray) -> int | None:
     return int(idx[0]) + 1 if len(idx) else None
 
 
+def _next_hit(hits: np.ndarray) -> np.ndarray:
+    """nxt[j] = the first bar at or after j where `hits` holds (len(hits) if none), one slot longer for a window
+    that starts after the last bar. A moving-average level is the same whatever the setup, so this one pass
+    answers every setup's window: the analogs ask it of every day of the history."""
+    n = len(hits)
+    at = np.append(np.where(hits, np.arange(n), n), n)
+    return np.minimum.accumulate(at[::-1])[::-1]
+
+
 def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_TARGET,
                  stop: LevelRule = DEFAULT_STOP, max_sessions: int = 250) -> TargetFirst:
     """One row per setup: which of target and stop came first, and after how many sessions."""
@@ -102,14 +111,23 @@ def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_T
     ma_stop = stop.ma(close) if stop.kind == "ma" else None
     target_price = frame[target.price].to_numpy(dtype=float)
     stop_price = frame[stop.price].to_numpy(dtype=float)
+    # NaN levels (MA still warming up) compare False: neither reached on those sessions.
+    t_next = _next_hit(target_price >= ma_target) if ma_target is not None else None
+    s_next = _next_hit(stop_price < ma_stop) if ma_stop is not None else None
+    days = frame.index[positions].date  # one conversion, not a Timestamp per setup
     rows = []
-    for pos in positions:
-        window = slice(pos + 1, min(pos + 1 + max_sessions, len(frame)))
-        t_level = ma_target[window] if ma_target is not None else target.fixed_level(closes[pos], "target")
-        s_level = ma_stop[window] if ma_stop is not None else stop.fixed_level(closes[pos], "stop")
-        # NaN levels (MA still warming up) compare False: neither reached on those sessions.
-        t_hit = _first(target_price[window] >= t_level)
-        s_hit = _first(stop_price[window] < s_level)
+    for k, pos in enumerate(positions.tolist()):
+        end = min(pos + 1 + max_sessions, len(frame))
+        # A session's number in the window is its distance from the setup; a percentage level is the setup's
+        # own, so its window is searched on its own.
+        if t_next is not None:
+            t_hit = int(t_next[pos + 1]) - pos if t_next[pos + 1] < end else None
+        else:
+            t_hit = _first(target_price[pos + 1:end] >= target.fixed_level(closes[pos], "target"))
+        if s_next is not None:
+            s_hit = int(s_next[pos + 1]) - pos if s_next[pos + 1] < end else None
+        else:
+            s_hit = _first(stop_price[pos + 1:end] < stop.fixed_level(closes[pos], "stop"))
         level_at_setup = ma_target[pos] if ma_target is not None else target.fixed_level(closes[pos], "target")
         if closes[pos] >= level_at_setup:
             outcome = "above_target"
@@ -119,7 +137,7 @@ def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_T
             outcome = "target"
         else:
             outcome = "neither"
-        rows.append({"date": frame.index[pos].date(), "outcome": outcome,
+        rows.append({"date": days[k], "outcome": outcome,
                      "sessions_to_target": t_hit, "sessions_to_stop": s_hit})
     outcomes = pd.DataFrame(rows, columns=["date", "outcome", "sessions_to_target", "sessions_to_stop"])
     return TargetFirst(outcomes, target, stop, max_sessions)

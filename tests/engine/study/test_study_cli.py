@@ -61,6 +61,15 @@ def test_study_writes_page_json_csvs_and_a_folder_per_market(small_study):
     assert manifest["details"]["regime_data"]["symbol"] == "^VIX"
 
 
+def test_a_study_without_tearsheets_keeps_its_folder_small(small_study):
+    # Here, beside the study it reads (tests/engine/study/test_study_tearsheets.py writes the tearsheets): one
+    # study computed for both.
+    summary, _ = small_study
+    run_dir = _run_dir(summary)
+    assert not list(run_dir.glob("markets/*/tearsheet"))
+    page = (run_dir / "markets" / "SPY" / "market.html").read_text(encoding="utf-8")
+    assert "No full tearsheet of SPY with this study: the config&#x27;s output.tearsheet is off" in page
+
 def test_each_market_is_the_run_command_on_that_symbol(small_study, study_config_path, tmp_path):
     summary, _ = small_study
     spy = next(m for m in summary["markets"] if m["symbol"] == "SPY")

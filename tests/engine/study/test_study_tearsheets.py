@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -88,11 +87,3 @@ def test_the_plan_follows_the_budget_the_yes_flag_and_the_config(study):
     off = config.model_copy(deep=True)
     off.output.tearsheet = False
     assert set(tearsheet_plan(off, symbols).values()) == {"the config's output.tearsheet is off"}
-
-
-def test_a_study_without_tearsheets_keeps_its_folder_small(small_study):
-    summary, _ = small_study
-    run_dir = Path(summary["run_dir"])
-    assert not list(run_dir.glob("markets/*/tearsheet"))
-    page = (run_dir / "markets" / "SPY" / "market.html").read_text(encoding="utf-8")
-    assert "No full tearsheet of SPY with this study: the config&#x27;s output.tearsheet is off" in page

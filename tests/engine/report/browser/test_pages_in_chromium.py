@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from rtybt.engine.analysis import standard
-from rtybt.engine.commands.analogs import run_analogs
+from rtybt.engine.analysis.analogs.nearest import AnalogSettings
 from rtybt.engine.commands.compare import execute_compare
 from rtybt.engine.commands.note import run_note
 from rtybt.engine.commands.run import execute_run
@@ -83,10 +83,25 @@ def pages(tmp_path_factory, snapshot_dir) -> dict[str, Path]:
                                       "--set", f"output.dir={out}", *[f"--set={o}" for o in other]])
     assert result.exit_code == 0, result.output
     (sweep_dir,) = list((out / "ma_reclaim-sweep").iterdir())
-    study = execute_study(REPO / "configs" / "ma_reclaim.yaml", other, symbols="IWM,SPY", data_dir=data,
-                          results_dir=str(out))
-    analogs = run_analogs("RTY=F", "2025-05-08", data_dir=data, results_dir=out)
+    # The study's page and IWM's are read: a tearsheet budget of two (^RUT first, then IWM) leaves both pages
+    # byte for byte as with the default budget, and skips SPY's tearsheet, which no test opens.
+    import rtybt.engine.study.tearsheets as tearsheets
+
+    budget = pytest.MonkeyPatch()
+    budget.setattr(tearsheets, "MAX_STUDY_TEARSHEETS", 2)
+    try:
+        study = execute_study(REPO / "configs" / "ma_reclaim.yaml", other, symbols="IWM,SPY", data_dir=data,
+                              results_dir=str(out))
+    finally:
+        budget.undo()
+    assert (study.run_dir / "markets" / "IWM" / "tearsheet" / "tearsheet.html").is_file()  # its page links one
     note = run_note(REPO / "data" / "note" / "rty-ready-to-rally.yaml", data, results_dir=out)
+    # The note answers its date with `rtybt analogs` itself (run_analogs on RTY=F, 2025-05-08, the default
+    # settings): that analogs page is the one `rtybt analogs --symbol RTY=F --date 2025-05-08` writes, byte for
+    # byte but its run id, so it is read here rather than computed a second time.
+    analogs = note.analogs
+    assert analogs.run_dir.parent == out / "analogs" and analogs.run_dir.name.startswith("RTY=F-2025-05-08-")
+    assert (analogs.symbol, analogs.history) == ("RTY=F", "^RUT") and analogs.answer.settings == AnalogSettings()
     return {"note": note.run_dir / "note.html","tearsheet": run.run_dir / "tearsheet.html", "comparison": compare.run_dir / "comparison.html",
             "sweep": sweep_dir / "comparison.html", "study": study.run_dir / "study.html",
             "analogs": analogs.run_dir / "analogs.html", "market": study.run_dir / "markets" / "IWM" / "market.html"}
