@@ -56,6 +56,25 @@ def test_pool_equals_serial(small_sweep, serial_outcome):
     assert_identical(serial_outcome, pooled)
 
 
+def test_pool_workers_are_forked_with_what_they_run_preloaded(small_sweep, serial_outcome):
+    """The sweep's forkserver imports what a worker runs once and forks every worker with it loaded, instead of
+    each worker importing it again. The forkserver skips a preload it cannot import without a word, so each name
+    must import, and the worker's own entry points must be among them."""
+    import importlib
+    from multiprocessing import forkserver
+
+    from rtybt.engine.run import variants as worker_module
+    from rtybt.engine.sweep.executors import WORKER_PRELOAD
+
+    for name in WORKER_PRELOAD:
+        importlib.import_module(name)
+    assert worker_module.__name__ in WORKER_PRELOAD and "backtrader" in WORKER_PRELOAD
+    _, variants, bars = small_sweep
+    pooled = run_variants(variants[:2], bars.frame, PoolExecutor(2))
+    assert set(WORKER_PRELOAD) <= set(forkserver._forkserver._preload_modules)
+    assert pooled.metrics == {v.config_hash: serial_outcome.metrics[v.config_hash] for v in variants[:2]}
+
+
 def test_dask_equals_serial(small_sweep, serial_outcome, dask_address):
     _, variants, bars = small_sweep
     on_dask = run_variants(variants, bars.frame, DaskExecutor(dask_address))

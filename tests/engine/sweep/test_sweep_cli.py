@@ -12,13 +12,21 @@ from rtybt.engine.cli import app
 runner = CliRunner()
 
 
-def test_sweep_writes_table_heatmap_report_and_statistics(sweep_config_path, tmp_path):
+@pytest.fixture(scope="module")
+def serial_sweep(sweep_config_path, tmp_path_factory):
+    """One serial `rtybt sweep` of the small grid (heatmap and --json on), read by every test that needs one: its
+    summary (stdout) and its run directory. The heatmap only adds its PNG; the table and reports are the same."""
+    results = tmp_path_factory.mktemp("serial")
     result = runner.invoke(app, ["sweep", str(sweep_config_path), "--workers", "1", "--heatmap", "ma_period,hold_bars",
-                                 "--set", f"output.dir={tmp_path}", "--json"])
+                                 "--set", f"output.dir={results}", "--json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout[result.stdout.index("{"):])
-    run_dir = tmp_path / "small-sweep"
-    (out,) = list(run_dir.iterdir())
+    (out,) = list((results / "small-sweep").iterdir())
+    return summary, out
+
+
+def test_sweep_writes_table_heatmap_report_and_statistics(serial_sweep):
+    summary, out = serial_sweep
     names = sorted(p.name for p in out.iterdir())
     assert names == ["comparison.csv", "comparison.html", "comparison.json", "heatmap_ma_period_hold_bars.png",
                      "manifest.json", "sweep.csv", "sweep.json"]
@@ -46,14 +54,11 @@ def test_heatmap_axis_must_be_swept(sweep_config_path):
     assert "--heatmap rsi_min: not a swept parameter; swept: ma_period, hold_bars" in result.stderr
 
 
-def test_best_variants_carry_the_event_study_edge_a_single_run_gives(sweep_config_path, tmp_path):
+def test_best_variants_carry_the_event_study_edge_a_single_run_gives(sweep_config_path, serial_sweep, tmp_path):
     """The comparison report's edge columns for a swept variant equal what `rtybt run` of that variant writes."""
     from rtybt.engine.commands.run import execute_run
 
-    out_dir = tmp_path / "sweep"
-    result = runner.invoke(app, ["sweep", str(sweep_config_path), "--workers", "1", "--set", f"output.dir={out_dir}"])
-    assert result.exit_code == 0, result.output
-    (out,) = list((out_dir / "small-sweep").iterdir())
+    _, out = serial_sweep
     rows = json.loads((out / "comparison.json").read_text())["rows"]
     assert len(rows) == 3
     for row in rows:
@@ -68,14 +73,14 @@ def test_best_variants_carry_the_event_study_edge_a_single_run_gives(sweep_confi
         assert [row["edge_ci_low"], row["edge_ci_high"]] == pytest.approx(h20["excess_ci"], abs=1e-10)
 
 
-def test_cluster_local_starts_and_stops_its_own_cluster_with_the_same_table(sweep_config_path, tmp_path):
-    tables = {}
-    for name, options in {"serial": ["--workers", "1"], "dask": ["--cluster", "local", "--workers", "2"]}.items():
-        result = runner.invoke(app, ["sweep", str(sweep_config_path), *options, "--json",
-                                     "--set", f"output.dir={tmp_path / name}"])
-        assert result.exit_code == 0, result.output
-        summary = json.loads(result.stdout[result.stdout.index("{"):])
-        (out,) = list((tmp_path / name / "small-sweep").iterdir())
-        tables[name] = (summary["executor"], (out / "sweep.csv").read_text())
+def test_cluster_local_starts_and_stops_its_own_cluster_with_the_same_table(sweep_config_path, serial_sweep, tmp_path):
+    summary, out = serial_sweep
+    tables = {"serial": (summary["executor"], (out / "sweep.csv").read_text())}
+    result = runner.invoke(app, ["sweep", str(sweep_config_path), "--cluster", "local", "--workers", "2", "--json",
+                                 "--set", f"output.dir={tmp_path / 'dask'}"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout[result.stdout.index("{"):])
+    (out,) = list((tmp_path / "dask" / "small-sweep").iterdir())
+    tables["dask"] = (summary["executor"], (out / "sweep.csv").read_text())
     assert tables["serial"][0] == "serial" and tables["dask"][0] == "dask (local, 2 workers)"
     assert tables["serial"][1] == tables["dask"][1]
