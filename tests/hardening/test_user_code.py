@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from rtybt.engine.cli import app
 from tests.hardening.cli_harness import run_dirs, run_subprocess, tree_digest
 
 HEAD = "from rtybt.strategies.base import LongRuleStrategy\n\n\n"
@@ -39,8 +41,11 @@ def arena(tmp_path_factory):
               "strategy": {"file": "honest.py", "name": "mine"},
               "output": {"dir": str(root), "tearsheet": False, "plots": False}}
     (base / "honest.yaml").write_text(yaml.safe_dump(config))
-    earlier = run_subprocess(["-q", "run", base / "honest.yaml"], cwd=base)
-    assert earlier.code == 0, earlier.stderr
+    # The earlier run only puts a run on disk for the cases to leave alone: made in this process, not a fresh
+    # interpreter (the cases below are the console script's).
+    earlier = CliRunner().invoke(app, ["-q", "run", str(base / "honest.yaml")])
+    assert earlier.exit_code == 0, earlier.output
+    assert len(run_dirs(root)) == 1
     return base, root, config
 
 
