@@ -167,12 +167,59 @@ class BenchmarkRun:
 def run_benchmark(config: RunConfig, frame: pd.DataFrame, index: pd.Index, benchmark_frame: pd.DataFrame,
                   on_stage: Callable[[str], None] | None = None) -> BenchmarkRun:
     """Buy-and-hold on `benchmark_frame` over the days `index` of the strategy's run on `frame` (alone, for a
-    sweep whose variants already ran: the same numbers as `run_backtest` gives next to a strategy)."""
-    from rtybt.strategies.buy_and_hold import BuyAndHold
+    sweep whose variants already ran: the same numbers as `run_backtest` gives next to a strategy).
 
+    `rtybt compare` runs several configs with the same benchmark, costs and days: the last result is kept, by
+    everything it is computed from (the bars' bytes, the days, the broker, sizing and analysis sections), and
+    handed out again as a copy instead of a second Backtrader pass."""
     bench_symbol = config.benchmark.symbol or config.data.symbol
     if on_stage is not None:
         on_stage("benchmark")
+    key = _benchmark_key(config, bench_symbol, frame, index, benchmark_frame)
+    if key is not None and _LAST_BENCHMARK.get("key") == key:
+        return _copied(_LAST_BENCHMARK["run"])
+    result = _run_benchmark(config, bench_symbol, frame, index, benchmark_frame)
+    _LAST_BENCHMARK.clear()
+    if key is not None:
+        _LAST_BENCHMARK.update(key=key, run=_copied(result))
+    return result
+
+
+_LAST_BENCHMARK: dict = {}
+
+
+def _copied(run: BenchmarkRun) -> BenchmarkRun:
+    import copy
+
+    return BenchmarkRun(run.symbol, run.returns.copy(), copy.deepcopy(run.metrics), list(run.warnings))
+
+
+def _benchmark_key(config: RunConfig, bench_symbol: str, frame: pd.DataFrame, index: pd.Index,
+                   benchmark_frame: pd.DataFrame) -> str | None:
+    """A sha256 of every input of a benchmark pass; None (no reuse) for bars that are not plain numbers."""
+    import hashlib
+
+    if not isinstance(index, pd.DatetimeIndex) or not isinstance(benchmark_frame.index, pd.DatetimeIndex):
+        return None
+    if not all(pd.api.types.is_numeric_dtype(t) for t in benchmark_frame.dtypes):
+        return None
+    digest = hashlib.sha256()
+    for part in (bench_symbol, config.broker.model_dump_json(), config.sizing.model_dump_json(),
+                 config.analysis.model_dump_json(), str(frame.index[0]), str(index.tz), str(index.name),
+                 str(benchmark_frame.index.tz),
+                 "\0".join(map(str, benchmark_frame.columns)), str(benchmark_frame.dtypes.tolist())):
+        digest.update(part.encode() + b"\0")
+    digest.update(np.ascontiguousarray(index.asi8).tobytes() + b"\0")
+    digest.update(np.ascontiguousarray(benchmark_frame.index.asi8).tobytes() + b"\0")
+    for column in benchmark_frame.columns:
+        digest.update(np.ascontiguousarray(benchmark_frame[column].to_numpy()).tobytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _run_benchmark(config: RunConfig, bench_symbol: str, frame: pd.DataFrame, index: pd.Index,
+                   benchmark_frame: pd.DataFrame) -> BenchmarkRun:
+    from rtybt.strategies.buy_and_hold import BuyAndHold
+
     multiplier = config.broker.multiplier if config.broker.instrument == "future" else 1.0
     cash0, ann = config.broker.cash, config.analysis
     bench = run_strategy(BuyAndHold, {}, benchmark_frame, config, bench_symbol)
