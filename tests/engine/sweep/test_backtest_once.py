@@ -22,6 +22,7 @@ def count_passes(monkeypatch):
         return real(strategy_cls, *args, **kwargs)
 
     monkeypatch.setattr(engine_run, "run_strategy", counting)
+    engine_run._LAST_BENCHMARK.clear()  # as in a fresh process: buy-and-hold not yet run
     return passes
 
 
@@ -44,6 +45,7 @@ def test_resume_reuses_stored_setups_and_gives_the_same_report(sweep_config_path
     root = str(tmp_path / "results")
     fresh = execute_sweep(sweep_config_path, results_dir=root)
     count_passes.clear()
+    engine_run._LAST_BENCHMARK.clear()
     resumed = execute_sweep(sweep_config_path, results_dir=root, resume=True)
     assert (resumed.outcome.reused, resumed.outcome.computed) == (4, 0)
     assert count_passes == ["BuyAndHold"]
@@ -63,6 +65,7 @@ def test_entries_without_setups_run_again_and_give_the_same_report(sweep_config_
     execute_sweep(sweep_config_path, results_dir=old)
     monkeypatch.setattr(VariantStore, "save", real_save)
     count_passes.clear()
+    engine_run._LAST_BENCHMARK.clear()
     resumed = execute_sweep(sweep_config_path, results_dir=old, resume=True)
     assert (resumed.outcome.reused, resumed.outcome.computed) == (4, 0)
     assert resumed.outcome.setups == {}
