@@ -205,7 +205,7 @@ def _supporting_task(args) -> dict:
     if root is None:
         return out | {"how": "not written"}
     bars, bench = load_run_bars(config, data_dir)
-    dates = [d.strftime("%Y-%m-%d") for d in bars.frame.index]
+    dates = pd.DatetimeIndex(bars.frame.index).strftime("%Y-%m-%d").tolist()  # vectorised: same text
     stored = find_reusable_run(root / config.name, input_record(config_path, config, bars, bench), dates)
     if stored is None and write:
         stored, out["how"] = execute_run(config_path, data_dir=data_dir, results_dir=str(root)).run_dir, "run now"

@@ -226,17 +226,26 @@ def _write_best_report(writer, config, outcome, best: list[Variant], metric, sta
     )
     from rtybt.engine.analysis.run.run_analysis import setup_edge, setup_study
     from rtybt.engine.report.compare.comparison import write_comparison
+    from rtybt.engine.run import run_benchmark
 
-    # The table's variants ran in sweep mode (metrics only); the few shown in the report run once more for their
-    # setups, so each gets its event-study edge as in `rtybt compare`. The first pass also gives the benchmark.
+    # Each variant shown gets its event-study edge as in `rtybt compare`, from the setup days its sweep run kept;
+    # only a variant without them (a twin's screen, an older store entry) runs once more for them. Buy-and-hold
+    # runs alone on the variants' calendar (the whole frame), unless the first variant runs again anyway.
     entries, benchmark, bench_metrics = [], None, None
     study_cfg = config.event_study
     for i, v in enumerate(best):
-        run = run_backtest(v.config, bars.frame, bench.frame if (i == 0 and bench is not None) else None)
-        if i == 0 and run.benchmark_returns is not None:
-            benchmark = (f"buy & hold {run.benchmark_symbol}", run.benchmark_returns)
-            bench_metrics = run.benchmark_metrics
-        edge = setup_edge(setup_study(config, bars.frame["close"], run.setups), study_cfg.verdict_horizon)
+        with_bench = i == 0 and bench is not None
+        setups = outcome.setups.get(v.config_hash)
+        if setups is None or (with_bench and not outcome.returns.index.equals(bars.frame.index)):
+            run = run_backtest(v.config, bars.frame, bench.frame if with_bench else None)
+            setups = run.setups
+            if with_bench:
+                benchmark = (f"buy & hold {run.benchmark_symbol}", run.benchmark_returns)
+                bench_metrics = run.benchmark_metrics
+        elif with_bench:
+            alone = run_benchmark(v.config, bars.frame, bars.frame.index, bench.frame)
+            benchmark, bench_metrics = (f"buy & hold {alone.symbol}", alone.returns), alone.metrics
+        edge = setup_edge(setup_study(config, bars.frame["close"], setups), study_cfg.verdict_horizon)
         entries.append(Entry(v.label, config.strategy.name, v.swept, config.data.symbol,
                              outcome.metrics[v.config_hash], outcome.returns[v.config_hash], "sweep variant", edge))
     dsr, pbo = statistics["deflated_sharpe"], statistics.get("pbo")

@@ -147,33 +147,100 @@ def run_backtest(config: RunConfig, frame: pd.DataFrame, benchmark_frame: pd.Dat
         contract=contract_terms(config),
     )
     if benchmark_frame is not None:
-        from rtybt.strategies.buy_and_hold import BuyAndHold
-
-        bench_symbol = config.benchmark.symbol or symbol
-        if on_stage is not None:
-            on_stage("benchmark")
-        bench = run_strategy(BuyAndHold, {}, benchmark_frame, config, bench_symbol)
-        # On the strategy's calendar: a benchmark day missing there is carried into the next shared day.
-        bench_equity = bench.equity.reindex(returns.index, method="ffill").fillna(cash0)
-        bench_returns = _returns(bench_equity, cash0)
-        bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]),
-                                    multiplier, benchmark_frame["open"].to_numpy(dtype=float))
-        result.benchmark_symbol = bench_symbol
-        result.benchmark_returns = bench_returns
-        if bench.order_issues:  # buy & hold retries every bar until it is in: one line for all
-            first = bench.order_issues[0]
-            result.warnings.append(
-                f"benchmark buy & hold {bench_symbol}: {len(bench.order_issues)} signal(s) placed no position, "
-                f"first on {first['signal_date']} ({first['status']}: {first['reason']})"
-            )
-        if benchmark_frame.index[0] > frame.index[0]:
-            # Its metrics span the whole run, flat in cash before its first bar: say so next to them.
-            result.warnings.append(
-                f"benchmark {bench_symbol} starts {benchmark_frame.index[0].date()}, after the run's first bar "
-                f"{frame.index[0].date()}: it holds cash until then"
-            )
-        result.benchmark_metrics = compute_metrics(
-            bench_returns, (bench.position != 0).reindex(returns.index, fill_value=False), bench_trades, cash0,
-            ann.risk_free_rate, ann.periods_per_year,
-        )
+        bench = run_benchmark(config, frame, returns.index, benchmark_frame, on_stage)
+        result.benchmark_symbol, result.benchmark_returns = bench.symbol, bench.returns
+        result.benchmark_metrics = bench.metrics
+        result.warnings.extend(bench.warnings)
     return result
+
+
+@dataclass
+class BenchmarkRun:
+    """Buy-and-hold on the benchmark's bars, on the strategy's calendar."""
+
+    symbol: str
+    returns: pd.Series
+    metrics: dict
+    warnings: list[str]
+
+
+def run_benchmark(config: RunConfig, frame: pd.DataFrame, index: pd.Index, benchmark_frame: pd.DataFrame,
+                  on_stage: Callable[[str], None] | None = None) -> BenchmarkRun:
+    """Buy-and-hold on `benchmark_frame` over the days `index` of the strategy's run on `frame` (alone, for a
+    sweep whose variants already ran: the same numbers as `run_backtest` gives next to a strategy).
+
+    `rtybt compare` runs several configs with the same benchmark, costs and days: the last result is kept, by
+    everything it is computed from (the bars' bytes, the days, the broker, sizing and analysis sections), and
+    handed out again as a copy instead of a second Backtrader pass."""
+    bench_symbol = config.benchmark.symbol or config.data.symbol
+    if on_stage is not None:
+        on_stage("benchmark")
+    key = _benchmark_key(config, bench_symbol, frame, index, benchmark_frame)
+    if key is not None and _LAST_BENCHMARK.get("key") == key:
+        return _copied(_LAST_BENCHMARK["run"])
+    result = _run_benchmark(config, bench_symbol, frame, index, benchmark_frame)
+    _LAST_BENCHMARK.clear()
+    if key is not None:
+        _LAST_BENCHMARK.update(key=key, run=_copied(result))
+    return result
+
+
+_LAST_BENCHMARK: dict = {}
+
+
+def _copied(run: BenchmarkRun) -> BenchmarkRun:
+    import copy
+
+    return BenchmarkRun(run.symbol, run.returns.copy(), copy.deepcopy(run.metrics), list(run.warnings))
+
+
+def _benchmark_key(config: RunConfig, bench_symbol: str, frame: pd.DataFrame, index: pd.Index,
+                   benchmark_frame: pd.DataFrame) -> str | None:
+    """A sha256 of every input of a benchmark pass; None (no reuse) for bars that are not plain numbers."""
+    import hashlib
+
+    if not isinstance(index, pd.DatetimeIndex) or not isinstance(benchmark_frame.index, pd.DatetimeIndex):
+        return None
+    if not all(pd.api.types.is_numeric_dtype(t) for t in benchmark_frame.dtypes):
+        return None
+    digest = hashlib.sha256()
+    for part in (bench_symbol, config.broker.model_dump_json(), config.sizing.model_dump_json(),
+                 config.analysis.model_dump_json(), str(frame.index[0]), str(index.tz), str(index.name),
+                 str(benchmark_frame.index.tz),
+                 "\0".join(map(str, benchmark_frame.columns)), str(benchmark_frame.dtypes.tolist())):
+        digest.update(part.encode() + b"\0")
+    digest.update(np.ascontiguousarray(index.asi8).tobytes() + b"\0")
+    digest.update(np.ascontiguousarray(benchmark_frame.index.asi8).tobytes() + b"\0")
+    for column in benchmark_frame.columns:
+        digest.update(np.ascontiguousarray(benchmark_frame[column].to_numpy()).tobytes() + b"\0")
+    return digest.hexdigest()
+
+
+def _run_benchmark(config: RunConfig, bench_symbol: str, frame: pd.DataFrame, index: pd.Index,
+                   benchmark_frame: pd.DataFrame) -> BenchmarkRun:
+    from rtybt.strategies.buy_and_hold import BuyAndHold
+
+    multiplier = config.broker.multiplier if config.broker.instrument == "future" else 1.0
+    cash0, ann = config.broker.cash, config.analysis
+    bench = run_strategy(BuyAndHold, {}, benchmark_frame, config, bench_symbol)
+    # On the strategy's calendar: a benchmark day missing there is carried into the next shared day.
+    bench_equity = bench.equity.reindex(index, method="ffill").fillna(cash0)
+    bench_returns = _returns(bench_equity, cash0)
+    bench_trades = build_trades(bench.fills, benchmark_frame.index, float(benchmark_frame["close"].iloc[-1]),
+                                multiplier, benchmark_frame["open"].to_numpy(dtype=float))
+    warnings = []
+    if bench.order_issues:  # buy & hold retries every bar until it is in: one line for all
+        first = bench.order_issues[0]
+        warnings.append(
+            f"benchmark buy & hold {bench_symbol}: {len(bench.order_issues)} signal(s) placed no position, "
+            f"first on {first['signal_date']} ({first['status']}: {first['reason']})"
+        )
+    if benchmark_frame.index[0] > frame.index[0]:
+        # Its metrics span the whole run, flat in cash before its first bar: say so next to them.
+        warnings.append(
+            f"benchmark {bench_symbol} starts {benchmark_frame.index[0].date()}, after the run's first bar "
+            f"{frame.index[0].date()}: it holds cash until then"
+        )
+    metrics = compute_metrics(bench_returns, (bench.position != 0).reindex(index, fill_value=False), bench_trades,
+                              cash0, ann.risk_free_rate, ann.periods_per_year)
+    return BenchmarkRun(bench_symbol, bench_returns, metrics, warnings)

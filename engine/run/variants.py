@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -31,7 +31,8 @@ class VariantResult:
     hi: int | None
     metrics: dict
     returns: pd.Series
-    setups: list = field(default_factory=list)  # dates whose close met the entry condition
+    # Dates whose close met the entry condition; None when the executor does not know them (a vectorised twin).
+    setups: list | None = None
 
 
 def evaluate(frame: Frames, task: Task) -> VariantResult:

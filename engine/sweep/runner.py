@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,9 @@ class SweepOutcome:
     computed: int
     reused: int
     executor: str
+    # config hash -> setup days, for the variants whose setups are known (Backtrader runs, store entries that hold
+    # them); the sweep's report runs only the others again for theirs.
+    setups: dict[str, list] = field(default_factory=dict)
 
 
 def variant_source(source: str, variant: Variant) -> str:
@@ -44,16 +47,17 @@ def task_key(task: Task | VariantResult) -> str:
 
 def run_tasks(tasks: list[Task], frame: pd.DataFrame, executor: Executor, store: VariantStore | None = None,
               resume: bool = False, on_progress: Progress | None = None, done_before: int = 0,
-              total: int | None = None) -> tuple[dict[str, tuple[dict, pd.Series]], int]:
-    """(metrics, daily returns) of every task by `task_key`, and how many came from the store. With a store each
-    finished task is saved as it completes (a Ctrl-C loses only those running); with `resume` stored ones are
-    read back instead of run again. Progress counts from `done_before` up to `total` (several phases, one bar)."""
+              total: int | None = None) -> tuple[dict[str, tuple[dict, pd.Series, list | None]], int]:
+    """(metrics, daily returns, setup days or None when unknown) of every task by `task_key`, and how many came
+    from the store. With a store each finished task is saved as it completes (a Ctrl-C loses only those running);
+    with `resume` stored ones are read back instead of run again. Progress counts from `done_before` up to
+    `total` (several phases, one bar)."""
     unique = {task_key(t): t for t in tasks}
     total = done_before + len(unique) if total is None else total
-    found: dict[str, tuple[dict, pd.Series]] = {}
+    found: dict[str, tuple[dict, pd.Series, list | None]] = {}
     if store is not None and resume:
         for key in unique:
-            hit = store.load(key)
+            hit = store.load_entry(key)
             if hit is not None:
                 found[key] = hit
     reused = len(found)
@@ -64,9 +68,9 @@ def run_tasks(tasks: list[Task], frame: pd.DataFrame, executor: Executor, store:
     with closing(executor.run(frame, [t for key, t in unique.items() if key not in found])) as results:
         for result in results:
             key = task_key(result)
-            found[key] = (result.metrics, result.returns)
+            found[key] = (result.metrics, result.returns, result.setups)
             if store is not None:
-                store.save(key, unique[key].config.strategy.params, result.metrics, result.returns)
+                store.save(key, unique[key].config.strategy.params, result.metrics, result.returns, result.setups)
             if on_progress:
                 on_progress(done_before + len(found), total)
     return found, reused
@@ -81,7 +85,8 @@ def run_variants(variants: list[Variant], frame: pd.DataFrame, executor: Executo
     metrics = {v.config_hash: found[v.config_hash][0] for v in variants}
     table = build_table(variants, metrics, metric)
     frame_returns = pd.DataFrame({v.config_hash: found[v.config_hash][1] for v in variants})
-    return SweepOutcome(variants, table, frame_returns, metrics, len(found) - reused, reused, executor.name)
+    setups = {v.config_hash: found[v.config_hash][2] for v in variants if found[v.config_hash][2] is not None}
+    return SweepOutcome(variants, table, frame_returns, metrics, len(found) - reused, reused, executor.name, setups)
 
 
 def build_table(variants: list[Variant], metrics: dict[str, dict], metric: str) -> pd.DataFrame:
