@@ -26,11 +26,14 @@ from rtybt.engine.report.note.numbers import (
 
 QUESTION = "A chart note makes claims. Was each of them right before?"
 # The claims table's quote and "where else" columns wrap, so the answer, its number, interval and episodes stay in
-# view on a laptop's first screen.
-CLAIMS_CSS = ("table.claims { width: 100%; table-layout: fixed; } table.claims td, table.claims th { white-space: normal; "
-              "overflow-wrap: anywhere; } table.claims th:nth-child(1) { width: 27%; } table.claims th:nth-child(2) "
-              "{ width: 14%; } table.claims th:nth-child(3) { width: 19%; } table.claims th:nth-child(4) { width: 15%; } "
-              "table.claims th:nth-child(5) { width: 8%; } table.claims th:nth-child(6) { width: 17%; }")
+# view on a laptop's first screen. On a phone the fixed columns would squeeze six columns into 390 px and the
+# numbers (which never wrap) would run into their neighbours: there the table keeps its natural widths and
+# scrolls in its box under its sticky first column, as every other table does.
+CLAIMS_CSS = (f"@media (min-width: {h.NARROW_PX + 1}px) {{ "
+              "table.claims { width: 100%; table-layout: fixed; } table.claims td, table.claims th { white-space: normal; "
+              "overflow-wrap: anywhere; } table.claims th:nth-child(1) { width: 25%; } table.claims th:nth-child(2) "
+              "{ width: 14%; } table.claims th:nth-child(3) { width: 21%; } table.claims th:nth-child(4) { width: 15%; } "
+              "table.claims th:nth-child(5) { width: 8%; } table.claims th:nth-child(6) { width: 17%; } }")
 CSS = """
 .word { display: inline-block; font-weight: 650; padding: 0.05em 0.5em; border-radius: 999px; font-size: 0.88em;
         white-space: nowrap; background: #eef1f5; color: var(--ink); }

@@ -74,6 +74,18 @@ CLIPPED_JS = """
   return out.slice(0, 20);
 })()
 """
+# A table cell whose text is wider than the cell (text that never wraps in a column squeezed too narrow): it runs
+# into the next cell, or is cut. Any text, not only a number (CLIPPED_JS names cut numbers by their value).
+CELL_OVERRUN_JS = """
+(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('td, th')) {
+    if (el.closest('details:not([open])') || el.offsetParent === null) continue;
+    if (el.scrollWidth > el.clientWidth + 1) out.push(el.textContent.trim().slice(0, 40) + ' (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
+  }
+  return out.slice(0, 20);
+})()
+"""
 IMAGES_JS = "Array.from(document.images).map(i => ({alt: i.alt, w: i.naturalWidth, complete: i.complete}))"
 
 

@@ -18,6 +18,7 @@ from rtybt.engine.commands.note import run_note
 from rtybt.engine.commands.run import execute_run
 from rtybt.engine.commands.study import execute_study
 from tests.engine.report.browser.cdp import (
+    CELL_OVERRUN_JS,
     CLIPPED_JS,
     COLUMNS_JS,
     IMAGES_JS,
@@ -127,6 +128,7 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     hidden = browser.eval(f"{COLUMNS_JS}({KEY_COLUMNS[name]!r})")
     assert hidden == {}, f"{name} at 1440 px: {hidden}"
     assert browser.eval(CLIPPED_JS) == [], name
+    assert browser.eval(CELL_OVERRUN_JS) == [], f"{name} at 1440 px: text runs out of its cell"
     images = browser.eval(IMAGES_JS)
     assert images and all(i["complete"] and i["w"] > 0 for i in images), images
     if name in ("comparison", "sweep"):  # the setup's edge, the note's question, is on the first screen too
@@ -155,6 +157,7 @@ def test_page_reads_on_desktop_and_phone(name, pages, browser, tmp_path):
     assert layout["viewport"] == 390
     assert layout["bad"] == [] and layout["scrollWidth"] <= 390, layout
     assert browser.eval(CLIPPED_JS) == [], f"{name}: numbers cut on a phone"
+    assert browser.eval(CELL_OVERRUN_JS) == [], f"{name}: text runs out of its cell on a phone"
     # Charts fit the column: no image wider than the screen, and the narrow rendering is the one shown.
     widths = browser.eval("[...document.images].map(i => [i.getBoundingClientRect().width, i.currentSrc.length])")
     assert all(w <= 390 for w, _ in widths), widths
@@ -193,6 +196,13 @@ def test_the_column_and_clipping_checks_can_fail(tmp_path, browser):
     hidden = browser.eval(f"{COLUMNS_JS}(['rank', 'p-value', 'folded', 'absent'])")
     assert set(hidden) == {"p-value", "folded", "absent"} and hidden["p-value"].startswith("hidden")
     assert browser.eval(CLIPPED_JS) and browser.eval(CLIPPED_JS)[0].startswith("1,234,567.89")
+    # Text that never wraps, in a fixed column too narrow for it: it runs into the next cell.
+    squeezed = tmp_path / "squeezed.html"
+    squeezed.write_text('<!DOCTYPE html><html><head><meta name="viewport" content="width=device-width"></head><body>'
+                        '<table style="table-layout:fixed;width:300px"><tr><td style="width:20%;white-space:nowrap">'
+                        '+2.38% vs +0.75% every day</td><td>next</td></tr></table></body></html>')
+    browser.open(squeezed, 390, 844)
+    assert browser.eval(CELL_OVERRUN_JS)[0].startswith("+2.38% vs +0.75% every day")
 
 
 @pytest.mark.parametrize("name", ["tearsheet", "analogs"])
