@@ -101,6 +101,16 @@ def _next_hit(hits: np.ndarray) -> np.ndarray:
     return np.minimum.accumulate(at[::-1])[::-1]
 
 
+def outcome_of(close: float, level_at_setup: float, t_hit: int | None, s_hit: int | None) -> str:
+    """A setup's outcome from its close, the target level at the setup and the sessions to each first hit: a tie
+    (both on the same session) counts as the stop."""
+    if close >= level_at_setup:
+        return "above_target"
+    if s_hit is not None and (t_hit is None or s_hit <= t_hit):
+        return "stop"
+    return "target" if t_hit is not None else "neither"
+
+
 def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_TARGET,
                  stop: LevelRule = DEFAULT_STOP, max_sessions: int = 250) -> TargetFirst:
     """One row per setup: which of target and stop came first, and after how many sessions."""
@@ -129,15 +139,7 @@ def target_first(frame: pd.DataFrame, setup_dates, target: LevelRule = DEFAULT_T
         else:
             s_hit = _first(stop_price[pos + 1:end] < stop.fixed_level(closes[pos], "stop"))
         level_at_setup = ma_target[pos] if ma_target is not None else target.fixed_level(closes[pos], "target")
-        if closes[pos] >= level_at_setup:
-            outcome = "above_target"
-        elif s_hit is not None and (t_hit is None or s_hit <= t_hit):
-            outcome = "stop"
-        elif t_hit is not None:
-            outcome = "target"
-        else:
-            outcome = "neither"
-        rows.append({"date": days[k], "outcome": outcome,
+        rows.append({"date": days[k], "outcome": outcome_of(closes[pos], level_at_setup, t_hit, s_hit),
                      "sessions_to_target": t_hit, "sessions_to_stop": s_hit})
     outcomes = pd.DataFrame(rows, columns=["date", "outcome", "sessions_to_target", "sessions_to_stop"])
     return TargetFirst(outcomes, target, stop, max_sessions)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from rtybt.engine.analysis.event_study import setup_positions
-from rtybt.engine.analysis.target_first import LevelRule, target_first
+from rtybt.engine.analysis.target_first import LevelRule, outcome_of, target_first
 
 
 def window_by_window(frame, setup_dates, target, stop, max_sessions) -> pd.DataFrame:
@@ -30,15 +30,7 @@ def window_by_window(frame, setup_dates, target, stop, max_sessions) -> pd.DataF
         s_level = ma_stop[window] if ma_stop is not None else stop.fixed_level(closes[pos], "stop")
         t_hit, s_hit = first(target_price[window] >= t_level), first(stop_price[window] < s_level)
         level_at_setup = ma_target[pos] if ma_target is not None else target.fixed_level(closes[pos], "target")
-        if closes[pos] >= level_at_setup:
-            outcome = "above_target"
-        elif s_hit is not None and (t_hit is None or s_hit <= t_hit):
-            outcome = "stop"
-        elif t_hit is not None:
-            outcome = "target"
-        else:
-            outcome = "neither"
-        rows.append({"date": frame.index[pos].date(), "outcome": outcome,
+        rows.append({"date": frame.index[pos].date(), "outcome": outcome_of(closes[pos], level_at_setup, t_hit, s_hit),
                      "sessions_to_target": t_hit, "sessions_to_stop": s_hit})
     return pd.DataFrame(rows, columns=["date", "outcome", "sessions_to_target", "sessions_to_stop"])
 
