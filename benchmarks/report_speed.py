@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    import rtybt.engine.run as engine_run
+    from rtybt.engine import run as engine_run
     from rtybt.engine.config import load_config
     from rtybt.engine.data import load_run_bars
     from rtybt.engine.report.run.inputs import from_result

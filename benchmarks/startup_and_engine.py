@@ -76,7 +76,7 @@ def main() -> None:
             startup[name].append(wall(command))
 
     # -- engine --
-    import rtybt.engine.run as engine_run
+    from rtybt.engine import run as engine_run
     from rtybt.engine.config import load_config
     from rtybt.engine.data import load_run_bars
     from rtybt.engine.run import run_backtest
